@@ -1,0 +1,196 @@
+/**
+ * Reading dataset files into records. JSONL goes through the fast loop: split the Buffer on byte 0x0A and
+ * JSON.parse each line (about 3x faster than readline). A file whose first character is `[` is read as one
+ * JSON array, and a file of pretty-printed objects as a sequence, both with exact line numbers.
+ */
+import { fatalEncodingProblem, invalidUtf8Problem, utf8BomLength } from './encoding';
+import { describeJsonError, splitJsonValues, type SplitProblem } from './json-scan';
+import type { DatasetContainer, ReadProblem, SourceRecord, Span } from './types';
+
+export interface OpenedDataset {
+  container: DatasetContainer;
+  /** File-level problems; after a fatal one there are no records. forEachRecord may add more. */
+  problems: ReadProblem[];
+  /** Calls onRecord for each record in file order and returns how many there were. */
+  forEachRecord(onRecord: (rec: SourceRecord) => void): number;
+}
+
+/**
+ * Opens a dataset held in memory. A Buffer is the file's bytes (encoding is checked); a string is text an
+ * editor already decoded.
+ */
+export function openDataset(input: Buffer | string): OpenedDataset {
+  const buf = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+  const fatal = fatalEncodingProblem(buf);
+  if (fatal) return { container: 'jsonl', problems: [fatal], forEachRecord: () => 0 };
+  const start = utf8BomLength(buf);
+  const problems: ReadProblem[] = [];
+  const badBytes = typeof input === 'string' ? undefined : invalidUtf8Problem(buf, start);
+  if (badBytes) problems.push(badBytes);
+
+  const first = firstNonBlank(buf, start);
+  if (first !== -1 && (buf[first] === 0x5b || (buf[first] === 0x7b && !firstLineParses(buf, first)))) {
+    let text: string;
+    try {
+      text = buf.toString('utf8', start);
+    } catch {
+      problems.push({
+        kind: 'record-too-large', fatal: true, span: { line: 1, column: 1, endLine: 1, endColumn: 2 },
+        message: `the file is too large (${Math.round(buf.length / 2 ** 20)} MiB) to read as one JSON document; convert it to JSONL with one record per line`,
+      });
+      return { container: 'json-array', problems, forEachRecord: () => 0 };
+    }
+    const offset = first - start; // only ASCII blanks precede it, so bytes and UTF-16 units agree
+    const opened = buf[first] === 0x5b ? openArray(buf, text, offset, start, problems) : openSequence(text, offset, start, problems);
+    if (opened) return opened;
+  }
+  return { container: 'jsonl', problems, forEachRecord: (cb) => forEachJsonlRecord(buf, start, problems, cb) };
+}
+
+/** Reads every record into memory; for small files and tests. Linting streams with openDataset instead. */
+export function readDataset(input: Buffer | string): { container: DatasetContainer; problems: ReadProblem[]; records: SourceRecord[] } {
+  const ds = openDataset(input);
+  const records: SourceRecord[] = [];
+  ds.forEachRecord((r) => records.push(r));
+  return { container: ds.container, problems: ds.problems, records };
+}
+
+function forEachJsonlRecord(buf: Buffer, start: number, problems: ReadProblem[], onRecord: (rec: SourceRecord) => void): number {
+  let index = 0;
+  let line = 1;
+  for (let s = start; s < buf.length; line++) {
+    const nl = buf.indexOf(0x0a, s);
+    const lineEnd = nl === -1 ? buf.length : nl;
+    const e = lineEnd > s && buf[lineEnd - 1] === 0x0d ? lineEnd - 1 : lineEnd;
+    let lead = s;
+    while (lead < e && isBlankByte(buf[lead])) lead++;
+    if (lead < e) {
+      let text: string | undefined;
+      try {
+        text = buf.toString('utf8', s, e);
+      } catch {
+        problems.push({
+          kind: 'record-too-large', fatal: false, span: { line, column: 1, endLine: line, endColumn: 2 },
+          message: `line ${line} is too long to read (${Math.round((e - s) / 2 ** 20)} MiB); split the record`,
+        });
+      }
+      if (text !== undefined) {
+        let trail = text.length;
+        while (trail > 0 && isBlankCode(text.charCodeAt(trail - 1))) trail--;
+        const rec: SourceRecord = {
+          index: index++, text, line, column: 1,
+          span: { line, column: lead - s + 1, endLine: line, endColumn: trail + 1 },
+          byteOffset: s, byteEnd: e, newlineAfter: nl !== -1,
+        };
+        parseInto(rec);
+        onRecord(rec);
+      }
+    }
+    if (nl === -1) break;
+    s = nl + 1;
+  }
+  return index;
+}
+
+function openArray(buf: Buffer, text: string, offset: number, byteStart: number, problems: ReadProblem[]): OpenedDataset | undefined {
+  const split = splitJsonValues(text, offset, 'array');
+  const after = firstNonBlankChar(text, split.end);
+  if (split.closed && after < text.length) {
+    // `[1,2]` on line 1 followed by more lines: a JSONL file whose records are arrays.
+    if (firstLineParses(buf, byteStart + offset)) return undefined;
+    split.problems.push({ offset: after, message: 'unexpected content after the closing `]` of the JSON array: remove it or move it inside the array' });
+  }
+  addSplitProblems(text, split.problems, problems);
+  return { container: 'json-array', problems, forEachRecord: (cb) => emitSlices(text, split.values, byteStart, cb) };
+}
+
+function openSequence(text: string, offset: number, byteStart: number, problems: ReadProblem[]): OpenedDataset | undefined {
+  const split = splitJsonValues(text, offset, 'sequence');
+  const [s, e] = split.values[0] ?? [0, 0];
+  const firstText = text.slice(s, e);
+  if (!firstText.includes('\n') || !parses(firstText)) return undefined;
+  const endLine = lineAt(text, e - 1);
+  problems.push({
+    kind: 'multi-line-records', fatal: false,
+    span: { line: lineAt(text, s), column: 1, endLine, endColumn: e - text.lastIndexOf('\n', e - 1) },
+    message: `records span several lines (the first one lines ${lineAt(text, s)}-${endLine}), but JSONL needs each record on one line: ` +
+      're-save with one record per line, e.g. `jq -c . FILE > OUT.jsonl`, or wrap the records in a JSON array',
+  });
+  return { container: 'json-sequence', problems, forEachRecord: (cb) => emitSlices(text, split.values, byteStart, cb) };
+}
+
+/** Emits the records at [start, end) offsets of `text`, tracking line, column and byte offset in one forward pass. */
+function emitSlices(text: string, values: [number, number][], byteStart: number, onRecord: (rec: SourceRecord) => void): number {
+  let line = 1, lineStart = 0, scanned = 0;
+  let bytes = byteStart, bytesAt = 0;
+  const moveTo = (k: number): void => {
+    for (let nl = text.indexOf('\n', scanned); nl !== -1 && nl < k; nl = text.indexOf('\n', nl + 1)) { line++; lineStart = nl + 1; }
+    scanned = k;
+  };
+  const byteOffset = (k: number): number => {
+    bytes += Buffer.byteLength(text.slice(bytesAt, k));
+    bytesAt = k;
+    return bytes;
+  };
+  values.forEach(([s, e], index) => {
+    moveTo(s);
+    const startLine = line, startColumn = s - lineStart + 1;
+    const byteOffsetStart = byteOffset(s);
+    moveTo(e);
+    const rec: SourceRecord = {
+      index, text: text.slice(s, e), line: startLine, column: startColumn,
+      span: { line: startLine, column: startColumn, endLine: line, endColumn: e - lineStart + 1 },
+      byteOffset: byteOffsetStart, byteEnd: byteOffset(e), newlineAfter: false,
+    };
+    parseInto(rec);
+    onRecord(rec);
+  });
+  return values.length;
+}
+
+function addSplitProblems(text: string, from: SplitProblem[], to: ReadProblem[]): void {
+  for (const p of from) {
+    const line = lineAt(text, p.offset);
+    const column = p.offset - (text.lastIndexOf('\n', p.offset - 1) + 1) + 1;
+    const span: Span = { line, column, endLine: line, endColumn: column + 1 };
+    to.push({ kind: 'array-syntax', fatal: false, span, message: p.message });
+  }
+}
+
+function parseInto(rec: SourceRecord): void {
+  try {
+    rec.value = JSON.parse(rec.text);
+  } catch (e) {
+    rec.error = describeJsonError(e, rec.text);
+  }
+}
+
+function parses(text: string): boolean {
+  try { JSON.parse(text); return true; } catch { return false; }
+}
+
+function firstLineParses(buf: Buffer, from: number): boolean {
+  const nl = buf.indexOf(0x0a, from);
+  return parses(buf.toString('utf8', from, nl === -1 ? buf.length : nl));
+}
+
+/** 1-based line of a UTF-16 offset; used for a handful of problems, not per record. */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let nl = text.indexOf('\n'); nl !== -1 && nl < offset; nl = text.indexOf('\n', nl + 1)) line++;
+  return line;
+}
+
+function firstNonBlank(buf: Buffer, from: number): number {
+  for (let i = from; i < buf.length; i++) if (!isBlankByte(buf[i]) && buf[i] !== 0x0a) return i;
+  return -1;
+}
+
+function firstNonBlankChar(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && (isBlankCode(text.charCodeAt(i)) || text.charCodeAt(i) === 10)) i++;
+  return i;
+}
+
+function isBlankByte(b: number): boolean { return b === 0x20 || b === 0x09 || b === 0x0d; }
+function isBlankCode(c: number): boolean { return c === 0x20 || c === 0x09 || c === 0x0d; }

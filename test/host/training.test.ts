@@ -1,0 +1,71 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { activeExtension, poll, readEvents, workspaceDir, workspaceFile } from './helpers';
+
+// Small enough to finish in well under a minute on two CPU cores with the bundled tiny model.
+const TINY = { epochs: 1, max_steps: 4, effective_batch_size: 8, micro_batch_size: 8, max_seq_length: 128 };
+const RUN_TIMEOUT_MS = 5 * 60000;
+
+interface RunsApi { runsProvider?: vscode.TreeDataProvider<unknown> }
+
+suite('training run', function () {
+  this.timeout(RUN_TIMEOUT_MS + 60000);
+  let runId: string;
+  let runDir: string;
+
+  test('Train on This Dataset with autoStart runs the trainer to completion with the bundled model', async () => {
+    const ext = await activeExtension();
+    const returned = await vscode.commands.executeCommand<unknown>('tunelab.trainOnDataset', workspaceFile('train.jsonl'),
+      { autoStart: true, overrides: TINY });
+    assert.strictEqual(typeof returned, 'string', `tunelab.trainOnDataset should return the run id, returned ${JSON.stringify(returned)}`);
+    runId = returned as string;
+    runDir = path.join(workspaceDir(), '.tunelab', 'runs', runId);
+    assert.ok(fs.existsSync(path.join(runDir, 'config.json')), `no config.json in ${runDir}`);
+
+    const config = JSON.parse(fs.readFileSync(path.join(runDir, 'config.json'), 'utf8'));
+    for (const [k, v] of Object.entries(TINY)) assert.strictEqual(config[k], v, `config.json ${k}`);
+    assert.strictEqual(fs.realpathSync(config.model), fs.realpathSync(path.join(ext.extensionPath, 'models', 'tunelab-tiny-llama')),
+      'the default model should be the one bundled in the installed extension');
+
+    const last = await poll(`the run ${runId} to end`, RUN_TIMEOUT_MS, () => {
+      const evs = readEvents(runDir);
+      const end = evs.find((e) => e.type === 'done' || e.type === 'error');
+      return end ? evs : undefined;
+    }, 1000);
+    const terminal = last[last.length - 1];
+    const log = () => { try { return fs.readFileSync(path.join(runDir, 'trainer.log'), 'utf8').slice(-1500); } catch { return ''; } };
+    assert.strictEqual(terminal.type, 'done', `events.jsonl ends with ${JSON.stringify(terminal)}\ntrainer.log:\n${log()}`);
+    assert.strictEqual(terminal.status, 'completed');
+    const steps = last.filter((e) => e.type === 'step');
+    assert.strictEqual(steps.length, TINY.max_steps, 'one step event per optimizer step');
+    assert.ok(steps.every((s) => typeof s.loss === 'number' && Number.isFinite(s.loss)), 'every step has a finite loss');
+    for (const f of ['adapter_config.json', 'adapter_model.safetensors']) {
+      assert.ok(fs.existsSync(path.join(runDir, 'adapter', f)), `adapter/${f} missing`);
+    }
+  });
+
+  test('the finished run is listed in the Runs view', async function () {
+    if (!runId) this.skip();
+    const ext = await activeExtension();
+    const provider = (ext.exports as RunsApi | undefined)?.runsProvider;
+    assert.ok(provider, 'activate() does not export { runsProvider }: the Runs view cannot be inspected');
+    await vscode.commands.executeCommand('tunelab.refreshRuns');
+    const deadline = Date.now() + 15000;
+    let seen: string[] = [];
+    while (Date.now() < deadline) {
+      const roots = (await provider.getChildren()) ?? [];
+      const items = await Promise.all(roots.map((r) => provider.getTreeItem(r)));
+      seen = items.map((i) => [typeof i.label === 'string' ? i.label : i.label?.label, i.description, i.tooltip, i.id]
+        .filter((x) => typeof x === 'string').join(' '));
+      const mine = items.find((i, n) => seen[n].includes(runId) || i.id === runId);
+      if (mine) {
+        assert.ok(!/running/i.test(String(mine.contextValue ?? '')), `finished run shown as ${mine.contextValue}`);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.fail(`run ${runId} not in the Runs view; items: ${JSON.stringify(seen)}`);
+  });
+});

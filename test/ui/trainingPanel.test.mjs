@@ -1,0 +1,89 @@
+// UI: the training panel through the real workbench in Chromium, as a user drives it: the command palette,
+// the form, Start, the live loss chart, and the run in the Runs view. Screenshots go to test-output/ui/.
+import assert from 'node:assert';
+import fs from 'node:fs';
+import path from 'node:path';
+import { e2eEnv, findFrame, openWorkbench, poll, runCommand, screenshot } from './workbench.mjs';
+
+// Small enough for two CPU cores with the bundled tiny model.
+const TINY = { epochs: '1', max_steps: '4', effective_batch_size: '8', micro_batch_size: '8', max_seq_length: '128' };
+const TRAIN_TIMEOUT_MS = 3 * 60000;
+
+suite('training panel (UI)', function () {
+  const env = e2eEnv();
+  let browser;
+  let panel;
+  let runId;
+
+  suiteSetup(async function () {
+    this.timeout(150000);
+    browser = await openWorkbench(env);
+  });
+
+  suiteTeardown(async () => {
+    if (browser) await browser.close();
+  });
+
+  test('"Tunelab: Open Training Panel" from the command palette shows the run form', async () => {
+    await runCommand(browser.page, 'Tunelab: Open Training Panel');
+    panel = await findFrame(browser.page, '#start-button');
+    assert.ok(await panel.locator('#loss-chart').count(), 'the panel has no #loss-chart');
+    const model = await panel.locator('#field-model').evaluate((el) => el.value);
+    assert.ok(String(model).includes('tunelab-tiny-llama'), `the model field should default to the bundled model, shows "${model}"`);
+  });
+
+  test('Start trains with the form values and draws the loss curve live', async function () {
+    this.timeout(TRAIN_TIMEOUT_MS + 60000);
+    if (!panel) this.skip();
+    const fields = { train_file: path.join(env.workspace, 'train.jsonl'), eval_file: path.join(env.workspace, 'eval.jsonl'), ...TINY };
+    for (const [key, value] of Object.entries(fields)) {
+      // Type into the text field's own <input> (inside its shadow root), as a user would.
+      await panel.locator(`#field-${key} input`).fill(value);
+    }
+    await panel.locator('#start-button').click();
+    const points = (frame) => frame.locator('#loss-chart').getAttribute('data-points').then(Number, () => 0);
+    const state = (frame) => frame.locator('#status').getAttribute('data-state').catch(() => '');
+    try {
+      await poll('#loss-chart data-points >= 2', TRAIN_TIMEOUT_MS, async () => {
+        if ((await state(panel)) === 'failed') {
+          throw new Error(`the run failed: ${await panel.locator('#error').innerText().catch(() => '?')}`);
+        }
+        return (await points(panel)) >= 2 ? true : undefined;
+      }, 1000);
+      // Let it finish so the screenshot shows the whole curve and the Runs view a finished run.
+      const final = await poll('the run to end', TRAIN_TIMEOUT_MS, async () => {
+        const s = await state(panel);
+        return ['completed', 'stopped', 'failed', 'interrupted'].includes(s) ? s : undefined;
+      }, 1000);
+      const detail = await panel.locator('#error').innerText().catch(() => '');
+      assert.strictEqual(final, 'completed', `run ended ${final} ${detail}`);
+      assert.ok((await points(panel)) >= 4, 'one loss point per optimizer step (max_steps 4)');
+    } finally {
+      const file = await screenshot(browser.page, env.screenshots, 'training-panel.png');
+      console.log(`      screenshot: ${file}`);
+    }
+    const runs = path.join(env.workspace, '.tunelab', 'runs');
+    const ids = fs.existsSync(runs) ? fs.readdirSync(runs) : [];
+    assert.strictEqual(ids.length, 1, `expected one run folder in ${runs}, found ${ids.join(', ') || 'none'}`);
+    runId = ids[0];
+  });
+
+  test('the Runs view lists the run', async function () {
+    if (!runId) this.skip();
+    const page = browser.page;
+    await runCommand(page, 'Tunelab: Refresh Runs');
+    await runCommand(page, 'Focus on Runs View');
+    const stem = runId.replace(/^\d{8}-\d{6}-/, '');
+    const row = await poll(`a row for ${runId} in the Runs view`, 30000, async () => {
+      const rows = page.locator('.pane-body .monaco-list-row');
+      for (const r of await rows.all()) {
+        const text = `${await r.innerText().catch(() => '')} ${await r.getAttribute('aria-label').catch(() => '')}`;
+        if (text.includes(runId) || text.includes(stem)) return text.replace(/\s+/g, ' ').trim();
+      }
+      return undefined;
+    });
+    const file = await screenshot(page, env.screenshots, 'runs-view.png');
+    console.log(`      Runs view row: "${row}"; screenshot: ${file}`);
+    assert.ok(!/failed|interrupted/i.test(row), `the run shows as ${row}`);
+  });
+});

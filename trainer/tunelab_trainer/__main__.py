@@ -1,0 +1,103 @@
+"""Command line: `python -m tunelab_trainer {train,eval} --run-dir DIR` or `python -m tunelab_trainer doctor`.
+
+stdout carries only JSON lines (events; the doctor report); human logs go to stderr.
+Exit codes: 0 success or stopped, 1 error (an `error` event was written), 2 usage, 130 cancelled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import traceback
+
+from . import events
+from .errors import TrainerError, first_line
+
+OOM_HINT = ("Lower micro_batch_size (keep effective_batch_size; accumulation makes up for it) or "
+            "max_seq_length, or set gradient_checkpointing to true.")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m tunelab_trainer", description="Tunelab LoRA trainer")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, text in (("train", "fine-tune as DIR/config.json says"),
+                       ("eval", "score the base model and DIR/adapter on the eval split")):
+        command = sub.add_parser(name, help=text)
+        command.add_argument("--run-dir", required=True, help="run folder holding config.json")
+    sub.add_parser("doctor", help="print one JSON object describing the Python environment")
+    return parser
+
+
+def _setup_logging() -> None:
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.captureWarnings(True)
+
+
+def _run(command: str, run_dir: str, sink: events.EventSink) -> None:
+    from .control import Control
+
+    if command == "train":
+        from .train import Training
+
+        control = Control()
+        control.install()
+        training = Training(run_dir, sink, control)
+        training.setup()
+        training.run()
+    else:
+        from .evaluate import run_eval
+
+        run_eval(run_dir, sink)
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "doctor":
+        from .doctor import doctor_report
+
+        print(json.dumps(doctor_report()), flush=True)
+        return 0
+
+    out = events.claim_stdout()
+    _setup_logging()
+    run_dir = os.path.abspath(args.run_dir)
+    if not os.path.isdir(run_dir):
+        events.EventSink(out).emit(events.error_event(
+            kind="config", message=f"Run folder not found: {run_dir}",
+            hint="Pass the folder that holds config.json (see docs/architecture.md)."))
+        out.close()
+        return 1
+    # Only `train` appends to events.jsonl: the run's status is derived from its last event.
+    sink = events.EventSink(out, os.path.join(run_dir, "events.jsonl") if args.command == "train" else None)
+    try:
+        _run(args.command, run_dir, sink)
+        return 0
+    except TrainerError as exc:
+        sink.emit(events.error_event(kind=exc.kind, message=exc.message, hint=exc.hint, **exc.extra))
+        logging.getLogger("tunelab").error("%s: %s", exc.kind, exc.message)
+        return 1
+    except BaseException as exc:  # noqa: BLE001 - every failure must end as one error event
+        from .modeling import is_oom
+
+        if isinstance(exc, SystemExit):
+            raise
+        if isinstance(exc, KeyboardInterrupt):
+            return 130
+        if is_oom(exc):
+            sink.emit(events.error_event(kind="oom", message=f"Out of memory: {first_line(exc)}", hint=OOM_HINT))
+            return 1
+        traceback.print_exc(file=sys.stderr)
+        sink.emit(events.error_event(
+            kind="internal", message=f"Unexpected error: {first_line(exc)}",
+            hint="The traceback is in the run's trainer.log; please report it with that file."))
+        return 1
+    finally:
+        sink.close()
+        out.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

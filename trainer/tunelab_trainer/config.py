@@ -1,0 +1,162 @@
+"""Reading and validating `<run>/config.json`.
+
+The ranges and messages mirror validateConfig() in src/core/config.ts (docs/architecture.md):
+the editor checks first, the trainer checks again because config.json may be edited by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from typing import Any
+
+from .errors import TrainerError
+
+DEFAULTS: dict[str, Any] = {
+    "version": 1,
+    "eval_file": None,
+    "eval_fraction": 0.1,
+    "task": "auto",                 # auto | sft | cpt
+    "method": "lora",
+    "lora_r": 8,
+    "lora_alpha": 16,
+    "lora_dropout": 0.05,
+    "target_modules": "all-linear",
+    "learning_rate": 2e-4,
+    "epochs": 3,
+    "max_steps": None,
+    "effective_batch_size": 32,
+    "micro_batch_size": 4,
+    "max_seq_length": 512,
+    "gradient_checkpointing": False,
+    "weight_decay": 0.0,
+    "warmup_ratio": 0.03,
+    "lr_scheduler": "cosine",       # cosine | linear | constant
+    "max_grad_norm": 1.0,           # 0 = no clipping
+    "eval_every": 0,                # steps; 0 = end of each epoch
+    "save_every": 0,                # steps; 0 = only the final adapter
+    "seed": 42,
+    "device": "auto",               # auto | cpu | cuda | mps
+    "trust_remote_code": False,
+}
+
+TASKS = ("auto", "sft", "cpt")
+SCHEDULERS = ("cosine", "linear", "constant")
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_int(value: Any) -> bool:
+    return _is_number(value) and float(value).is_integer()
+
+
+def validate_config(cfg: Any, check_paths: bool = True) -> list[dict]:
+    """Every problem at once, as [{field, message}]; an empty list means the config is usable."""
+    if not isinstance(cfg, dict):
+        return [{"field": "", "message": "config.json must hold a JSON object"}]
+    problems: list[dict] = []
+
+    def bad(field: str, message: str) -> None:
+        problems.append({"field": field, "message": message})
+
+    def number(field: str, ok, message: str, integer: bool = False) -> None:
+        value = cfg.get(field)
+        if not (_is_int(value) if integer else _is_number(value)) or not ok(value):
+            bad(field, f"{message} (got {json.dumps(value)})")
+
+    if cfg.get("version") != 1:
+        bad("version", f"version must be 1 (got {json.dumps(cfg.get('version'))})")
+
+    model = cfg.get("model")
+    if not isinstance(model, str) or not model:
+        bad("model", "model must be the path of a Hugging Face model folder")
+    elif check_paths and not os.path.isdir(model):
+        bad("model", f"model folder not found: {model}")
+    elif check_paths and not os.path.isfile(os.path.join(model, "config.json")):
+        bad("model", f"model folder has no config.json, so it is not a Hugging Face model: {model}")
+
+    train_file = cfg.get("train_file")
+    if not isinstance(train_file, str) or not train_file:
+        bad("train_file", "train_file must be the path of a JSONL dataset")
+    elif check_paths and not os.path.isfile(train_file):
+        bad("train_file", f"train_file not found: {train_file}")
+
+    eval_file = cfg.get("eval_file")
+    if eval_file is not None:
+        if not isinstance(eval_file, str) or not eval_file:
+            bad("eval_file", "eval_file must be null or the path of a JSONL dataset")
+        elif check_paths and not os.path.isfile(eval_file):
+            bad("eval_file", f"eval_file not found: {eval_file}")
+
+    number("eval_fraction", lambda v: 0 <= v < 1, "eval_fraction must be at least 0 and below 1")
+    if cfg.get("task") not in TASKS:
+        bad("task", f"task must be one of {', '.join(TASKS)} (got {json.dumps(cfg.get('task'))})")
+    if cfg.get("method") != "lora":
+        bad("method", f"method must be lora (got {json.dumps(cfg.get('method'))})")
+    number("lora_r", lambda v: 1 <= v <= 1024, "lora_r must be an integer from 1 to 1024", integer=True)
+    number("lora_alpha", lambda v: v > 0, "lora_alpha must be greater than 0")
+    number("lora_dropout", lambda v: 0 <= v < 1, "lora_dropout must be at least 0 and below 1")
+    targets = cfg.get("target_modules")
+    if not (isinstance(targets, str) and targets) and not (
+            isinstance(targets, list) and targets and all(isinstance(t, str) and t for t in targets)):
+        bad("target_modules", 'target_modules must be "all-linear" or a list of module names')
+    number("learning_rate", lambda v: 0 < v <= 1, "learning_rate must be greater than 0 and at most 1")
+    number("epochs", lambda v: 0 < v <= 1000, "epochs must be greater than 0 and at most 1000")
+    if cfg.get("max_steps") is not None:
+        number("max_steps", lambda v: v >= 1, "max_steps must be null or an integer of at least 1", integer=True)
+    number("micro_batch_size", lambda v: v >= 1, "micro_batch_size must be an integer of at least 1", integer=True)
+    number("effective_batch_size", lambda v: v >= 1, "effective_batch_size must be an integer of at least 1",
+           integer=True)
+    effective, micro = cfg.get("effective_batch_size"), cfg.get("micro_batch_size")
+    if _is_int(effective) and _is_int(micro) and effective >= 1 and micro >= 1 and effective % micro:
+        bad("effective_batch_size",
+            f"effective_batch_size ({effective}) must be a multiple of micro_batch_size ({micro})")
+    number("max_seq_length", lambda v: 16 <= v <= 131072, "max_seq_length must be an integer from 16 to 131072",
+           integer=True)
+    for flag in ("gradient_checkpointing", "trust_remote_code"):
+        if not isinstance(cfg.get(flag), bool):
+            bad(flag, f"{flag} must be true or false (got {json.dumps(cfg.get(flag))})")
+    number("weight_decay", lambda v: v >= 0, "weight_decay must be at least 0")
+    number("warmup_ratio", lambda v: 0 <= v <= 1, "warmup_ratio must be from 0 to 1")
+    if cfg.get("lr_scheduler") not in SCHEDULERS:
+        bad("lr_scheduler",
+            f"lr_scheduler must be one of {', '.join(SCHEDULERS)} (got {json.dumps(cfg.get('lr_scheduler'))})")
+    number("max_grad_norm", lambda v: v >= 0, "max_grad_norm must be at least 0 (0 turns clipping off)")
+    number("eval_every", lambda v: v >= 0, "eval_every must be an integer of at least 0", integer=True)
+    number("save_every", lambda v: v >= 0, "save_every must be an integer of at least 0", integer=True)
+    number("seed", lambda v: True, "seed must be an integer", integer=True)
+    if cfg.get("device") not in DEVICES:
+        bad("device", f"device must be one of {', '.join(DEVICES)} (got {json.dumps(cfg.get('device'))})")
+    return problems
+
+
+def load_config(run_dir: str) -> dict:
+    """config.json with defaults filled in for missing keys; raises TrainerError(config) listing all problems."""
+    path = os.path.join(run_dir, "config.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            raw = json.load(f)
+    except FileNotFoundError:
+        raise TrainerError("config", f"No config.json in the run folder {run_dir}",
+                           "Start runs from Tunelab, which writes config.json, or write one as in docs/architecture.md.")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise TrainerError("config", f"config.json is not valid JSON: {exc}",
+                           f"Fix the JSON syntax in {path}.")
+    cfg = {**DEFAULTS, **raw} if isinstance(raw, dict) else raw
+    problems = validate_config(cfg)
+    if problems:
+        summary = "; ".join(p["message"] for p in problems)
+        noun = "problem" if len(problems) == 1 else "problems"
+        raise TrainerError("config", f"config.json has {len(problems)} {noun}: {summary}",
+                           f"Fix these values in {path} (or in the training form) and start the run again.",
+                           problems=problems)
+    for key in ("lora_r", "effective_batch_size", "micro_batch_size", "max_seq_length", "eval_every",
+                "save_every", "seed"):
+        cfg[key] = int(cfg[key])
+    if cfg["max_steps"] is not None:
+        cfg["max_steps"] = int(cfg["max_steps"])
+    return cfg
