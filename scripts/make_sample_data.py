@@ -25,7 +25,8 @@ from decimal import ROUND_HALF_UP, Decimal
 SEED = 20240611
 TRAIN_RECORDS = 400
 EVAL_RECORDS = 60
-NEAR_COPY = 0.6      # refuse eval records whose word 5-gram Jaccard with any train record reaches this
+NEAR_COPY = 0.5      # refuse eval records whose word 5-gram Jaccard with any train record reaches this
+SHARED_13 = 0.5      # ... or half of whose word 13-grams also occur in train (the usual leakage n-gram)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 SYSTEM = ("You are a lab assistant in a biochemistry lab. When asked how to prepare a buffer or solution, "
@@ -62,18 +63,18 @@ COMPOUNDS = [
     ("PIPES", "302.37", "PIPES", "PIPES free acid dissolves only as you add NaOH."),
 ]
 
-# (name, percent kind, handling note) for percent solutions.
+# (name, percent kind, highest sensible percent, handling note) for percent solutions.
 PERCENT_SOLUTES = [
-    ("SDS", "w/v", "Wear a mask when weighing the powder and stir gently to avoid foam."),
-    ("agarose", "w/v", "Heat it in the microwave until fully dissolved before casting."),
-    ("BSA", "w/v", "Sprinkle it on the surface and let it dissolve without vortexing."),
-    ("skim milk powder", "w/v", "Make it fresh on the day you use it."),
-    ("sucrose", "w/v", ""),
-    ("glucose", "w/v", ""),
-    ("glycerol", "v/v", "Glycerol is viscous, so cut the pipette tip or weigh it (1.26 g per mL)."),
-    ("Triton X-100", "v/v", "Pipette it slowly; it is viscous."),
-    ("Tween 20", "v/v", "Pipette it slowly; it is viscous."),
-    ("ethanol", "v/v", ""),
+    ("SDS", "w/v", "20", "Wear a mask when weighing the powder and stir gently to avoid foam."),
+    ("agarose", "w/v", "3", "Heat it in the microwave until fully dissolved before casting."),
+    ("BSA", "w/v", "10", "Sprinkle it on the surface and let it dissolve without vortexing."),
+    ("skim milk powder", "w/v", "10", "Make it fresh on the day you use it."),
+    ("sucrose", "w/v", "60", ""),
+    ("glucose", "w/v", "40", ""),
+    ("glycerol", "v/v", "60", "Glycerol is viscous, so cut the pipette tip or weigh it (1.26 g per mL)."),
+    ("Triton X-100", "v/v", "10", "Pipette it slowly; it is viscous."),
+    ("Tween 20", "v/v", "1", "Pipette it slowly; it is viscous."),
+    ("ethanol", "v/v", "80", ""),
 ]
 
 STOCK_BUFFERS = ["PBS", "TBS", "TBE", "TAE", "SDS running buffer", "TE buffer", "transfer buffer", "TBST"]
@@ -83,7 +84,7 @@ VOLUMES = [Decimal(v) for v in ("10", "25", "50", "100", "200", "250", "500", "7
 MOLAR_TARGETS = [Decimal(c) for c in ("1", "2", "5", "10", "20", "25", "50", "100", "150", "200", "250", "300", "500", "1000", "2000")]
 STOCKS = [Decimal(c) for c in ("100", "200", "250", "500", "1000", "2000", "5000")]
 DILUTION_TARGETS = [Decimal(c) for c in ("0.5", "1", "2", "5", "10", "20", "25", "40", "50", "100", "150")]
-PERCENTS = [Decimal(p) for p in ("0.05", "0.1", "0.5", "1", "2", "5", "10", "20")]
+PERCENTS = [Decimal(p) for p in ("0.05", "0.1", "0.5", "0.8", "1", "1.5", "2", "5", "10", "20", "50", "70")]
 FOLDS = [(Decimal(x), Decimal(t)) for x, t in (("10", "1"), ("5", "1"), ("20", "1"), ("50", "1"), ("10", "0.5"),
                                                ("5", "0.5"), ("4", "1"), ("2", "1"), ("25", "1"), ("100", "1"))]
 
@@ -114,10 +115,17 @@ def sig(value: Decimal, digits: int = 3) -> str:
 
 def volume(ml: Decimal) -> str:
     if ml >= 1000:
-        return f"{plain(ml / 1000)} L"
+        return f"{sig(ml / 1000, 4)} L"
     if ml < 1:
         return f"{sig(ml * 1000)} µL"
     return f"{sig(ml, 4)} mL"
+
+
+def exact(ml: Decimal) -> bool:
+    """Whether volume() shows this volume without rounding."""
+    shown = volume(ml)
+    number, unit = shown.split(" ")
+    return Decimal(number) * {"L": 1000, "mL": 1, "µL": Decimal("0.001")}[unit] == ml
 
 
 def conc(mm: Decimal) -> str:
@@ -177,7 +185,7 @@ def mass_record(rng, key):
         lines = [
             "Use mass = concentration × volume × molar mass.",
             f"Concentration: {conc(c_mm)} = {plain(c_mol)} mol/L",
-            f"Volume: {volume(v_ml)} = {plain(v_l)} L",
+            f"Volume: {plain(v_ml)} mL = {plain(v_l)} L",
             f"Molar mass of {short}: {mw_text} g/mol",
             f"Mass = {plain(c_mol)} mol/L × {plain(v_l)} L × {mw_text} g/mol = {mass(grams)}",
             f"Dissolve {mass(grams)} of {name} in about {approx_water(v_ml)} of water, then make it up to {volume(v_ml)}.",
@@ -211,15 +219,31 @@ def dilution_record(rng, key):
     name, _, short, _ = COMPOUNDS[index]
     v1 = c2 * v2 / c1
     user = ask(rng, DILUTION_QUESTIONS, name=name, short=short, c1=conc(c1), c2=conc(c2), vol=volume(v2))
-    same = "mM" if c1 < 1000 else "M"
-    c1_s, c2_s = (plain(c1), plain(c2)) if same == "mM" else (plain(c1 / 1000), plain(c2 / 1000))
-    lines = [
-        "Use C1 × V1 = C2 × V2, so V1 = C2 × V2 / C1.",
-        f"With both concentrations in {same}: V1 = {c2_s} {same} × {volume(v2)} / {c1_s} {same} = {volume(v1)}.",
-        f"Add {volume(v1)} of the {conc(c1)} stock to {volume(v2 - v1)} of water (or buffer) to get {volume(v2)} of {conc(c2)} {short}.",
-    ]
-    if rng.random() < 0.4:
-        lines.append(f"That is a {sig(c1 / c2)}-fold dilution.")
+    unit = "mM" if c1 < 1000 else "M"
+    c1_s, c2_s = (plain(c1), plain(c2)) if unit == "mM" else (plain(c1 / 1000), plain(c2 / 1000))
+    if exact(v2 - v1) and rng.random() < 0.6:
+        finish = f"Add {volume(v1)} of the {conc(c1)} stock to {volume(v2 - v1)} of water (or buffer)."
+    else:
+        finish = f"Pipette {volume(v1)} of the {conc(c1)} stock and make it up to {volume(v2)} with water (or buffer)."
+    style = rng.randrange(3)
+    if style == 0:
+        lines = [
+            "Use C1 × V1 = C2 × V2, so V1 = C2 × V2 / C1.",
+            f"With both concentrations in {unit}: V1 = {c2_s} {unit} × {volume(v2)} / {c1_s} {unit} = {volume(v1)}.",
+            finish,
+        ]
+    elif style == 1:
+        lines = [
+            f"The stock is {sig(c1 / c2)} times more concentrated than you need ({conc(c1)} / {conc(c2)}).",
+            f"Stock volume = {volume(v2)} / {sig(c1 / c2)} = {volume(v1)}.",
+            finish,
+        ]
+    else:
+        lines = [
+            f"V1 = C2 × V2 / C1 = {conc(c2)} × {volume(v2)} / {conc(c1)} = {volume(v1)} of stock.",
+            finish,
+            f"The final solution is {conc(c2)} {short} in {volume(v2)}.",
+        ]
     return user, "\n".join(lines)
 
 
@@ -235,20 +259,23 @@ PERCENT_QUESTIONS = [
 
 def percent_record(rng, key):
     _, index, p, v_ml = key
-    name, kind, note = PERCENT_SOLUTES[index]
+    name, kind, _, note = PERCENT_SOLUTES[index]
     amount = p * v_ml / 100
     user = ask(rng, PERCENT_QUESTIONS, name=name, kind=kind, p=plain(p), vol=volume(v_ml))
-    if kind == "w/v":
+    per, unit = ("g", mass(amount)) if kind == "w/v" else ("mL", volume(amount))
+    verb = "Dissolve" if kind == "w/v" else "Add"
+    where = "in water" if kind == "w/v" else "to water"
+    if rng.random() < 0.5:
         lines = [
-            f"{plain(p)}% (w/v) means {plain(p)} g per 100 mL.",
-            f"Mass = {plain(p)} g / 100 mL × {plain(v_ml)} mL = {mass(amount)}.",
-            f"Dissolve {mass(amount)} of {name} in water and make it up to {volume(v_ml)}.",
+            f"{plain(p)}% ({kind}) means {plain(p)} {per} per 100 mL.",
+            f"Amount = {plain(p)} {per} / 100 mL × {plain(v_ml)} mL = {unit}.",
+            f"{verb} {unit} of {name} {where} and make it up to {volume(v_ml)}.",
         ]
     else:
         lines = [
-            f"{plain(p)}% (v/v) means {plain(p)} mL per 100 mL.",
-            f"Volume = {plain(p)} mL / 100 mL × {plain(v_ml)} mL = {volume(amount)}.",
-            f"Add {volume(amount)} of {name} to water and make it up to {volume(v_ml)}.",
+            f"A {kind} percentage counts {per} of {name} per 100 mL of final solution.",
+            f"{volume(v_ml)} is {plain(v_ml / 100)} × 100 mL, so you need {plain(p)} {per} × {plain(v_ml / 100)} = {unit}.",
+            f"{verb} it {where}, then bring the volume to {volume(v_ml)}.",
         ]
     if note and rng.random() < 0.7:
         lines.append(note)
@@ -270,17 +297,21 @@ def molarity_record(rng, key):
     name, mw_text, short, _ = COMPOUNDS[index]
     mw = Decimal(mw_text)
     grams = Decimal(fixed(c_mm / 1000 * v_ml / 1000 * mw, 2))
-    if grams == 0:
-        grams = Decimal("0.01")
     moles = grams / mw
     molar = moles / (v_ml / 1000)
-    shown_m = f"{fixed(grams, 2)} g"
-    user = ask(rng, MOLARITY_QUESTIONS, name=name, short=short, m=shown_m, vol=volume(v_ml))
-    lines = [
-        f"Moles = mass / molar mass = {fixed(grams, 2)} g / {mw_text} g/mol = {sig(moles, 3)} mol.",
-        f"Concentration = moles / volume = {sig(moles, 3)} mol / {plain(v_ml / 1000)} L = {sig(molar, 3)} M.",
-        f"So the solution is about {sig(molar * 1000, 3)} mM {short}.",
-    ]
+    user = ask(rng, MOLARITY_QUESTIONS, name=name, short=short, m=f"{fixed(grams, 2)} g", vol=volume(v_ml))
+    if rng.random() < 0.5:
+        lines = [
+            f"Moles = mass / molar mass = {fixed(grams, 2)} g / {mw_text} g/mol = {sig(moles, 4)} mol.",
+            f"Concentration = moles / volume = {sig(moles, 4)} mol / {plain(v_ml / 1000)} L = {sig(molar, 3)} M.",
+            f"So the solution is about {sig(molar * 1000, 3)} mM {short}.",
+        ]
+    else:
+        lines = [
+            f"c = m / (M × V), with M({short}) = {mw_text} g/mol and V = {plain(v_ml / 1000)} L.",
+            f"c = {fixed(grams, 2)} g / ({mw_text} g/mol × {plain(v_ml / 1000)} L) = {sig(molar, 3)} mol/L.",
+            f"That is {sig(molar * 1000, 3)} mM.",
+        ]
     return user, "\n".join(lines)
 
 
@@ -299,11 +330,18 @@ def fold_record(rng, key):
     factor = x / t
     stock = v_ml / factor
     user = ask(rng, FOLD_QUESTIONS, buf=buf, x=plain(x), t=plain(t), vol=volume(v_ml))
-    lines = [
-        f"Going from {plain(x)}x to {plain(t)}x is a {plain(factor)}-fold dilution.",
-        f"Stock volume = {volume(v_ml)} / {plain(factor)} = {volume(stock)}.",
-        f"Mix {volume(stock)} of {plain(x)}x {buf} with {volume(v_ml - stock)} of water to get {volume(v_ml)} of {plain(t)}x.",
-    ]
+    if rng.random() < 0.5:
+        lines = [
+            f"Going from {plain(x)}x to {plain(t)}x is a {plain(factor)}-fold dilution.",
+            f"Stock volume = {volume(v_ml)} / {plain(factor)} = {volume(stock)}.",
+            f"Mix {volume(stock)} of {plain(x)}x {buf} with {volume(v_ml - stock)} of water to get {volume(v_ml)} of {plain(t)}x.",
+        ]
+    else:
+        lines = [
+            f"Dilution factor = {plain(x)} / {plain(t)} = {plain(factor)}.",
+            f"You need {volume(v_ml)} / {plain(factor)} = {volume(stock)} of the {plain(x)}x {buf}.",
+            f"Top it up with {volume(v_ml - stock)} of water for {volume(v_ml)} at {plain(t)}x.",
+        ]
     return user, "\n".join(lines)
 
 
@@ -328,10 +366,10 @@ def candidate_keys() -> dict[str, list[tuple]]:
                 for v in VOLUMES:
                     if c2 * 5 <= c1 and c2 * v / c1 >= Decimal("0.01"):   # at least 10 µL of stock
                         keys["dilution"].append(("dilution", i, c1, c2, v))
-    for i in range(len(PERCENT_SOLUTES)):
+    for i, (_, _, highest, _) in enumerate(PERCENT_SOLUTES):
         for p in PERCENTS:
             for v in VOLUMES:
-                if p * v / 100 >= Decimal("0.005"):
+                if p <= Decimal(highest) and p * v / 100 >= Decimal("0.005"):
                     keys["percent"].append(("percent", i, p, v))
     for i in range(len(STOCK_BUFFERS)):
         for x, t in FOLDS:
@@ -347,9 +385,10 @@ def record(user: str, answer: str) -> dict:
                          {"role": "assistant", "content": answer}]}
 
 
-def shingles(rec: dict) -> set:
+def shingles(rec: dict, n: int = 5) -> set:
+    """Word n-grams of the user and assistant text (the system prompt is the same everywhere)."""
     words = " ".join(m["content"] for m in rec["messages"] if m["role"] != "system").lower().split()
-    return {" ".join(words[i:i + 5]) for i in range(max(1, len(words) - 4))}
+    return {" ".join(words[i:i + n]) for i in range(max(1, len(words) - n + 1))}
 
 
 def jaccard(a: set, b: set) -> float:
@@ -378,10 +417,17 @@ def build_split(seed: int = SEED) -> tuple[list[dict], list[dict]]:
 
     # Eval must not contain near-copies of train records: replace any with fresh parameter tuples.
     train_sh = [shingles(r) for r in train]
+    train_13 = set().union(*(shingles(r, 13) for r in train))
     spare = {kind: pools[kind][counts[kind]:] for kind in MAKERS}
+
+    def too_close(rec: dict) -> bool:
+        own = shingles(rec, 13)
+        return (max(jaccard(shingles(rec), s) for s in train_sh) >= NEAR_COPY
+                or len(own & train_13) >= SHARED_13 * len(own))
+
     evals: list[dict] = []
     for kind, rec in held:
-        while max(jaccard(shingles(rec), s) for s in train_sh) >= NEAR_COPY:
+        while too_close(rec):
             if not spare[kind]:
                 raise SystemExit(f"make_sample_data: ran out of distinct {kind} questions for eval")
             rec = record(*MAKERS[kind](rng, spare[kind].pop(0)))

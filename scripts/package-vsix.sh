@@ -20,7 +20,7 @@ done
 leaked=$(grep -E '^extension/(src|webview|test|bench|node_modules|out|\.ci|scripts|docs|trainer/tests)/|__pycache__|\.pyc$|\.map$|\.ts$' <<<"$listing" || true)
 if ((${#missing[@]})); then echo "package-vsix: $out lacks: ${missing[*]} (build them, or re-include them in .vscodeignore)"; fi
 if [[ -n $leaked ]]; then echo "package-vsix: $out ships files it must not (fix .vscodeignore):"; echo "$leaked" | head -20; fi
-if ((${#missing[@]})) || [[ -n $leaked ]]; then exit 1; fi
+if ((${#missing[@]})) || [[ -n $leaked ]]; then rm -f "$out"; exit 1; fi
 
 files=$(grep -c '^extension/' <<<"$listing")
 echo "package-vsix: $out $(du -h "$out" | cut -f1) ($(stat -c %s "$out") bytes, $files files)"

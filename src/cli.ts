@@ -132,14 +132,17 @@ async function lintCommand(args: string[]): Promise<number> {
     maxTokens = Number(values['max-tokens']);
     if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new CliError(`--max-tokens must be a positive integer (got "${values['max-tokens']}")`);
   }
-  const files = positionals.map((f) => requireReadableFile(f, 'dataset'));
-  const evalFiles = (values.eval ?? []).map((f) => requireReadableFile(f, 'eval file'));
+  // Checked here for a clear message; passed on as typed, so findings show the paths the user gave.
+  for (const f of positionals) requireReadableFile(f, 'dataset');
+  const evalFiles = values.eval ?? [];
+  for (const f of evalFiles) requireReadableFile(f, 'eval file');
   const tokenizer = values.tokenizer === undefined ? undefined : path.resolve(values.tokenizer);
   if (tokenizer !== undefined && !fs.existsSync(tokenizer)) throw new CliError(`tokenizer not found: ${values.tokenizer}`);
 
-  const output = lintFiles(files, { evalFiles, maxTokens, tokenizer });
+  const output = lintFiles(positionals, { evalFiles, maxTokens, tokenizer });
   if (format === 'json') out(JSON.stringify(output, null, 2));
-  else out(formatFindingsText(output));
+  else process.stdout.write(formatFindingsText(output));
+  if (output.ioErrors.length) return 2;
   return output.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }
 
@@ -151,9 +154,10 @@ function lintBeforeTraining(trainFile: string, evalFile: string | null): string[
     const count = (s: string): number => mine.filter((d) => d.severity === s).length;
     return `${f.path}: ${f.records} records (${f.format}), ${count('error')} errors, ${count('warning')} warnings`;
   });
+  if (output.ioErrors.length) throw new CliError(output.ioErrors.map((e) => `cannot read ${e.path}: ${e.message}`).join('\n'));
   const errors = output.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) {
-    err(formatFindingsText({ ...output, diagnostics: errors }));
+    process.stderr.write(formatFindingsText({ ...output, diagnostics: errors }));
     throw new CliError(`the dataset has ${errors.length} error finding${errors.length === 1 ? '' : 's'} (above): `
       + 'fix them and train again; `tunelab lint FILE` shows every finding', 1);
   }
@@ -189,6 +193,8 @@ interface TrainingRequest {
   configFile?: string;
   sets: string[];
   defaults?: Partial<RunConfig>;
+  /** How to fix a bad setting, in this command's terms. */
+  fixHint?: string;
 }
 
 /** Defaults, then the config file, then the flags; every problem at once. */
@@ -207,15 +213,24 @@ function buildConfig(root: string, req: TrainingRequest): RunConfig {
   if (settings.train_file === undefined) {
     throw new CliError(`name the dataset to train on: tunelab train DATASET.jsonl (or train_file in --config)\n\n${USAGE.train}`);
   }
-  settings.model ??= bundledModelDir(root);
+  if (settings.model === undefined) settings.model = requireBundledModel(root);
   const config = completeConfig(settings as Partial<RunConfig> & { model: string; train_file: string });
   problems.push(...validateConfig(config, { checkPaths: true }));
   if (problems.length) {
     const list = problems.map((p) => `  - ${p.message}`).join('\n');
     throw new CliError(`the run settings have ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${list}\n`
-      + 'Fix them with --set key=value, --model, or in the --config file; no run was started.');
+      + `${req.fixHint ?? 'Fix them with --set key=value, --model, or in the --config file'}; no run was started.`);
   }
   return config;
+}
+
+function requireBundledModel(root: string): string {
+  const dir = bundledModelDir(root);
+  if (!fs.existsSync(path.join(dir, 'config.json'))) {
+    throw new CliError(`the bundled model is missing (${dir}): give a model with --model DIR, `
+      + `or build it in a Tunelab checkout with \`python3 scripts/make_bundled_model.py\``);
+  }
+  return dir;
 }
 
 /** Python that can train, or a CliError saying what to install. */
@@ -235,6 +250,7 @@ interface TrainingResult { summary: RunSummary; exitCode: number; reportPath?: s
 
 /** Starts the trainer and prints its progress until it exits; Ctrl-C asks it to stop with a checkpoint. */
 async function followTraining(python: string, trainerDir: string, runDir: string): Promise<TrainingResult> {
+  err('starting the trainer (loading torch and the model takes a few seconds)');
   const proc = startTrainer({ python, trainerDir, runDir, command: 'train', detached: true });
   // The trainer has its own process group, so the terminal's Ctrl-C reaches only us: we turn it into stop.
   let interrupts = 0;
@@ -293,7 +309,7 @@ function printOutcome(result: TrainingResult): void {
   const { summary: s } = result;
   const done = readEvents(s.dir).find((e) => e.type === 'done');
   const duration = done?.type === 'done' ? ` in ${formatDuration(done.duration_s)}` : '';
-  out(`\nrun ${s.status}${duration}${s.step !== undefined ? ` (${s.step} steps)` : ''}`);
+  out(`\nrun ${s.status}${duration}${s.step !== undefined ? ` (${s.step} step${s.step === 1 ? '' : 's'})` : ''}`);
   if (s.baseEvalLoss !== undefined || s.evalLoss !== undefined) out(formatEvalTable(s));
   out(`run folder: ${s.dir}`);
   if (done?.type === 'done' && done.adapter_path) out(`adapter:    ${done.adapter_path}`);
@@ -417,7 +433,13 @@ async function demoCommand(args: string[]): Promise<number> {
   const root = packageRoot();
   const samples = sampleData(root);
   const workspace = path.resolve(values.workspace ?? '.');
-  const config = buildConfig(root, { dataset: samples.train, evalFile: samples.eval, model: bundledModelDir(root), sets: [], defaults: DEMO_SETTINGS });
+  for (const file of [samples.train, samples.eval]) {
+    if (!fs.existsSync(file)) throw new CliError(`the bundled sample data is missing (${file}): reinstall Tunelab or run scripts/make_sample_data.py`);
+  }
+  const config = buildConfig(root, {
+    dataset: samples.train, evalFile: samples.eval, model: requireBundledModel(root), sets: [], defaults: DEMO_SETTINGS,
+    fixHint: 'Fix DEMO_SETTINGS in src/core/bundled.ts',
+  });
 
   out('1/3 lint');
   for (const line of lintBeforeTraining(config.train_file, config.eval_file)) out(`  ${line}`);

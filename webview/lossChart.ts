@@ -43,7 +43,7 @@ export class LossChart {
       showLine: line,
       indexAxis: 'x',
     });
-    this.chart = new Chart(canvas, {
+    this.chart = new Chart<'line', ChartPoint[]>(canvas, {
       type: 'line',
       data: {
         datasets: [

@@ -138,7 +138,7 @@ function showProblems(problems: ConfigProblem[]): void {
 function displayedStatus(): ProgressStatus {
   const s = progress.state.status;
   // The host knows when a trainer died without a final event; the events alone would say "running".
-  if ((s === 'running' || s === 'idle') && hostStatus === 'interrupted') return 'interrupted';
+  if ((s === 'running' || s === 'starting' || s === 'idle') && hostStatus === 'interrupted') return 'interrupted';
   return s;
 }
 
@@ -190,6 +190,7 @@ function onMessage(msg: HostToTraining): void {
       runId = msg.run?.id;
       hostStatus = msg.run?.status;
       trusted = msg.trusted;
+      if (hostStatus === 'running') progress.setStatus('starting'); // until its events arrive
       byId('trust-banner').hidden = trusted;
       saveState();
       break;

@@ -66,8 +66,12 @@ export interface ConfigProblem {
   message: string; // says what to fix
 }
 
+/** Defaults filled in, keys in the documented order (unknown keys kept at the end, for validateConfig to name). */
 export function completeConfig(partial: Partial<RunConfig> & { model: string; train_file: string }): RunConfig {
-  return { ...CONFIG_DEFAULTS, ...partial } as RunConfig;
+  const merged: Record<string, unknown> = { ...CONFIG_DEFAULTS, ...partial };
+  const ordered: Record<string, unknown> = {};
+  for (const key of [...CONFIG_KEYS, ...Object.keys(merged)]) if (key in merged && !(key in ordered)) ordered[key] = merged[key];
+  return ordered as unknown as RunConfig;
 }
 
 type FieldKind =

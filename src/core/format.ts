@@ -23,7 +23,7 @@ export function formatStartLine(e: StartEvent): string {
 }
 
 export function formatEvalLine(e: EvalEvent): string {
-  const who = e.which === 'base' ? 'base model' : `step ${e.step}`;
+  const who = e.which === 'base' ? 'base model' : `fine-tuned, step ${e.step}`;
   return `${who}: eval loss ${formatNumber(e.eval_loss)} (perplexity ${formatNumber(e.perplexity, 2)})`;
 }
 

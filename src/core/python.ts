@@ -268,11 +268,13 @@ export function startTrainer(opts: StartTrainerOptions): TrainerProcess {
   const stderrListeners: ((text: string) => void)[] = [];
   const exitListeners: ((code: number | null) => void)[] = [];
   let exited = false;
+  let exitReported = false;
   let exitCode: number | null = null;
   const timers: NodeJS.Timeout[] = [];
 
   fs.mkdirSync(opts.runDir, { recursive: true });
   const log = fs.createWriteStream(path.join(opts.runDir, TRAINER_LOG_FILE), { flags: 'a' });
+  log.on('error', () => { /* the run folder went away: the log is lost, the run goes on */ });
   const pidFile = path.join(opts.runDir, PID_FILE);
 
   const child = spawn(opts.python, ['-m', 'tunelab_trainer', opts.command, '--run-dir', opts.runDir], {
@@ -304,9 +306,12 @@ export function startTrainer(opts: StartTrainerOptions): TrainerProcess {
     exitCode = code;
     for (const t of timers) clearTimeout(t);
     stdoutLines.flush();
-    log.end();
     if (opts.command === 'train') removePidFileIfOurs(pidFile, child.pid);
-    for (const cb of exitListeners) cb(code);
+    // Listeners run once trainer.log is complete on disk, so that they can read it.
+    log.end(() => {
+      exitReported = true;
+      for (const cb of exitListeners) cb(code);
+    });
   };
   child.on('error', (err: NodeJS.ErrnoException) => {
     const text = err.code === 'ENOENT' ? pythonMissingMessage(opts.python) : `could not start the trainer: ${err.message}`;
@@ -338,7 +343,7 @@ export function startTrainer(opts: StartTrainerOptions): TrainerProcess {
     onEvent: (cb) => { eventListeners.push(cb); },
     onStderr: (cb) => { stderrListeners.push(cb); },
     onExit: (cb) => {
-      if (exited) cb(exitCode);
+      if (exitReported) cb(exitCode);
       else exitListeners.push(cb);
     },
     stop: () => {

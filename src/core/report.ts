@@ -80,9 +80,10 @@ export function lossCurveSvg(events: readonly TrainerEvent[]): string {
     + `<text x="${(left + W - right) / 2}" y="${H - 4}" text-anchor="middle">step</text>`;
   const dots = evals.map((e) => `<circle cx="${f(px(e.step))}" cy="${f(py(e.eval_loss))}" r="4" class="eval-${e.which === 'base' ? 'base' : 'tuned'}">`
     + `<title>${escapeHtml(`${e.which} eval loss ${formatNumber(e.eval_loss)} at step ${e.step}`)}</title></circle>`).join('');
-  const legend = `<g class="legend"><line x1="${W - 250}" x2="${W - 230}" y1="${top + 6}" y2="${top + 6}" class="train"/>`
-    + `<text x="${W - 226}" y="${top + 10}">training loss</text>`
-    + (evals.length ? `<circle cx="${W - 130}" cy="${top + 6}" r="4" class="eval-tuned"/><text x="${W - 122}" y="${top + 10}">eval loss</text>` : '')
+  const legend = `<g class="legend"><line x1="${W - 300}" x2="${W - 280}" y1="${top + 6}" y2="${top + 6}" class="train"/>`
+    + `<text x="${W - 276}" y="${top + 10}">training loss</text>`
+    + (evals.some((e) => e.which === 'base') ? `<circle cx="${W - 186}" cy="${top + 6}" r="4" class="eval-base"/><text x="${W - 178}" y="${top + 10}">base eval</text>` : '')
+    + (evals.some((e) => e.which !== 'base') ? `<circle cx="${W - 100}" cy="${top + 6}" r="4" class="eval-tuned"/><text x="${W - 92}" y="${top + 10}">tuned eval</text>` : '')
     + '</g>';
   return `<svg class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="training loss by step">`
     + `${yTicks}<line x1="${left}" x2="${left}" y1="${top}" y2="${H - bottom}" class="axis"/>`
@@ -104,7 +105,7 @@ function runTable(summary: RunSummary, start: StartEvent | undefined, events: re
     rows.push(row('Method', `${escapeHtml(c.method)} (r ${escapeHtml(c.lora_r)}, alpha ${escapeHtml(c.lora_alpha)}, dropout ${escapeHtml(c.lora_dropout)}, modules ${escapeHtml(modules)})`));
     rows.push(row('Task', escapeHtml(start?.task ?? c.task)));
     rows.push(row('Optimisation', `learning rate ${escapeHtml(c.learning_rate)} (${escapeHtml(c.lr_scheduler)}, warmup ${escapeHtml(c.warmup_ratio)}), `
-      + `${escapeHtml(c.max_steps ?? `${c.epochs} epochs`)}${c.max_steps ? ' steps max' : ''}, batch ${escapeHtml(c.effective_batch_size)} `
+      + `${escapeHtml(c.max_steps ?? `${c.epochs} epoch${c.epochs === 1 ? '' : 's'}`)}${c.max_steps ? ' steps max' : ''}, batch ${escapeHtml(c.effective_batch_size)} `
       + `(micro ${escapeHtml(c.micro_batch_size)}), max ${escapeHtml(c.max_seq_length)} tokens, seed ${escapeHtml(c.seed)}`));
   }
   if (start) {

@@ -1,8 +1,8 @@
 // Which Python runs the trainer: tunelab.pythonPath (machine scope, so a workspace cannot redirect it),
 // else the Python extension's active environment, else what core resolvePython falls back to.
-import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { resolvePython, type PythonSource } from '../core/python';
+import { expandPathSetting } from './commandLine';
 
 /** The parts of the ms-python.python API used here (duck-typed, so the extension stays optional). */
 interface PythonExtensionApi {
@@ -14,16 +14,6 @@ interface PythonExtensionApi {
 }
 
 const PYTHON_EXTENSION_TIMEOUT_MS = 10_000;
-
-/** `${workspaceFolder}`, `${userHome}` and a leading `~` in a path setting. */
-export function expandPathSetting(value: string, workspaceFolder?: string): string {
-  let v = value.trim();
-  if (v === '') return v;
-  v = v.replace(/\$\{userHome\}/g, os.homedir());
-  if (workspaceFolder) v = v.replace(/\$\{workspaceFolder\}/g, workspaceFolder);
-  if (v === '~' || v.startsWith('~/')) v = os.homedir() + v.slice(1);
-  return v;
-}
 
 function withTimeout<T>(p: Thenable<T>, ms: number): Promise<T | undefined> {
   return new Promise((resolve) => {

@@ -21,7 +21,7 @@ class ResultsReporter extends Mocha.reporters.Spec {
     runner.on(EVENT_TEST_FAIL, (test, err) => {
       // A failing hook is reported as a test too: its title says which hook.
       results.tests.push({ title: test.fullTitle(), state: 'failed', duration: test.duration,
-        error: String((err && (err.stack || err.message)) || err).split('\n').slice(0, 6).join('\n') });
+        error: String((err && (err.stack || err.message)) || err).replace(/\x1b\[[0-9;]*m/g, '').split('\n').slice(0, 8).join('\n') });
       results.failures++; save();
     });
     runner.on(EVENT_TEST_PENDING, (test) => { results.tests.push({ title: test.fullTitle(), state: 'pending' }); save(); });

@@ -67,6 +67,13 @@ function stopLeftoverTrainers(workspaces) {
   }
 }
 
+/** Keeps the newest `keep` run folders (their names sort by time); each holds a browser profile and logs. */
+function pruneOldRuns(root, keep) {
+  if (!fs.existsSync(root)) return;
+  const runs = fs.readdirSync(root).filter((n) => /^\d{8}-\d{6}$/.test(n)).sort();
+  for (const n of runs.slice(0, Math.max(0, runs.length - keep))) fs.rmSync(path.join(root, n), { recursive: true, force: true });
+}
+
 /** Runs the UI suites (mocha in a Node child process) against the running server. */
 function runUiSuites({ server, runDir, workspace }) {
   const resultsFile = path.join(runDir, 'ui-results.json');
@@ -94,6 +101,7 @@ function tally(name, run, summary) {
   summary.passed += tests.filter((t) => t.state === 'passed').length;
   const failed = tests.filter((t) => t.state === 'failed');
   summary.failed += failed.length;
+  summary.skipped += tests.filter((t) => t.state === 'pending').length;
   for (const t of failed) summary.failures.push(`${name}: ${t.title}\n      ${t.error.replace(/\n/g, '\n      ')}`);
   const finished = run.results && run.results.done;
   if (!finished || (run.exitCode !== 0 && failed.length === 0)) {
@@ -111,10 +119,15 @@ async function main() {
   if (opts.only !== 'ui' && !fs.existsSync(testsIndex)) throw new Error(`${testsIndex} not found: compile with npx tsc -p test/host`);
   const tc = cs.toolchain();
 
+  pruneOldRuns(path.join(REPO, 'test-output', 'e2e'), 4);
   const runDir = path.join(REPO, 'test-output', 'e2e', timestamp());
   const prof = cs.profile(runDir);
   log(`run folder ${path.relative(REPO, runDir)}`);
+  // `tunelab.pythonPath` is machine-scoped: a remote workbench (code-server is one) reads those from the
+  // server's Machine settings, not from User settings. Seed both.
   fs.writeFileSync(path.join(prof.userData, 'User', 'settings.json'), JSON.stringify(userSettings(python), null, 2));
+  fs.mkdirSync(path.join(prof.userData, 'Machine'), { recursive: true });
+  fs.writeFileSync(path.join(prof.userData, 'Machine', 'settings.json'), JSON.stringify({ 'tunelab.pythonPath': python }, null, 2));
   const hostWs = createWorkspace(path.join(runDir, 'ws-host'), REPO);
   const uiWs = createWorkspace(path.join(runDir, 'ws-ui'), REPO);
   log(`workspaces ready (data from ${hostWs.source})`);
@@ -125,7 +138,7 @@ async function main() {
   await cs.installExtension(tc, prof, opts.vsix, env);
   log(`installed ${path.relative(REPO, opts.vsix)} into ${path.relative(REPO, prof.extensions)}`);
 
-  const summary = { passed: 0, failed: 0, failures: [] };
+  const summary = { passed: 0, failed: 0, skipped: 0, failures: [] };
   const server = await cs.startServer(tc, prof, env);
   log(`code-server up at ${server.base} (pid ${server.child.pid})`);
   try {
@@ -149,7 +162,7 @@ async function main() {
   }
 
   for (const f of summary.failures) console.log(`  FAILED ${f}`);
-  console.log(`e2e: ${summary.passed} passed, ${summary.failed} failed (logs: ${path.relative(REPO, runDir)})`);
+  console.log(`e2e: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped (logs: ${path.relative(REPO, runDir)})`);
   return summary.failed === 0 && summary.passed > 0 ? 0 : 1;
 }
 

@@ -17,9 +17,19 @@ suite('training run', function () {
 
   test('Train on This Dataset with autoStart runs the trainer to completion with the bundled model', async () => {
     const ext = await activeExtension();
+    const python = vscode.workspace.getConfiguration('tunelab').get<string>('pythonPath');
+    assert.strictEqual(python, process.env.TUNELAB_PYTHON, 'tunelab.pythonPath should be the Python the launcher seeded');
     const returned = await vscode.commands.executeCommand<unknown>('tunelab.trainOnDataset', workspaceFile('train.jsonl'),
       { autoStart: true, overrides: TINY });
-    assert.strictEqual(typeof returned, 'string', `tunelab.trainOnDataset should return the run id, returned ${JSON.stringify(returned)}`);
+    if (typeof returned !== 'string') {
+      // Say why: the command refuses datasets with lint errors and configs that do not validate.
+      const api = ext.exports as { lintNow?: (u: vscode.Uri) => Promise<readonly vscode.Diagnostic[]> } | undefined;
+      const errors = (await api?.lintNow?.(workspaceFile('train.jsonl')) ?? [])
+        .filter((d) => d.severity === vscode.DiagnosticSeverity.Error).slice(0, 3).map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
+      const model = path.join(ext.extensionPath, 'models', 'tunelab-tiny-llama', 'config.json');
+      assert.fail(`tunelab.trainOnDataset should return the run id, returned ${JSON.stringify(returned)}; `
+        + `train.jsonl lint errors: ${errors.join('; ') || 'none'}; bundled model ${fs.existsSync(model) ? 'present' : 'missing'}`);
+    }
     runId = returned as string;
     runDir = path.join(workspaceDir(), '.tunelab', 'runs', runId);
     assert.ok(fs.existsSync(path.join(runDir, 'config.json')), `no config.json in ${runDir}`);

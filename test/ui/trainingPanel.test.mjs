@@ -20,6 +20,14 @@ suite('training panel (UI)', function () {
     browser = await openWorkbench(env);
   });
 
+  teardown(async function () {
+    // A failing step leaves a picture of the workbench as it was.
+    if (this.currentTest?.state === 'failed' && browser) {
+      const name = `failed-${this.currentTest.title.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60)}.png`;
+      console.log(`      screenshot: ${await screenshot(browser.page, env.screenshots, name).catch((e) => e.message)}`);
+    }
+  });
+
   suiteTeardown(async () => {
     if (browser) await browser.close();
   });

@@ -76,7 +76,7 @@ test('the loss curve is an inline SVG with one point per step and the eval losse
   const xy = points.split(' ').map((p) => p.split(',').map(Number));
   assert.equal(xy.length, 30);
   assert.ok(xy.every(([x, y], i) => i === 0 || (x > xy[i - 1][0] && y > xy[i - 1][1])), 'x grows with step; falling loss goes down the page (y grows)');
-  assert.equal((html.match(/<circle cx=/g) ?? []).length, 2 + 1, 'base and tuned eval dots plus the legend dot');
+  assert.equal((html.match(/<circle cx=/g) ?? []).length, 2 + 2, 'base and tuned eval dots plus their legend dots');
   const noSteps = renderReportHtml(summary(), undefined, events.filter((e) => e.type !== 'step'));
   assert.match(noSteps, /No training steps were recorded/);
 });

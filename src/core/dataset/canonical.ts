@@ -3,6 +3,7 @@
  * Only the fields that reach training count: two chat records with the same messages but different `id`s
  * are duplicates.
  */
+import { createHash } from 'node:crypto';
 import { detectRecordFormat, isJsonObject } from './format';
 import type { RecordFormat } from './types';
 
@@ -24,31 +25,41 @@ export function canonicalText(value: unknown, format: RecordFormat = detectRecor
 
 /** JSON with object keys sorted and every string's whitespace runs collapsed to one space and trimmed. */
 export function canonicalJson(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(normalizeSpace(v));
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (isJsonObject(v)) {
-    const keys = Object.keys(v).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(',')}}`;
+  const parts: string[] = [];
+  writeCanonical(v, parts);
+  return parts.join('');
+}
+
+// Appending to one array and joining once is about twice as fast as nested map/join on large files.
+function writeCanonical(v: unknown, out: string[]): void {
+  if (typeof v === 'string') {
+    out.push(JSON.stringify(normalizeSpace(v)));
+  } else if (Array.isArray(v)) {
+    out.push('[');
+    for (let i = 0; i < v.length; i++) {
+      if (i) out.push(',');
+      writeCanonical(v[i], out);
+    }
+    out.push(']');
+  } else if (isJsonObject(v)) {
+    const keys = Object.keys(v);
+    if (keys.length > 1) keys.sort();
+    out.push('{');
+    for (let i = 0; i < keys.length; i++) {
+      out.push(i ? ',' : '', JSON.stringify(keys[i]), ':');
+      writeCanonical(v[keys[i]], out);
+    }
+    out.push('}');
+  } else {
+    out.push(JSON.stringify(v) ?? 'null');
   }
-  return JSON.stringify(v) ?? 'null';
 }
 
 function normalizeSpace(s: string): string {
   return /\s\s|[\t\n\r\f\v\u00a0\u2028\u2029]|^\s|\s$/.test(s) ? s.replace(/\s+/g, ' ').trim() : s;
 }
 
-/**
- * 64-bit hash of a string as 16 hex digits (two 32-bit multiply-xor lanes, cyrb53-style), prefixed with the
- * length. At a million records the chance of any collision is about 1e-8, so equal hashes are treated as equal.
- */
-export function hash64(s: string): string {
-  let h1 = 0xdeadbeef, h2 = 0x41c6ce57;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return `${s.length.toString(36)}:${(h2 >>> 0).toString(16).padStart(8, '0')}${(h1 >>> 0).toString(16).padStart(8, '0')}`;
+/** SHA-1 of a string, base64: native hashing is faster than any JS loop, and collisions need not be considered. */
+export function contentHash(s: string): string {
+  return createHash('sha1').update(s).digest('base64');
 }

@@ -82,8 +82,8 @@ class Scanner {
       if (c !== 0x5c) { this.i++; continue; }
       const e = s.charCodeAt(this.i + 1);
       if (e === 0x75) {
-        if (!/^[0-9a-fA-F]{4}$/.test(s.slice(this.i + 2, this.i + 6))) { this.i += 1; this.fail(); }
-        this.i += 6;
+        this.i += 2;
+        for (let k = 0; k < 4; k++, this.i++) if (!/[0-9a-fA-F]/.test(s.charAt(this.i))) this.fail();
       } else if (this.i + 1 < s.length && '"\\/bfnrt'.includes(s.charAt(this.i + 1))) {
         this.i += 2;
       } else {
@@ -148,7 +148,7 @@ export function describeJsonError(err: unknown, text: string): JsonSyntaxProblem
   const raw = err instanceof Error ? err.message : String(err);
   const at = /\s+in JSON at position (\d+)(?: \(line \d+ column \d+\))?/.exec(raw);
   let reason = raw.replace(/\s+in JSON at position \d+(?: \(line \d+ column \d+\))?/, '')
-    .replace(/, "(?:[^]*)" is not valid JSON$/, '');
+    .replace(/^(Unexpected token '.+?'), [^]* is not valid JSON$/, '$1'); // drop V8's excerpt of the source
   let offset = at ? Number(at[1]) : syntaxErrorOffset(text);
   if (offset < 0) offset = 0;
   const hint = commonMistake(text, offset);

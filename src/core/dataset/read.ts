@@ -29,19 +29,22 @@ export function openDataset(input: Buffer | string): OpenedDataset {
   if (badBytes) problems.push(badBytes);
 
   const first = firstNonBlank(buf, start);
-  if (first !== -1 && (buf[first] === 0x5b || (buf[first] === 0x7b && !firstLineParses(buf, first)))) {
-    let text: string;
-    try {
-      text = buf.toString('utf8', start);
-    } catch {
+  const offset = first - start; // only ASCII blanks precede the first character, so bytes and UTF-16 units agree
+  if (first !== -1 && buf[first] === 0x5b) {
+    const text = wholeText(buf, start);
+    if (text === undefined) {
       problems.push({
         kind: 'record-too-large', fatal: true, span: { line: 1, column: 1, endLine: 1, endColumn: 2 },
-        message: `the file is too large (${Math.round(buf.length / 2 ** 20)} MiB) to read as one JSON document; convert it to JSONL with one record per line`,
+        message: `the file is too large (${Math.round(buf.length / 2 ** 20)} MiB) to read as one JSON array; convert it to JSONL with one record per line`,
       });
       return { container: 'json-array', problems, forEachRecord: () => 0 };
     }
-    const offset = first - start; // only ASCII blanks precede it, so bytes and UTF-16 units agree
-    const opened = buf[first] === 0x5b ? openArray(buf, text, offset, start, problems) : openSequence(text, offset, start, problems);
+    const opened = openArray(buf, text, offset, start, problems);
+    if (opened) return opened;
+  } else if (first !== -1 && buf[first] === 0x7b && !firstLineParses(buf, first)) {
+    // An invalid first line may be the start of pretty-printed records; if the text is too large to hold, it is JSONL.
+    const text = wholeText(buf, start);
+    const opened = text === undefined ? undefined : openSequence(text, offset, start, problems);
     if (opened) return opened;
   }
   return { container: 'jsonl', problems, forEachRecord: (cb) => forEachJsonlRecord(buf, start, problems, cb) };
@@ -154,6 +157,15 @@ function addSplitProblems(text: string, from: SplitProblem[], to: ReadProblem[])
     const column = p.offset - (text.lastIndexOf('\n', p.offset - 1) + 1) + 1;
     const span: Span = { line, column, endLine: line, endColumn: column + 1 };
     to.push({ kind: 'array-syntax', fatal: false, span, message: p.message });
+  }
+}
+
+/** The file as one string, or undefined when it is over V8's string limit (about 512 MiB). */
+function wholeText(buf: Buffer, start: number): string | undefined {
+  try {
+    return buf.toString('utf8', start);
+  } catch {
+    return undefined;
   }
 }
 

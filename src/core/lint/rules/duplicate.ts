@@ -2,8 +2,8 @@
  * duplicate: a record whose training content equals an earlier one's after canonical key order and
  * whitespace normalisation. One hash per record in a Map keeps it a single linear pass.
  */
-import { canonicalText, hash64 } from '../../dataset/canonical';
-import type { Position, SourceRecord } from '../../dataset/types';
+import { canonicalText, contentHash } from '../../dataset/canonical';
+import type { Position, RecordFormat, SourceRecord } from '../../dataset/types';
 import type { FileContext, LintRule } from '../context';
 import type { Fix } from '../types';
 
@@ -18,7 +18,8 @@ export const duplicateRule: LintRule = {
       },
       record(r) {
         const rec = r.source;
-        const key = hash64(canonicalText(r.value, r.format));
+        const key = recordKey(r.value, r.format);
+        if (key === undefined) return;
         const first = firstLine.get(key);
         if (first === undefined) firstLine.set(key, rec.span.line);
         else {
@@ -34,6 +35,15 @@ export const duplicateRule: LintRule = {
     };
   },
 };
+
+function recordKey(value: unknown, format: RecordFormat): string | undefined {
+  try {
+    return contentHash(canonicalText(value, format));
+  } catch (e) {
+    if (e instanceof RangeError) return undefined; // nested too deep to walk (JSON.parse is iterative, the walk is not): not compared
+    throw e;
+  }
+}
 
 /** JSONL: delete the whole line with its line break. Arrays and sequences: delete from the previous record's end, taking the comma. */
 function deleteRecordFix(ctx: FileContext, rec: SourceRecord, previousEnd: Position | undefined): Fix {

@@ -1,0 +1,246 @@
+// The commands, as a table of small factories over the one Tunelab context.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunConfig } from '../core/config';
+import type { FileLintResult } from '../core/lint';
+import { runDoctor, type DoctorReport } from '../core/python';
+import { summarizeRun } from '../core/runs';
+import { isFormConfig, type FormConfig } from '../../webview/protocol';
+import type { Tunelab } from './context';
+import { documentPath } from './datasetDiagnostics';
+import { findPython } from './pythonEnvironment';
+import { UNTRUSTED_NOTICE, type RunRef } from './runManager';
+import { initialFormConfig } from './trainingDefaults';
+
+type CommandFactory = (t: Tunelab) => (...args: unknown[]) => unknown;
+
+export interface TrainOptions {
+  /** Start at once, as if Start were clicked (tests; scripted use). */
+  autoStart?: boolean;
+  /** Settings that replace the form's defaults. */
+  overrides?: Partial<RunConfig>;
+}
+
+const COMMANDS: Record<string, CommandFactory> = {
+  'tunelab.trainOnDataset': (t) => (uri, options) => trainOnDataset(t, uri, options),
+  'tunelab.openTrainingPanel': (t) => (uri) => {
+    const dataset = asUri(uri);
+    t.trainingPanels.open(dataset ? { config: initialFormConfig(t.extension.extensionPath, dataset) } : {});
+  },
+  'tunelab.showReport': (t) => async (arg) => {
+    const run = await pickRun(t, arg, 'Show the report of which run?', () => true);
+    if (run) t.reportPanels.open(run);
+  },
+  'tunelab.stopRun': (t) => async (arg) => {
+    const run = await pickRun(t, arg, 'Stop which run?', (s) => s === 'running');
+    if (!run) return false;
+    const stopped = t.runs.stop(run);
+    if (!stopped) void vscode.window.showInformationMessage(`Run ${run.id} is not training.`);
+    return stopped;
+  },
+  'tunelab.openRun': (t) => async (arg) => {
+    const run = await pickRun(t, arg, 'Open which run?', () => true);
+    if (!run) return;
+    if (summarizeRun(run.dir).status === 'running') t.trainingPanels.open({ run });
+    else t.reportPanels.open(run);
+  },
+  'tunelab.revealRunFolder': (t) => async (arg) => {
+    const run = await pickRun(t, arg, 'Reveal which run folder?', () => true);
+    if (!run) return;
+    const desktop = vscode.env.uiKind === vscode.UIKind.Desktop && !vscode.env.remoteName;
+    await vscode.commands.executeCommand(desktop ? 'revealFileInOS' : 'revealInExplorer', vscode.Uri.file(run.dir));
+  },
+  'tunelab.lintDataset': (t) => (uri) => lintDataset(t, uri),
+  'tunelab.doctor': (t) => () => doctor(t),
+  'tunelab.refreshRuns': (t) => () => t.runsView.refresh(),
+};
+
+export function registerCommands(t: Tunelab): void {
+  for (const [id, factory] of Object.entries(COMMANDS)) {
+    const run = factory(t);
+    t.extension.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await run(...args);
+      } catch (err) {
+        t.log.error(`${id} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        void vscode.window.showErrorMessage(`Tunelab: ${id} failed: ${err instanceof Error ? err.message : String(err)}`, 'Show Log')
+          .then((pick) => { if (pick) t.log.show(); });
+        return undefined;
+      }
+    }));
+  }
+}
+
+// ---- arguments ----
+
+function asUri(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string' && arg !== '') return arg.includes('://') ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
+  return undefined;
+}
+
+function parseTrainOptions(arg: unknown): TrainOptions {
+  if (typeof arg !== 'object' || arg === null) return {};
+  const o = arg as Record<string, unknown>;
+  return {
+    autoStart: o.autoStart === true,
+    overrides: isFormConfig(o.overrides) ? (o.overrides as Partial<RunConfig>) : undefined,
+  };
+}
+
+/** The dataset a command is about: its argument, else the active editor's dataset, else one the user picks. */
+async function datasetFromArg(arg: unknown): Promise<vscode.Uri | undefined> {
+  const given = asUri(arg);
+  if (given) return given;
+  const active = vscode.window.activeTextEditor?.document;
+  if (active && /\.(jsonl|json)$/i.test(active.fileName)) return active.uri;
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    openLabel: 'Use This Dataset',
+    filters: { 'Datasets': ['jsonl', 'json'] },
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+  });
+  return picked?.[0];
+}
+
+async function pickRun(t: Tunelab, arg: unknown, title: string, want: (s: string) => boolean): Promise<RunRef | undefined> {
+  if (arg !== undefined) {
+    const key = arg instanceof vscode.Uri ? arg.fsPath
+      : typeof arg === 'string' ? arg
+        : typeof arg === 'object' && arg !== null ? String((arg as { dir?: unknown; id?: unknown }).dir ?? (arg as { id?: unknown }).id ?? '')
+          : '';
+    const run = t.runs.find(key);
+    if (!run) void vscode.window.showErrorMessage(`Tunelab: no run "${key}" in this workspace.`);
+    return run;
+  }
+  const candidates = t.runs.listAll().filter((s) => want(s.status));
+  if (!candidates.length) {
+    void vscode.window.showInformationMessage('Tunelab: no matching run in this workspace.');
+    return undefined;
+  }
+  if (candidates.length === 1) return { id: candidates[0].id, dir: candidates[0].dir };
+  const pick = await vscode.window.showQuickPick(candidates.map((s) => ({ label: s.id, description: s.status, run: { id: s.id, dir: s.dir } })), { title });
+  return pick?.run;
+}
+
+// ---- lint ----
+
+function counts(result: FileLintResult): { errors: number; warnings: number; infos: number } {
+  const by = (sev: string): number => result.findings.filter((f) => f.severity === sev).length;
+  return { errors: by('error'), warnings: by('warning'), infos: by('info') };
+}
+
+function codesSummary(result: FileLintResult, severity: string): string {
+  const byCode = new Map<string, number>();
+  for (const f of result.findings) if (f.severity === severity) byCode.set(f.code, (byCode.get(f.code) ?? 0) + 1);
+  return [...byCode].map(([code, n]) => `${code} ×${n}`).join(', ');
+}
+
+async function lintUri(t: Tunelab, uri: vscode.Uri): Promise<FileLintResult> {
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  const input = doc ? doc.getText() : Buffer.from(await vscode.workspace.fs.readFile(uri));
+  const result = await t.linter.lint(documentPath(uri), input);
+  t.diagnostics.publish(uri, result);
+  return result;
+}
+
+const showProblems = (pick: string | undefined): void => {
+  if (pick === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
+};
+
+async function lintDataset(t: Tunelab, arg: unknown): Promise<{ records: number; format: string; errors: number; warnings: number; infos: number } | undefined> {
+  const uri = await datasetFromArg(arg);
+  if (!uri) return undefined;
+  const result = await lintUri(t, uri);
+  const c = counts(result);
+  const name = path.basename(uri.path);
+  const head = `${name}: ${result.records} records (${result.format})`;
+  if (c.errors + c.warnings + c.infos === 0) {
+    void vscode.window.showInformationMessage(`${head}: no problems found.`);
+  } else {
+    const text = `${head}: ${c.errors} errors, ${c.warnings} warnings, ${c.infos} notes.`;
+    void (c.errors ? vscode.window.showErrorMessage(text, 'Show Problems') : vscode.window.showWarningMessage(text, 'Show Problems')).then(showProblems);
+  }
+  return { records: result.records, format: result.format, ...c };
+}
+
+// ---- train ----
+
+async function trainOnDataset(t: Tunelab, uriArg: unknown, optionsArg: unknown): Promise<string | undefined> {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showErrorMessage(`Tunelab: ${UNTRUSTED_NOTICE.message} ${UNTRUSTED_NOTICE.hint}`, 'Manage Workspace Trust').then((pick) => {
+      if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
+    return undefined;
+  }
+  const uri = await datasetFromArg(uriArg);
+  if (!uri) return undefined;
+  if (uri.scheme !== 'file') {
+    void vscode.window.showErrorMessage('Tunelab: save the dataset to a file in the workspace first; the trainer reads it from disk.');
+    return undefined;
+  }
+  const options = parseTrainOptions(optionsArg);
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open?.isDirty) {
+    t.log.info(`saving ${uri.fsPath} before training: the trainer reads the file on disk`);
+    await open.save();
+  }
+
+  let result: FileLintResult;
+  try {
+    result = await lintUri(t, uri);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Tunelab: cannot read ${uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
+  const c = counts(result);
+  const name = path.basename(uri.fsPath);
+  if (c.errors) {
+    const first = result.findings.find((f) => f.severity === 'error')!;
+    void vscode.window.showErrorMessage(
+      `Tunelab: ${name} has ${c.errors} error${c.errors === 1 ? '' : 's'} to fix before training (${codesSummary(result, 'error')}; first: line ${first.line}: ${first.message}).`,
+      'Show Problems',
+    ).then(showProblems);
+    return undefined;
+  }
+  if (c.warnings) {
+    void vscode.window.showWarningMessage(
+      `Tunelab: ${name} has ${c.warnings} warning${c.warnings === 1 ? '' : 's'} (${codesSummary(result, 'warning')}); training can go ahead.`,
+      'Show Problems',
+    ).then(showProblems);
+  }
+
+  const config: FormConfig = { ...initialFormConfig(t.extension.extensionPath, uri), ...options.overrides };
+  const panel = t.trainingPanels.open({ config });
+  return options.autoStart ? panel.start(config) : undefined;
+}
+
+// ---- doctor ----
+
+async function doctor(t: Tunelab): Promise<DoctorReport | undefined> {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showErrorMessage(`Tunelab: the environment check runs Python, which is disabled in this untrusted workspace. ${UNTRUSTED_NOTICE.hint}`);
+    return undefined;
+  }
+  const { python } = await findPython(t.log);
+  t.log.info(`spawn: ${python} -m tunelab_trainer doctor (PYTHONPATH=${t.runs.trainerDir})`);
+  const report = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Tunelab: checking the Python environment…' },
+    () => runDoctor(python, t.runs.trainerDir),
+  );
+  t.log.info(`doctor: ${JSON.stringify(report)}`);
+  if (report.ok) {
+    const gpu = report.gpus.length ? report.gpus.map((g) => `${g.name} (${g.memory_gb} GB)`).join(', ') : 'no GPU (training runs on the CPU: slow)';
+    void vscode.window.showInformationMessage(
+      `Tunelab environment OK: Python ${report.pythonVersion ?? '?'}, torch ${report.torch ?? '?'}, transformers ${report.transformers ?? '?'}, peft ${report.peft ?? '?'}; ${gpu}${report.bf16 ? ', bf16' : ''}.`,
+    );
+  } else {
+    const what = report.error ?? `missing packages: ${report.missing.join(', ')}`;
+    const actions = report.fix ? ['Copy Fix Command', 'Show Log'] : ['Show Log'];
+    void vscode.window.showErrorMessage(`Tunelab environment problem (${python}): ${what}${report.fix ? `. Fix: ${report.fix}` : ''}`, ...actions).then((pick) => {
+      if (pick === 'Copy Fix Command' && report.fix) void vscode.env.clipboard.writeText(report.fix);
+      if (pick === 'Show Log') t.log.show();
+    });
+  }
+  return report;
+}

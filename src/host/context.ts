@@ -1,0 +1,72 @@
+// The one object activate() builds: every feature of the extension, created in order and disposed
+// with the extension.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunSummary } from '../core/runs';
+import { registerCommands } from './commands';
+import { DatasetDiagnostics } from './datasetDiagnostics';
+import { Linter } from './linter';
+import { DatasetQuickFixes } from './quickFixes';
+import { ReportPanels } from './reportPanel';
+import { RunManager, type LiveRun } from './runManager';
+import { RunsTreeProvider } from './runsView';
+import { TrainingStatusBar } from './statusBar';
+import { TrainingPanels } from './trainingPanel';
+
+/** Documents the lints and quick fixes apply to. */
+export const DATASET_SELECTOR: vscode.DocumentSelector = [
+  { language: 'jsonl' },
+  { pattern: '**/*.jsonl' },
+  { language: 'json' },
+];
+
+export interface Tunelab {
+  readonly extension: vscode.ExtensionContext;
+  readonly log: vscode.LogOutputChannel;
+  readonly linter: Linter;
+  readonly diagnostics: DatasetDiagnostics;
+  readonly runs: RunManager;
+  readonly runsView: RunsTreeProvider;
+  readonly trainingPanels: TrainingPanels;
+  readonly reportPanels: ReportPanels;
+}
+
+/** What activate() returns, for the extension-host tests; kept minimal. */
+export interface TunelabApi {
+  /** Lints a dataset document now (no debounce) and returns the diagnostics it published. */
+  lintNow(uri: vscode.Uri): Promise<readonly vscode.Diagnostic[]>;
+  /** Runs this window follows: started here, or found training when the window opened. */
+  liveRuns(): LiveRun[];
+  /** The run the training panel shows, if the panel is open. */
+  trainingPanelRunId(): string | undefined;
+  /** The Runs view's data. */
+  runsProvider: vscode.TreeDataProvider<RunSummary>;
+}
+
+export function createTunelab(extension: vscode.ExtensionContext, log: vscode.LogOutputChannel): { tunelab: Tunelab; api: TunelabApi } {
+  const own = <T extends vscode.Disposable>(d: T): T => {
+    extension.subscriptions.push(d);
+    return d;
+  };
+  const linter = own(new Linter(path.join(extension.extensionPath, 'dist', 'lintWorker.js'), log));
+  const diagnostics = own(new DatasetDiagnostics(linter, log));
+  own(vscode.languages.registerCodeActionsProvider(DATASET_SELECTOR, new DatasetQuickFixes(diagnostics), DatasetQuickFixes.metadata));
+  const runs = own(new RunManager(extension.extensionPath, log));
+  const runsView = own(new RunsTreeProvider(runs));
+  own(vscode.window.createTreeView('tunelab.runs', { treeDataProvider: runsView, showCollapseAll: false }));
+  const deps = { extensionUri: extension.extensionUri, log, runs };
+  const trainingPanels = own(new TrainingPanels(deps));
+  const reportPanels = own(new ReportPanels(deps));
+  own(new TrainingStatusBar(runs));
+  const tunelab: Tunelab = { extension, log, linter, diagnostics, runs, runsView, trainingPanels, reportPanels };
+  registerCommands(tunelab);
+  runs.resumeWatching();
+
+  const api: TunelabApi = {
+    lintNow: async (uri) => diagnostics.lintDocument(await vscode.workspace.openTextDocument(uri)),
+    liveRuns: () => runs.live(),
+    trainingPanelRunId: () => trainingPanels.panel?.runId,
+    runsProvider: runsView,
+  };
+  return { tunelab, api };
+}

@@ -1,0 +1,46 @@
+// Eval split detection next to a training file, on real folders.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { detectEvalFile } from '../../src/host/evalFileDetection';
+
+function folder(files: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tunelab-evalfile-'));
+  for (const f of files) writeFileSync(join(dir, f), '{}\n');
+  return dir;
+}
+
+function detect(files: string[], train: string): string | undefined {
+  const dir = folder(files);
+  try {
+    const found = detectEvalFile(join(dir, train));
+    return found === undefined ? undefined : found.slice(dir.length + 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('train.jsonl finds eval.jsonl, then validation.jsonl', () => {
+  assert.equal(detect(['train.jsonl', 'eval.jsonl', 'validation.jsonl'], 'train.jsonl'), 'eval.jsonl');
+  assert.equal(detect(['train.jsonl', 'validation.jsonl'], 'train.jsonl'), 'validation.jsonl');
+});
+
+test('the train file name with train replaced wins over generic names', () => {
+  assert.equal(detect(['support_train.jsonl', 'support_eval.jsonl', 'eval.jsonl'], 'support_train.jsonl'), 'support_eval.jsonl');
+  assert.equal(detect(['support-train.jsonl', 'support-validation.jsonl'], 'support-train.jsonl'), 'support-validation.jsonl');
+});
+
+test('<stem>_eval.jsonl, and a single *_eval.jsonl when nothing else fits', () => {
+  assert.equal(detect(['chats.jsonl', 'chats_eval.jsonl'], 'chats.jsonl'), 'chats_eval.jsonl');
+  assert.equal(detect(['data.jsonl', 'held_out_eval.jsonl'], 'data.jsonl'), 'held_out_eval.jsonl');
+  assert.equal(detect(['data.jsonl', 'a_eval.jsonl', 'b_eval.jsonl'], 'data.jsonl'), undefined, 'ambiguous: no guess');
+});
+
+test('nothing next to it, a test split, or only the file itself: no eval file', () => {
+  assert.equal(detect(['train.jsonl'], 'train.jsonl'), undefined);
+  assert.equal(detect(['train.jsonl', 'test.jsonl'], 'train.jsonl'), undefined);
+  assert.equal(detect(['eval.jsonl'], 'eval.jsonl'), undefined);
+  assert.equal(detect(['my_eval.jsonl'], 'my_eval.jsonl'), undefined);
+});

@@ -1,0 +1,341 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  formatFindingsText, LINT_CODES, lintFiles, lintSource, lintText, type Finding, type LintOptions, type TextEdit,
+} from '../../src/core/lint';
+
+const FIXTURES = resolve(__dirname, '../../../test/fixtures/lint');
+const SHAPE_CHECK = '/work/shared/checks/lint-json-shape.mjs';
+
+const msg = (role: string, content: unknown, extra: object = {}) => ({ role, content, ...extra });
+const chatLine = (...messages: object[]): string => JSON.stringify({ messages });
+const ok = (u = 'What is 2+2?', a = 'Four.'): string => chatLine(msg('user', u), msg('assistant', a));
+
+function lint(text: string, opts?: LintOptions): Finding[] {
+  return lintText('data.jsonl', text, opts).findings;
+}
+function codes(text: string, opts?: LintOptions): string[] {
+  return lint(text, opts).map((f) => f.code);
+}
+/** The text a finding's range covers, to check ranges without counting columns by hand. */
+function covered(text: string, f: { line: number; column: number; endLine: number; endColumn: number }): string {
+  return text.slice(offsetAt(text, f.line, f.column), offsetAt(text, f.endLine, f.endColumn));
+}
+function offsetAt(text: string, line: number, column: number): number {
+  let off = 0;
+  for (let l = 1; l < line; l++) off = text.indexOf('\n', off) + 1;
+  return off + column - 1;
+}
+function applyEdits(text: string, edits: TextEdit[]): string {
+  for (const e of [...edits].reverse()) text = text.slice(0, offsetAt(text, e.line, e.column)) + e.newText + text.slice(offsetAt(text, e.endLine, e.endColumn));
+  return text;
+}
+
+test('a clean chat file, with tool calls and null content, has no findings', () => {
+  const r = lintFiles([join(FIXTURES, 'clean-chat.jsonl')]);
+  assert.deepEqual(r.diagnostics, []);
+  assert.deepEqual(r.files, [{ path: join(FIXTURES, 'clean-chat.jsonl'), records: 3, format: 'chat' }]);
+  assert.deepEqual(r.stats.roles, { system: 1, user: 3, assistant: 4, tool: 1 });
+  assert.equal(r.stats.messages, 9);
+  assert.deepEqual(r.stats.messagesPerConversation, { min: 2, mean: 3, max: 4 });
+  assert.match(formatFindingsText(r), /1 file, 3 records \(chat 3\): no problems found\n$/);
+});
+
+test('clean records of every format give no findings', () => {
+  const lines = {
+    sharegpt: JSON.stringify({ conversations: [{ from: 'system', value: 's' }, { from: 'human', value: 'q' }, { from: 'gpt', value: 'a' }] }),
+    instruction: JSON.stringify({ instruction: 'Sum', input: '', output: '3' }),
+    'prompt-completion': JSON.stringify({ prompt: 'The sky is', completion: ' blue.' }),
+    text: JSON.stringify({ text: 'Plain text for continued pre-training.' }),
+  };
+  for (const [format, line] of Object.entries(lines)) {
+    const r = lintText('d.jsonl', `${line}\n`);
+    assert.deepEqual([r.format, r.records, r.findings], [format, 1, []], format);
+  }
+});
+
+test('invalid-json: reason and column in the message, range from the failure to the end of the line', () => {
+  const text = `${ok()}\n{"messages": [{"role": "user", "content": 'hi'}]}\n`;
+  const [f] = lint(text);
+  assert.equal(f.code, 'invalid-json');
+  assert.equal(f.severity, 'error');
+  assert.equal(f.line, 2);
+  const column = text.split('\n')[1].indexOf("'") + 1;
+  assert.equal(f.message, `invalid JSON at column ${column}: Unexpected token ''' (JSON strings and keys need double quotes)`);
+  assert.equal(f.column, column);
+  assert.equal(covered(text, f), `'hi'}]}`);
+  const end = lint('{"text": "unterminated\n')[0];
+  assert.match(end.message, /Unterminated string/);
+  assert.ok(end.column < end.endColumn, 'a range that can be seen');
+  assert.deepEqual(codes(`${ok()}\n`), []);
+});
+
+test('schema: non-objects, missing and ill-typed fields, empty messages', () => {
+  const cases: [string, RegExp, string][] = [
+    ['[1, 2]', /the record is an array, not a JSON object/, '[1, 2]'],
+    ['{"messages": "hi"}', /`messages` is a string; it must be an array/, '"hi"'],
+    ['{"messages": []}', /`messages` is an empty array/, '[]'],
+    ['{"messages": ["hi"]}', /messages\[0\] is a string; each message must be an object with `role` and `content`/, '"hi"'],
+    ['{"messages": [{"content": "hi"}]}', /messages\[0\] has no `role`/, '{"content": "hi"}'],
+    ['{"messages": [{"role": 1, "content": "hi"}]}', /messages\[0\]\.role is a number; it must be a string/, '1'],
+    ['{"messages": [{"role": "user"}]}', /messages\[0\] has no `content`/, '{"role": "user"}'],
+    ['{"messages": [{"role": "user", "content": 7}]}', /messages\[0\]\.content is a number/, '7'],
+    ['{"messages": [{"role": "assistant", "content": null}]}', /content is null/, 'null'],
+    ['{"messages": [{"role": "user", "content": [3]}]}', /content\[0\] is a number; content parts must be objects with a `type`/, '3'],
+    ['{"conversations": [{"from": "human"}]}', /conversations\[0\] has no `value`/, '{"from": "human"}'],
+    ['{"instruction": "Add 1 and 2"}', /the record has no `output`/, '{"instruction": "Add 1 and 2"}'],
+    ['{"input": "x", "output": "y"}', /has no `instruction`/, '{"input": "x", "output": "y"}'],
+    ['{"instruction": "a", "input": 3, "output": "b"}', /`input` is a number; it must be a string/, '3'],
+    ['{"prompt": "a"}', /has no `completion`/, '{"prompt": "a"}'],
+    ['{"text": ["a"]}', /`text` is an array; it must be a string/, '["a"]'],
+  ];
+  for (const [line, message, range] of cases) {
+    const text = `${ok()}\n${line}\n`; // after a JSONL line, so that `[1, 2]` is not read as a JSON array file
+    const f = lint(text).find((x) => x.code === 'schema' && message.test(x.message));
+    assert.ok(f, `schema finding ${message} for ${line}: ${JSON.stringify(lint(text).map((x) => x.message))}`);
+    assert.deepEqual([f.severity, f.line], ['error', 2], line);
+    assert.equal(covered(text, f), range, line);
+  }
+});
+
+test('schema: an unrecognized message key is a warning on the key, once per record', () => {
+  const line = chatLine(msg('user', 'q', { contnet: 'x' }), msg('assistant', 'a', { contnet: 'y' }));
+  const found = lint(line);
+  assert.equal(found.length, 1);
+  assert.deepEqual([found[0].code, found[0].severity], ['schema', 'warning']);
+  assert.match(found[0].message, /messages\[0\] has an unrecognized key `contnet`/);
+  assert.equal(covered(line, found[0]), '"contnet"');
+  assert.deepEqual(codes(chatLine(msg('user', 'q', { name: 'ann', weight: 0 }), msg('assistant', 'a'))), []);
+});
+
+test('schema: records in another format than the file majority, and unknown records, name the majority', () => {
+  const text = [ok('a'), ok('b'), JSON.stringify({ instruction: 'x', output: 'y' }), JSON.stringify({ question: 'q', answer: 'a' }), ok('c')].join('\n');
+  const r = lintText('d.jsonl', text);
+  assert.equal(r.format, 'chat');
+  const [mismatch, unknown] = r.findings;
+  assert.equal(mismatch.line, 3);
+  assert.match(mismatch.message, /record is instruction .* but 3 of 5 records in this file are chat \(`messages`\): use one format per file/);
+  assert.equal(unknown.line, 4);
+  assert.match(unknown.message, /none of the fields of a known format.*other records of this file are chat.*its fields: question, answer/);
+  const nested = lint(JSON.stringify({ data: [{ text: 'a' }, { text: 'b' }] }))[0];
+  assert.match(nested.message, /`data` field holds a list of 2 objects/);
+});
+
+test('unknown-role: chat and sharegpt, with a fix that makes the record clean', () => {
+  const text = `${chatLine(msg('user', 'q'), msg('bot', 'a'))}\n`;
+  const [f] = lint(text);
+  assert.equal(f.code, 'unknown-role');
+  assert.equal(f.severity, 'error');
+  assert.match(f.message, /unknown role "bot" in messages\[1\]: use one of system, user, assistant, tool, function \(did you mean "assistant"\?\)/);
+  assert.equal(covered(text, f), '"bot"');
+  const fixed = applyEdits(text, f.fixes![0].edits);
+  assert.equal(f.fixes![0].title, 'Change role to "assistant"');
+  assert.deepEqual(codes(fixed), []);
+  assert.deepEqual(lint(chatLine(msg('User', 'q'), msg('assistant', 'a')))[0].fixes![0].edits[0].newText, '"user"');
+  const sg = JSON.stringify({ conversations: [{ from: 'user', value: 'q' }, { from: 'gpt', value: 'a' }] });
+  const [s] = lint(sg);
+  assert.match(s.message, /unknown from "user" in conversations\[0\]: use one of human, gpt, system, tool \(did you mean "human"\?\)/);
+  assert.equal(lint(chatLine(msg('user', 'q'), msg('narrator', 'a')))[0].fixes, undefined);
+  assert.deepEqual(codes(chatLine(msg('user', 'q'), msg('assistant', 'a'), msg('tool', 'r'), msg('function', 'r'))), []);
+  assert.deepEqual(codes(chatLine(msg('user', 'q'), msg('observer', 'x'), msg('assistant', 'a')), { extraRoles: ['observer'] }), []);
+});
+
+test('empty-content: empty or blank turns, outputs, completions and texts; empty input and tool calls are fine', () => {
+  const blank = chatLine(msg('user', 'q'), msg('assistant', ' \n\t'));
+  const [f] = lint(blank);
+  assert.deepEqual([f.code, f.severity], ['empty-content', 'error']);
+  assert.match(f.message, /messages\[1\] \(assistant\) content is only whitespace/);
+  assert.equal(covered(blank, f), '" \\n\\t"');
+  assert.match(lint(chatLine(msg('user', ''), msg('assistant', 'a')))[0].message, /messages\[0\] \(user\) content is empty/);
+  assert.match(lint(JSON.stringify({ conversations: [{ from: 'human', value: 'q' }, { from: 'gpt', value: '' }] }))[0].message, /conversations\[1\] \(gpt\) value is empty/);
+  assert.match(lint(JSON.stringify({ instruction: 'a', input: '', output: ' ' }))[0].message, /`output` is only whitespace/);
+  assert.match(lint(JSON.stringify({ prompt: 'a', completion: '' }))[0].message, /`completion` is empty/);
+  assert.match(lint(JSON.stringify({ text: '' }))[0].message, /`text` is empty/);
+  assert.deepEqual(codes(chatLine(msg('user', [{ type: 'text', text: ' ' }]), msg('assistant', 'a'))), ['empty-content']);
+  assert.deepEqual(codes(chatLine(msg('user', [{ type: 'image_url', image_url: { url: 'x' } }]), msg('assistant', 'a'))), []);
+  assert.deepEqual(codes(chatLine(msg('user', 'q'), msg('assistant', '', { tool_calls: [{ id: '1' }] }), msg('tool', 'r'), msg('assistant', 'a'))), []);
+});
+
+test('missing-assistant: conversations without an assistant turn', () => {
+  const line = chatLine(msg('system', 's'), msg('user', 'q'));
+  const [f] = lint(line);
+  assert.deepEqual([f.code, f.severity, covered(line, f)], ['missing-assistant', 'error', line]);
+  assert.match(f.message, /no assistant message/);
+  assert.deepEqual(codes(JSON.stringify({ conversations: [{ from: 'human', value: 'q' }] })), ['missing-assistant']);
+  assert.deepEqual(codes(ok()), []);
+  // a misnamed assistant is reported once, as unknown-role
+  assert.deepEqual(codes(chatLine(msg('user', 'q'), msg('bot', 'a'))), ['unknown-role']);
+});
+
+test('role-order: assistant first, system after other turns; system-then-user is fine', () => {
+  const first = chatLine(msg('system', 's'), msg('assistant', 'Hello!'), msg('user', 'q'), msg('assistant', 'a'));
+  const [f] = lint(first);
+  assert.deepEqual([f.code, f.severity, covered(first, f)], ['role-order', 'warning', '"assistant"']);
+  assert.match(f.message, /starts with an assistant turn \(messages\[1\]\)/);
+  const late = chatLine(msg('user', 'q'), msg('assistant', 'a'), msg('system', 's'));
+  const [g] = lint(late);
+  assert.match(g.message, /system message at messages\[2\] comes after other turns/);
+  assert.deepEqual(codes(chatLine(msg('system', 's'), msg('system', 's2'), msg('user', 'q'), msg('assistant', 'a'))), []);
+});
+
+test('duplicate: same content after key order and whitespace normalisation, related to the first line, with a delete fix', () => {
+  const a = chatLine(msg('user', 'What is 2+2?'), msg('assistant', 'Four.'));
+  const b = JSON.stringify({ id: 9, messages: [{ content: 'What  is 2+2? ', role: 'user' }, { content: 'Four.', role: 'assistant' }] });
+  const text = `${a}\n${ok('other')}\n\n${b}\n${ok('last')}\n`;
+  const found = lint(text);
+  assert.equal(found.length, 1);
+  const [f] = found;
+  assert.deepEqual([f.code, f.severity, f.line, f.message], ['duplicate', 'warning', 4, 'duplicate of line 1']);
+  assert.deepEqual(f.related, [{ path: 'data.jsonl', line: 1, message: 'first occurrence' }]);
+  assert.equal(covered(text, f), b);
+  assert.equal(f.fixes![0].title, 'Delete duplicate record');
+  assert.equal(applyEdits(text, f.fixes![0].edits), `${a}\n${ok('other')}\n\n${ok('last')}\n`);
+  // on the last line without a line break the fix leaves a clean file
+  const last = `${a}\n${b}`;
+  assert.equal(applyEdits(last, lint(last)[0].fixes![0].edits), `${a}\n`);
+  assert.deepEqual(codes(`${ok('a')}\n${ok('b')}\n${ok('a', 'different answer')}\n`), []);
+});
+
+test('duplicate in a JSON array: the fix removes the element and its comma, leaving valid JSON', () => {
+  const path = join(FIXTURES, 'sharegpt.json');
+  const r = lintFiles([path]);
+  assert.deepEqual(r.files, [{ path, records: 3, format: 'sharegpt' }]);
+  const text = `[\n  {"text": "a"},\n  {"text": "b"},\n  {"text":  "a"}\n]\n`;
+  const [f] = lintText('d.json', text).findings;
+  assert.deepEqual([f.code, f.line, f.message], ['duplicate', 4, 'duplicate of line 2']);
+  const fixed = applyEdits(text, f.fixes![0].edits);
+  assert.deepEqual(JSON.parse(fixed), [{ text: 'a' }, { text: 'b' }]);
+  const trailing = lintText('d.json', '[\n  {"text": "a"},\n]\n').findings;
+  assert.deepEqual(trailing.map((x) => [x.code, x.line, x.column]), [['invalid-json', 2, 16]]);
+  assert.match(trailing[0].message, /trailing comma/);
+});
+
+test('a record nested too deep to walk is still linted without a crash', () => {
+  const deep = `{"meta": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+  const r = lintText('d.jsonl', `${deep}\n${deep}\n{"x": ${'['.repeat(100_000)}}\n`);
+  assert.deepEqual(r.findings.map((f) => [f.line, f.code]), [[1, 'schema'], [2, 'schema'], [3, 'invalid-json']]);
+});
+
+test('line and column stay right after CRLF lines, after a BOM, and count UTF-16 units', () => {
+  const crlf = `${ok()}\r\n\r\n${chatLine(msg('user', 'q'), msg('bot', 'a'))}\r\n`;
+  const [f] = lintSource('d.jsonl', Buffer.from(crlf)).findings;
+  assert.equal(f.line, 3);
+  assert.equal(covered(crlf.replace(/\r/g, ''), f), '"bot"');
+  const bomText = `{"text": ""}\n`;
+  const [g] = lintSource('d.jsonl', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(bomText)])).findings;
+  assert.deepEqual([g.code, g.line, g.column, g.endColumn], ['empty-content', 1, 10, 12]);
+  // 😀 is two UTF-16 units (four bytes): the role after it starts two columns later, not four
+  const emoji = chatLine(msg('user', '😀'), msg('bot', 'a'));
+  const [h] = lintSource('d.jsonl', Buffer.from(emoji)).findings;
+  assert.equal(h.column, emoji.indexOf('"bot"') + 1);
+});
+
+test('severity overrides and off', () => {
+  const text = `${ok()}\n${ok()}\n`;
+  assert.equal(lint(text, { severity: { duplicate: 'error' } })[0].severity, 'error');
+  assert.deepEqual(lint(text, { severity: { duplicate: 'off' } }), []);
+  assert.deepEqual(codes(`{"x":}\n`, { severity: { 'invalid-json': 'off' } }), []);
+});
+
+test('empty files: format empty, no records, no findings', () => {
+  for (const text of ['', '\n\n', '   \r\n']) {
+    const r = lintText('e.jsonl', text);
+    assert.deepEqual([r.format, r.records, r.findings], ['empty', 0, []]);
+  }
+});
+
+test('binary and UTF-16 files give one encoding finding and no records', () => {
+  const bin = lintSource('x.jsonl', Buffer.from([0x7b, 0x00, 0x00, 0x01, 0x02, 0x0a, 0x00, 0x41, 0x42, 0x00]));
+  assert.deepEqual([bin.records, bin.format, bin.findings.map((f) => [f.code, f.severity])], [0, 'unknown', [['encoding', 'error']]]);
+  assert.match(bin.findings[0].message, /binary data/);
+  const utf16 = lintSource('x.jsonl', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${ok()}\n`, 'utf16le')]));
+  assert.equal(utf16.findings.length, 1);
+  assert.match(utf16.findings[0].message, /UTF-16.*re-save it as UTF-8/);
+  assert.deepEqual([utf16.findings[0].line, utf16.findings[0].column], [1, 1]);
+  const latin1 = lintSource('x.jsonl', Buffer.concat([Buffer.from('{"text": "caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]));
+  assert.deepEqual(latin1.findings.map((f) => f.code), ['encoding']);
+  assert.equal(latin1.records, 1);
+});
+
+test('pretty-printed JSON objects: one invalid-json finding for the file, the records are still checked', () => {
+  const text = `${JSON.stringify({ text: 'a' }, null, 2)}\n${JSON.stringify({ text: '' }, null, 2)}\n`;
+  const r = lintText('p.jsonl', text);
+  assert.equal(r.records, 2);
+  assert.deepEqual(r.findings.map((f) => [f.code, f.line]), [['invalid-json', 1], ['empty-content', 5]]);
+  assert.match(r.findings[0].message, /records span several lines/);
+});
+
+test('a single very long line is read and linted quickly', () => {
+  const long = chatLine(msg('user', 'x'.repeat(8_000_000)), msg('assistant', 'ok'));
+  const t = Date.now();
+  const r = lintText('long.jsonl', `${long}\n${long}\n`);
+  assert.deepEqual(r.findings.map((f) => f.code), ['duplicate']);
+  assert.ok(Date.now() - t < 5000, `took ${Date.now() - t} ms`);
+});
+
+test('findings past maxFindingsPerCode are counted but summed up in one info finding', () => {
+  const text = Array.from({ length: 30 }, () => '{"x":}').join('\n');
+  const r = lintText('d.jsonl', text, { maxFindingsPerCode: 10 });
+  assert.equal(r.findings.length, 11);
+  assert.deepEqual([r.findings[10].severity, r.findings[10].line], ['info', 11]);
+  assert.match(r.findings[10].message, /20 more invalid-json findings/);
+  assert.equal(r.stats.findingsByCode['invalid-json'], 30);
+  assert.equal(r.stats.findingsBySeverity.error, 30);
+});
+
+test('lintFiles: fixture with one of each problem, CLI text format, I/O errors reported instead of thrown', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tunelab-lint-'));
+  try {
+    const problems = join(FIXTURES, 'problems.jsonl');
+    const empty = join(dir, 'empty.jsonl');
+    writeFileSync(empty, '');
+    const missing = join(dir, 'gone.jsonl');
+    const out = lintFiles([problems, empty, missing, dir]);
+    assert.deepEqual(out.files.map((f) => [f.records, f.format]), [[6, 'chat'], [0, 'empty']]);
+    assert.deepEqual(out.diagnostics.map((d) => [d.line, d.code]), [
+      [2, 'unknown-role'], [3, 'empty-content'], [4, 'missing-assistant'], [5, 'invalid-json'], [7, 'duplicate'],
+    ]);
+    assert.ok(out.diagnostics.every((d) => !('fixes' in d)), 'the JSON shape carries no fixes');
+    assert.deepEqual(out.ioErrors, [{ path: missing, message: 'file not found' }, { path: dir, message: 'is a directory: pass the dataset files inside it' }]);
+    assert.deepEqual(out.stats.findingsBySeverity, { error: 4, warning: 1, info: 0 });
+    assert.equal(out.stats.records, 6);
+    assert.equal(out.stats.invalidRecords, 1);
+    assert.equal(out.stats.emptyFiles, 1);
+    const text = formatFindingsText(out).split('\n');
+    const column = readFileSync(problems, 'utf8').split('\n')[1].indexOf('"bot"') + 1;
+    assert.equal(text[0], `${problems}:2:${column}: error unknown-role: unknown role "bot" in messages[1]: use one of system, user, assistant, tool, function (did you mean "assistant"?)`);
+    assert.equal(text[5], `${missing}: error: cannot read the file: file not found`);
+    assert.equal(text[7], '2 files, 6 records (chat 5), 1 empty file, 2 unreadable files: 4 errors, 1 warning');
+    // eval files are linted too, each once
+    assert.equal(lintFiles([problems], { evalFiles: [problems, empty] }).files.length, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('lintFiles output has the CLI JSON shape of docs/architecture.md', () => {
+  const out = lintFiles([join(FIXTURES, 'problems.jsonl'), join(FIXTURES, 'sharegpt.json')]);
+  assert.deepEqual(Object.keys(out).sort(), ['diagnostics', 'files', 'ioErrors', 'stats']);
+  assert.ok(out.diagnostics.length > 0);
+  for (const f of out.files) assert.deepEqual(Object.keys(f), ['path', 'records', 'format']);
+  for (const d of out.diagnostics) {
+    assert.deepEqual(Object.keys(d), ['path', 'line', 'column', 'endLine', 'endColumn', 'code', 'severity', 'message', 'related']);
+    for (const k of ['line', 'column', 'endLine', 'endColumn'] as const) assert.ok(Number.isInteger(d[k]) && d[k] >= 1, `${k} of ${d.message}`);
+    assert.ok(d.endLine > d.line || d.endColumn > d.column, 'non-empty range');
+    assert.ok(LINT_CODES.includes(d.code));
+    assert.ok(['error', 'warning', 'info'].includes(d.severity));
+    for (const r of d.related) assert.ok(typeof r.path === 'string' && r.line >= 1 && r.message);
+  }
+  assert.equal(typeof out.stats, 'object');
+});
+
+test('the shared shape check accepts lintFiles output', { skip: !existsSync(SHAPE_CHECK) && 'shared check not in this checkout' }, () => {
+  const out = lintFiles([join(FIXTURES, 'problems.jsonl'), join(FIXTURES, 'clean-chat.jsonl'), join(FIXTURES, 'sharegpt.json')]);
+  const run = spawnSync(process.execPath, [SHAPE_CHECK], { input: JSON.stringify(out), encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  assert.match(run.stdout, /shape ok: \d+ diagnostics in 3 files/);
+});
