@@ -29,8 +29,8 @@ NEAR_COPY = 0.5      # refuse eval records whose word 5-gram Jaccard with any tr
 SHARED_13 = 0.5      # ... or half of whose word 13-grams also occur in train (the usual leakage n-gram)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-SYSTEM = ("You are a lab assistant in a biochemistry lab. When asked how to prepare a buffer or solution, "
-          "show the formula, the numbers with their units and the result, then say how to make it.")
+SYSTEM = ("You are a biochemistry lab assistant. For each buffer or solution, show the formula, "
+          "the numbers with units and the result, then how to make it.")
 
 # name, molar mass in g/mol (standard values for the usual commercial form), short name used in questions,
 # optional handling note appended to the answer.
@@ -184,10 +184,8 @@ def mass_record(rng, key):
     if rng.random() < 0.5:
         lines = [
             "Use mass = concentration × volume × molar mass.",
-            f"Concentration: {conc(c_mm)} = {plain(c_mol)} mol/L",
-            f"Volume: {plain(v_ml)} mL = {plain(v_l)} L",
-            f"Molar mass of {short}: {mw_text} g/mol",
-            f"Mass = {plain(c_mol)} mol/L × {plain(v_l)} L × {mw_text} g/mol = {mass(grams)}",
+            f"c = {conc(c_mm)} = {plain(c_mol)} mol/L, V = {plain(v_ml)} mL = {plain(v_l)} L, M({short}) = {mw_text} g/mol.",
+            f"Mass = {plain(c_mol)} mol/L × {plain(v_l)} L × {mw_text} g/mol = {mass(grams)}.",
             f"Dissolve {mass(grams)} of {name} in about {approx_water(v_ml)} of water, then make it up to {volume(v_ml)}.",
         ]
     else:

@@ -12,7 +12,7 @@ fi
 if [[ -z "$python" ]]; then
   python=/root/.cache/tunelab/venv-probe/bin/python
 fi
-if ! "$python" -c "import torch, transformers, peft, pytest" 2>/dev/null; then
+if ! "$python" -c "import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in ('torch', 'transformers', 'peft', 'pytest')))" 2>/dev/null; then
   echo "test-trainer: $python lacks torch/transformers/peft/pytest;" \
        "install trainer/requirements.txt into it or set TUNELAB_PYTHON" >&2
   exit 1

@@ -447,7 +447,7 @@ async function demoCommand(args: string[]): Promise<number> {
     + `${config.epochs} epochs, batch ${config.effective_batch_size} (micro ${config.micro_batch_size}), ${config.max_seq_length} tokens max`);
   const result = await startRun(root, config, workspace, true);
   if (!result) return 1;
-  out('3/3 evaluate: base model vs fine-tuned');
+  out('3/3 result: base model vs fine-tuned on the eval data');
   printOutcome(result);
   if (result.exitCode !== 0) return result.exitCode;
   const { baseEvalLoss: base, evalLoss: tuned } = result.summary;

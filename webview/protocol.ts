@@ -40,6 +40,8 @@ export type HostToTraining =
 export type TrainingToHost =
   | { type: 'ready' }
   | { type: 'start'; config: FormConfig }
+  /** The form changed: the host keeps it, so a page that reloads (hidden, then shown) gets it back. */
+  | { type: 'edit'; config: FormConfig }
   | { type: 'stop' }
   | { type: 'browse'; field: BrowseField }
   | { type: 'showReport' };
@@ -111,7 +113,8 @@ export function parseTrainingMessage(v: unknown): TrainingToHost | undefined {
     case 'showReport':
       return { type: v.type };
     case 'start':
-      return isFormConfig(v.config) ? { type: 'start', config: v.config } : undefined;
+    case 'edit':
+      return isFormConfig(v.config) ? { type: v.type, config: v.config } : undefined;
     case 'browse':
       return (BROWSE_FIELDS as readonly unknown[]).includes(v.field) ? { type: 'browse', field: v.field as BrowseField } : undefined;
     default:

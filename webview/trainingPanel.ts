@@ -77,6 +77,8 @@ let runId: string | undefined = vscode.getState()?.runId;
 let hostStatus: RunStatus | undefined;
 let trusted = true;
 let progress = new RunProgress();
+/** Why the last Start did not start a run: shown on the status line (data-state) until the next Start. */
+let refusal: { state: 'invalid' | 'refused'; text: string } | undefined;
 
 // ---- form ----
 
@@ -129,7 +131,8 @@ function showProblems(problems: ConfigProblem[]): void {
   box.hidden = general.length === 0;
   if (problems.length) {
     const first = FORM_FIELDS.find((f) => problems.some((p) => p.field === f.key));
-    if (first) control(first).focus();
+    if (first) byId(`row-${first.key}`).scrollIntoView({ block: 'center' });
+    else box.scrollIntoView({ block: 'center' });
   }
 }
 
@@ -152,8 +155,13 @@ function showNotice(notice: Notice | undefined): void {
 
 function render(): void {
   const status = displayedStatus();
-  statusEl.dataset.state = status;
-  statusEl.textContent = formatStatus({ ...progress.state, status });
+  if (refusal && status === 'idle') {
+    statusEl.dataset.state = refusal.state;
+    statusEl.textContent = refusal.text;
+  } else {
+    statusEl.dataset.state = status;
+    statusEl.textContent = formatStatus({ ...progress.state, status });
+  }
   const busy = status === 'running' || status === 'starting';
   startButton.disabled = !trusted || busy;
   stopButton.disabled = !busy || !runId;
@@ -183,6 +191,7 @@ function applyEvents(events: TrainerEvent[]): void {
 function onMessage(msg: HostToTraining): void {
   switch (msg.type) {
     case 'init':
+      refusal = undefined;
       config = msg.config;
       writeValues(configToValues(config));
       showProblems([]);
@@ -208,16 +217,22 @@ function onMessage(msg: HostToTraining): void {
       return;
     case 'problems':
       showProblems(msg.problems);
-      if (msg.problems.length && progress.state.status === 'starting') progress.setStatus('idle');
+      if (msg.problems.length && progress.state.status === 'starting') {
+        progress.setStatus('idle');
+        const n = msg.problems.length;
+        refusal = { state: 'invalid', text: `Not started: fix the ${n === 1 ? 'problem' : `${n} problems`} marked in the form.` };
+      }
       break;
     case 'notice':
       showNotice(msg.notice);
-      if (msg.notice.level === 'error' && progress.state.status === 'starting') progress.setStatus('idle');
-      render();
-      return;
+      if (msg.notice.level === 'error' && progress.state.status === 'starting') {
+        progress.setStatus('idle');
+        refusal = { state: 'refused', text: `Not started: ${msg.notice.message}` };
+      }
+      break;
     case 'picked':
       (byId(`field-${msg.field}`) as VscodeTextfield).value = msg.path;
-      formConfig();
+      post({ type: 'edit', config: formConfig() });
       saveState();
       break;
   }
@@ -230,6 +245,7 @@ startButton.addEventListener('click', () => {
   if (startButton.disabled) return;
   showProblems([]);
   showNotice(undefined);
+  refusal = undefined;
   progress.setStatus('starting');
   render();
   post({ type: 'start', config: formConfig() });
@@ -242,10 +258,18 @@ stopButton.addEventListener('click', () => {
   post({ type: 'stop' });
 });
 reportButton.addEventListener('click', () => post({ type: 'showReport' }));
+let editTimer: ReturnType<typeof setTimeout> | undefined;
+const sendEdit = (): void => {
+  clearTimeout(editTimer);
+  editTimer = undefined;
+  post({ type: 'edit', config: formConfig() });
+  saveState();
+};
 for (const f of FORM_FIELDS) {
-  control(f).addEventListener('change', () => {
-    formConfig();
-    saveState();
+  control(f).addEventListener('change', sendEdit);
+  control(f).addEventListener('input', () => {
+    clearTimeout(editTimer);
+    editTimer = setTimeout(sendEdit, 300);
   });
   document.getElementById(`browse-${f.key}`)?.addEventListener('click', () => {
     if (f.key === 'model' || f.key === 'train_file' || f.key === 'eval_file') post({ type: 'browse', field: f.key });

@@ -207,14 +207,41 @@ function checkValue(field: string, spec: FieldKind, value: unknown): string | un
   }
 }
 
+const WEIGHT_SUFFIXES = ['.safetensors', '.bin', '.safetensors.index.json', '.bin.index.json', '.gguf', '.pt', '.pth'];
+const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer.model', 'tokenizer_config.json', 'vocab.json', 'vocab.txt', 'spiece.model'];
+
+/**
+ * Why `model` is not a Hugging Face model folder, found without loading it (undefined if it looks like one).
+ * Mirrors model_folder_problem() in trainer/tunelab_trainer/config.py.
+ */
+export function modelFolderProblem(model: string): string | undefined {
+  if (!isDirectory(model)) return `model folder not found: ${model}`;
+  const configPath = path.join(model, 'config.json');
+  if (!isFile(configPath)) return `model folder has no config.json, so it is not a Hugging Face model: ${model}`;
+  let modelConfig: unknown;
+  try {
+    modelConfig = JSON.parse(fs.readFileSync(configPath, 'utf8'));
+  } catch {
+    return `model folder's config.json is not valid JSON: ${configPath}`;
+  }
+  if (typeof modelConfig !== 'object' || modelConfig === null || typeof (modelConfig as { model_type?: unknown }).model_type !== 'string') {
+    return `model folder's config.json has no model_type, so it is not a Hugging Face model config: ${model}`;
+  }
+  const names = fs.readdirSync(model);
+  if (!names.some((n) => WEIGHT_SUFFIXES.some((suffix) => n.endsWith(suffix)))) {
+    return `model folder has no weights (*.safetensors or pytorch_model.bin): ${model}`;
+  }
+  if (!names.some((n) => TOKENIZER_FILES.includes(n))) {
+    return `model folder has no tokenizer files (tokenizer.json or tokenizer.model): ${model}`;
+  }
+  return undefined;
+}
+
 function checkPaths(cfg: Record<string, unknown>, problems: ConfigProblem[]): void {
   const model = cfg.model;
   if (typeof model === 'string' && model.trim() !== '') {
-    if (!isDirectory(model)) {
-      problems.push({ field: 'model', message: `model folder not found: ${model}` });
-    } else if (!fs.existsSync(path.join(model, 'config.json'))) {
-      problems.push({ field: 'model', message: `model folder has no config.json, so it is not a Hugging Face model: ${model}` });
-    }
+    const problem = modelFolderProblem(model);
+    if (problem) problems.push({ field: 'model', message: problem });
   }
   for (const field of ['train_file', 'eval_file'] as const) {
     const file = cfg[field];

@@ -4,8 +4,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { LineSplitter, parseEventLine, type TrainerEvent } from './events';
-import { PID_FILE, TRAINER_LOG_FILE } from './runs';
+import { PID_FILE, tailFile, TRAINER_LOG_FILE } from './runs';
 
 const isWindows = process.platform === 'win32';
 
@@ -238,7 +239,7 @@ export interface TrainerProcess {
   runDir: string;
   onEvent(cb: (e: TrainerEvent) => void): void;
   onStderr(cb: (text: string) => void): void;
-  onExit(cb: (code: number | null) => void): void;
+  onExit(cb: (code: number | null) => void): void; // after the last event and stderr
   /** Ask for a checkpoint and a clean exit (`stop` on stdin; SIGTERM if it has not exited after a grace period). */
   stop(): void;
   /** Stop at once (SIGINT; SIGKILL if it has not exited after a grace period). */
@@ -268,36 +269,25 @@ export function startTrainer(opts: StartTrainerOptions): TrainerProcess {
   const stderrListeners: ((text: string) => void)[] = [];
   const exitListeners: ((code: number | null) => void)[] = [];
   let exited = false;
-  let exitReported = false;
   let exitCode: number | null = null;
   const timers: NodeJS.Timeout[] = [];
 
   fs.mkdirSync(opts.runDir, { recursive: true });
-  const log = fs.createWriteStream(path.join(opts.runDir, TRAINER_LOG_FILE), { flags: 'a' });
-  log.on('error', () => { /* the run folder went away: the log is lost, the run goes on */ });
-  const pidFile = path.join(opts.runDir, PID_FILE);
-
-  const child = spawn(opts.python, ['-m', 'tunelab_trainer', opts.command, '--run-dir', opts.runDir], {
-    env: trainerEnv(opts.trainerDir, opts.env),
-    stdio: ['pipe', 'pipe', 'pipe'],
-    detached: opts.detached ?? false,
-    windowsHide: true,
-  });
-  if (opts.command === 'train' && child.pid !== undefined) fs.writeFileSync(pidFile, `${child.pid}\n`);
-
+  const logFile = path.join(opts.runDir, TRAINER_LOG_FILE);
   const emitStderr = (text: string): void => {
     for (const cb of stderrListeners) cb(text);
   };
+  // stderr goes straight to trainer.log (see spawnTrainer); onStderr listeners get it by following the file.
+  const stderrDecoder = new StringDecoder('utf8');
+  const logTail = tailFile(logFile, (chunk) => emitStderr(stderrDecoder.write(chunk)), { fromEnd: true, pollMs: 250 });
+  const child = spawnTrainer(opts, 'pipe');
+
   const stdoutLines = new LineSplitter((line) => {
     const event = parseEventLine(line);
     if (event) for (const cb of eventListeners) cb(event);
     else if (line.trim()) emitStderr(line + '\n'); // stray output: show it, do not lose it
   });
   child.stdout?.on('data', (chunk: Buffer) => stdoutLines.push(chunk));
-  child.stderr?.on('data', (chunk: Buffer) => {
-    log.write(chunk);
-    emitStderr(chunk.toString('utf8'));
-  });
   child.stdin?.on('error', () => { /* the trainer exited before reading stdin */ });
 
   const finish = (code: number | null): void => {
@@ -306,17 +296,18 @@ export function startTrainer(opts: StartTrainerOptions): TrainerProcess {
     exitCode = code;
     for (const t of timers) clearTimeout(t);
     stdoutLines.flush();
-    if (opts.command === 'train') removePidFileIfOurs(pidFile, child.pid);
-    // Listeners run once trainer.log is complete on disk, so that they can read it.
-    log.end(() => {
-      exitReported = true;
-      for (const cb of exitListeners) cb(code);
-    });
+    logTail.poll(); // the last of stderr reaches the listeners before the exit does
+    logTail.dispose();
+    if (opts.command === 'train') removePidFileIfOurs(path.join(opts.runDir, PID_FILE), child.pid);
+    for (const cb of exitListeners) cb(code);
   };
   child.on('error', (err: NodeJS.ErrnoException) => {
     const text = err.code === 'ENOENT' ? pythonMissingMessage(opts.python) : `could not start the trainer: ${err.message}`;
-    log.write(text + '\n');
-    emitStderr(text + '\n');
+    try {
+      fs.appendFileSync(logFile, text + '\n');
+    } catch {
+      // the run folder went away
+    }
     finish(null);
   });
   child.on('close', (code) => finish(code));
@@ -343,7 +334,7 @@ export function startTrainer(opts: StartTrainerOptions): TrainerProcess {
     onEvent: (cb) => { eventListeners.push(cb); },
     onStderr: (cb) => { stderrListeners.push(cb); },
     onExit: (cb) => {
-      if (exitReported) cb(exitCode);
+      if (exited) cb(exitCode);
       else exitListeners.push(cb);
     },
     stop: () => {
@@ -360,27 +351,37 @@ export function startTrainer(opts: StartTrainerOptions): TrainerProcess {
 }
 
 /**
- * Starts `python -m tunelab_trainer train` in its own process group with no pipes to this process, so it
- * keeps training after the caller exits. Events reach events.jsonl (the trainer writes it); stderr goes
- * to trainer.log. Returns the pid, which is also written to the pid file; stop it with SIGTERM.
+ * Spawns the trainer with its stderr appended to trainer.log by the OS, not through a pipe to us, so that
+ * the log stays complete after this process goes away (a detached trainer outlives a window reload).
+ * For `train`, writes the pid file.
  */
-export function startTrainerInBackground(opts: Omit<StartTrainerOptions, 'command' | 'detached'>): number | undefined {
-  fs.mkdirSync(opts.runDir, { recursive: true });
+function spawnTrainer(opts: StartTrainerOptions, pipes: 'pipe' | 'ignore'): ChildProcess {
   const logFd = fs.openSync(path.join(opts.runDir, TRAINER_LOG_FILE), 'a');
   try {
-    const child = spawn(opts.python, ['-m', 'tunelab_trainer', 'train', '--run-dir', opts.runDir], {
+    const child = spawn(opts.python, ['-m', 'tunelab_trainer', opts.command, '--run-dir', opts.runDir], {
       env: trainerEnv(opts.trainerDir, opts.env),
-      stdio: ['ignore', 'ignore', logFd],
-      detached: true,
+      stdio: [pipes, pipes, logFd],
+      detached: opts.detached ?? false,
       windowsHide: true,
     });
-    child.on('error', () => { /* reported by the caller through the missing pid */ });
-    child.unref();
-    if (child.pid !== undefined) fs.writeFileSync(path.join(opts.runDir, PID_FILE), `${child.pid}\n`);
-    return child.pid;
+    if (opts.command === 'train' && child.pid !== undefined) fs.writeFileSync(path.join(opts.runDir, PID_FILE), `${child.pid}\n`);
+    return child;
   } finally {
     fs.closeSync(logFd);
   }
+}
+
+/**
+ * Starts `python -m tunelab_trainer train` in its own process group with no pipes to this process, so it
+ * keeps training after the caller exits. Events reach events.jsonl (the trainer writes it); stderr goes
+ * to trainer.log. Returns the pid, which is also in the pid file; stop it with SIGTERM.
+ */
+export function startTrainerInBackground(opts: Omit<StartTrainerOptions, 'command' | 'detached'>): number | undefined {
+  fs.mkdirSync(opts.runDir, { recursive: true });
+  const child = spawnTrainer({ ...opts, command: 'train', detached: true }, 'ignore');
+  child.on('error', () => { /* reported by the caller through the missing pid */ });
+  child.unref();
+  return child.pid;
 }
 
 function removePidFileIfOurs(pidFile: string, pid: number | undefined): void {

@@ -198,23 +198,31 @@ export function listRuns(workspaceDir: string): RunSummary[] {
     .map((name) => summarizeRun(path.join(root, name)));
 }
 
+export interface FileTail {
+  /** Reads what was appended since the last read, now. */
+  poll(): void;
+  dispose(): void;
+}
+
 /**
- * Calls onEvent for every event already in events.jsonl, then for each line appended later, until
- * dispose(). fs.watch gives prompt updates; polling covers file systems where it is unreliable.
- * A partial last line waits until its newline arrives.
+ * Calls onData with the bytes appended to `file` (from its start, or from its current end with
+ * `fromEnd`) until dispose(). fs.watch on the folder gives prompt updates and works before the file
+ * exists; polling covers file systems where watching is unreliable. A truncated file is read again
+ * from its start, after onReset.
  */
-export function followEvents(runDir: string, onEvent: (e: TrainerEvent) => void, opts: { pollMs?: number } = {}): { dispose(): void } {
-  const file = path.join(runDir, EVENTS_FILE);
-  const onLine = (line: string): void => {
-    const event = parseEventLine(line);
-    if (event) onEvent(event);
-  };
-  let splitter = new LineSplitter(onLine);
+export function tailFile(file: string, onData: (chunk: Buffer) => void, opts: { pollMs?: number; fromEnd?: boolean; onReset?: () => void } = {}): FileTail {
   let offset = 0;
+  if (opts.fromEnd) {
+    try {
+      offset = fs.statSync(file).size;
+    } catch {
+      // not there yet: everything written later is new
+    }
+  }
   let disposed = false;
   const buffer = Buffer.alloc(64 * 1024);
 
-  const readAppended = (): void => {
+  const poll = (): void => {
     if (disposed) return;
     let fd: number;
     try {
@@ -225,38 +233,54 @@ export function followEvents(runDir: string, onEvent: (e: TrainerEvent) => void,
     try {
       const size = fs.fstatSync(fd).size;
       if (size < offset) {
-        // Truncated or replaced: start over.
         offset = 0;
-        splitter = new LineSplitter(onLine);
+        opts.onReset?.();
       }
       while (!disposed && offset < size) {
         const n = fs.readSync(fd, buffer, 0, Math.min(buffer.length, size - offset), offset);
         if (n <= 0) break;
         offset += n;
-        splitter.push(buffer.subarray(0, n));
+        onData(buffer.subarray(0, n));
       }
     } finally {
       fs.closeSync(fd);
     }
   };
 
-  readAppended();
+  poll();
   let watcher: fs.FSWatcher | undefined;
   try {
-    // The folder, not the file: events.jsonl may not exist yet.
-    watcher = fs.watch(runDir, (_kind, name) => {
-      if (!name || name === EVENTS_FILE) readAppended();
+    watcher = fs.watch(path.dirname(file), (_kind, name) => {
+      if (!name || name === path.basename(file)) poll();
     });
     watcher.on('error', () => watcher?.close());
   } catch {
     watcher = undefined;
   }
-  const timer = setInterval(readAppended, opts.pollMs ?? 500);
+  const timer = setInterval(poll, opts.pollMs ?? 500);
   return {
+    poll,
     dispose(): void {
       disposed = true;
       clearInterval(timer);
       watcher?.close();
     },
   };
+}
+
+/**
+ * Calls onEvent for every event already in events.jsonl, then for each line appended later, until
+ * dispose(). A partial last line waits until its newline arrives.
+ */
+export function followEvents(runDir: string, onEvent: (e: TrainerEvent) => void, opts: { pollMs?: number } = {}): { dispose(): void } {
+  const onLine = (line: string): void => {
+    const event = parseEventLine(line);
+    if (event) onEvent(event);
+  };
+  let splitter = new LineSplitter(onLine);
+  const tail = tailFile(path.join(runDir, EVENTS_FILE), (chunk) => splitter.push(chunk), {
+    pollMs: opts.pollMs,
+    onReset: () => { splitter = new LineSplitter(onLine); },
+  });
+  return { dispose: () => tail.dispose() };
 }

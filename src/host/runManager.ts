@@ -139,7 +139,14 @@ export class RunManager implements vscode.Disposable {
       return { ok: false, problems };
     }
     const { python } = await findPython(this.log, vscode.Uri.file(config.train_file));
-    const run = createRun(ws, config);
+    let run: RunRef;
+    try {
+      run = createRun(ws, config);
+    } catch (err) {
+      const message = `Could not create the run folder under ${runsRoot(ws)}: ${err instanceof Error ? err.message : String(err)}`;
+      this.log.error(message);
+      return { ok: false, notice: { level: 'error', kind: 'environment', message, hint: 'Check that the workspace folder is writable.' } };
+    }
     this.launch(run, python);
     return { ok: true, run };
   }

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { formatLoss } from '../../webview/progress';
 import type { RunManager } from './runManager';
 
-const UPDATE_MS = 500;
+const UPDATE_MS = 250;
 
 export class TrainingStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('tunelab.training', vscode.StatusBarAlignment.Left, 50);

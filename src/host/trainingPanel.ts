@@ -166,6 +166,10 @@ export class TrainingPanel {
       case 'start':
         await this.start(msg.config);
         break;
+      case 'edit':
+        this.state = { ...this.state, config: msg.config };
+        this.updateTitle();
+        break;
       case 'stop':
         if (!this.run || !this.deps.runs.stop(this.run)) {
           this.post({ type: 'notice', notice: { level: 'warning', message: 'This run is not training any more.' } });

@@ -15,6 +15,8 @@ async function launchBrowser(dir, { viewport = { width: 1400, height: 900 } } = 
   fs.mkdirSync(dir, { recursive: true });
   const context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
     executablePath: process.env.TUNELAB_CHROMIUM || '/usr/bin/chromium', headless: true, viewport, args: CHROMIUM_ARGS,
+    // Chromium's crash database and caches follow XDG, not --user-data-dir: keep them in the run folder too.
+    env: { ...process.env, XDG_CONFIG_HOME: path.join(dir, 'xdg-config'), XDG_CACHE_HOME: path.join(dir, 'xdg-cache') },
   });
   const page = context.pages()[0] || await context.newPage();
   const lines = [];

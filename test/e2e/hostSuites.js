@@ -11,6 +11,8 @@ const fs = require('fs');
 const path = require('path');
 const { launchBrowser } = require('./browser');
 
+const START_TIMEOUT_MS = 180000;
+
 function writeRunnerExtension(dir) {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
@@ -32,7 +34,7 @@ function readResults(file) {
 
 /**
  * @returns {{exitCode: number|string, results: object|undefined}} exitCode: 0 passed, 1 failed, 'timeout',
- *          or 'server-exited'.
+ *          'tests-never-started' (see the browser's console.log) or 'server-exited'.
  */
 async function runHostSuites({ server, runDir, workspace, testsIndex, resultsFile, timeoutMs, log }) {
   const runnerExt = writeRunnerExtension(path.join(runDir, 'runner-extension'));
@@ -53,6 +55,8 @@ async function runHostSuites({ server, runDir, workspace, testsIndex, resultsFil
         while (Date.now() - started < timeoutMs) {
           if (server.hasExited()) return 'server-exited';
           const r = readResults(resultsFile);
+          // The reporter writes the file as soon as mocha starts; without it the tests never began.
+          if (!r && Date.now() - started > START_TIMEOUT_MS) return 'tests-never-started';
           if (r && r.tests.length !== lastCount) {
             for (const t of r.tests.slice(Math.max(lastCount, 0))) log(`  ${t.state === 'passed' ? 'ok  ' : t.state === 'failed' ? 'FAIL' : 'skip'} ${t.title}`);
             lastCount = r.tests.length;

@@ -141,6 +141,13 @@ async function main() {
   const summary = { passed: 0, failed: 0, skipped: 0, failures: [] };
   const server = await cs.startServer(tc, prof, env);
   log(`code-server up at ${server.base} (pid ${server.child.pid})`);
+  // The server runs in its own process group, so Ctrl-C does not reach it: stop it on the way out.
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.once(sig, () => {
+      log(`${sig}: stopping code-server`);
+      cs.stopServer(server, 3000).finally(() => process.exit(130));
+    });
+  }
   try {
     if (opts.only !== 'ui') {
       log('extension-host suites (mocha in the extension host)');

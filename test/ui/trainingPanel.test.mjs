@@ -3,7 +3,7 @@
 import assert from 'node:assert';
 import fs from 'node:fs';
 import path from 'node:path';
-import { e2eEnv, findFrame, openWorkbench, poll, runCommand, screenshot } from './workbench.mjs';
+import { e2eEnv, findFrame, openWorkbench, poll, runCommand, screenshot, waitForViewContainer } from './workbench.mjs';
 
 // Small enough for two CPU cores with the bundled tiny model.
 const TINY = { epochs: '1', max_steps: '4', effective_batch_size: '8', micro_batch_size: '8', max_seq_length: '128' };
@@ -18,6 +18,7 @@ suite('training panel (UI)', function () {
   suiteSetup(async function () {
     this.timeout(150000);
     browser = await openWorkbench(env);
+    await waitForViewContainer(browser.page, 'Tunelab');
   });
 
   teardown(async function () {
@@ -53,8 +54,10 @@ suite('training panel (UI)', function () {
     const state = (frame) => frame.locator('#status').getAttribute('data-state').catch(() => '');
     try {
       await poll('#loss-chart data-points >= 2', TRAIN_TIMEOUT_MS, async () => {
-        if ((await state(panel)) === 'failed') {
-          throw new Error(`the run failed: ${await panel.locator('#error').innerText().catch(() => '?')}`);
+        // A refused start shows problems next to the fields or a notice; say what they are instead of waiting.
+        const refusal = await panel.locator('.problem:not([hidden]), #problems:not([hidden]), #error:not([hidden])').allInnerTexts();
+        if ((await state(panel)) === 'failed' || refusal.some((t) => t.trim())) {
+          throw new Error(`the run did not start or failed: ${refusal.map((t) => t.trim()).filter(Boolean).join(' | ')}`);
         }
         return (await points(panel)) >= 2 ? true : undefined;
       }, 1000);

@@ -28,6 +28,11 @@ export async function openWorkbench(env) {
   return browser;
 }
 
+/** Waits until the activity bar shows a view container (its extension is registered in the workbench). */
+export async function waitForViewContainer(page, title, timeoutMs = 90000) {
+  await page.locator(`.activitybar .action-label[aria-label^="${title}"]`).first().waitFor({ state: 'attached', timeout: timeoutMs });
+}
+
 /** Runs a command through F1 by its palette title, e.g. "Tunelab: Open Training Panel". */
 export async function runCommand(page, title) {
   await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
@@ -36,9 +41,15 @@ export async function runCommand(page, title) {
     await page.keyboard.press('F1');
     if (await input.waitFor({ state: 'visible', timeout: 10000 }).then(() => true, () => false)) break;
   }
-  await input.fill(`>${title}`);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ timeout: 30000 });
+  // Contributed commands appear once the extension host has registered the extension: retype until then.
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    await input.fill('');
+    await input.fill(`>${title}`);
+    if (await row.waitFor({ timeout: 5000 }).then(() => true, () => false)) break;
+    if (Date.now() > deadline) throw new Error(`the command palette has no "${title}"`);
+  }
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden', timeout: 10000 }).catch(() => {});
 }

@@ -2,7 +2,7 @@
 // Nothing here trains: every train case is refused before the trainer would start.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,19 +12,28 @@ const NO_PYTHON = '/nonexistent/tunelab-test/python3';
 
 interface Result { code: number | null; stdout: string; stderr: string }
 
-function tunelab(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Result {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    cwd: opts.cwd, encoding: 'utf8', timeout: 30_000,
-    env: { ...process.env, TUNELAB_PYTHON: NO_PYTHON, TUNELAB_DEBUG: '', ...opts.env },
+function tunelab(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: opts.cwd, timeout: 30_000,
+      env: { ...process.env, TUNELAB_PYTHON: NO_PYTHON, TUNELAB_DEBUG: '', ...opts.env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      assert.doesNotMatch(stderr, /^\s+at .+:\d+:\d+\)?$/m, `no stack trace in stderr:\n${stderr}`);
+      resolve({ code, stdout, stderr });
+    });
   });
-  assert.doesNotMatch(r.stderr, /^\s+at .+:\d+:\d+\)?$/m, `no stack trace in stderr:\n${r.stderr}`);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'tunelab-cli-'));
 const chat = (q: string, a: string) => JSON.stringify({ messages: [{ role: 'user', content: q }, { role: 'assistant', content: a }] });
 
-/** A workspace with a clean dataset and a folder that passes for a model (config.json only: nothing loads it). */
+/** A workspace with a clean dataset and a folder that passes for a model (nothing loads it: no train case gets that far). */
 function workspace(): { ws: string; data: string; model: string } {
   const ws = tmp();
   const data = path.join(ws, 'train.jsonl');
@@ -33,16 +42,18 @@ function workspace(): { ws: string; data: string; model: string } {
   const model = path.join(ws, 'model');
   fs.mkdirSync(model);
   fs.writeFileSync(path.join(model, 'config.json'), '{"model_type": "llama"}');
+  fs.writeFileSync(path.join(model, 'model.safetensors'), '');
+  fs.writeFileSync(path.join(model, 'tokenizer.json'), '{}');
   return { ws, data, model };
 }
 
 const noRunFolder = (ws: string): void => assert.equal(fs.existsSync(path.join(ws, '.tunelab')), false, 'no run folder was created');
 
-test('usage errors exit 2 with the usage text', () => {
-  const none = tunelab([]);
+test('usage errors exit 2 with the usage text', async () => {
+  const none = await tunelab([]);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /^usage: tunelab <command>/);
-  for (const [args, message] of [
+  const cases: [string[], RegExp][] = [
     [['frobnicate'], /unknown command "frobnicate"/],
     [['lint', '--bogus', 'x.jsonl'], /Unknown option '--bogus'[\s\S]*usage: tunelab lint/],
     [['lint'], /name at least one dataset file/],
@@ -53,30 +64,33 @@ test('usage errors exit 2 with the usage text', () => {
     [['runs', '--format', 'yaml'], /--format must be text or json/],
     [['eval'], /name one run/],
     [['doctor', 'extra'], /doctor takes no arguments/],
-  ] as [string[], RegExp][]) {
-    const r = tunelab(args);
+  ];
+  const results = await Promise.all(cases.map(([args]) => tunelab(args)));
+  cases.forEach(([args, message], i) => {
+    const r = results[i];
     assert.equal(r.code, 2, args.join(' '));
     assert.match(r.stderr, /^tunelab: /, args.join(' '));
     assert.match(r.stderr, message, args.join(' '));
-  }
+  });
 });
 
-test('--help prints each command\'s usage and exits 0', () => {
-  for (const command of ['lint', 'train', 'eval', 'runs', 'doctor', 'demo']) {
-    const r = tunelab([command, '--help']);
-    assert.equal(r.code, 0, command);
-    assert.match(r.stdout, new RegExp(`^usage: tunelab ${command}`), command);
-  }
-  assert.match(tunelab(['train', '--help']).stdout, /--set key=value/);
-  const top = tunelab(['--help']);
+test('--help prints each command\'s usage and exits 0', async () => {
+  const commands = ['lint', 'train', 'eval', 'runs', 'doctor', 'demo'];
+  const results = await Promise.all(commands.map((command) => tunelab([command, '--help'])));
+  commands.forEach((command, i) => {
+    assert.equal(results[i].code, 0, command);
+    assert.match(results[i].stdout, new RegExp(`^usage: tunelab ${command}`), command);
+  });
+  assert.match(results[commands.indexOf('train')].stdout, /--set key=value/);
+  const top = await tunelab(['--help']);
   assert.equal(top.code, 0);
   assert.match(top.stdout, /demo\s+lint, train and evaluate/);
 });
 
-test('lint on a bad file exits 1 and prints the JSON shape of the lint interface', () => {
+test('lint on a bad file exits 1 and prints the JSON shape of the lint interface', async () => {
   const file = path.join(tmp(), 'bad.jsonl');
   fs.writeFileSync(file, `${chat('Hi?', 'Hello.')}\n{"messages": [\n${JSON.stringify({ messages: [{ role: 'user', content: 'only a question' }] })}\n`);
-  const r = tunelab(['lint', '--format', 'json', file]);
+  const r = await tunelab(['lint', '--format', 'json', file]);
   assert.equal(r.code, 1, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.deepEqual(out.files, [{ path: file, records: 3, format: 'chat' }]);
@@ -94,19 +108,19 @@ test('lint on a bad file exits 1 and prints the JSON shape of the lint interface
   assert.ok(out.diagnostics.some((d: { code: string; line: number }) => d.code === 'missing-assistant' && d.line === 3));
 });
 
-test('lint of a clean file exits 0; an unreadable file exits 2', () => {
+test('lint of a clean file exits 0; an unreadable file exits 2', async () => {
   const { data } = workspace();
-  const clean = tunelab(['lint', data]);
+  const clean = await tunelab(['lint', data]);
   assert.equal(clean.code, 0, clean.stdout);
   assert.match(clean.stdout, /3 records/);
-  const missing = tunelab(['lint', path.join(tmp(), 'nope.jsonl')]);
+  const missing = await tunelab(['lint', path.join(tmp(), 'nope.jsonl')]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /^tunelab: dataset not found: .*nope\.jsonl/);
 });
 
-test('train with out-of-range values lists every problem, exits 2 and creates no run folder', () => {
+test('train with out-of-range values lists every problem, exits 2 and creates no run folder', async () => {
   const { ws, data, model } = workspace();
-  const r = tunelab(['train', data, '--model', model, '--workspace', ws, '--set', 'lora_r=0', '--set', 'learning_rate=2', '--set', 'effective_batch_size=10']);
+  const r = await tunelab(['train', data, '--model', model, '--workspace', ws, '--set', 'lora_r=0', '--set', 'learning_rate=2', '--set', 'effective_batch_size=10']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /the run settings have 3 problems/);
   assert.match(r.stderr, /- lora_r must be an integer from 1 to 1024 \(got 0\)/);
@@ -116,62 +130,62 @@ test('train with out-of-range values lists every problem, exits 2 and creates no
   noRunFolder(ws);
 });
 
-test('train rejects unknown settings with a "did you mean", from --set and from --config', () => {
+test('train rejects unknown settings with a "did you mean", from --set and from --config', async () => {
   const { ws, data, model } = workspace();
-  const fromSet = tunelab(['train', data, '--model', model, '--workspace', ws, '--set', 'learning_rat=0.001']);
+  const fromSet = await tunelab(['train', data, '--model', model, '--workspace', ws, '--set', 'learning_rat=0.001']);
   assert.equal(fromSet.code, 2);
   assert.match(fromSet.stderr, /unknown setting "learning_rat": did you mean "learning_rate"\?/);
   const configFile = path.join(ws, 'run.json');
   fs.writeFileSync(configFile, JSON.stringify({ lora_rank: 16, epochs: 0 }));
-  const fromFile = tunelab(['train', data, '--model', model, '--workspace', ws, '--config', configFile]);
+  const fromFile = await tunelab(['train', data, '--model', model, '--workspace', ws, '--config', configFile]);
   assert.equal(fromFile.code, 2);
   assert.match(fromFile.stderr, /did you mean "lora_r"/);
   assert.match(fromFile.stderr, /epochs must be greater than 0 and at most 1000 \(got 0\)/);
   fs.writeFileSync(configFile, '{"lora_r": 16,');
-  const broken = tunelab(['train', data, '--model', model, '--workspace', ws, '--config', configFile]);
+  const broken = await tunelab(['train', data, '--model', model, '--workspace', ws, '--config', configFile]);
   assert.equal(broken.code, 2);
   assert.match(broken.stderr, /run\.json is not valid JSON/);
   noRunFolder(ws);
 });
 
-test('train with a nonexistent model path says so', () => {
+test('train with a nonexistent model path says so', async () => {
   const { ws, data } = workspace();
-  const r = tunelab(['train', data, '--model', 'no/such/model', '--workspace', ws], { cwd: ws });
+  const r = await tunelab(['train', data, '--model', 'no/such/model', '--workspace', ws], { cwd: ws });
   assert.equal(r.code, 2);
   assert.match(r.stderr, new RegExp(`model folder not found: ${path.join(ws, 'no', 'such', 'model').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   noRunFolder(ws);
 });
 
-test('train refuses a dataset with error findings, and one without records', () => {
+test('train refuses a dataset with error findings, and one without records', async () => {
   const { ws, model } = workspace();
   const bad = path.join(ws, 'bad.jsonl');
   fs.writeFileSync(bad, `${chat('Hi?', 'Hello.')}\nnot json at all\n`);
-  const r = tunelab(['train', bad, '--model', model, '--workspace', ws]);
+  const r = await tunelab(['train', bad, '--model', model, '--workspace', ws]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /bad\.jsonl:2:\d+: error invalid-json/);
   assert.match(r.stderr, /the dataset has 1 error finding/);
   const empty = path.join(ws, 'empty.jsonl');
   fs.writeFileSync(empty, '\n\n');
-  const e = tunelab(['train', empty, '--model', model, '--workspace', ws]);
+  const e = await tunelab(['train', empty, '--model', model, '--workspace', ws]);
   assert.equal(e.code, 1);
   assert.match(e.stderr, /holds no records|error/);
   noRunFolder(ws);
 });
 
-test('train without a usable Python says what to install or set, before creating a run folder', () => {
+test('train without a usable Python says what to install or set, before creating a run folder', async () => {
   const { ws, data, model } = workspace();
-  const r = tunelab(['train', data, '--model', model, '--workspace', ws]);
+  const r = await tunelab(['train', data, '--model', model, '--workspace', ws]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, new RegExp(`tunelab: Python not found: ${NO_PYTHON} could not be started.*TUNELAB_PYTHON`, 's'));
   noRunFolder(ws);
 });
 
-test('doctor with TUNELAB_PYTHON pointing to a nonexistent file says Python is missing', () => {
-  const text = tunelab(['doctor']);
+test('doctor with TUNELAB_PYTHON pointing to a nonexistent file says Python is missing', async () => {
+  const text = await tunelab(['doctor']);
   assert.equal(text.code, 1);
   assert.match(text.stdout, /problem: Python not found: \/nonexistent\/tunelab-test\/python3 could not be started/);
   assert.match(text.stdout, /Install Python 3\.10 or newer.*set TUNELAB_PYTHON/s);
-  const json = tunelab(['doctor', '--format', 'json']);
+  const json = await tunelab(['doctor', '--format', 'json']);
   assert.equal(json.code, 1);
   const report = JSON.parse(json.stdout);
   assert.equal(report.ok, false);
@@ -180,9 +194,9 @@ test('doctor with TUNELAB_PYTHON pointing to a nonexistent file says Python is m
   assert.deepEqual(report.missing, ['python']);
 });
 
-test('runs lists the runs of a workspace with status, steps and eval losses', () => {
+test('runs lists the runs of a workspace with status, steps and eval losses', async () => {
   const { ws } = workspace();
-  const empty = tunelab(['runs', '--workspace', ws]);
+  const empty = await tunelab(['runs', '--workspace', ws]);
   assert.equal(empty.code, 0);
   assert.match(empty.stdout, /no runs in .*\.tunelab/);
   const dir = path.join(ws, '.tunelab', 'runs', '20250102-030405-train');
@@ -193,17 +207,17 @@ test('runs lists the runs of a workspace with status, steps and eval losses', ()
     { type: 'done', status: 'completed', adapter_path: '/a', base_eval_loss: 2.5, base_perplexity: 12.18, eval_loss: 1.25, perplexity: 3.49,
       steps: 6, duration_s: 1, time: 3 },
   ].map((e) => JSON.stringify(e)).join('\n') + '\n');
-  const text = tunelab(['runs', '--workspace', ws]);
+  const text = await tunelab(['runs', '--workspace', ws]);
   assert.match(text.stdout, /^RUN\s+STATUS\s+STEPS\s+BASE LOSS\s+TUNED LOSS\n20250102-030405-train\s+completed\s+6\/6\s+2\.5000\s+1\.2500$/m);
-  const [run] = JSON.parse(tunelab(['runs', '--workspace', ws, '--format', 'json']).stdout);
+  const [run] = JSON.parse((await tunelab(['runs', '--workspace', ws, '--format', 'json'])).stdout);
   assert.equal(run.id, '20250102-030405-train');
   assert.equal(run.status, 'completed');
   assert.equal(run.evalLoss, 1.25);
 });
 
-test('eval of an unknown run names the fix', () => {
+test('eval of an unknown run names the fix', async () => {
   const { ws } = workspace();
-  const r = tunelab(['eval', 'nope', '--workspace', ws]);
+  const r = await tunelab(['eval', 'nope', '--workspace', ws]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /no run "nope": give a run id from `tunelab runs` or a run folder/);
 });

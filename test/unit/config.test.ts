@@ -3,12 +3,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CONFIG_DEFAULTS, CONFIG_KEYS, completeConfig, parseAssignment, suggestKey, validateConfig, type RunConfig } from '../../src/core/config';
+import { CONFIG_DEFAULTS, CONFIG_KEYS, completeConfig, modelFolderProblem, parseAssignment, suggestKey, validateConfig, type RunConfig } from '../../src/core/config';
 
 function fixturePaths(): { model: string; train_file: string; eval_file: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tunelab-config-'));
   fs.mkdirSync(path.join(dir, 'model'));
-  fs.writeFileSync(path.join(dir, 'model', 'config.json'), '{}');
+  fs.writeFileSync(path.join(dir, 'model', 'config.json'), '{"model_type": "llama"}');
+  fs.writeFileSync(path.join(dir, 'model', 'model.safetensors'), '');
+  fs.writeFileSync(path.join(dir, 'model', 'tokenizer.json'), '{}');
   fs.writeFileSync(path.join(dir, 'train.jsonl'), '{"text": "a"}\n');
   fs.writeFileSync(path.join(dir, 'eval.jsonl'), '{"text": "b"}\n');
   return { model: path.join(dir, 'model'), train_file: path.join(dir, 'train.jsonl'), eval_file: path.join(dir, 'eval.jsonl') };
@@ -124,7 +126,18 @@ test('checkPaths reports a missing model folder, a folder without config.json, a
   ]);
   const noConfig = path.dirname(paths.model); // a folder, but no config.json in it
   assert.match(validateConfig(completeConfig({ ...paths, model: noConfig }), { checkPaths: true })[0].message, /has no config.json/);
-  assert.match(validateConfig(completeConfig({ ...paths, eval_file: '/nope.jsonl' }), { checkPaths: true })[0].message, /eval_file not found: \/nope.jsonl/);
+  const modelProblem = (): string | undefined => modelFolderProblem(paths.model);
+  assert.equal(modelProblem(), undefined);
+  fs.unlinkSync(path.join(paths.model, 'tokenizer.json'));
+  assert.match(modelProblem() ?? '', /^model folder has no tokenizer files/);
+  fs.unlinkSync(path.join(paths.model, 'model.safetensors'));
+  assert.match(modelProblem() ?? '', /^model folder has no weights/);
+  fs.writeFileSync(path.join(paths.model, 'config.json'), '{"hidden_size": 8}');
+  assert.match(modelProblem() ?? '', /has no model_type/);
+  fs.writeFileSync(path.join(paths.model, 'config.json'), '{"model_type":');
+  assert.match(modelProblem() ?? '', /config.json is not valid JSON/);
+  assert.deepEqual(validateConfig(completeConfig({ ...fixturePaths(), eval_file: '/nope.jsonl' }), { checkPaths: true }).map((p) => p.message),
+    ['eval_file not found: /nope.jsonl']);
   // Without checkPaths the file system is not consulted.
   assert.deepEqual(validateConfig(completeConfig({ model: '/nonexistent', train_file: '/nonexistent' })), []);
 });

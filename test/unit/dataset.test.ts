@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  canonicalText, describeJsonError, detectRecordFormat, fileFormat, contentHash, locateValue, openDataset, positionInRecord,
+  canonicalText, describeJsonError, detectRecordFormat, fileFormat, contentFingerprint, locateValue, openDataset, positionInRecord,
   readDataset, syntaxErrorOffset, type RecordFormat,
 } from '../../src/core/dataset';
 import { firstInvalidUtf8 } from '../../src/core/dataset/encoding';
@@ -154,9 +154,28 @@ test('canonicalText ignores key order, whitespace runs and metadata, and keeps c
   const c = { messages: [{ role: 'user', content: 'Hello there' }, { role: 'assistant', content: 'hi' }] };
   assert.equal(canonicalText(a), canonicalText(b));
   assert.notEqual(canonicalText(a), canonicalText(c));
-  assert.equal(contentHash(canonicalText(a)), contentHash(canonicalText(b)));
-  assert.notEqual(contentHash(canonicalText(a)), contentHash(canonicalText(c)));
+  assert.equal(contentFingerprint(a), contentFingerprint(b));
+  assert.notEqual(contentFingerprint(a), contentFingerprint(c));
   assert.equal(canonicalText({ b: [1, { d: 'x', c: null }], a: true }), '{"a":true,"b":[1,{"c":null,"d":"x"}]}');
+});
+
+test('contentFingerprint groups records exactly as canonicalText does', () => {
+  const texts = ['a b', ' a b', 'a  b', 'a\u3000b', 'a\tb ', 'ab', 'a\u00a0\u00a0b', 'a', 'b', '', '   ', 'a\nb\n\n'];
+  const values: unknown[] = [];
+  for (const t of texts) {
+    values.push({ text: t }, { text: t, id: 1 }, { messages: [{ role: 'user', content: t }] }, { messages: [{ content: t, role: 'user' }] });
+    values.push({ instruction: t, output: 'o' }, { output: 'o', instruction: t, input: '' }, { q: t }, [t], t, { q: [t, 1, null, true] });
+  }
+  values.push(1, 1.5, '1', true, 'true', null, 'null', { a: { b: 'c' } }, { a: { 'b': 'c ' } }, { ab: 'c' }, { a: 'bc' }, [['a'], 'b'], [['a', 'b']]);
+  for (let i = 0; i < values.length; i++) {
+    for (let j = i; j < values.length; j++) {
+      const sameText = canonicalText(values[i]) === canonicalText(values[j]);
+      assert.equal(contentFingerprint(values[i]) === contentFingerprint(values[j]), sameText, `${JSON.stringify(values[i])} vs ${JSON.stringify(values[j])}`);
+    }
+  }
+  const seen = new Set<string>();
+  for (let i = 0; i < 50_000; i++) seen.add(contentFingerprint({ text: `record number ${i}` }));
+  assert.equal(seen.size, 50_000);
 });
 
 test('binary, compressed and UTF-16/32 files are refused with a fatal problem that says what to do', () => {

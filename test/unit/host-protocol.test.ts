@@ -13,13 +13,14 @@ test('training messages: every valid kind passes, reduced to its known fields', 
   assert.deepEqual(parseTrainingMessage({ type: 'browse', field: 'eval_file' }), { type: 'browse', field: 'eval_file' });
   const config = { model: '/m', train_file: '/t.jsonl', lora_r: 8, eval_file: null, gradient_checkpointing: true, target_modules: ['q_proj'] };
   assert.deepEqual(parseTrainingMessage({ type: 'start', config }), { type: 'start', config });
+  assert.deepEqual(parseTrainingMessage({ type: 'edit', config }), { type: 'edit', config });
 });
 
 test('training messages: unknown types, wrong shapes and non-objects are dropped', () => {
   for (const bad of [
     null, undefined, 'ready', 42, [], {}, { type: 'Ready' }, { type: 'exec', command: 'rm' },
     { type: 'browse', field: 'output_dir' }, { type: 'browse' },
-    { type: 'start' }, { type: 'start', config: 'lora_r=8' }, { type: 'start', config: [1, 2] },
+    { type: 'start' }, { type: 'edit' }, { type: 'start', config: 'lora_r=8' }, { type: 'start', config: [1, 2] },
     { type: 'start', config: { lora_r: { nested: true } } }, { type: 'start', config: { lr: Infinity } },
     { type: 'start', config: { model: 'x'.repeat(5000) } },
   ]) {

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,6 +8,7 @@ import type { TrainerEvent } from '../../src/core/events';
 import {
   checkTrainingPackages, resolvePython, runDoctor, startTrainer, trainerRoot, tunelabVenvPython, type TrainerProcess,
 } from '../../src/core/python';
+import { summarizeRun } from '../../src/core/runs';
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'tunelab-python-'));
 // Any Python 3 runs the process-handling fixtures below; CI sets TUNELAB_PYTHON to the trainer's venv.
@@ -75,6 +77,11 @@ emit({"type": "step", "step": 1, "total_steps": 2, "epoch": 0.5, "loss": 2.0, "l
 if mode == "fail":
     emit({"type": "error", "kind": "data", "message": "no valid records", "hint": "fix the dataset"})
     sys.exit(1)
+if mode == "ticker":
+    while True:
+        sys.stderr.write("tick %f\\n" % time.time())
+        sys.stderr.flush()
+        time.sleep(0.05)
 if mode == "stdin":
     for text in sys.stdin:
         if text.strip() == "stop":
@@ -194,4 +201,27 @@ test('checkTrainingPackages names what is missing and the pip command', async ()
   const noPython = await checkTrainingPackages('/nonexistent/python', trainerDir);
   assert.deepEqual(noPython.missing, ['python']);
   assert.match(noPython.error ?? '', /Python not found/);
+});
+
+test('a detached trainer outlives the process that started it and keeps writing trainer.log', async () => {
+  const trainerDir = fixtureTrainer();
+  const runDir = path.join(tmp(), 'run');
+  // The parent starts the trainer detached, waits for its first step, and exits (as a reloading window does).
+  const parent = spawnSync(process.execPath, ['-e', `
+    const { startTrainer } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'src', 'core', 'python.js'))});
+    const p = startTrainer({ python: ${JSON.stringify(PYTHON)}, trainerDir: ${JSON.stringify(trainerDir)}, runDir: ${JSON.stringify(runDir)},
+      command: 'train', env: { FIXTURE_MODE: 'ticker' }, detached: true });
+    p.onEvent((e) => { if (e.type === 'step') process.exit(0); });
+  `], { encoding: 'utf8', timeout: 10_000 });
+  assert.equal(parent.status, 0, parent.stderr);
+  const pid = Number(fs.readFileSync(path.join(runDir, 'pid'), 'utf8'));
+  try {
+    const ticks = (): number => (fs.readFileSync(path.join(runDir, 'trainer.log'), 'utf8').match(/^tick /gm) ?? []).length;
+    const afterParent = ticks();
+    await waitFor(() => ticks() >= afterParent + 3);
+    assert.equal(summarizeRun(runDir).status, 'running', 'pid file + live process, no terminal event');
+  } finally {
+    process.kill(-pid, 'SIGKILL');
+  }
+  await waitFor(() => summarizeRun(runDir).status === 'interrupted');
 });

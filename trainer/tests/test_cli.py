@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -24,7 +25,7 @@ def finished_run(tmp_path_factory, model_dir, train_file):
     from conftest import FAST
 
     run_dir = tiny.write_run(str(tmp_path_factory.mktemp("e2e")), **{
-        **FAST, "model": model_dir, "train_file": train_file, "epochs": 5})
+        **FAST, "model": model_dir, "train_file": train_file, "epochs": 3})
     result = run_cli("train", "--run-dir", run_dir)
     return run_dir, result
 
@@ -37,16 +38,16 @@ def test_train_end_to_end(finished_run):
     assert stdout_events == file_events
     kinds = [t for t in event_types(file_events) if t != "log"]
     assert kinds[0] == "start" and kinds[1] == "eval" and kinds[-2:] == ["eval", "done"]
-    assert set(kinds[2:-2]) == {"step", "eval"}
+    assert set(kinds[2:-2]) == {"step", "eval", "checkpoint"} and kinds[-3] == "checkpoint"
     evals = [e for e in file_events if e["type"] == "eval"]
     assert evals[0]["which"] == "base" and evals[0]["step"] == 0
     assert evals[-1]["which"] == "tuned" and evals[-1]["eval_loss"] < evals[0]["eval_loss"]
-    # eval_every 0: one eval at the end of each of the 5 epochs (the last one is the final eval).
-    assert len(evals) == 1 + 5
+    # eval_every 0: one eval at the end of each of the 3 epochs (the last one is the final eval).
+    assert len(evals) == 1 + 3
     start, done = file_events[0], file_events[-1]
     assert start["task"] == "sft" and start["device"] == "cpu" and start["grad_accum"] == 2
-    assert start["train_records"] == 19 and start["eval_records"] == 5 and start["total_steps"] == 25
-    assert done["status"] == "completed" and done["steps"] == 25
+    assert start["train_records"] == 19 and start["eval_records"] == 5 and start["total_steps"] == 15
+    assert done["status"] == "completed" and done["steps"] == 15
     assert os.path.isfile(os.path.join(run_dir, "adapter", "adapter_model.safetensors"))
     assert "INFO" in result.stderr  # human logs went to stderr
 
@@ -64,6 +65,14 @@ def test_eval_command_rescores_base_and_adapter(finished_run):
     assert read_events(run_dir) == before  # the run's status is untouched
     with open(os.path.join(run_dir, "eval", "metrics.json")) as f:
         assert json.load(f)["tuned"]["eval_loss"] == evals[1]["eval_loss"]
+
+
+def test_training_again_in_a_finished_run_is_refused_without_touching_it(finished_run):
+    run_dir, _ = finished_run
+    before = read_events(run_dir)
+    result = run_cli("train", "--run-dir", run_dir)
+    assert result.returncode == 1 and json_lines(result.stdout)[0]["kind"] == "config"
+    assert read_events(run_dir) == before
 
 
 def assert_one_error(run_dir: str, result, kind: str) -> dict:
@@ -97,7 +106,7 @@ def test_folder_that_is_not_a_hugging_face_model(make_run, tmp_path):
     (fake / "config.json").write_text('{"hello": "world"}')
     run_dir = make_run(model=str(fake))
     error = assert_one_error(run_dir, run_cli("train", "--run-dir", run_dir), "config")
-    assert error["message"].startswith(f"Could not load the tokenizer from {fake}")
+    assert "has no model_type, so it is not a Hugging Face model config" in error["message"]
 
 
 def test_dataset_without_a_valid_record(make_run, tmp_path):
@@ -116,13 +125,19 @@ def test_nan_loss_is_reported_as_nan(make_run):
     assert "start" in event_types(read_events(run_dir))
 
 
+PROBE_NO_TORCH = ("import importlib.util, sys; "
+                  "sys.exit(0 if sys.version_info >= (3, 9) and importlib.util.find_spec('torch') is None else 1)")
+
+
+@functools.lru_cache(maxsize=1)
 def python_without_torch() -> str | None:
+    """A real interpreter that lacks torch (the venv's base Python, usually)."""
     for candidate in (getattr(sys, "_base_executable", None), "/usr/bin/python3"):
-        if not candidate or not os.path.exists(candidate) or os.path.realpath(candidate) == os.path.realpath(sys.executable):
+        if not candidate or not os.path.exists(candidate):
             continue
-        probe = subprocess.run([candidate, "-c", "import importlib.util, sys; "
-                                "sys.exit(0 if sys.version_info >= (3, 9) and importlib.util.find_spec('torch') is None else 1)"])
-        if probe.returncode == 0:
+        if os.path.realpath(candidate) == os.path.realpath(sys.executable):
+            continue
+        if subprocess.run([candidate, "-c", PROBE_NO_TORCH]).returncode == 0:
             return candidate
     return None
 

@@ -15,7 +15,9 @@ from tunelab_trainer.train import lr_at
 
 def valid(tmp_path, **overrides) -> dict:
     (tmp_path / "model").mkdir(exist_ok=True)
-    (tmp_path / "model" / "config.json").write_text("{}")
+    (tmp_path / "model" / "config.json").write_text('{"model_type": "llama"}')
+    (tmp_path / "model" / "model.safetensors").write_text("")
+    (tmp_path / "model" / "tokenizer.json").write_text("{}")
     train = tiny.write_jsonl(str(tmp_path / "train.jsonl"), tiny.chat_records(1))
     return {**DEFAULTS, "model": str(tmp_path / "model"), "train_file": train, **overrides}
 
@@ -32,7 +34,8 @@ def test_every_problem_is_reported_at_once(tmp_path):
                                      "max_seq_length", "warmup_ratio", "model"])
     messages = {p["field"]: p["message"] for p in validate_config(cfg)}
     assert messages["lora_r"] == "lora_r must be an integer from 1 to 1024 (got 0)"
-    assert messages["effective_batch_size"] == "effective_batch_size (30) must be a multiple of micro_batch_size (4)"
+    assert messages["effective_batch_size"] == \
+        "effective_batch_size (30) must be a multiple of micro_batch_size (4): use 28 or 32"
     assert messages["model"].startswith("model folder not found")
 
 
@@ -44,10 +47,20 @@ def test_out_of_range_values_are_rejected(tmp_path, field, value):
     assert [p["field"] for p in validate_config(valid(tmp_path, **{field: value}))] == [field]
 
 
-def test_model_folder_without_config_json_is_not_a_model(tmp_path):
-    (tmp_path / "empty").mkdir()
-    problems = validate_config(valid(tmp_path, model=str(tmp_path / "empty")))
-    assert problems[0]["field"] == "model" and "no config.json" in problems[0]["message"]
+@pytest.mark.parametrize("files,expected", [
+    ({}, "no config.json"),
+    ({"config.json": "{nope"}, "config.json is not valid JSON"),
+    ({"config.json": '{"hello": "world"}'}, "has no model_type"),
+    ({"config.json": '{"model_type": "llama"}', "tokenizer.json": "{}"}, "has no weights"),
+    ({"config.json": '{"model_type": "llama"}', "model.safetensors": ""}, "has no tokenizer files"),
+])
+def test_folders_that_are_not_hugging_face_models(tmp_path, files, expected):
+    folder = tmp_path / "not-a-model"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    problems = validate_config(valid(tmp_path, model=str(folder)))
+    assert [p["field"] for p in problems] == ["model"] and expected in problems[0]["message"]
 
 
 def test_load_config_fills_defaults_and_raises_one_config_error(tmp_path):
@@ -105,3 +118,9 @@ def test_learning_rate_schedules():
     assert lr_at(55, 100, 1.0, 10, "linear") == pytest.approx(0.5)
     assert lr_at(99, 100, 1.0, 10, "constant") == 1.0
     assert lr_at(99, 100, 1.0, 10, "cosine") < 0.001
+
+
+def test_unknown_keys_are_named_with_a_suggestion(tmp_path):
+    problems = validate_config(valid(tmp_path, learning_rat=0.1))
+    assert problems == [{"field": "learning_rat",
+                         "message": 'unknown setting "learning_rat": did you mean "learning_rate"?'}]

@@ -43,7 +43,7 @@ def test_steps_report_schedule_and_throughput(trained):
     assert steps[0]["lr"] < steps[3]["lr"] and steps[-1]["lr"] < steps[3]["lr"]  # warmup, then cosine decay
     assert all(b["tokens"] > a["tokens"] for a, b in zip(steps, steps[1:]))
     assert all(e["tokens_per_s"] > 0 and e["grad_norm"] >= 0 for e in steps)
-    assert [e["step"] for e in events if e["type"] == "checkpoint"] == [10, 20]
+    assert [e["step"] for e in events if e["type"] == "checkpoint"] == [10, 20, 30]  # the last one at the end
 
 
 def test_saved_adapter_gives_the_same_logits_as_the_trained_model(trained, model_dir):
@@ -88,3 +88,50 @@ def test_metrics_file_matches_the_done_event(trained):
     assert metrics["tuned"]["perplexity"] == pytest.approx(2.718281828 ** done["eval_loss"])
     assert metrics["eval_records"] == 5 and metrics["eval_tokens"] > 0
     assert metrics["definitions"]["eval_loss"] == "mean token NLL over assistant tokens"
+
+
+def test_unloadable_weights_become_a_config_error(tmp_path, model_dir):
+    import shutil
+
+    from tunelab_trainer.errors import TrainerError
+    from tunelab_trainer.modeling import load_model
+
+    broken = tmp_path / "broken"
+    shutil.copytree(model_dir, broken)
+    (broken / "model.safetensors").write_bytes(b"not a safetensors file")
+    with pytest.raises(TrainerError) as info:
+        load_model(str(broken), False, torch.float32, torch.device("cpu"))
+    assert info.value.kind == "config" and info.value.message.startswith(f"Could not load the model from {broken}")
+
+
+def test_gradient_checkpointing_gives_the_same_step(make_run):
+    def steps(checkpointing: bool) -> list[dict]:
+        out = io.StringIO()
+        training = Training(make_run(max_steps=2, gradient_checkpointing=checkpointing, eval_fraction=0), EventSink(out))
+        training.setup()
+        training.run()
+        return [e for e in json_lines(out.getvalue()) if e["type"] == "step"]
+
+    plain, checkpointed = steps(False), steps(True)
+    assert len(plain) == len(checkpointed) == 2
+    for a, b in zip(plain, checkpointed):
+        assert a["loss"] == pytest.approx(b["loss"], abs=1e-5)
+        assert a["grad_norm"] == pytest.approx(b["grad_norm"], rel=1e-4)
+
+
+def test_text_records_train_as_continued_pretraining(make_run, tmp_path):
+    import tiny
+
+    texts = tiny.write_jsonl(str(tmp_path / "texts.jsonl"),
+                             [{"text": f"{q} {a}"} for q, a in tiny.FACTS] * 3)
+    out = io.StringIO()
+    training = Training(make_run(train_file=texts, max_steps=3), EventSink(out))
+    training.setup()
+    done = training.run()
+    events = json_lines(out.getvalue())
+    assert events[0]["type"] == "start" and events[0]["task"] == "cpt"
+    # Every token of a text record carries a label.
+    assert all(e.labels == e.input_ids for e in training.train_examples)
+    assert done["status"] == "completed" and done["eval_loss"] is not None
+    with open(os.path.join(training.run_dir, "eval", "metrics.json")) as f:
+        assert json.load(f)["definitions"]["eval_loss"] == "mean token NLL over text tokens"

@@ -64,10 +64,10 @@ def main(argv=None) -> int:
     out = events.claim_stdout()
     _setup_logging()
     run_dir = os.path.abspath(args.run_dir)
-    if not os.path.isdir(run_dir):
-        events.EventSink(out).emit(events.error_event(
-            kind="config", message=f"Run folder not found: {run_dir}",
-            hint="Pass the folder that holds config.json (see docs/architecture.md)."))
+    refusal = _refusal(args.command, run_dir)
+    if refusal:
+        # Reported on stdout only: appending to events.jsonl could turn a finished run into a failed one.
+        events.EventSink(out).emit(refusal)
         out.close()
         return 1
     # Only `train` appends to events.jsonl: the run's status is derived from its last event.
@@ -79,13 +79,11 @@ def main(argv=None) -> int:
         sink.emit(events.error_event(kind=exc.kind, message=exc.message, hint=exc.hint, **exc.extra))
         logging.getLogger("tunelab").error("%s: %s", exc.kind, exc.message)
         return 1
-    except BaseException as exc:  # noqa: BLE001 - every failure must end as one error event
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # every other failure still ends as one error event
         from .modeling import is_oom
 
-        if isinstance(exc, SystemExit):
-            raise
-        if isinstance(exc, KeyboardInterrupt):
-            return 130
         if is_oom(exc):
             sink.emit(events.error_event(kind="oom", message=f"Out of memory: {first_line(exc)}", hint=OOM_HINT))
             return 1
@@ -98,6 +96,16 @@ def main(argv=None) -> int:
         sink.close()
         out.close()
 
+
+def _refusal(command: str, run_dir: str):
+    """An error event when the run folder cannot be used at all, else None."""
+    if not os.path.isdir(run_dir):
+        return events.error_event(kind="config", message=f"Run folder not found: {run_dir}",
+                                  hint="Pass the folder that holds config.json (see docs/architecture.md).")
+    if command == "train" and os.path.exists(os.path.join(run_dir, "adapter")):
+        return events.error_event(kind="config", message=f"The run folder already holds a trained adapter: {run_dir}",
+                                  hint="Start a new run; use `eval` to score this one again.")
+    return None
 
 if __name__ == "__main__":
     sys.exit(main())

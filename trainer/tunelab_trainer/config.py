@@ -6,6 +6,7 @@ the editor checks first, the trainer checks again because config.json may be edi
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import os
@@ -46,6 +47,23 @@ SCHEDULERS = ("cosine", "linear", "constant")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
 
+KNOWN_KEYS = ["version", "model", "train_file", *[k for k in DEFAULTS if k != "version"]]
+
+
+def _show(value: Any) -> str:
+    """A value as JSON, the way the TypeScript side prints it."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _unknown_key_message(key: str) -> str:
+    close = difflib.get_close_matches(key.lower().replace("-", "_"), KNOWN_KEYS, n=1, cutoff=0.75)
+    if close:
+        return f'unknown setting "{key}": did you mean "{close[0]}"?'
+    return f'unknown setting "{key}": remove it (known settings: {", ".join(KNOWN_KEYS)})'
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -54,10 +72,35 @@ def _is_int(value: Any) -> bool:
     return _is_number(value) and float(value).is_integer()
 
 
+WEIGHT_SUFFIXES = (".safetensors", ".bin", ".safetensors.index.json", ".bin.index.json", ".gguf", ".pt", ".pth")
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer.model", "tokenizer_config.json", "vocab.json", "vocab.txt",
+                   "spiece.model")
+
+
+def model_folder_problem(model: str) -> str | None:
+    """Why `model` is not a Hugging Face model folder, found without loading it (None if it looks like one)."""
+    config_path = os.path.join(model, "config.json")
+    if not os.path.isfile(config_path):
+        return f"model folder has no config.json, so it is not a Hugging Face model: {model}"
+    try:
+        with open(config_path, encoding="utf-8") as f:
+            model_config = json.load(f)
+    except (OSError, ValueError):
+        return f"model folder's config.json is not valid JSON: {config_path}"
+    if not isinstance(model_config, dict) or not isinstance(model_config.get("model_type"), str):
+        return f"model folder's config.json has no model_type, so it is not a Hugging Face model config: {model}"
+    names = os.listdir(model)
+    if not any(name.endswith(WEIGHT_SUFFIXES) for name in names):
+        return f"model folder has no weights (*.safetensors or pytorch_model.bin): {model}"
+    if not any(name in TOKENIZER_FILES for name in names):
+        return f"model folder has no tokenizer files (tokenizer.json or tokenizer.model): {model}"
+    return None
+
+
 def validate_config(cfg: Any, check_paths: bool = True) -> list[dict]:
     """Every problem at once, as [{field, message}]; an empty list means the config is usable."""
     if not isinstance(cfg, dict):
-        return [{"field": "", "message": "config.json must hold a JSON object"}]
+        return [{"field": "", "message": "the configuration must be a JSON object of settings"}]
     problems: list[dict] = []
 
     def bad(field: str, message: str) -> None:
@@ -66,44 +109,49 @@ def validate_config(cfg: Any, check_paths: bool = True) -> list[dict]:
     def number(field: str, ok, message: str, integer: bool = False) -> None:
         value = cfg.get(field)
         if not (_is_int(value) if integer else _is_number(value)) or not ok(value):
-            bad(field, f"{message} (got {json.dumps(value)})")
+            bad(field, f"{message} (got {_show(value)})")
 
+    for key in cfg:
+        if key not in DEFAULTS and key not in ("model", "train_file"):
+            bad(key, _unknown_key_message(key))
     if cfg.get("version") != 1:
-        bad("version", f"version must be 1 (got {json.dumps(cfg.get('version'))})")
+        bad("version", f"version must be 1 (got {_show(cfg.get('version'))})")
 
     model = cfg.get("model")
     if not isinstance(model, str) or not model:
-        bad("model", "model must be the path of a Hugging Face model folder")
+        bad("model", f"model must be a file path (got {_show(model)})")
     elif check_paths and not os.path.isdir(model):
         bad("model", f"model folder not found: {model}")
-    elif check_paths and not os.path.isfile(os.path.join(model, "config.json")):
-        bad("model", f"model folder has no config.json, so it is not a Hugging Face model: {model}")
+    elif check_paths:
+        problem = model_folder_problem(model)
+        if problem:
+            bad("model", problem)
 
     train_file = cfg.get("train_file")
     if not isinstance(train_file, str) or not train_file:
-        bad("train_file", "train_file must be the path of a JSONL dataset")
+        bad("train_file", f"train_file must be a file path (got {_show(train_file)})")
     elif check_paths and not os.path.isfile(train_file):
         bad("train_file", f"train_file not found: {train_file}")
 
     eval_file = cfg.get("eval_file")
     if eval_file is not None:
         if not isinstance(eval_file, str) or not eval_file:
-            bad("eval_file", "eval_file must be null or the path of a JSONL dataset")
+            bad("eval_file", f"eval_file must be a file path or null (got {_show(eval_file)})")
         elif check_paths and not os.path.isfile(eval_file):
             bad("eval_file", f"eval_file not found: {eval_file}")
 
     number("eval_fraction", lambda v: 0 <= v < 1, "eval_fraction must be at least 0 and below 1")
     if cfg.get("task") not in TASKS:
-        bad("task", f"task must be one of {', '.join(TASKS)} (got {json.dumps(cfg.get('task'))})")
+        bad("task", f"task must be one of {', '.join(TASKS)} (got {_show(cfg.get('task'))})")
     if cfg.get("method") != "lora":
-        bad("method", f"method must be lora (got {json.dumps(cfg.get('method'))})")
+        bad("method", f"method must be lora (got {_show(cfg.get('method'))})")
     number("lora_r", lambda v: 1 <= v <= 1024, "lora_r must be an integer from 1 to 1024", integer=True)
     number("lora_alpha", lambda v: v > 0, "lora_alpha must be greater than 0")
     number("lora_dropout", lambda v: 0 <= v < 1, "lora_dropout must be at least 0 and below 1")
     targets = cfg.get("target_modules")
     if not (isinstance(targets, str) and targets) and not (
             isinstance(targets, list) and targets and all(isinstance(t, str) and t for t in targets)):
-        bad("target_modules", 'target_modules must be "all-linear" or a list of module names')
+        bad("target_modules", f'target_modules must be "all-linear" or a list of module names (got {_show(targets)})')
     number("learning_rate", lambda v: 0 < v <= 1, "learning_rate must be greater than 0 and at most 1")
     number("epochs", lambda v: 0 < v <= 1000, "epochs must be greater than 0 and at most 1000")
     if cfg.get("max_steps") is not None:
@@ -113,24 +161,25 @@ def validate_config(cfg: Any, check_paths: bool = True) -> list[dict]:
            integer=True)
     effective, micro = cfg.get("effective_batch_size"), cfg.get("micro_batch_size")
     if _is_int(effective) and _is_int(micro) and effective >= 1 and micro >= 1 and effective % micro:
-        bad("effective_batch_size",
-            f"effective_batch_size ({effective}) must be a multiple of micro_batch_size ({micro})")
+        lower = max(micro, effective // micro * micro)
+        bad("effective_batch_size", f"effective_batch_size ({effective}) must be a multiple of micro_batch_size "
+                                    f"({micro}): use {lower} or {lower + micro}")
     number("max_seq_length", lambda v: 16 <= v <= 131072, "max_seq_length must be an integer from 16 to 131072",
            integer=True)
     for flag in ("gradient_checkpointing", "trust_remote_code"):
         if not isinstance(cfg.get(flag), bool):
-            bad(flag, f"{flag} must be true or false (got {json.dumps(cfg.get(flag))})")
+            bad(flag, f"{flag} must be true or false (got {_show(cfg.get(flag))})")
     number("weight_decay", lambda v: v >= 0, "weight_decay must be at least 0")
     number("warmup_ratio", lambda v: 0 <= v <= 1, "warmup_ratio must be from 0 to 1")
     if cfg.get("lr_scheduler") not in SCHEDULERS:
         bad("lr_scheduler",
-            f"lr_scheduler must be one of {', '.join(SCHEDULERS)} (got {json.dumps(cfg.get('lr_scheduler'))})")
-    number("max_grad_norm", lambda v: v >= 0, "max_grad_norm must be at least 0 (0 turns clipping off)")
+            f"lr_scheduler must be one of {', '.join(SCHEDULERS)} (got {_show(cfg.get('lr_scheduler'))})")
+    number("max_grad_norm", lambda v: v >= 0, "max_grad_norm must be at least 0")  # 0 turns clipping off
     number("eval_every", lambda v: v >= 0, "eval_every must be an integer of at least 0", integer=True)
     number("save_every", lambda v: v >= 0, "save_every must be an integer of at least 0", integer=True)
     number("seed", lambda v: True, "seed must be an integer", integer=True)
     if cfg.get("device") not in DEVICES:
-        bad("device", f"device must be one of {', '.join(DEVICES)} (got {json.dumps(cfg.get('device'))})")
+        bad("device", f"device must be one of {', '.join(DEVICES)} (got {_show(cfg.get('device'))})")
     return problems
 
 

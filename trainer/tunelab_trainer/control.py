@@ -35,15 +35,20 @@ class Control:
         threading.Thread(target=self._read_stdin, name="stdin-control", daemon=True).start()
 
     def _read_stdin(self) -> None:
-        stdin = sys.stdin
-        if stdin is None or stdin.closed:
-            return
-        try:
-            for line in stdin:
-                if line.strip().lower() == "stop":
-                    self.request_stop()
-        except (OSError, ValueError):
-            pass
+        # Raw reads on fd 0: a daemon thread blocked inside sys.stdin's buffered reader can hold
+        # its lock while the interpreter shuts down.
+        pending = b""
+        while True:
+            try:
+                chunk = os.read(0, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            if any(line.strip().lower() == b"stop" for line in lines):
+                self.request_stop()
 
 
 def _cancel(*_) -> None:

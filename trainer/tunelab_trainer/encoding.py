@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from .errors import first_line
+
 IGNORE_INDEX = -100
 
 
@@ -35,7 +37,7 @@ def _render(tokenizer, messages: list[dict], generation_prompt: bool) -> str:
     try:
         text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=generation_prompt)
     except Exception as exc:  # jinja raise_exception(), missing variables, ...
-        raise TemplateError(f"the chat template cannot render it ({str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__})")
+        raise TemplateError(f"the chat template cannot render it ({first_line(exc)})")
     if not isinstance(text, str):
         raise TemplateError("the chat template did not return text")
     return text

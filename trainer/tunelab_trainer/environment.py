@@ -92,11 +92,27 @@ def pick_device(setting: str):
     return device, torch.float32, None, "float32"
 
 
-def use_all_cores() -> None:
-    import torch
+def cpu_threads() -> int:
+    """Threads for CPU training: the cores that other processes leave idle.
 
+    torch's OpenMP threads spin while they wait, so on a busy machine (CI runners, a second training
+    run) asking for every core is several times slower than asking for the free ones.
+    """
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:
         cores = os.cpu_count() or 1
-    torch.set_num_threads(max(1, cores))
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        busy = 0.0
+    return max(1, min(cores, int(cores - busy + 0.5)))
+
+
+def set_cpu_threads() -> int:
+    """Leaves an explicit OMP_NUM_THREADS alone."""
+    import torch
+
+    if not os.environ.get("OMP_NUM_THREADS"):
+        torch.set_num_threads(cpu_threads())
+    return torch.get_num_threads()

@@ -13,7 +13,7 @@ import os
 from . import events
 from .artifacts import write_metrics
 from .config import load_config
-from .environment import pick_device, require_packages, use_all_cores
+from .environment import pick_device, require_packages, set_cpu_threads
 from .errors import TrainerError
 from .modeling import load_model, load_tokenizer, pad_id, quiet_libraries, require_chat_template
 from .prepare import encode_or_fail, read_split
@@ -51,7 +51,7 @@ def run_eval(run_dir: str, sink: events.EventSink) -> dict:
     torch.manual_seed(cfg["seed"])
     device, weights_dtype, autocast, _ = pick_device(cfg["device"])
     if device.type == "cpu":
-        use_all_cores()
+        log.info("CPU threads: %d", set_cpu_threads())
     tokenizer = load_tokenizer(cfg["model"], cfg["trust_remote_code"])
     if split.task == "sft":
         require_chat_template(tokenizer, cfg["model"])
@@ -61,11 +61,12 @@ def run_eval(run_dir: str, sink: events.EventSink) -> dict:
     for warning in warnings:
         log.warning(warning)
     model = load_model(cfg["model"], cfg["trust_remote_code"], weights_dtype, device)
-    batch = cfg["micro_batch_size"] * 2
+    batch = cfg["micro_batch_size"]
     base = score(model, examples, batch, pad_id(tokenizer), device, autocast)
     sink.emit(events.eval_event(step=0, eval_loss=base.eval_loss, perplexity=base.perplexity,
                                 eval_tokens=base.eval_tokens, which="base"))
-    tuned_model = PeftModel.from_pretrained(model, adapter_dir, is_trainable=False).to(device)
+    # peft puts the adapter weights on the device of the layers they attach to.
+    tuned_model = PeftModel.from_pretrained(model, adapter_dir, is_trainable=False)
     tuned = score(tuned_model, examples, batch, pad_id(tokenizer), device, autocast)
     sink.emit(events.eval_event(step=_trained_steps(run_dir), eval_loss=tuned.eval_loss,
                                 perplexity=tuned.perplexity, eval_tokens=tuned.eval_tokens, which="tuned"))

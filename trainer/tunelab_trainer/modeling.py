@@ -54,16 +54,18 @@ def require_chat_template(tokenizer, path: str) -> None:
 def load_model(path: str, trust_remote_code: bool, dtype, device):
     from transformers import AutoModelForCausalLM
 
+    # On a GPU, load straight into its memory instead of going through host RAM.
+    placement = {"device_map": {"": str(device)}} if device.type == "cuda" else {}
     try:
         model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype=dtype,
-                                                     trust_remote_code=trust_remote_code)
+                                                     trust_remote_code=trust_remote_code, **placement)
     except Exception as exc:
         if is_oom(exc):
             raise
         raise TrainerError("config", f"Could not load the model from {path}: {first_line(exc)}",
                            _remote_code_hint(exc))
     model.config.use_cache = False
-    return model.to(device)
+    return model if placement else model.to(device)
 
 
 def linear_module_names(model) -> list[str]:

@@ -19,7 +19,7 @@ from .artifacts import save_adapter, save_checkpoint, write_metrics
 from .config import load_config
 from .control import Control
 from .encoding import Example, pad_batch
-from .environment import pick_device, require_packages, use_all_cores
+from .environment import pick_device, require_packages, set_cpu_threads
 from .errors import TrainerError
 from .modeling import (attach_lora, count_params, load_model, load_tokenizer, pad_id, quiet_libraries,
                        require_chat_template)
@@ -69,9 +69,6 @@ class Training:
     def setup(self) -> None:
         self.started = time.time()
         cfg = self.cfg = load_config(self.run_dir)
-        if os.path.exists(os.path.join(self.run_dir, "adapter")):
-            raise TrainerError("config", f"The run folder already holds an adapter: {self.run_dir}",
-                               "Start a new run instead of training again in a finished run folder.")
         split = read_split(cfg)
         self.task = split.task
 
@@ -86,7 +83,7 @@ class Training:
         torch.manual_seed(cfg["seed"])
         self.device, weights_dtype, self.autocast, self.dtype_name = pick_device(cfg["device"])
         if self.device.type == "cpu":
-            use_all_cores()
+            log.info("CPU threads: %d", set_cpu_threads())
 
         self.tokenizer = load_tokenizer(cfg["model"], cfg["trust_remote_code"])
         if self.task == "sft":
@@ -131,7 +128,7 @@ class Training:
 
         step, tokens, train_seconds = 0, 0, 0.0
         last: Optional[Score] = None
-        last_eval_step = -1
+        last_eval_step = last_checkpoint_step = -1
         groups = step_groups(self.train_examples, cfg["effective_batch_size"], cfg["micro_batch_size"], cfg["seed"])
         while step < self.total_steps and not self.control.stop_requested:
             began = time.time()
@@ -144,14 +141,19 @@ class Training:
                 lr=lr, grad_norm=grad_norm, tokens=tokens, tokens_per_s=tokens / max(train_seconds, 1e-9)))
             log.info("step %d/%d loss %.4f lr %.3g grad_norm %.3g", step, self.total_steps, loss, lr, grad_norm)
             if step < self.total_steps and self._eval_due(step):
-                last = self._evaluate(step, "tuned", abort=lambda: self.control.stop_requested) or last
-                last_eval_step = step
+                result = self._evaluate(step, "tuned", abort=lambda: self.control.stop_requested)
+                if result is not None:  # None: interrupted by a stop request
+                    last, last_eval_step = result, step
             if cfg["save_every"] and step % cfg["save_every"] == 0 and step < self.total_steps:
                 self._checkpoint(step)
+                last_checkpoint_step = step
 
         stopped = step < self.total_steps
         if stopped:
             log.info("stop requested: saving at step %d", step)
+        # The trained weights are safe on disk before the final eval, which may still fail (e.g. out
+        # of memory); `adapter/` itself is written only once the run has succeeded.
+        if last_checkpoint_step != step:
             self._checkpoint(step)
         if last_eval_step != step:
             last = self._evaluate(step, "tuned", abort=lambda: self.control.hurry)
@@ -204,7 +206,7 @@ class Training:
         return bool(self.eval_examples) and step % every == 0
 
     def _evaluate(self, step: int, which: str, abort) -> Optional[Score]:
-        result = score(self.model, self.eval_examples, self.cfg["micro_batch_size"] * 2, pad_id(self.tokenizer),
+        result = score(self.model, self.eval_examples, self.cfg["micro_batch_size"], pad_id(self.tokenizer),
                        self.device, self.autocast, should_abort=abort)
         if result is not None:
             self.sink.emit(events.eval_event(step=step, eval_loss=result.eval_loss, perplexity=result.perplexity,

@@ -34,11 +34,9 @@ function addFile(out: LintOutput, r: FileLintResult): void {
   s.messages += r.stats.messages;
   addCounts(s.formats, r.stats.formats);
   addCounts(s.roles, r.stats.roles);
-  const range = s.messagesPerConversation;
   if (r.stats.minMessages !== null && r.stats.maxMessages !== null) {
-    s.messagesPerConversation = range
-      ? { min: Math.min(range.min, r.stats.minMessages), mean: 0, max: Math.max(range.max, r.stats.maxMessages) }
-      : { min: r.stats.minMessages, mean: 0, max: r.stats.maxMessages };
+    const range = s.messagesPerConversation ?? { min: Infinity, mean: 0, max: 0 }; // mean: in finishStats
+    s.messagesPerConversation = { ...range, min: Math.min(range.min, r.stats.minMessages), max: Math.max(range.max, r.stats.maxMessages) };
   }
   addCounts(s.findingsByCode, r.stats.findingsByCode);
   addCounts(s.findingsBySeverity, r.stats.findingsBySeverity);

@@ -1,8 +1,8 @@
 /**
  * duplicate: a record whose training content equals an earlier one's after canonical key order and
- * whitespace normalisation. One hash per record in a Map keeps it a single linear pass.
+ * whitespace normalisation. One 64-bit fingerprint per record in a Map keeps it a single linear pass.
  */
-import { canonicalText, contentHash } from '../../dataset/canonical';
+import { contentFingerprint } from '../../dataset/canonical';
 import type { Position, RecordFormat, SourceRecord } from '../../dataset/types';
 import type { FileContext, LintRule } from '../context';
 import type { Fix } from '../types';
@@ -38,7 +38,7 @@ export const duplicateRule: LintRule = {
 
 function recordKey(value: unknown, format: RecordFormat): string | undefined {
   try {
-    return contentHash(canonicalText(value, format));
+    return contentFingerprint(value, format);
   } catch (e) {
     if (e instanceof RangeError) return undefined; // nested too deep to walk (JSON.parse is iterative, the walk is not): not compared
     throw e;

@@ -1,6 +1,7 @@
 /** empty-content: a turn, output, completion or text that is empty or only whitespace. */
 import type { JsonPath } from '../../dataset/json-scan';
 import { isJsonObject } from '../../dataset/format';
+import type { SourceRecord } from '../../dataset/types';
 import type { LintRule } from '../context';
 
 /** Fields that must carry text, per format; `input` and `prompt` may legitimately be empty. */
@@ -13,7 +14,7 @@ const TEXT_FIELDS: Partial<Record<string, string[]>> = {
 export const emptyContentRule: LintRule = {
   code: 'empty-content',
   create(ctx) {
-    const report = (rec: Parameters<typeof ctx.valueSpan>[0], path: JsonPath, name: string, text: string): void => {
+    const report = (rec: SourceRecord, path: JsonPath, name: string, text: string): void => {
       ctx.report({
         code: 'empty-content', severity: 'error', span: ctx.valueSpan(rec, path),
         message: `${name} is ${text.length ? 'only whitespace' : 'empty'}: give it text, or remove it`,
