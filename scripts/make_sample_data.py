@@ -154,6 +154,8 @@ LOWER_FIRST = {"How", "What", "Can", "Please", "Making", "Grams", "Dilute", "Rec
 def ask(rng: random.Random, templates: list[str], **values) -> str:
     text = rng.choice(templates).format(**values)
     opener = rng.choice(OPENERS)
+    if "please" in opener.lower() and "please" in text.lower():
+        opener = ""
     if opener.endswith(", ") and text.split(" ", 1)[0] in LOWER_FIRST:
         text = text[0].lower() + text[1:]
     return opener + text
