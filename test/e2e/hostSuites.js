@@ -40,6 +40,12 @@ async function runHostSuites({ server, runDir, workspace, testsIndex, resultsFil
   const runnerExt = writeRunnerExtension(path.join(runDir, 'runner-extension'));
   const browser = await launchBrowser(path.join(runDir, 'browser-host'));
   let exitCode;
+  let printed = 0;
+  const printNew = (r) => {
+    for (const t of r.tests.slice(printed)) log(`  ${t.state === 'passed' ? 'ok  ' : t.state === 'failed' ? 'FAIL' : 'skip'} ${t.title}`);
+    printed = r.tests.length;
+  };
+  let finished = false;
   try {
     let report;
     const exited = new Promise((r) => { report = r; });
@@ -47,30 +53,28 @@ async function runHostSuites({ server, runDir, workspace, testsIndex, resultsFil
     log(`host suites: opening the workbench on ${workspace}`);
     await browser.page.goto(payloadUrl(server, workspace, runnerExt, testsIndex));
     const started = Date.now();
-    let lastCount = -1;
     exitCode = await Promise.race([
       exited,
       (async () => {
         // Progress and liveness: print each finished test as the results file grows; stop if the server died.
-        while (Date.now() - started < timeoutMs) {
+        while (!finished && Date.now() - started < timeoutMs) {
           if (server.hasExited()) return 'server-exited';
           const r = readResults(resultsFile);
           // The reporter writes the file as soon as mocha starts; without it the tests never began.
           if (!r && Date.now() - started > START_TIMEOUT_MS) return 'tests-never-started';
-          if (r && r.tests.length !== lastCount) {
-            for (const t of r.tests.slice(Math.max(lastCount, 0))) log(`  ${t.state === 'passed' ? 'ok  ' : t.state === 'failed' ? 'FAIL' : 'skip'} ${t.title}`);
-            lastCount = r.tests.length;
-          }
+          if (r) printNew(r);
           await new Promise((res) => setTimeout(res, 1000));
         }
         return 'timeout';
       })(),
     ]);
-    await new Promise((r) => setTimeout(r, 300)); // let the last results write land
   } finally {
+    finished = true;
     await browser.close();
   }
-  return { exitCode, results: readResults(resultsFile) };
+  const results = readResults(resultsFile);
+  if (results) printNew(results);
+  return { exitCode, results };
 }
 
 module.exports = { runHostSuites };
