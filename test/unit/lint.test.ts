@@ -15,8 +15,15 @@ const msg = (role: string, content: unknown, extra: object = {}) => ({ role, con
 const chatLine = (...messages: object[]): string => JSON.stringify({ messages });
 const ok = (u = 'What is 2+2?', a = 'Four.'): string => chatLine(msg('user', u), msg('assistant', a));
 
+/**
+ * Options for snippets of a few short records: the checks that judge a whole dataset (its size) or a whole document
+ * (Gopher quality of `text` records) are tested in lint-dataset.test.ts.
+ */
+const SNIPPET: LintOptions = { severity: { 'too-few-records': 'off', 'low-quality-text': 'off' } };
+const snippet = (opts?: LintOptions): LintOptions => ({ ...SNIPPET, ...opts, severity: { ...SNIPPET.severity, ...opts?.severity } });
+
 function lint(text: string, opts?: LintOptions): Finding[] {
-  return lintText('data.jsonl', text, opts).findings;
+  return lintText('data.jsonl', text, snippet(opts)).findings;
 }
 function codes(text: string, opts?: LintOptions): string[] {
   return lint(text, opts).map((f) => f.code);
@@ -35,8 +42,10 @@ function applyEdits(text: string, edits: TextEdit[]): string {
   return text;
 }
 
-test('a clean chat file, with tool calls and null content, has no findings', () => {
-  const r = lintFiles([join(FIXTURES, 'clean-chat.jsonl')]);
+test('a clean chat file, with tool calls and null content, has no findings but its size', () => {
+  const all = lintFiles([join(FIXTURES, 'clean-chat.jsonl')]);
+  assert.deepEqual(all.diagnostics.map((d) => [d.line, d.code, d.severity]), [[1, 'too-few-records', 'info']]);
+  const r = lintFiles([join(FIXTURES, 'clean-chat.jsonl')], SNIPPET);
   assert.deepEqual(r.diagnostics, []);
   assert.deepEqual(r.files, [{ path: join(FIXTURES, 'clean-chat.jsonl'), records: 3, format: 'chat' }]);
   assert.deepEqual(r.stats.roles, { system: 1, user: 3, assistant: 4, tool: 1 });
@@ -50,10 +59,14 @@ test('clean records of every format give no findings', () => {
     sharegpt: JSON.stringify({ conversations: [{ from: 'system', value: 's' }, { from: 'human', value: 'q' }, { from: 'gpt', value: 'a' }] }),
     instruction: JSON.stringify({ instruction: 'Sum', input: '', output: '3' }),
     'prompt-completion': JSON.stringify({ prompt: 'The sky is', completion: ' blue.' }),
-    text: JSON.stringify({ text: 'Plain text for continued pre-training.' }),
+    text: JSON.stringify({
+      text: 'Plain text for continued pre-training is a document of ordinary prose. It has sentences of usual length, with ' +
+        'the small words that English needs, and it talks about one subject from the start to the end. The model reads ' +
+        'it whole and learns the style and the facts of the domain, which is why such records should be clean and long.',
+    }),
   };
   for (const [format, line] of Object.entries(lines)) {
-    const r = lintText('d.jsonl', `${line}\n`);
+    const r = lintText('d.jsonl', `${line}\n`, { severity: { 'too-few-records': 'off' } });
     assert.deepEqual([r.format, r.records, r.findings], [format, 1, []], format);
   }
 });
@@ -114,7 +127,7 @@ test('schema: an unrecognized message key is a warning on the key, once per reco
 
 test('schema: records in another format than the file majority, and unknown records, name the majority', () => {
   const text = [ok('a'), ok('b'), JSON.stringify({ instruction: 'x', output: 'y' }), JSON.stringify({ question: 'q', answer: 'a' }), ok('c')].join('\n');
-  const r = lintText('d.jsonl', text);
+  const r = lintText('d.jsonl', text, SNIPPET);
   assert.equal(r.format, 'chat');
   const [mismatch, unknown] = r.findings;
   assert.equal(mismatch.line, 3);
@@ -205,32 +218,32 @@ test('duplicate in a JSON array: the fix removes the element and its comma, leav
   const r = lintFiles([path]);
   assert.deepEqual(r.files, [{ path, records: 3, format: 'sharegpt' }]);
   const text = `[\n  {"text": "a"},\n  {"text": "b"},\n  {"text":  "a"}\n]\n`;
-  const [f] = lintText('d.json', text).findings;
+  const [f] = lintText('d.json', text, SNIPPET).findings;
   assert.deepEqual([f.code, f.line, f.message], ['duplicate', 4, 'duplicate of line 2']);
   const fixed = applyEdits(text, f.fixes![0].edits);
   assert.deepEqual(JSON.parse(fixed), [{ text: 'a' }, { text: 'b' }]);
-  const trailing = lintText('d.json', '[\n  {"text": "a"},\n]\n').findings;
+  const trailing = lintText('d.json', '[\n  {"text": "a"},\n]\n', SNIPPET).findings;
   assert.deepEqual(trailing.map((x) => [x.code, x.line, x.column]), [['invalid-json', 2, 16]]);
   assert.match(trailing[0].message, /trailing comma/);
 });
 
 test('a record nested too deep to walk is still linted without a crash', () => {
   const deep = `{"meta": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
-  const r = lintText('d.jsonl', `${deep}\n${deep}\n{"x": ${'['.repeat(100_000)}}\n`);
+  const r = lintText('d.jsonl', `${deep}\n${deep}\n{"x": ${'['.repeat(100_000)}}\n`, SNIPPET);
   assert.deepEqual(r.findings.map((f) => [f.line, f.code]), [[1, 'schema'], [2, 'schema'], [3, 'invalid-json']]);
 });
 
 test('line and column stay right after CRLF lines, after a BOM, and count UTF-16 units', () => {
   const crlf = `${ok()}\r\n\r\n${chatLine(msg('user', 'q'), msg('bot', 'a'))}\r\n`;
-  const [f] = lintSource('d.jsonl', Buffer.from(crlf)).findings;
+  const [f] = lintSource('d.jsonl', Buffer.from(crlf), SNIPPET).findings;
   assert.equal(f.line, 3);
   assert.equal(covered(crlf.replace(/\r/g, ''), f), '"bot"');
   const bomText = `{"text": ""}\n`;
-  const [g] = lintSource('d.jsonl', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(bomText)])).findings;
+  const [g] = lintSource('d.jsonl', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(bomText)]), SNIPPET).findings;
   assert.deepEqual([g.code, g.line, g.column, g.endColumn], ['empty-content', 1, 10, 12]);
   // 😀 is two UTF-16 units (four bytes): the role after it starts two columns later, not four
   const emoji = chatLine(msg('user', '😀'), msg('bot', 'a'));
-  const [h] = lintSource('d.jsonl', Buffer.from(emoji)).findings;
+  const [h] = lintSource('d.jsonl', Buffer.from(emoji), SNIPPET).findings;
   assert.equal(h.column, emoji.indexOf('"bot"') + 1);
 });
 
@@ -256,14 +269,14 @@ test('binary and UTF-16 files give one encoding finding and no records', () => {
   assert.equal(utf16.findings.length, 1);
   assert.match(utf16.findings[0].message, /UTF-16.*re-save it as UTF-8/);
   assert.deepEqual([utf16.findings[0].line, utf16.findings[0].column], [1, 1]);
-  const latin1 = lintSource('x.jsonl', Buffer.concat([Buffer.from('{"text": "caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]));
+  const latin1 = lintSource('x.jsonl', Buffer.concat([Buffer.from('{"text": "caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]), SNIPPET);
   assert.deepEqual(latin1.findings.map((f) => f.code), ['encoding']);
   assert.equal(latin1.records, 1);
 });
 
 test('pretty-printed JSON objects: one invalid-json finding for the file, the records are still checked', () => {
   const text = `${JSON.stringify({ text: 'a' }, null, 2)}\n${JSON.stringify({ text: '' }, null, 2)}\n`;
-  const r = lintText('p.jsonl', text);
+  const r = lintText('p.jsonl', text, SNIPPET);
   assert.equal(r.records, 2);
   assert.deepEqual(r.findings.map((f) => [f.code, f.line]), [['invalid-json', 1], ['empty-content', 5]]);
   assert.match(r.findings[0].message, /records span several lines/);
@@ -272,14 +285,14 @@ test('pretty-printed JSON objects: one invalid-json finding for the file, the re
 test('a single very long line is read and linted quickly', () => {
   const long = chatLine(msg('user', 'x'.repeat(8_000_000)), msg('assistant', 'ok'));
   const t = Date.now();
-  const r = lintText('long.jsonl', `${long}\n${long}\n`);
+  const r = lintText('long.jsonl', `${long}\n${long}\n`, SNIPPET);
   assert.deepEqual(r.findings.map((f) => f.code), ['duplicate']);
   assert.ok(Date.now() - t < 5000, `took ${Date.now() - t} ms`);
 });
 
 test('findings past maxFindingsPerCode are counted but summed up in one info finding', () => {
   const text = Array.from({ length: 30 }, () => '{"x":}').join('\n');
-  const r = lintText('d.jsonl', text, { maxFindingsPerCode: 10 });
+  const r = lintText('d.jsonl', text, snippet({ maxFindingsPerCode: 10 }));
   assert.equal(r.findings.length, 11);
   assert.deepEqual([r.findings[10].severity, r.findings[10].line], ['info', 11]);
   assert.match(r.findings[10].message, /20 more invalid-json findings/);
@@ -297,19 +310,20 @@ test('lintFiles: fixture with one of each problem, CLI text format, I/O errors r
     const out = lintFiles([problems, empty, missing, dir]);
     assert.deepEqual(out.files.map((f) => [f.records, f.format]), [[6, 'chat'], [0, 'empty']]);
     assert.deepEqual(out.diagnostics.map((d) => [d.line, d.code]), [
-      [2, 'unknown-role'], [3, 'empty-content'], [4, 'missing-assistant'], [5, 'invalid-json'], [7, 'duplicate'],
+      [1, 'too-few-records'], [2, 'unknown-role'], [3, 'empty-content'], [4, 'missing-assistant'], [5, 'invalid-json'], [7, 'duplicate'],
     ]);
     assert.ok(out.diagnostics.every((d) => !('fixes' in d)), 'the JSON shape carries no fixes');
     assert.deepEqual(out.ioErrors, [{ path: missing, message: 'file not found' }, { path: dir, message: 'is a directory: pass the dataset files inside it' }]);
-    assert.deepEqual(out.stats.findingsBySeverity, { error: 4, warning: 1, info: 0 });
+    assert.deepEqual(out.stats.findingsBySeverity, { error: 4, warning: 1, info: 1 });
     assert.equal(out.stats.records, 6);
     assert.equal(out.stats.invalidRecords, 1);
     assert.equal(out.stats.emptyFiles, 1);
     const text = formatFindingsText(out).split('\n');
     const column = readFileSync(problems, 'utf8').split('\n')[1].indexOf('"bot"') + 1;
-    assert.equal(text[0], `${problems}:2:${column}: error unknown-role: unknown role "bot" in messages[1]: use one of system, user, assistant, tool, function (did you mean "assistant"?)`);
-    assert.equal(text[5], `${missing}: error: cannot read the file: file not found`);
-    assert.equal(text[7], '2 files, 6 records (chat 5), 1 empty file, 2 unreadable files: 4 errors, 1 warning');
+    assert.equal(text[0], `${problems}:1:1: info too-few-records: the file has 6 records: fine-tuning usually needs at least 50 (10 at the very least) to change a model's behaviour`);
+    assert.equal(text[1], `${problems}:2:${column}: error unknown-role: unknown role "bot" in messages[1]: use one of system, user, assistant, tool, function (did you mean "assistant"?)`);
+    assert.equal(text[6], `${missing}: error: cannot read the file: file not found`);
+    assert.equal(text[8], '2 files, 6 records (chat 5), 1 empty file, 2 unreadable files: 4 errors, 1 warning, 1 info');
     // eval files are linted too, each once
     assert.equal(lintFiles([problems], { evalFiles: [problems, empty] }).files.length, 2);
   } finally {

@@ -5,7 +5,10 @@
 import { fileFormat } from '../dataset/format';
 import { locateValue, type JsonPath } from '../dataset/json-scan';
 import { spanInRecord } from '../dataset/position';
-import type { DatasetContainer, DatasetFormat, RecordFormat, SourceRecord, Span } from '../dataset/types';
+import type { DatasetContainer, DatasetFormat, ReadProblem, RecordFormat, SourceRecord, Span } from '../dataset/types';
+import type { FileRole } from './leakage-index';
+import type { RecordFeatures } from './record-features';
+import type { TrainingString } from './training-text';
 import type { Finding, Fix, LintCode, LintOptions, RelatedLocation, Severity } from './types';
 
 /** A normalised role: sharegpt's human/gpt become user/assistant. */
@@ -36,6 +39,16 @@ export interface RecordView {
   format: RecordFormat;
   /** The chat or sharegpt turns when that field is an array. */
   turns: Turn[] | undefined;
+  /** Values derived from the record that several rules share (see training-text.ts, record-features.ts). */
+  cache: RecordCache;
+}
+
+export interface RecordCache {
+  strings?: TrainingString[];
+  /** null: nested too deep to fingerprint. */
+  fingerprint?: string | null;
+  features?: RecordFeatures;
+  words?: Int32Array;
 }
 
 export interface RuleVisitor {
@@ -76,8 +89,20 @@ export class FileContext {
   private readonly maxPerCode: number;
   private readonly firstDropped = new Map<LintCode, Span>();
 
-  constructor(readonly path: string, readonly options: LintOptions = {}) {
+  /** File-level read problems (invalid UTF-8 and so on), known before the first record. */
+  readProblems: readonly ReadProblem[] = [];
+  /** Span of the first record, where dataset-level findings go. */
+  firstRecordSpan: Span | undefined;
+
+  /** `file`: set by lintFiles, which knows training files from eval files. */
+  constructor(readonly path: string, readonly options: LintOptions = {}, readonly file?: FileRole) {
     this.maxPerCode = options.maxFindingsPerCode ?? DEFAULT_MAX_PER_CODE;
+  }
+
+  /** A one-character range at the start of the first record (line 1 of most files), for findings about the whole file. */
+  fileSpan(): Span {
+    const s = this.firstRecordSpan;
+    return s ? { line: s.line, column: s.column, endLine: s.line, endColumn: s.column + 1 } : { line: 1, column: 1, endLine: 1, endColumn: 2 };
   }
 
   isOff(code: LintCode): boolean {

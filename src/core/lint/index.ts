@@ -4,5 +4,7 @@ export type { DatasetFormat } from '../dataset/types';
 export { lintText, lintSource } from './lint-source';
 export { lintFiles } from './lint-files';
 export { formatFindingsText } from './format-text';
+export { loadLintConfig, validateLintConfig, LINT_CONFIG_FILE, type LintConfig } from './config';
+export { ESTIMATED_TOKENS } from './token-count';
 export { RULES } from './rules';
 export type { LintRule, RuleVisitor, RecordView, Turn, FileContext } from './context';

@@ -1,21 +1,51 @@
 /** lintFiles: what `tunelab lint` prints. Files that cannot be read become ioErrors instead of exceptions. */
 import { readFileSync } from 'node:fs';
+import { openDataset } from '../dataset/read';
+import { LeakageIndex } from './leakage-index';
 import { lintSource } from './lint-source';
+import { buildRecordView } from './record-view';
+import { DEFAULT_NEAR_DUPLICATE_THRESHOLD } from './rules/near-duplicate';
 import type { Diagnostic, FileLintResult, Finding, LintOptions, LintOutput, LintStats, Severity } from './types';
 
+/**
+ * Lints training files (`paths`) and eval files (`evalFiles`). With both, eval records are also checked for leakage
+ * from the training files; a file named in both lists counts as an eval file. Output follows the order of the
+ * arguments, training files first.
+ */
 export function lintFiles(paths: string[], opts: LintOptions & { evalFiles?: string[] } = {}): LintOutput {
   const { evalFiles = [], ...options } = opts;
   const out: LintOutput = { files: [], diagnostics: [], stats: emptyLintStats(), ioErrors: [] };
-  // Eval files are datasets too; later rules (leakage) also compare them with the training files.
-  for (const path of [...new Set([...paths, ...evalFiles])]) {
-    let buf: Buffer;
+  const evalSet = new Set(evalFiles);
+  const trainFiles = [...new Set(paths)].filter((p) => !evalSet.has(p));
+  const results = new Map<string, FileLintResult | { ioError: string }>();
+  const read = (path: string): Buffer | undefined => {
     try {
-      buf = readFileSync(path);
+      return readFileSync(path);
     } catch (e) {
-      out.ioErrors.push({ path, message: ioMessage(e) });
-      continue;
+      results.set(path, { ioError: ioMessage(e) });
+      return undefined;
     }
-    addFile(out, lintSource(path, buf, options));
+  };
+  const checkLeakage = trainFiles.length > 0 && evalSet.size > 0 && options.severity?.leakage !== 'off';
+  const index = checkLeakage ? new LeakageIndex(options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD) : undefined;
+  // Eval files are read first and indexed; they are linted last, when every training record has been compared.
+  const evalBuffers = [...evalSet].map((path, fileId) => {
+    const buf = read(path);
+    if (buf && index) openDataset(buf).forEachRecord((rec) => { if (!rec.error) index.addEval(fileId, buildRecordView(rec)); });
+    return { path, fileId, buf };
+  });
+  const leakage = index?.evalRecords ? index : undefined;
+  for (const path of trainFiles) {
+    const buf = read(path);
+    if (buf) results.set(path, lintSource(path, buf, options, { role: 'train', leakage }));
+  }
+  for (const { path, fileId, buf } of evalBuffers) {
+    if (buf) results.set(path, lintSource(path, buf, options, { role: 'eval', leakage, evalFileId: fileId }));
+  }
+  for (const path of [...trainFiles, ...evalSet]) {
+    const r = results.get(path)!;
+    if ('ioError' in r) out.ioErrors.push({ path, message: r.ioError });
+    else addFile(out, r);
   }
   finishStats(out.stats);
   out.stats.ioErrors = out.ioErrors.length;

@@ -2,6 +2,7 @@
 import { openDataset } from '../dataset/read';
 import type { ReadProblem } from '../dataset/types';
 import { FileContext, type RecordView } from './context';
+import type { FileRole } from './leakage-index';
 import { buildRecordView } from './record-view';
 import { RULES } from './rules';
 import type { FileLintResult, FileStats, LintCode, LintOptions } from './types';
@@ -11,15 +12,20 @@ const PROBLEM_CODES: Record<ReadProblem['kind'], LintCode> = {
   'multi-line-records': 'invalid-json', 'array-syntax': 'invalid-json', 'record-too-large': 'too-long',
 };
 
-/** Lints a file's bytes (a Buffer: encoding is checked too) or an editor's text (a string). */
-export function lintSource(path: string, input: Buffer | string, opts: LintOptions = {}): FileLintResult {
-  const ctx = new FileContext(path, opts);
+/**
+ * Lints a file's bytes (a Buffer: encoding is checked too) or an editor's text (a string). `file` is set by lintFiles:
+ * whether it is a training or an eval file, and the index that compares the two.
+ */
+export function lintSource(path: string, input: Buffer | string, opts: LintOptions = {}, file?: FileRole): FileLintResult {
+  const ctx = new FileContext(path, opts, file);
   const stats = emptyStats();
   const dataset = openDataset(input);
   ctx.container = dataset.container;
+  ctx.readProblems = dataset.problems;
   const visitors = RULES.filter((rule) => !ctx.isOff(rule.code)).map((rule) => rule.create(ctx));
   const records = dataset.forEachRecord((rec) => {
     ctx.records++;
+    ctx.firstRecordSpan ??= rec.span;
     if (rec.error) {
       stats.invalidRecords++;
       for (const v of visitors) v.invalidRecord?.(rec);

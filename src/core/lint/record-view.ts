@@ -18,7 +18,7 @@ export function buildRecordView(source: SourceRecord): RecordView {
     const list = value[listKey];
     if (Array.isArray(list)) turns = list.map((raw, index) => buildTurn(raw, index, listKey));
   }
-  return { source, value, format, turns };
+  return { source, value, format, turns, cache: {} };
 }
 
 function buildTurn(raw: unknown, index: number, listKey: 'messages' | 'conversations'): Turn {

@@ -1,11 +1,20 @@
 /** The lint interface of docs/architecture.md: findings, per-file results and the CLI JSON shape. */
 import type { DatasetFormat, RecordFormat } from '../dataset/types';
 
-export type LintCode = 'invalid-json' | 'schema' | 'unknown-role' | 'role-order' | 'empty-content' | 'missing-assistant'
+/** The fixed codes of the lint interface (docs/architecture.md). */
+export type RecordLintCode = 'invalid-json' | 'schema' | 'unknown-role' | 'role-order' | 'empty-content' | 'missing-assistant'
   | 'duplicate' | 'near-duplicate' | 'pii' | 'markup-noise' | 'encoding' | 'too-long' | 'leakage';
 
+/** Codes of the dataset-level rules, added to the fixed list (the interface allows new dataset-level codes). */
+export type DatasetLintCode = 'answer-skew' | 'too-few-records' | 'length-outlier' | 'low-quality-text';
+
+export type LintCode = RecordLintCode | DatasetLintCode;
+
+export const DATASET_LINT_CODES: readonly DatasetLintCode[] = ['answer-skew', 'too-few-records', 'length-outlier', 'low-quality-text'];
+
+/** Every code a finding can carry: the fixed list, then the dataset-level codes. */
 export const LINT_CODES: readonly LintCode[] = ['invalid-json', 'schema', 'unknown-role', 'role-order', 'empty-content',
-  'missing-assistant', 'duplicate', 'near-duplicate', 'pii', 'markup-noise', 'encoding', 'too-long', 'leakage'];
+  'missing-assistant', 'duplicate', 'near-duplicate', 'pii', 'markup-noise', 'encoding', 'too-long', 'leakage', ...DATASET_LINT_CODES];
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -40,10 +49,24 @@ export interface LintOptions {
   extraRoles?: string[];
   /** Findings of one code kept per file; the rest are counted in stats and summed up in one info finding. Default 1000. */
   maxFindingsPerCode?: number;
-  /** For the too-long rule (a later addition); accepted and not yet used. */
+  /** too-long: records over this many tokens are reported; without it the rule is off (the limit depends on the model and run). */
   maxTokens?: number;
-  /** For the too-long rule (a later addition); accepted and not yet used. */
+  /** Path of a tokenizer.json for exact counts; accepted, not read yet: counts are estimates unless `tokenCounter` is given. */
   tokenizer?: string;
+  /** too-long: counts tokens exactly; without it counts are estimated from characters. Not serialisable: in-process only. */
+  tokenCounter?: TokenCounter;
+  /** near-duplicate and leakage: the word 5-gram Jaccard similarity from which two records count as near copies. Default 0.8. */
+  nearDuplicateThreshold?: number;
+  /** too-few-records: files with fewer records than this get an info finding. Default 50. */
+  minRecords?: number;
+}
+
+/** Counts the tokens of a text, exactly (a tokenizer) or by estimate; `label` names it in messages. */
+export interface TokenCounter {
+  readonly exact: boolean;
+  /** "estimate", or the tokenizer's name. */
+  readonly label: string;
+  count(text: string): number;
 }
 
 export interface FileStats {

@@ -1,0 +1,245 @@
+/**
+ * Train/eval contamination. lintFiles first indexes the eval records (content fingerprint, shingle set, LSH bands,
+ * word 13-grams), then every training record is looked up in that index while its file is linted, and finally the
+ * eval files are linted and the leakage rule reports what the training pass found. Eval sets are usually much
+ * smaller than training sets, so only the eval side is held in memory.
+ *
+ * An eval record leaks when it is an exact copy of a training record, a near copy (exact word 5-gram Jaccard ≥ the
+ * threshold), or when at least half of its distinct 13-word spans occur in one training record. A single shared
+ * 13-gram is not enough: sets built from templates share formula lines by design ("Use C1 × V1 = C2 × V2, so V1 = …"),
+ * and flagging those would flag nearly every record (50 of the 60 records of samples/eval.jsonl).
+ */
+import type { RecordView } from './context';
+import { recordFeatures, recordFingerprint, recordWords } from './record-features';
+import { fmix32 } from './text/hash';
+import { IntList } from './text/int-list';
+import { jaccardSorted, sortedUnique } from './text/jaccard';
+import { KeyIndex } from './text/key-index';
+import { bandKeys, lshLayout, type LshLayout } from './text/minhash';
+
+export const LEAK_NGRAM = 13;
+/** Share of an eval record's distinct 13-grams that one training record must contain. */
+export const LEAK_NGRAM_SHARE = 0.5;
+/** Eval records examined per band and training record: keeps one template-heavy band from costing quadratic time. */
+const MAX_CHAIN = 16;
+/** 13-grams found in more eval records than this are the eval set's own boilerplate: not followed (bounds the work). */
+const MAX_GRAM_EVALS = 32;
+
+/** What lintFiles knows about a file: a training or an eval file, and the leakage index when both kinds are linted. */
+export interface FileRole {
+  role: 'train' | 'eval';
+  leakage?: LeakageIndex;
+  /** Which eval file (role 'eval'). */
+  evalFileId?: number;
+}
+
+export interface LeakMatch {
+  kind: 'exact' | 'near' | 'ngram';
+  trainPath: string;
+  trainLine: number;
+  /** Exact Jaccard of the shingle sets (near). */
+  jaccard?: number;
+  /** Share of the eval record's 13-grams found in the training record, and the word index of the first one (ngram). */
+  share?: number;
+  wordIndex?: number;
+}
+
+// Match kinds by strength.
+const NONE = 0, NGRAM = 1, NEAR = 2, EXACT = 3;
+
+export class LeakageIndex {
+  private readonly evalIds = new Map<string, number>(); // "file:recordIndex" -> eval id
+  private readonly exact = new Map<string, number[]>();
+  private readonly shingles: Int32Array[] = [];
+  private readonly bandIndex = new KeyIndex();
+  private readonly bandHead = new IntList();
+  private readonly bandNext = new IntList(); // evalId * bands + band -> previous eval id with that key, -1
+  // 13-grams: id -> chain of (eval id, word index in that record)
+  private readonly grams = new KeyIndex();
+  private readonly gramHead = new IntList();
+  private readonly gramEvals = new IntList();
+  private readonly gramLastTrain = new IntList();
+  private readonly entryEval = new IntList();
+  private readonly entryWord = new IntList();
+  private readonly entryNext = new IntList();
+  private readonly evalGramCount = new IntList();
+  // best match per eval id
+  private readonly matchKind = new IntList();
+  private readonly matchTrain = new IntList();
+  private readonly matchScore: number[] = []; // Jaccard (near, exact) or 13-gram share (ngram)
+  private readonly matchWord = new IntList();
+  // training records that matched something: id -> where
+  private readonly trainWhere = new Map<number, { path: string; line: number }>();
+  private trainRecords = 0;
+  private readonly gramScratch = new IntList();
+  private readonly tally = new Map<number, number>(); // eval id -> 13-grams shared with the current training record
+  private readonly firstWord = new Map<number, number>();
+
+  private readonly layout: LshLayout;
+  private readonly keys: Int32Array;
+
+  constructor(readonly threshold: number) {
+    this.layout = lshLayout(threshold);
+    this.keys = new Int32Array(this.layout.bands);
+  }
+
+  get evalRecords(): number {
+    return this.shingles.length;
+  }
+
+  addEval(fileId: number, r: RecordView): void {
+    const id = this.shingles.length;
+    this.evalIds.set(`${fileId}:${r.source.index}`, id);
+    const fp = recordFingerprint(r);
+    if (fp !== undefined) {
+      const list = this.exact.get(fp);
+      if (list) list.push(id); else this.exact.set(fp, [id]);
+    }
+    const words = recordWords(r);
+    const f = recordFeatures(r);
+    this.shingles.push(sortedUnique(f.shingles.slice()));
+    if (f.signature.length) bandKeys(f.signature, this.layout, this.keys);
+    for (let b = 0; b < this.layout.bands; b++) {
+      if (f.signature.length === 0) { this.bandNext.push(-1); continue; }
+      const slot = this.bandIndex.intern(this.keys[b], b);
+      if (slot === this.bandHead.length) this.bandHead.push(-1);
+      this.bandNext.push(this.bandHead.data[slot]);
+      this.bandHead.data[slot] = id;
+    }
+    ngramHashes(words, this.gramScratch);
+    let distinct = 0;
+    for (let k = 0; k < this.gramScratch.length / 2; k++) {
+      const g = this.grams.intern(this.gramScratch.data[2 * k], this.gramScratch.data[2 * k + 1]);
+      if (g === this.gramHead.length) { this.gramHead.push(-1); this.gramEvals.push(0); this.gramLastTrain.push(-1); }
+      const head = this.gramHead.data[g];
+      if (head >= 0 && this.entryEval.data[head] === id) continue; // repeated within this record
+      distinct++;
+      this.entryEval.push(id);
+      this.entryWord.push(k);
+      this.entryNext.push(head);
+      this.gramHead.data[g] = this.entryEval.length - 1;
+      this.gramEvals.data[g]++;
+    }
+    this.evalGramCount.push(distinct);
+    this.matchKind.push(NONE);
+    this.matchTrain.push(-1);
+    this.matchScore.push(0);
+    this.matchWord.push(-1);
+  }
+
+  /** Compares one training record with every eval record. */
+  addTrain(path: string, r: RecordView): void {
+    const t = this.trainRecords++;
+    if (this.shingles.length === 0) return;
+    const words = recordWords(r); // before recordFeatures, which then reuses the words instead of scanning again
+    let matched = false;
+    const fp = recordFingerprint(r);
+    for (const e of (fp !== undefined && this.exact.get(fp)) || []) matched = this.setMatch(e, EXACT, t, 1, -1) || matched;
+    const f = recordFeatures(r);
+    if (f.signature.length) {
+      bandKeys(f.signature, this.layout, this.keys);
+      matched = this.nearCopies(t, this.keys, f.shingles) || matched;
+    }
+    matched = this.sharedGrams(t, words) || matched;
+    if (matched) this.trainWhere.set(t, { path, line: r.source.span.line });
+  }
+
+  /** The strongest match of an eval record, once every training file has been added. */
+  match(fileId: number, recordIndex: number): LeakMatch | undefined {
+    const e = this.evalIds.get(`${fileId}:${recordIndex}`);
+    if (e === undefined) return undefined;
+    const kind = this.matchKind.data[e];
+    if (kind === NONE) return undefined;
+    const { path: trainPath, line: trainLine } = this.trainWhere.get(this.matchTrain.data[e])!;
+    const score = this.matchScore[e];
+    if (kind === EXACT) return { kind: 'exact', trainPath, trainLine };
+    if (kind === NEAR) return { kind: 'near', trainPath, trainLine, jaccard: score };
+    return { kind: 'ngram', trainPath, trainLine, share: score, wordIndex: this.matchWord.data[e] };
+  }
+
+  private nearCopies(t: number, bands: Int32Array, shingles: Int32Array): boolean {
+    let set: Int32Array | undefined;
+    let matched = false;
+    const seen = new Set<number>();
+    const n = this.layout.bands;
+    for (let b = 0; b < n; b++) {
+      const slot = this.bandIndex.get(bands[b], b);
+      if (slot < 0) continue;
+      for (let e = this.bandHead.data[slot], n = 0; e >= 0 && n < MAX_CHAIN; e = this.bandNext.data[e * n + b], n++) {
+        if (seen.has(e) || this.matchKind.data[e] === EXACT) continue;
+        seen.add(e);
+        set ??= sortedUnique(shingles.slice());
+        const j = jaccardSorted(set, this.shingles[e]);
+        if (j >= this.threshold) matched = this.setMatch(e, NEAR, t, j, -1) || matched;
+      }
+    }
+    return matched;
+  }
+
+  /** Counts, per eval record, the distinct 13-grams it shares with training record t. */
+  private sharedGrams(t: number, words: Int32Array): boolean {
+    const { tally, firstWord } = this;
+    tally.clear();
+    firstWord.clear();
+    ngramHashes(words, this.gramScratch);
+    const g = this.gramScratch.data;
+    for (let k = 0; k < this.gramScratch.length; k += 2) {
+      const id = this.grams.get(g[k], g[k + 1]);
+      if (id < 0 || this.gramLastTrain.data[id] === t || this.gramEvals.data[id] > MAX_GRAM_EVALS) continue;
+      this.gramLastTrain.data[id] = t;
+      for (let en = this.gramHead.data[id]; en >= 0; en = this.entryNext.data[en]) {
+        const e = this.entryEval.data[en];
+        tally.set(e, (tally.get(e) ?? 0) + 1);
+        const w = this.entryWord.data[en];
+        if ((firstWord.get(e) ?? Infinity) > w) firstWord.set(e, w);
+      }
+    }
+    let matched = false;
+    for (const [e, n] of tally) {
+      const share = n / this.evalGramCount.data[e];
+      if (share >= LEAK_NGRAM_SHARE) matched = this.setMatch(e, NGRAM, t, share, firstWord.get(e)!) || matched;
+    }
+    return matched;
+  }
+
+  /** Keeps the stronger match: exact over near over ngram, a higher score within a kind, the earlier training record on ties. */
+  private setMatch(e: number, kind: number, t: number, score: number, word: number): boolean {
+    const k = this.matchKind.data[e];
+    if (k > kind || (k === kind && this.matchScore[e] >= score)) return false;
+    this.matchKind.data[e] = kind;
+    this.matchTrain.data[e] = t;
+    this.matchScore[e] = score;
+    this.matchWord.data[e] = word;
+    return true;
+  }
+}
+
+// Rolling polynomial hashes of LEAK_NGRAM word hashes, mod 2^32 in two lanes with different odd bases: sliding the
+// window costs a few multiplications per word instead of 2 × 13.
+const BASE_A = 0x01000193, BASE_B = 0x5bd1e995;
+const TOP_A = power(BASE_A, LEAK_NGRAM - 1), TOP_B = power(BASE_B, LEAK_NGRAM - 1);
+
+/** Two independent 32-bit hashes (a 64-bit key) of each run of LEAK_NGRAM words, appended as pairs. */
+function ngramHashes(words: Int32Array, out: IntList): void {
+  out.clear();
+  if (words.length < LEAK_NGRAM) return;
+  let a = 0, b = 0;
+  for (let j = 0; j < LEAK_NGRAM; j++) {
+    a = (Math.imul(a, BASE_A) + words[j]) | 0;
+    b = (Math.imul(b, BASE_B) + (words[j] ^ 0x2545f491)) | 0;
+  }
+  for (let i = 0; ; i++) {
+    out.push(fmix32(a));
+    out.push(fmix32(b ^ 0x27d4eb2f));
+    if (i + LEAK_NGRAM >= words.length) break;
+    const drop = words[i], add = words[i + LEAK_NGRAM];
+    a = (Math.imul(a - Math.imul(drop, TOP_A), BASE_A) + add) | 0;
+    b = (Math.imul(b - Math.imul(drop ^ 0x2545f491, TOP_B), BASE_B) + (add ^ 0x2545f491)) | 0;
+  }
+}
+
+function power(base: number, n: number): number {
+  let p = 1;
+  for (let i = 0; i < n; i++) p = Math.imul(p, base);
+  return p;
+}

@@ -1,0 +1,67 @@
+/**
+ * Per-record values that several rules need, computed at most once per record: the content fingerprint (duplicate,
+ * near-duplicate, leakage), the shingles and MinHash signature of the non-system text (near-duplicate, leakage) and its
+ * word hashes (leakage).
+ */
+import { contentFingerprint } from '../dataset/canonical';
+import type { RecordView } from './context';
+import { IntList } from './text/int-list';
+import { appendShingles, minhashSignature, PERMUTATIONS } from './text/minhash';
+import { scanWords } from './text/words';
+import { trainingStrings } from './training-text';
+
+export interface RecordFeatures {
+  /** Word 5-gram hashes (one shingle of all words for texts under 5 words); may repeat. */
+  shingles: Int32Array;
+  /** MinHash signature (PERMUTATIONS values); empty without words. Band keys depend on the threshold: see lshLayout. */
+  signature: Int32Array;
+}
+
+/** Canonical content fingerprint, or undefined when the value is nested too deep to walk. */
+export function recordFingerprint(r: RecordView): string | undefined {
+  if (r.cache.fingerprint === undefined) {
+    try {
+      r.cache.fingerprint = contentFingerprint(r.value, r.format);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e; // JSON.parse is iterative, the walk is recursive
+      r.cache.fingerprint = null;
+    }
+  }
+  return r.cache.fingerprint ?? undefined;
+}
+
+// Scratch lists reused across records: records are visited one at a time.
+const wordScratch = new IntList(1024);
+const shingleScratch = new IntList(1024);
+
+/** Word hashes of the non-system training text, strings one after another. */
+export function recordWords(r: RecordView): Int32Array {
+  if (r.cache.words) return r.cache.words;
+  scanRecord(r);
+  return (r.cache.words = wordScratch.toArray());
+}
+
+function scanRecord(r: RecordView): void {
+  wordScratch.clear();
+  for (const s of trainingStrings(r)) if (!s.system) scanWords(s.text, wordScratch);
+}
+
+export function recordFeatures(r: RecordView): RecordFeatures {
+  if (r.cache.features) return r.cache.features;
+  if (r.cache.words) {
+    wordScratch.clear();
+    wordScratch.append(r.cache.words);
+  } else {
+    scanRecord(r);
+  }
+  shingleScratch.clear();
+  appendShingles(wordScratch.data, wordScratch.length, shingleScratch);
+  let signature = EMPTY;
+  if (shingleScratch.length) {
+    signature = new Int32Array(PERMUTATIONS);
+    minhashSignature(shingleScratch.data, shingleScratch.length, signature);
+  }
+  return (r.cache.features = { shingles: shingleScratch.toArray(), signature });
+}
+
+const EMPTY = new Int32Array(0);

@@ -1,0 +1,27 @@
+/** The "delete this record" quick fix shared by duplicate and near-duplicate. */
+import type { Position, SourceRecord } from '../../dataset/types';
+import type { FileContext } from '../context';
+import type { Fix } from '../types';
+
+/** Remembers the previous record, whose end the fix of records in JSON arrays starts from. */
+export class RecordEnds {
+  private last: SourceRecord | undefined;
+
+  passed(rec: SourceRecord): void {
+    this.last = rec;
+  }
+
+  get previous(): Position | undefined {
+    return this.last && { line: this.last.span.endLine, column: this.last.span.endColumn };
+  }
+}
+
+/** JSONL: delete the whole line with its line break. Arrays and sequences: delete from the previous record's end, taking the comma. */
+export function deleteRecordFix(ctx: FileContext, rec: SourceRecord, previousEnd: Position | undefined, title: string): Fix {
+  const edit = ctx.container === 'jsonl' || !previousEnd
+    ? rec.newlineAfter
+      ? { line: rec.line, column: 1, endLine: rec.line + 1, endColumn: 1 }
+      : { line: rec.line, column: 1, endLine: rec.line, endColumn: rec.text.length + 1 }
+    : { line: previousEnd.line, column: previousEnd.column, endLine: rec.span.endLine, endColumn: rec.span.endColumn };
+  return { title, edits: [{ ...edit, newText: '' }] };
+}

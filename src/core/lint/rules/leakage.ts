@@ -1,0 +1,59 @@
+/**
+ * leakage (on eval files): an eval record that is an exact copy or a near copy (word 5-gram Jaccard ≥ the
+ * near-duplicate threshold) of a training record, or at least half of whose 13-word spans occur in one. An eval score on such records
+ * measures memorisation, not generalisation. Training files feed the index; see leakage-index.ts.
+ */
+import { basename } from 'node:path';
+import type { LintRule, RecordView } from '../context';
+import { LEAK_NGRAM, type LeakMatch } from '../leakage-index';
+import { IntList } from '../text/int-list';
+import { scanWords } from '../text/words';
+import { trainingStrings } from '../training-text';
+
+export const leakageRule: LintRule = {
+  code: 'leakage',
+  create(ctx) {
+    const index = ctx.file?.leakage;
+    if (!index) return {};
+    if (ctx.file!.role === 'train') return { record: (r) => index.addTrain(ctx.path, r) };
+    const fileId = ctx.file!.evalFileId!;
+    return {
+      record(r) {
+        const m = index.match(fileId, r.source.index);
+        if (!m) return;
+        ctx.report({
+          code: 'leakage', severity: 'error', span: r.source.span, message: describe(m, r),
+          related: [{ path: m.trainPath, line: m.trainLine, message: 'training record' }],
+        });
+      },
+    };
+  },
+};
+
+function describe(m: LeakMatch, r: RecordView): string {
+  const where = `${basename(m.trainPath)} line ${m.trainLine}`;
+  const why = 'the eval score on it measures memorisation: remove it from the eval set or the training record from the training set';
+  switch (m.kind) {
+    case 'exact': return `eval record is an exact copy of a training record (${where}); ${why}`;
+    case 'near': return `eval record is a near copy of a training record (${where}, Jaccard ${m.jaccard!.toFixed(2)}); ${why}`;
+    case 'ngram': {
+      const pct = Math.round(m.share! * 100);
+      return `${pct}% of the eval record's ${LEAK_NGRAM}-word spans also occur in a training record (${where}), e.g. "${phrase(r, m.wordIndex!)}"; ${why}`;
+    }
+  }
+}
+
+/** The eval record's words [from, from + LEAK_NGRAM) as written, joined by spaces. */
+function phrase(r: RecordView, from: number): string {
+  const words: string[] = [];
+  const hashes = new IntList();
+  const spans = new IntList();
+  for (const s of trainingStrings(r)) {
+    if (s.system) continue;
+    spans.clear();
+    scanWords(s.text, hashes, spans);
+    for (let k = 0; k < spans.length; k += 2) words.push(s.text.slice(spans.data[k], spans.data[k + 1]));
+  }
+  const text = words.slice(from, from + LEAK_NGRAM).join(' ');
+  return text.length > 160 ? `${text.slice(0, 157)}…` : text;
+}

@@ -1,0 +1,148 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LINT_CODES, lintFiles, lintText, loadLintConfig, validateLintConfig, type Finding, type LintOptions } from '../../src/core/lint';
+import { gopherFailures } from '../../src/core/lint/rules/gopher';
+import { cleanChat, cleanText, rng, sentence } from './support/lint-corpus';
+
+const chat = (u: string, a: string): string => JSON.stringify({ messages: [{ role: 'user', content: u }, { role: 'assistant', content: a }] });
+const file = (lines: string[]): string => lines.join('\n') + '\n';
+const lint = (lines: string[], opts?: LintOptions): Finding[] => lintText('d.jsonl', file(lines), opts).findings;
+const of = (fs: Finding[], code: string): Finding[] => fs.filter((f) => f.code === code);
+const distinct = (n: number, seed = 1): string[] => { const r = rng(seed); return Array.from({ length: n }, () => JSON.stringify(cleanChat(r))); };
+
+test('too-few-records: an info finding on the first record below minRecords (default 50), none for 50 or an empty file', () => {
+  const [f] = of(lint(['', ...distinct(3)]), 'too-few-records');
+  assert.deepEqual([f.line, f.column, f.endLine, f.endColumn, f.severity], [2, 1, 2, 2, 'info']);
+  assert.equal(f.message, "the file has 3 records: fine-tuning usually needs at least 50 (10 at the very least) to change a model's behaviour");
+  assert.deepEqual(of(lint(distinct(50)), 'too-few-records'), []);
+  assert.deepEqual(lintText('e.jsonl', '').findings, []);
+  assert.deepEqual(of(lint(distinct(10), { minRecords: 10 }), 'too-few-records'), []);
+  assert.equal(of(lint(distinct(10), { severity: { 'too-few-records': 'warning' } }), 'too-few-records')[0].severity, 'warning');
+});
+
+test('too-few-records: not for eval files, which are small by design', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tunelab-few-'));
+  try {
+    writeFileSync(join(dir, 'train.jsonl'), file(distinct(5, 11)));
+    writeFileSync(join(dir, 'eval.jsonl'), file(distinct(5, 12)));
+    const out = lintFiles([join(dir, 'train.jsonl')], { evalFiles: [join(dir, 'eval.jsonl')] });
+    assert.deepEqual(out.diagnostics.map((d) => [d.path, d.code]), [[join(dir, 'train.jsonl'), 'too-few-records']]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('answer-skew: one answer ending more than 10% of 20+ records, on line 1 with the first records as related', () => {
+  const r = rng(2);
+  const lines = distinct(26, 2);
+  for (const i of [3, 9, 15, 21]) lines[i] = chat(sentence(r), i === 21 ? '  i am SORRY, I cannot   help with that. ' : 'I am sorry, I cannot help with that.');
+  const found = lint(lines, { severity: { 'too-few-records': 'off' } });
+  assert.deepEqual(found.map((f) => [f.code, f.line, f.severity]), [['answer-skew', 1, 'warning']]);
+  assert.match(found[0].message, /^4 of 26 records \(15%\) end with the same answer "I am sorry, I cannot help with that\.": the model will learn to give it regardless of the question/);
+  assert.deepEqual(found[0].related.map((x) => x.line), [4, 10, 16]);
+  // 10% exactly is not skew; under 20 records there are too few to tell
+  assert.deepEqual(of(lint([...lines.slice(0, 21), ...distinct(9, 3)]), 'answer-skew'), []);
+  assert.deepEqual(of(lint(Array.from({ length: 19 }, (_, i) => chat(`question ${i}`, 'Yes.'))), 'answer-skew'), []);
+  assert.equal(of(lint(Array.from({ length: 20 }, (_, i) => chat(`question ${i}`, 'Yes.'))), 'answer-skew').length, 1);
+});
+
+test('length-outlier: records over 3 × the 99th percentile length, in files of 100 records or more', () => {
+  const lines = distinct(150, 4);
+  const r = rng(5);
+  const long = chat('Tell me everything.', Array.from({ length: 120 }, () => sentence(r)).join(' '));
+  lines[70] = long;
+  const found = of(lint(lines), 'length-outlier');
+  assert.deepEqual(found.map((f) => [f.line, f.severity]), [[71, 'info']]);
+  assert.match(found[0].message, /^the record's text is [\d,]+ characters, over 3 × the 99th percentile of this file \([\d,]+; median [\d,]+\): check that it is one example/);
+  assert.deepEqual(of(lint(lines.slice(0, 99)), 'length-outlier'), [], 'under 100 records');
+  assert.deepEqual(of(lint(distinct(150, 6)), 'length-outlier'), [], 'ordinary spread of lengths');
+});
+
+test('low-quality-text: Gopher heuristics on `text` records, with the failing measures named', () => {
+  const r = rng(7);
+  const good = cleanText(r).text;
+  assert.deepEqual(gopherFailures(good), []);
+  const cases: [string, RegExp][] = [
+    ['Too short to learn from, with the words and the stop words.', /: \d+ words \(needs 50 to 100,000\)$/],
+    [Array.from({ length: 30 }, () => '- the tiny kettle and the lamp').join('\n'), /100% of lines start with a bullet \(at most 90%\)/],
+    [`${good}\n${'### # ## '.repeat(40)}`, /"#" per word \(at most 0\.1\)/],
+    [Array.from({ length: 12 }, () => `${sentence(r, true).replace(/\.$/, '')}...`).join('\n'), /of lines end with an ellipsis \(at most 30%\)/],
+    [Array.from({ length: 20 }, (_, i) => `${i} 17 2.5 99 | 3 8 the x`).join('\n'), /of words contain a letter \(needs 80%\)/],
+    [Array.from({ length: 40 }, () => 'bright kettle, rusty lantern').join(' '), /0 of the stop words the, be, to, of, and, that, have, with \(needs 2\)/],
+    [Array.from({ length: 60 }, () => 'a b c the of').join(' '), /mean word length 1\.\d \(needs 3 to 10\)/],
+  ];
+  for (const [text, reason] of cases) {
+    const line = JSON.stringify({ text });
+    const [f] = of(lint([line]), 'low-quality-text');
+    assert.ok(f, `no finding for ${text.slice(0, 40)}`);
+    assert.equal(f.severity, 'warning');
+    assert.match(f.message, /^`text` fails the Gopher quality heuristics: /);
+    assert.match(f.message, reason);
+    assert.equal(line.slice(f.column - 1, f.endColumn - 1), JSON.stringify(text));
+  }
+  // chat records are short by nature: not checked
+  assert.deepEqual(of(lint([chat('hi', 'ok')]), 'low-quality-text'), []);
+});
+
+test('every rule can be set to error, warning, info or off', () => {
+  const lines = [...distinct(30, 8), chat('q', 'mail ann@example.com'), JSON.stringify({ text: 'short' })];
+  for (const code of ['pii', 'too-few-records', 'low-quality-text', 'schema'] as const) {
+    for (const level of ['error', 'warning', 'info'] as const) {
+      const found = of(lint(lines, { severity: { [code]: level } }), code);
+      assert.ok(found.length > 0 && found.every((f) => f.severity === level), `${code} as ${level}`);
+    }
+    assert.deepEqual(of(lint(lines, { severity: { [code]: 'off' } }), code), [], `${code} off`);
+  }
+});
+
+function workspace(config?: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tunelab-lintcfg-'));
+  if (config !== undefined) {
+    mkdirSync(join(dir, '.tunelab'));
+    writeFileSync(join(dir, '.tunelab', 'lint.json'), config);
+  }
+  return dir;
+}
+
+test('loadLintConfig: reads .tunelab/lint.json into LintOptions; a missing file means defaults', () => {
+  const none = workspace();
+  const ok = workspace(JSON.stringify({ rules: { pii: 'error', 'near-duplicate': 'off' }, nearDuplicateThreshold: 0.85, maxTokens: 4096, minRecords: 10 }));
+  try {
+    assert.deepEqual(loadLintConfig(none), { path: join(none, '.tunelab', 'lint.json'), found: false, options: {}, problems: [] });
+    const cfg = loadLintConfig(ok);
+    assert.deepEqual(cfg.problems, []);
+    assert.deepEqual(cfg.options, { severity: { pii: 'error', 'near-duplicate': 'off' }, nearDuplicateThreshold: 0.85, maxTokens: 4096, minRecords: 10 });
+    // the options do what they say
+    const found = lint([...distinct(12, 9), chat('q', 'write to ann@example.com')], cfg.options);
+    assert.deepEqual(found.map((f) => [f.code, f.severity]), [['pii', 'error']]);
+  } finally {
+    rmSync(none, { recursive: true, force: true });
+    rmSync(ok, { recursive: true, force: true });
+  }
+});
+
+test('loadLintConfig: every problem at once, each naming the key and what to write instead', () => {
+  const dir = workspace(JSON.stringify({ rules: { pi: 'error', 'near-duplicate': 'loud', leakage: 'off' }, nearDuplicateThreshold: 2, maxTokens: -1, colour: 'red' }));
+  const bad = workspace('{"rules": {');
+  const notObject = workspace('[1]');
+  try {
+    const cfg = loadLintConfig(dir);
+    assert.deepEqual(cfg.problems, [
+      '.tunelab/lint.json: unknown key "colour"; known keys: rules, nearDuplicateThreshold, maxTokens, minRecords, extraRoles, maxFindingsPerCode',
+      `.tunelab/lint.json: unknown rule "pi" in "rules" (did you mean "pii"?); rules: ${LINT_CODES.join(', ')}`,
+      '.tunelab/lint.json: rule "near-duplicate" is set to "loud"; use one of "error", "warning", "info", "off"',
+      '.tunelab/lint.json: "nearDuplicateThreshold" must be a number above 0 and at most 1, e.g. 0.8 (got 2)',
+      '.tunelab/lint.json: "maxTokens" must be a positive whole number (got -1)',
+    ]);
+    assert.deepEqual(cfg.options, { severity: { leakage: 'off' } }, 'the valid settings are kept');
+    assert.match(loadLintConfig(bad).problems[0], /^\.tunelab\/lint\.json is not valid JSON: /);
+    assert.deepEqual(loadLintConfig(notObject).problems, ['.tunelab/lint.json must hold a JSON object such as {"rules": {"pii": "error"}}']);
+    assert.deepEqual(validateLintConfig({ rules: 'pii' }).problems, ['.tunelab/lint.json: "rules" must be an object of rule name to level, e.g. {"pii": "error", "near-duplicate": "off"}']);
+    assert.deepEqual(validateLintConfig({ extraRoles: ['observer'], maxFindingsPerCode: 5 }), { options: { extraRoles: ['observer'], maxFindingsPerCode: 5 }, problems: [] });
+  } finally {
+    for (const d of [dir, bad, notObject]) rmSync(d, { recursive: true, force: true });
+  }
+});
