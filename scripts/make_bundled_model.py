@@ -6,10 +6,12 @@ a small Llama pretrained from scratch on text this script generates (no download
     $PY scripts/make_bundled_model.py                    # about 10-15 minutes on 2 CPU cores
     $PY scripts/make_bundled_model.py --steps 20 --out /tmp/tiny   # a quick smoke run
 
-The pretraining text is general science in two forms: prose (elements, unit conversions, molar masses of
-small molecules, densities, lab practice) and chat conversations with a science tutor about the same
-topics. The model thus knows the chat format, but not the bundled sample dataset's domain (preparing
-buffers and solutions), which is what a LoRA run on samples/ then teaches it.
+The pretraining text comes from scripts/corpus/ (all of it generated there, nothing copied): prose about
+elements, unit conversions, molar masses of small molecules, densities, reagents and lab practice, worked
+physics and chemistry problems, plain English from a small random grammar, and chat conversations with a
+science tutor about the same topics (45% of documents). The model thus knows the chat format, but not the
+bundled sample dataset's domain (working out how to prepare buffers and solutions), which is what a LoRA
+run on samples/ then teaches it. Label smoothing keeps it from becoming over-confident on this narrow text.
 Deterministic for a given seed, torch version and thread count.
 """
 
@@ -60,6 +62,7 @@ STEPS = 400          # 1.6M tokens, about one pass over the corpus
 LR = 3e-3            # peak; linear warmup then cosine to 10%
 WARMUP = 40
 WEIGHT_DECAY = 0.05
+LABEL_SMOOTHING = 0.1   # keeps the model from becoming over-confident on the narrow generated corpus
 
 # ---------------------------------------------------------------- tokenizer
 
@@ -154,7 +157,14 @@ def evaluate(model, data) -> float:
     return sum(losses) / len(losses)
 
 
-def pretrain(model, train, held, steps: int, log) -> dict:
+def lm_loss(model, batch, smoothing: float = 0.0):
+    import torch.nn.functional as F
+
+    logits = model(input_ids=batch).logits[:, :-1]
+    return F.cross_entropy(logits.reshape(-1, logits.size(-1)), batch[:, 1:].reshape(-1), label_smoothing=smoothing)
+
+
+def pretrain(model, train, held, steps: int, smoothing: float, log) -> dict:
     import torch
 
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
@@ -170,7 +180,7 @@ def pretrain(model, train, held, steps: int, log) -> dict:
         batch = train[order[rows]]
         for group in opt.param_groups:
             group["lr"] = lr_at(step, steps)
-        loss = model(input_ids=batch, labels=batch).loss
+        loss = lm_loss(model, batch, smoothing)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
@@ -217,9 +227,12 @@ def main() -> int:
     parser.add_argument("--out", default=OUT, help=f"output folder (default {os.path.relpath(OUT, ROOT)})")
     parser.add_argument("--steps", type=int, default=STEPS, help=f"pretraining steps (default {STEPS})")
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--label-smoothing", type=float, default=LABEL_SMOOTHING)
     parser.add_argument("--threads", type=int, default=THREADS, help="torch CPU threads (default 2)")
     args = parser.parse_args()
 
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")              # everything is made here; never reach the hub
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     try:
         import torch
         from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM
@@ -251,7 +264,7 @@ def main() -> int:
     model = LlamaForCausalLM(config)
     params = sum(p.numel() for p in model.parameters())
     log(f"model: {params / 1e6:.2f}M parameters")
-    stats = pretrain(model, train, held, args.steps, log)
+    stats = pretrain(model, train, held, args.steps, args.label_smoothing, log)
 
     os.makedirs(args.out, exist_ok=True)
     for name in os.listdir(args.out):   # no stale files from an earlier layout
@@ -270,6 +283,8 @@ def main() -> int:
                      do_sample=False, max_new_tokens=256).save_pretrained(args.out)
     save_tokenizer(tok, args.out)
 
+    for name in os.listdir(args.out):   # safetensors writes 0600; the files ship to every user
+        os.chmod(os.path.join(args.out, name), 0o644)
     size = folder_bytes(args.out)
     if size > MAX_BYTES:
         print(f"make_bundled_model: {args.out} is {size / 2**20:.1f} MiB, over the 20 MiB limit; "
@@ -277,7 +292,7 @@ def main() -> int:
         return 1
     reply = check_saved(args.out, log)
     summary = {"parameters": params, "vocab_size": tok.get_vocab_size(), "folder_mib": round(size / 2**20, 2),
-               **stats, "seconds": round(time.time() - began), "cpu_seconds": round(time.process_time()), "threads": args.threads, "seed": args.seed,
+               "label_smoothing": args.label_smoothing, **stats, "seconds": round(time.time() - began), "cpu_seconds": round(time.process_time()), "threads": args.threads, "seed": args.seed,
                "torch": torch.__version__, "check_reply": reply}
     print(json.dumps(summary, ensure_ascii=False))
     return 0

@@ -152,7 +152,7 @@ def paragraph(rng: random.Random) -> str:
             s = question(rng)
         else:
             s = instruction(rng)
-        if i and rng.random() < 0.3 and s[0].isupper() and not s.endswith("?"):
+        if i and kind < 0.65 and rng.random() < 0.3:
             first = s.split(" ", 1)[0]
             keep = first in ("I",)
             s = f"{rng.choice(CONNECTORS)}, {s if keep else s[0].lower() + s[1:]}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 
 from plain_english import NOUNS, UNCOUNTABLE, paragraph, plural, statement
-from worked_problems import worked_problem
+from worked_problems import num, worked_problem
 
 # ---------------------------------------------------------------- facts the generated text is made of
 
@@ -229,12 +229,6 @@ SAFETY_QA = [
 
 # ---------------------------------------------------------------- number helpers
 
-def num(x: float, places: int = 3) -> str:
-    """Rounded, without trailing zeros: 2500.0 -> 2500, 0.12500 -> 0.125."""
-    text = f"{x:.{places}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
 def pick_amount(rng: random.Random) -> float:
     return rng.choice([0.5, 1, 1.5, 2, 2.5, 3, 4, 5, 7.5, 10, 12, 15, 20, 25, 40, 50, 75, 100, 120, 250, 300, 500, 750])
 
@@ -341,8 +335,33 @@ def qa_plural(rng):
                        (f"One {noun}, two ...?", f"Two {plural(noun)}.")])
 
 
+def qa_story(rng):
+    text = paragraph(rng)
+    first, _, rest = text.partition(". ")
+    return rng.choice([
+        (rng.choice(["Write a few sentences about a busy day.", "Tell me a short story.", "Describe an ordinary day at work.",
+                     "Write a short paragraph about anything you like.", "Make up a little story, please."]), text),
+        (f"Continue this story: {first}.", rest or text),
+    ])
+
+
+def qa_tips(rng):
+    tips = rng.sample(LAB_SENTENCES, rng.randint(2, 4))
+    return (rng.choice([f"Give me {len(tips)} lab safety tips.", f"What are {len(tips)} good habits in the lab?",
+                        f"List {len(tips)} rules for working in a lab."]),
+            "\n".join(f"{i}. {t}" for i, t in enumerate(tips, 1)))
+
+
+def qa_steps(rng):
+    steps = rng.sample(PROCEDURE_SENTENCES, rng.randint(3, 5))
+    return (rng.choice(["How should I go about a measurement?", "What are the usual steps of a measurement?",
+                        "Can you give me a general procedure for measuring samples?"]),
+            " ".join(steps) if rng.random() < 0.5 else "\n".join(f"{i}. {t}" for i, t in enumerate(steps, 1)))
+
+
 QA_MAKERS = [(qa_element, 4), (qa_conversion, 3), (qa_temperature, 2), (qa_density, 2), (qa_molecule, 3),
-             (qa_speed, 1), (qa_safety, 2), (qa_reagent, 2), (worked_problem, 6), (qa_tense, 2), (qa_plural, 1)]
+             (qa_speed, 1), (qa_safety, 2), (qa_reagent, 2), (worked_problem, 6), (qa_tense, 2), (qa_plural, 1),
+             (qa_story, 4), (qa_tips, 1), (qa_steps, 1)]
 
 
 def prose_element(rng):
