@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import random
+import re
 import sys
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -490,8 +491,30 @@ def messy_lines() -> list[str]:
     return lines
 
 
+NUMBER = r"\d+(?:\.\d+)?"
+UNIT = r"(?: [A-Za-zµ/]+)?"
+EQUATION = re.compile(rf"((?:\(?{NUMBER}{UNIT}\)? ?[×/] ?)+\(?{NUMBER}{UNIT}\)?) = ({NUMBER})")
+
+
+def check_equations(records: list[dict]) -> int:
+    """Re-evaluates every "a × b / c = d" in the answers from its own text (units ignored, so a result may
+    differ by a power of 1000: mL vs µL, g vs mg) and refuses to write data with a wrong one."""
+    checked = 0
+    for rec in records:
+        for match in EQUATION.finditer(rec["messages"][-1]["content"]):
+            # operators stand between spaces; a slash inside a unit (g/mol) does not
+            tokens = re.findall(rf"[()]| [×/] |{NUMBER}", match.group(1))
+            value = eval("".join(" * " if t == " × " else t for t in tokens))  # digits, operators, brackets only
+            shown = float(match.group(2))
+            if not any(abs(value * k - shown) <= max(0.011, 0.006 * shown) for k in (1, 1e3, 1e-3, 1e6, 1e-6)):
+                raise SystemExit(f"make_sample_data: wrong arithmetic in {match.group(0)!r} (expected {value:g})")
+            checked += 1
+    return checked
+
+
 def render() -> dict[str, str]:
     train, evals = build_split()
+    check_equations(train + evals)
     out = {}
     for name, recs in (("train.jsonl", train), ("eval.jsonl", evals), ("messy.jsonl", messy_lines())):
         out[name] = "".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in recs)
