@@ -8,8 +8,9 @@ Domain: a biochemistry lab assistant that works out how to prepare buffers and s
 molarity, dilution from a stock, percent solutions, molarity of a weighed solution, 1x from a
 concentrated stock), always showing the formula, the numbers with units and the result. Answers are
 computed here with exact decimal arithmetic from the molar-mass table below, so every answer is correct.
-Eval questions use parameter combinations that no train question uses, and the script refuses to write
-files where an eval record is a near-copy of a train record (word 5-gram Jaccard, see NEAR_COPY).
+Eval questions use parameter combinations that no train question uses and are worded apart from train (see
+EVAL_MAKERS), and the script refuses to write files where an eval record is a near-copy of a train record (word
+5-gram Jaccard, see NEAR_COPY) or shares a word 13-gram with one (LEAK_NGRAM).
 Standard library only, so it runs with any Python 3.9+.
 """
 
@@ -27,7 +28,7 @@ SEED = 20240611
 TRAIN_RECORDS = 400
 EVAL_RECORDS = 60
 NEAR_COPY = 0.5      # refuse eval records whose word 5-gram Jaccard with any train record reaches this
-SHARED_13 = 0.5      # ... or half of whose word 13-grams also occur in train (the usual leakage n-gram)
+LEAK_NGRAM = 13      # ... or that share any word 13-gram with train (the leakage rule of `tunelab lint`)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 SYSTEM = ("You are a biochemistry lab assistant. For each buffer or solution, show the formula, "
@@ -149,7 +150,8 @@ def approx_water(ml: Decimal) -> str:
 
 # ---------- question/answer makers; each takes rng and a parameter tuple ----------
 
-LOWER_FIRST = {"How", "What", "Can", "Please", "Making", "Grams", "Dilute", "Recipe", "Prepare", "My", "If", "A"}
+LOWER_FIRST = {"How", "What", "Can", "Please", "Making", "Grams", "Dilute", "Recipe", "Prepare", "My", "If", "A",
+               "Starting", "Volume", "Calculate", "Concentration", "Working", "To", "Which"}
 
 
 def ask(rng: random.Random, templates: list[str], **values) -> str:
@@ -348,6 +350,85 @@ def fold_record(rng, key):
 
 MAKERS = {"mass": mass_record, "dilution": dilution_record, "percent": percent_record,
           "molarity": molarity_record, "fold": fold_record}
+
+
+# ---------- eval-only wording ----------
+# Eval records ask and answer in words that no train record uses (the same arithmetic), so that eval shares no
+# word 13-gram with train: `tunelab lint --eval` flags any shared 13-word span as leakage.
+
+def mass_eval(rng, key):
+    _, index, c_mm, v_ml = key
+    name, mw_text, short, _ = COMPOUNDS[index]
+    c_mol, v_l = c_mm / 1000, v_ml / 1000
+    grams = c_mol * v_l * Decimal(mw_text)
+    user = ask(rng, ["Which weight of {name} is required for {vol} at {c}?", "{c} {short}, {vol} in total: grams to weigh?",
+                     "Calculate the grams of {short} for {vol} at {c}."], name=name, short=short, vol=volume(v_ml), c=conc(c_mm))
+    return user, "\n".join([
+        f"Grams needed = molarity × litres × g/mol of {short}.",
+        f"Plugging in: {plain(c_mol)} M × {plain(v_l)} L × {mw_text} g/mol = {mass(grams)}.",
+        f"Weigh out {mass(grams)}, stir it into roughly {approx_water(v_ml)} of water until dissolved, and top up to {volume(v_ml)}.",
+    ])
+
+
+def dilution_eval(rng, key):
+    _, index, c1, c2, v2 = key
+    _, _, short, _ = COMPOUNDS[index]
+    v1 = c2 * v2 / c1
+    user = ask(rng, ["Starting from {c1} {short}, how would I prepare {vol} at {c2}?", "Volume of {c1} {short} stock for {vol} at {c2}?",
+                     "{vol} at {c2} {short}, made from a {c1} stock: how?"], short=short, c1=conc(c1), c2=conc(c2), vol=volume(v2))
+    return user, "\n".join([
+        "Stock needed = target strength × final volume / stock strength.",
+        f"Here: {conc(c2)} × {volume(v2)} / {conc(c1)} = {volume(v1)}.",
+        f"Measure {volume(v1)} of it and dilute to {volume(v2)} total with water or buffer.",
+    ])
+
+
+def percent_eval(rng, key):
+    _, index, p, v_ml = key
+    name, kind, _, _ = PERCENT_SOLUTES[index]
+    amount = p * v_ml / 100
+    user = ask(rng, ["{vol} at {p}% ({kind}) {name}: what goes in?", "Which quantity of {name} makes {p}% ({kind}), {vol} total?"],
+               name=name, kind=kind, p=plain(p), vol=volume(v_ml))
+    per, unit = ("g", mass(amount)) if kind == "w/v" else ("mL", volume(amount))
+    return user, "\n".join([
+        f"At {plain(p)}% ({kind}) there are {plain(p)} {per} in every 100 mL.",
+        f"For {volume(v_ml)}: {plain(p)} × {plain(v_ml)} / 100 = {unit}.",
+        f"Take {unit} of {name}, bring it to {volume(v_ml)} with water and mix well.",
+    ])
+
+
+def molarity_eval(rng, key):
+    _, index, c_mm, v_ml = key
+    name, mw_text, short, _ = COMPOUNDS[index]
+    mw = Decimal(mw_text)
+    grams = Decimal(fixed(c_mm / 1000 * v_ml / 1000 * mw, 2))
+    moles = grams / mw
+    molar = moles / (v_ml / 1000)
+    user = ask(rng, ["Which molar concentration do {m} of {short} made up to {vol} give?", "Concentration check: {m} of {name}, final volume {vol}?"],
+               name=name, short=short, m=f"{fixed(grams, 2)} g", vol=volume(v_ml))
+    return user, "\n".join([
+        f"Amount of {short}: {fixed(grams, 2)} g / {mw_text} g/mol = {sig(moles, 4)} mol.",
+        f"Divided by the litres: {sig(moles, 4)} mol / {plain(v_ml / 1000)} L = {sig(molar, 3)} M.",
+        f"In millimolar that is roughly {sig(molar * 1000, 3)} mM.",
+    ])
+
+
+def fold_eval(rng, key):
+    _, index, x, t, v_ml = key
+    buf = STOCK_BUFFERS[index]
+    factor = x / t
+    stock = v_ml / factor
+    user = ask(rng, ["Working {t}x {buf} from {x}x, {vol} total: how?", "To get {vol} at {t}x {buf} out of a {x}x concentrate, what do I combine?"],
+               buf=buf, x=plain(x), t=plain(t), vol=volume(v_ml))
+    return user, "\n".join([
+        f"Taking {plain(x)}x down to {plain(t)}x means diluting {plain(factor)} times.",
+        f"{volume(v_ml)} / {plain(factor)} = {volume(stock)} of concentrate.",
+        f"Combine {volume(stock)} of the {plain(x)}x {buf} with {volume(v_ml - stock)} of water: {volume(v_ml)} at {plain(t)}x.",
+    ])
+
+
+EVAL_MAKERS = {"mass": mass_eval, "dilution": dilution_eval, "percent": percent_eval,
+               "molarity": molarity_eval, "fold": fold_eval}
 SHARE = {"mass": 0.36, "dilution": 0.24, "percent": 0.14, "molarity": 0.14, "fold": 0.12}
 
 
@@ -392,6 +473,16 @@ def shingles(rec: dict, n: int = 5) -> set:
     return {" ".join(words[i:i + n]) for i in range(max(1, len(words) - n + 1))}
 
 
+LINT_WORD = re.compile(r"[^\W_]+(?:[.,'][^\W_]+)*")
+
+
+def lint_ngrams(rec: dict, n: int = LEAK_NGRAM) -> set:
+    """Word n-grams as `tunelab lint` finds leakage: words are runs of letters and digits (3.14 and don't stay one
+    word, symbols such as × separate), lower-cased, over the user and assistant text in order."""
+    words = [w for m in rec["messages"] if m["role"] != "system" for w in LINT_WORD.findall(m["content"].lower())]
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
 def jaccard(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
@@ -408,30 +499,31 @@ def build_split(seed: int = SEED) -> tuple[list[dict], list[dict]]:
     eval_counts["mass"] += EVAL_RECORDS - sum(eval_counts.values())
 
     train: list[dict] = []
-    held: list[tuple[str, dict]] = []
+    held: list[tuple[str, tuple]] = []
     for kind, maker in MAKERS.items():
         keys = pools[kind][: counts[kind]]
         for n, key in enumerate(keys):
-            rec = record(*maker(rng, key))
-            (held.append((kind, rec)) if n < eval_counts[kind] else train.append(rec))
+            rec = record(*maker(rng, key))   # made for held keys too, so the random stream (and train) stays the same
+            (held.append((kind, key)) if n < eval_counts[kind] else train.append(rec))
     rng.shuffle(train)
+    eval_rng = random.Random(seed + 1)
 
     # Eval must not contain near-copies of train records: replace any with fresh parameter tuples.
     train_sh = [shingles(r) for r in train]
-    train_13 = set().union(*(shingles(r, 13) for r in train))
+    train_13 = set().union(*(lint_ngrams(r) for r in train))
     spare = {kind: pools[kind][counts[kind]:] for kind in MAKERS}
 
     def too_close(rec: dict) -> bool:
-        own = shingles(rec, 13)
         return (max(jaccard(shingles(rec), s) for s in train_sh) >= NEAR_COPY
-                or len(own & train_13) >= SHARED_13 * len(own))
+                or not lint_ngrams(rec).isdisjoint(train_13))
 
     evals: list[dict] = []
-    for kind, rec in held:
+    for kind, key in held:
+        rec = record(*EVAL_MAKERS[kind](eval_rng, key))
         while too_close(rec):
             if not spare[kind]:
                 raise SystemExit(f"make_sample_data: ran out of distinct {kind} questions for eval")
-            rec = record(*MAKERS[kind](rng, spare[kind].pop(0)))
+            rec = record(*EVAL_MAKERS[kind](eval_rng, spare[kind].pop(0)))
         evals.append(rec)
     rng.shuffle(evals)
     return train, evals

@@ -4,15 +4,20 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isMainThread } from 'node:worker_threads';
 import { bundledModelDir, DEMO_SETTINGS, sampleData } from './core/bundled';
 import { completeConfig, parseAssignment, validateConfig, type ConfigProblem, type RunConfig } from './core/config';
 import type { TrainerEvent } from './core/events';
 import { formatDoctorReport, formatEvalTable, formatEventLine, formatRunsTable, formatStepLine } from './core/format';
+import { estimateCommand, ESTIMATE_USAGE } from './cli/estimate';
+import { exportCommand, EXPORT_USAGE } from './cli/export';
+import { lintCommand, LINT_USAGE } from './cli/lint';
 import { formatFindingsText, lintFiles } from './core/lint/index';
 import {
   checkTrainingPackages, pythonMissingMessage, resolvePython, runDoctor, startTrainer, startTrainerInBackground, trainerRoot,
   type PythonSource,
 } from './core/python';
+import { processCount } from './core/launch';
 import { formatDuration, writeReport } from './core/report';
 import {
   CONFIG_FILE, createRun, listRuns, readEvalMetrics, readEvents, runsRoot, summarizeRun, TRAINER_LOG_FILE, type RunSummary,
@@ -34,15 +39,17 @@ commands:
   eval RUN            score the base and the fine-tuned model of a run; writes its report
   runs                list the runs of a workspace
   doctor              check Python, torch, CUDA and the trainer's packages
+  export RUN          check a run's adapter for vLLM/llama.cpp; --merge writes a merged model
+  estimate RUN        the GPU memory a run needs, next to the GPUs found
   demo                lint, train and evaluate the bundled model on the bundled samples
 
 Run \`tunelab <command> --help\` for a command's options.`,
-  lint: `usage: tunelab lint [--format text|json] [--eval FILE]... [--max-tokens N] [--tokenizer PATH] FILE...
-
-Checks datasets and prints findings. --eval names held-out files (checked for leakage from the
-training files). Exit code: 0 no error finding, 1 error findings, 2 usage or unreadable file.`,
+  lint: LINT_USAGE,
+  export: EXPORT_USAGE,
+  estimate: ESTIMATE_USAGE,
   train: `usage: tunelab train [DATASET] [--eval FILE] [--model DIR] [--config FILE.json] [--set key=value]...
-                     [--workspace DIR] [--follow | --no-follow]
+                     [--workspace DIR] [--follow | --no-follow] [--processes N]
+       tunelab train --resume RUN [--workspace DIR] [--processes N]
 
 Fine-tunes MODEL (default: the bundled tunelab-tiny-llama) with LoRA on DATASET (JSONL).
   --eval FILE        held-out data for eval loss (default: eval_fraction of DATASET)
@@ -50,6 +57,9 @@ Fine-tunes MODEL (default: the bundled tunelab-tiny-llama) with LoRA on DATASET 
   --set key=value    one setting, after --config (e.g. --set learning_rate=1e-4 --set epochs=2)
   --workspace DIR    where .tunelab/runs/ is (default: the current folder)
   --no-follow        start the trainer in the background and return at once
+  --resume RUN       continue RUN (a run id or folder) from its latest checkpoint, with its config.json;
+                     every setting that differs from the checkpoint's is reported by name
+  --processes N      trainer processes (default: one per CUDA GPU; more than 1 launches torchrun)
 The dataset is linted first; error findings stop the run. Ctrl-C stops after saving a checkpoint
 (twice: cancel at once). Exit code: 0 completed, 1 failed, 2 bad settings or environment, 130 stopped.`,
   eval: `usage: tunelab eval RUN [--workspace DIR]
@@ -119,32 +129,6 @@ function requireReadableFile(file: string, what: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------- lint
-
-async function lintCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse('lint', args, {
-    format: { type: 'string' }, eval: { type: 'string', multiple: true }, 'max-tokens': { type: 'string' }, tokenizer: { type: 'string' },
-  });
-  if (values.help) return help('lint');
-  const format = formatOption(values.format);
-  if (positionals.length === 0) throw new CliError(`name at least one dataset file\n\n${USAGE.lint}`);
-  let maxTokens: number | undefined;
-  if (values['max-tokens'] !== undefined) {
-    maxTokens = Number(values['max-tokens']);
-    if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new CliError(`--max-tokens must be a positive integer (got "${values['max-tokens']}")`);
-  }
-  // Checked here for a clear message; passed on as typed, so findings show the paths the user gave.
-  for (const f of positionals) requireReadableFile(f, 'dataset');
-  const evalFiles = values.eval ?? [];
-  for (const f of evalFiles) requireReadableFile(f, 'eval file');
-  const tokenizer = values.tokenizer === undefined ? undefined : path.resolve(values.tokenizer);
-  if (tokenizer !== undefined && !fs.existsSync(tokenizer)) throw new CliError(`tokenizer not found: ${values.tokenizer}`);
-
-  const output = lintFiles(positionals, { evalFiles, maxTokens, tokenizer });
-  if (format === 'json') out(JSON.stringify(output, null, 2));
-  else process.stdout.write(formatFindingsText(output));
-  if (output.ioErrors.length) return 2;
-  return output.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
-}
 
 /** Lints the data of a run before training; returns a one-line summary per file, throws on error findings. */
 function lintBeforeTraining(trainFile: string, evalFile: string | null): string[] {
@@ -249,9 +233,9 @@ async function trainingPython(trainerDir: string): Promise<{ python: string; sou
 interface TrainingResult { summary: RunSummary; exitCode: number; reportPath?: string }
 
 /** Starts the trainer and prints its progress until it exits; Ctrl-C asks it to stop with a checkpoint. */
-async function followTraining(python: string, trainerDir: string, runDir: string): Promise<TrainingResult> {
+async function followTraining(python: string, trainerDir: string, runDir: string, launch: TrainLaunch = {}): Promise<TrainingResult> {
   err('starting the trainer (loading torch and the model takes a few seconds)');
-  const proc = startTrainer({ python, trainerDir, runDir, command: 'train', detached: true });
+  const proc = startTrainer({ python, trainerDir, runDir, command: 'train', detached: true, ...launch });
   // The trainer has its own process group, so the terminal's Ctrl-C reaches only us: we turn it into stop.
   let interrupts = 0;
   const onSignal = (): void => {
@@ -307,7 +291,7 @@ async function followTraining(python: string, trainerDir: string, runDir: string
 
 function printOutcome(result: TrainingResult): void {
   const { summary: s } = result;
-  const done = readEvents(s.dir).find((e) => e.type === 'done');
+  const done = readEvents(s.dir).filter((e) => e.type === 'done').pop(); // the last: a resumed run may have stopped before
   const duration = done?.type === 'done' ? ` in ${formatDuration(done.duration_s)}` : '';
   out(`\nrun ${s.status}${duration}${s.step !== undefined ? ` (${s.step} step${s.step === 1 ? '' : 's'})` : ''}`);
   if (s.baseEvalLoss !== undefined || s.evalLoss !== undefined) out(formatEvalTable(s));
@@ -317,33 +301,70 @@ function printOutcome(result: TrainingResult): void {
   if (s.status !== 'completed' && s.status !== 'stopped') out(`log:        ${path.join(s.dir, TRAINER_LOG_FILE)}`);
 }
 
-async function startRun(root: string, config: RunConfig, workspace: string, follow: boolean): Promise<TrainingResult | undefined> {
+async function startRun(root: string, config: RunConfig, workspace: string, follow: boolean, processes?: string): Promise<TrainingResult | undefined> {
   const trainerDir = trainerRoot(root);
   const { python } = await trainingPython(trainerDir);
+  const launch = { processes: await trainerProcesses(python, trainerDir, config.device, processes) };
   const run = createRun(workspace, config);
   err(`run ${run.id}: ${run.dir}`);
   if (!follow) {
-    const pid = startTrainerInBackground({ python, trainerDir, runDir: run.dir });
+    const pid = startTrainerInBackground({ python, trainerDir, runDir: run.dir, ...launch });
     if (pid === undefined) throw new CliError(pythonMissingMessage(python));
     out(`training in the background (pid ${pid}); follow it with \`tunelab runs --workspace ${workspace}\``);
     out(`run folder: ${run.dir}`);
     return undefined;
   }
-  return followTraining(python, trainerDir, run.dir);
+  return followTraining(python, trainerDir, run.dir, launch);
+}
+
+interface TrainLaunch { resume?: boolean; processes?: number }
+
+/** --processes N, else one process per CUDA GPU that doctor sees (torchrun when more than one). */
+async function trainerProcesses(python: string, trainerDir: string, device: string, flag?: string): Promise<number> {
+  if (flag !== undefined) {
+    const n = Number(flag);
+    if (!Number.isInteger(n) || n < 1) throw new CliError(`--processes must be a whole number of at least 1 (got ${flag})`);
+    return n;
+  }
+  if (device !== 'auto' && device !== 'cuda') return 1;
+  const n = processCount(await runDoctor(python, trainerDir), device);
+  if (n > 1) err(`${n} CUDA GPUs: launching ${n} trainer processes with torchrun (same effective batch)`);
+  return n;
+}
+
+/** `tunelab train --resume RUN`: the run's own config.json, its latest checkpoint, changed settings reported by the trainer. */
+async function resumeRun(run: string, workspace: string, processes?: string): Promise<TrainingResult> {
+  const runDir = resolveRunDir(run, workspace);
+  const config = JSON.parse(fs.readFileSync(path.join(runDir, CONFIG_FILE), 'utf8')) as RunConfig;
+  const trainerDir = trainerRoot(packageRoot());
+  const { python } = await trainingPython(trainerDir);
+  err(`resuming run ${path.basename(runDir)}: ${runDir}`);
+  const launch = { resume: true, processes: await trainerProcesses(python, trainerDir, config.device ?? 'auto', processes) };
+  return followTraining(python, trainerDir, runDir, launch);
 }
 
 async function trainCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse('train', args, {
     eval: { type: 'string' }, model: { type: 'string' }, config: { type: 'string' }, set: { type: 'string', multiple: true },
     workspace: { type: 'string' }, follow: { type: 'boolean' }, 'no-follow': { type: 'boolean' },
+    resume: { type: 'string' }, processes: { type: 'string' },
   });
   if (values.help) return help('train');
+  if (values.resume !== undefined) {
+    if (positionals.length || values.eval || values.model || values.config || values.set) {
+      throw new CliError('--resume continues a run with its own config.json: edit that file to change settings, '
+        + 'and give no dataset, --eval, --model, --config or --set');
+    }
+    const result = await resumeRun(values.resume, path.resolve(values.workspace ?? '.'), values.processes);
+    printOutcome(result);
+    return result.exitCode;
+  }
   if (positionals.length > 1) throw new CliError(`train takes one dataset (got ${positionals.length}: ${positionals.join(' ')})\n\n${USAGE.train}`);
   const root = packageRoot();
   const config = buildConfig(root, { dataset: positionals[0], evalFile: values.eval, model: values.model, configFile: values.config, sets: values.set ?? [] });
   const workspace = path.resolve(values.workspace ?? '.');
   for (const line of lintBeforeTraining(config.train_file, config.eval_file)) err(line);
-  const result = await startRun(root, config, workspace, !values['no-follow']);
+  const result = await startRun(root, config, workspace, !values['no-follow'], values.processes);
   if (!result) return 0;
   printOutcome(result);
   return result.exitCode;
@@ -472,6 +493,8 @@ function help(command: string): number {
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number> | number> = {
   lint: lintCommand, train: trainCommand, eval: evalCommand, runs: runsCommand, doctor: doctorCommand, demo: demoCommand,
+  export: (args) => exportCommand(args, packageRoot()),
+  estimate: (args) => estimateCommand(args, packageRoot()),
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -490,7 +513,8 @@ export async function main(argv: string[]): Promise<number> {
   return run(rest);
 }
 
-if (require.main === module) {
+// Not in lint worker threads, which load this bundle for its lint code (src/core/lint/lint-parallel.ts).
+if (require.main === module && isMainThread) {
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
     (e: unknown) => {

@@ -2,6 +2,7 @@
 // trainer/tunelab_trainer). Keys, defaults and ranges follow docs/architecture.md.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { METHODS, methodProblems, type Method } from './methods';
 
 export interface RunConfig {
   version: 1;
@@ -10,11 +11,13 @@ export interface RunConfig {
   eval_file: string | null;
   eval_fraction: number;
   task: 'auto' | 'sft' | 'cpt';
-  method: 'lora';
+  method: Method;
   lora_r: number;
   lora_alpha: number;
   lora_dropout: number;
   target_modules: string | string[];
+  num_virtual_tokens: number;
+  prompt_init_text: string | null;
   learning_rate: number;
   epochs: number;
   max_steps: number | null;
@@ -38,11 +41,13 @@ export const CONFIG_DEFAULTS: Omit<RunConfig, 'model' | 'train_file'> = {
   eval_file: null,
   eval_fraction: 0.1, // used only when eval_file is null
   task: 'auto', // auto | sft | cpt
-  method: 'lora',
+  method: 'lora', // lora | rslora | dora | qlora | prefix | prompt | ia3 | full (src/core/methods.ts)
   lora_r: 8,
   lora_alpha: 16,
   lora_dropout: 0.05,
   target_modules: 'all-linear',
+  num_virtual_tokens: 20, // prefix and prompt tuning
+  prompt_init_text: null, // prompt tuning: start the soft prompt from this text (null = random)
   learning_rate: 0.0002,
   epochs: 3,
   max_steps: null,
@@ -80,6 +85,7 @@ type FieldKind =
   | { kind: 'boolean' }
   | { kind: 'path'; nullable: boolean }
   | { kind: 'modules' }
+  | { kind: 'text'; nullable: true }
   | { kind: 'optional-int'; min: number };
 
 const num = (kind: 'int' | 'number', min?: number, max?: number, ex: { minExclusive?: boolean; maxExclusive?: boolean } = {}): FieldKind =>
@@ -93,11 +99,13 @@ const FIELDS: Record<keyof RunConfig, FieldKind> = {
   eval_file: { kind: 'path', nullable: true },
   eval_fraction: num('number', 0, 1, { maxExclusive: true }),
   task: { kind: 'enum', values: ['auto', 'sft', 'cpt'] },
-  method: { kind: 'enum', values: ['lora'] },
+  method: { kind: 'enum', values: METHODS },
   lora_r: num('int', 1, 1024),
   lora_alpha: num('number', 0, undefined, { minExclusive: true }),
   lora_dropout: num('number', 0, 1, { maxExclusive: true }),
   target_modules: { kind: 'modules' },
+  num_virtual_tokens: num('int', 1, 1024),
+  prompt_init_text: { kind: 'text', nullable: true },
   learning_rate: num('number', 0, 1, { minExclusive: true }),
   epochs: num('number', 0, 1000, { minExclusive: true }),
   max_steps: { kind: 'optional-int', min: 1 },
@@ -204,6 +212,10 @@ function checkValue(field: string, spec: FieldKind, value: unknown): string | un
         || (Array.isArray(value) && value.length > 0 && value.every((m) => typeof m === 'string' && m.trim() !== ''));
       return ok ? undefined : `${field} must be "all-linear" or a list of module names (got ${show(value)})`;
     }
+    case 'text':
+      return value === null || (typeof value === 'string' && value.trim() !== '')
+        ? undefined
+        : `${field} must be text or null (got ${show(value)})`;
   }
 }
 
@@ -289,6 +301,7 @@ export function validateConfig(cfg: unknown, opts: { checkPaths?: boolean } = {}
       message: `effective_batch_size (${eff}) must be a multiple of micro_batch_size (${micro}): use ${lower} or ${lower + (micro as number)}`,
     });
   }
+  problems.push(...methodProblems(record, opts));
   if (opts.checkPaths) checkPaths(record, problems);
   return problems;
 }
@@ -321,5 +334,7 @@ export function parseAssignment(assignment: string): { key: string; value: unkno
       return { key, value: spec.nullable && raw === 'null' ? null : raw };
     case 'modules':
       return { key, value: raw.includes(',') ? raw.split(',').map((m) => m.trim()).filter(Boolean) : raw };
+    case 'text':
+      return { key, value: raw === 'null' ? null : raw };
   }
 }

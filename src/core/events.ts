@@ -21,7 +21,11 @@ export interface StartEvent extends EventBase {
   total_steps: number;
   effective_batch_size: number;
   micro_batch_size: number;
-  grad_accum: number;
+  grad_accum: number; // per process: effective = micro x grad_accum x processes
+  processes?: number;
+  packing?: boolean;
+  eval_source?: 'file' | 'carved' | 'none';
+  resumed_from_step?: number | null;
 }
 
 export interface StepEvent extends EventBase {
@@ -43,6 +47,7 @@ export interface EvalEvent extends EventBase {
   perplexity: number;
   eval_tokens: number;
   which: 'base' | 'tuned';
+  samples?: { prompt: string; completion: string }[]; // greedy generations for the first eval prompts
 }
 
 export interface CheckpointEvent extends EventBase {
@@ -61,6 +66,8 @@ export interface DoneEvent extends EventBase {
   perplexity: number | null;
   steps: number;
   duration_s: number;
+  early_stopped?: boolean;
+  best_step?: number | null; // early stopping: the step whose adapter was kept
 }
 
 export type ErrorKind = 'config' | 'data' | 'environment' | 'oom' | 'nan' | 'internal';
@@ -72,13 +79,23 @@ export interface ErrorEvent extends EventBase {
   hint: string;
 }
 
+export interface ConfigChange { field: string; checkpoint: unknown; now: unknown }
+
+/** A run continued from a checkpoint (`tunelab train --resume`); changed lists every setting that differs from it. */
+export interface ResumeEvent extends EventBase {
+  type: 'resume';
+  step: number;
+  checkpoint: string;
+  changed: ConfigChange[];
+}
+
 export interface LogEvent extends EventBase {
   type: 'log';
   level: string;
   message: string;
 }
 
-export type TrainerEvent = StartEvent | StepEvent | EvalEvent | CheckpointEvent | DoneEvent | ErrorEvent | LogEvent;
+export type TrainerEvent = StartEvent | StepEvent | EvalEvent | CheckpointEvent | DoneEvent | ErrorEvent | LogEvent | ResumeEvent;
 export type TrainerEventType = TrainerEvent['type'];
 
 /** Fields an event must carry, with their JSON type, for the rest of the code to rely on them. */
@@ -90,6 +107,7 @@ const REQUIRED: Record<TrainerEventType, Record<string, 'number' | 'string'>> = 
   done: { status: 'string' },
   error: { message: 'string' },
   log: { message: 'string' },
+  resume: { step: 'number', checkpoint: 'string' },
 };
 
 /** One line of trainer output as an event; undefined for anything else (human text, garbage, unknown types). */

@@ -4,6 +4,7 @@ import type { EvalEvent, StartEvent, StepEvent, TrainerEvent } from './events';
 import type { DoctorReport, PythonSource } from './python';
 import { formatNumber, relativeChange } from './report';
 import type { RunSummary } from './runs';
+import { formatResumeLine } from './launch';
 
 export function formatStepLine(e: StepEvent): string {
   const parts = [`step ${e.step}/${e.total_steps ?? '?'}`];
@@ -37,6 +38,7 @@ export function formatEventLine(e: TrainerEvent): string | undefined {
     case 'error': return `error (${e.kind}): ${e.message}${e.hint ? `\n  what to do: ${e.hint}` : ''}`;
     case 'log': return `${e.level ?? 'info'}: ${e.message}`;
     case 'done': return undefined;
+    case 'resume': return formatResumeLine(e);
   }
 }
 

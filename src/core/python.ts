@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { LineSplitter, parseEventLine, type TrainerEvent } from './events';
 import { PID_FILE, tailFile, TRAINER_LOG_FILE } from './runs';
+import { trainerArgs } from './launch';
 
 const isWindows = process.platform === 'win32';
 
@@ -254,6 +255,10 @@ export interface StartTrainerOptions {
   env?: NodeJS.ProcessEnv;
   /** Own process group, so the trainer outlives the editor window or terminal that started it. */
   detached?: boolean;
+  /** train: continue from the latest checkpoint (`--resume`). */
+  resume?: boolean;
+  /** train: processes to launch; more than 1 runs torchrun, one process per GPU (see launch.ts). */
+  processes?: number;
   /** Grace periods in ms before stop() escalates to SIGTERM and cancel() to SIGKILL. */
   stopGraceMs?: number;
   cancelGraceMs?: number;
@@ -358,7 +363,7 @@ export function startTrainer(opts: StartTrainerOptions): TrainerProcess {
 function spawnTrainer(opts: StartTrainerOptions, pipes: 'pipe' | 'ignore'): ChildProcess {
   const logFd = fs.openSync(path.join(opts.runDir, TRAINER_LOG_FILE), 'a');
   try {
-    const child = spawn(opts.python, ['-m', 'tunelab_trainer', opts.command, '--run-dir', opts.runDir], {
+    const child = spawn(opts.python, trainerArgs(opts), {
       env: trainerEnv(opts.trainerDir, opts.env),
       stdio: [pipes, pipes, logFd],
       detached: opts.detached ?? false,

@@ -7,9 +7,9 @@ import { runDoctor, type DoctorReport } from '../core/python';
 import { summarizeRun } from '../core/runs';
 import { isFormConfig, type FormConfig } from '../../webview/protocol';
 import type { Tunelab } from './context';
-import { documentPath } from './datasetDiagnostics';
 import { findPython } from './pythonEnvironment';
 import { UNTRUSTED_NOTICE, type RunRef } from './runManager';
+import { revealFinding } from './trainingGate';
 import { initialFormConfig } from './trainingDefaults';
 
 type CommandFactory = (t: Tunelab) => (...args: unknown[]) => unknown;
@@ -51,6 +51,16 @@ const COMMANDS: Record<string, CommandFactory> = {
     await vscode.commands.executeCommand(desktop ? 'revealFileInOS' : 'revealInExplorer', vscode.Uri.file(run.dir));
   },
   'tunelab.lintDataset': (t) => (uri) => lintDataset(t, uri),
+  'tunelab.showDatasetOverview': (t) => async (arg) => {
+    const uri = await datasetFromArg(arg);
+    if (uri) t.overviewPanels.open(uri);
+  },
+  'tunelab.revealFinding': () => async (uri, line, column) => {
+    const target = asUri(uri);
+    if (!target || typeof line !== 'number') return undefined;
+    const col = typeof column === 'number' ? column : 1;
+    return revealFinding(target, { line, column: col, endLine: line, endColumn: col });
+  },
   'tunelab.doctor': (t) => () => doctor(t),
   'tunelab.refreshRuns': (t) => () => t.runsView.refresh(),
 };
@@ -126,22 +136,8 @@ async function pickRun(t: Tunelab, arg: unknown, title: string, want: (s: string
 // ---- lint ----
 
 function counts(result: FileLintResult): { errors: number; warnings: number; infos: number } {
-  const by = (sev: string): number => result.findings.filter((f) => f.severity === sev).length;
-  return { errors: by('error'), warnings: by('warning'), infos: by('info') };
-}
-
-function codesSummary(result: FileLintResult, severity: string): string {
-  const byCode = new Map<string, number>();
-  for (const f of result.findings) if (f.severity === severity) byCode.set(f.code, (byCode.get(f.code) ?? 0) + 1);
-  return [...byCode].map(([code, n]) => `${code} ×${n}`).join(', ');
-}
-
-async function lintUri(t: Tunelab, uri: vscode.Uri): Promise<FileLintResult> {
-  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  const input = doc ? doc.getText() : Buffer.from(await vscode.workspace.fs.readFile(uri));
-  const result = await t.linter.lint(documentPath(uri), input);
-  t.diagnostics.publish(uri, result);
-  return result;
+  const { error, warning, info } = result.stats.findingsBySeverity;
+  return { errors: error, warnings: warning, infos: info };
 }
 
 const showProblems = (pick: string | undefined): void => {
@@ -151,7 +147,14 @@ const showProblems = (pick: string | undefined): void => {
 async function lintDataset(t: Tunelab, arg: unknown): Promise<{ records: number; format: string; errors: number; warnings: number; infos: number } | undefined> {
   const uri = await datasetFromArg(arg);
   if (!uri) return undefined;
-  const result = await lintUri(t, uri);
+  let result: FileLintResult;
+  try {
+    result = await t.gate.lint(uri);
+  } catch (err) {
+    // Deleted or unreadable since it was chosen: say so plainly, no stack trace.
+    void vscode.window.showErrorMessage(`Tunelab: cannot read ${uri.scheme === 'file' ? uri.fsPath : uri.toString()}: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
   const c = counts(result);
   const name = path.basename(uri.path);
   const head = `${name}: ${result.records} records (${result.format})`;
@@ -186,33 +189,13 @@ async function trainOnDataset(t: Tunelab, uriArg: unknown, optionsArg: unknown):
     await open.save();
   }
 
-  let result: FileLintResult;
-  try {
-    result = await lintUri(t, uri);
-  } catch (err) {
-    void vscode.window.showErrorMessage(`Tunelab: cannot read ${uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
-    return undefined;
-  }
-  const c = counts(result);
-  const name = path.basename(uri.fsPath);
-  if (c.errors) {
-    const first = result.findings.find((f) => f.severity === 'error')!;
-    void vscode.window.showErrorMessage(
-      `Tunelab: ${name} has ${c.errors} error${c.errors === 1 ? '' : 's'} to fix before training (${codesSummary(result, 'error')}; first: line ${first.line}: ${first.message}).`,
-      'Show Problems',
-    ).then(showProblems);
-    return undefined;
-  }
-  if (c.warnings) {
-    void vscode.window.showWarningMessage(
-      `Tunelab: ${name} has ${c.warnings} warning${c.warnings === 1 ? '' : 's'} (${codesSummary(result, 'warning')}); training can go ahead.`,
-      'Show Problems',
-    ).then(showProblems);
-  }
+  // Error findings stop here with a message that opens them; warnings are summed up and training goes ahead.
+  const verdict = await t.gate.check(uri);
+  if (!verdict.ok) return undefined;
 
   const config: FormConfig = { ...initialFormConfig(t.extension.extensionPath, uri), ...options.overrides };
   const panel = t.trainingPanels.open({ config });
-  return options.autoStart ? panel.start(config) : undefined;
+  return options.autoStart ? panel.start(config, { datasetChecked: true }) : undefined;
 }
 
 // ---- doctor ----

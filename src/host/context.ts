@@ -4,13 +4,17 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunSummary } from '../core/runs';
 import { registerCommands } from './commands';
-import { DatasetDiagnostics } from './datasetDiagnostics';
+import { DatasetDiagnostics, type LintTiming } from './datasetDiagnostics';
 import { Linter } from './linter';
+import { OverviewPanels } from './overviewPanel';
 import { DatasetQuickFixes } from './quickFixes';
+import { RecordHoverProvider } from './recordHover';
 import { ReportPanels } from './reportPanel';
 import { RunManager, type LiveRun } from './runManager';
 import { RunsTreeProvider } from './runsView';
 import { TrainingStatusBar } from './statusBar';
+import { defaultModel } from './trainingDefaults';
+import { TrainingGate } from './trainingGate';
 import { TrainingPanels } from './trainingPanel';
 
 /** Documents the lints and quick fixes apply to. */
@@ -29,6 +33,8 @@ export interface Tunelab {
   readonly runsView: RunsTreeProvider;
   readonly trainingPanels: TrainingPanels;
   readonly reportPanels: ReportPanels;
+  readonly overviewPanels: OverviewPanels;
+  readonly gate: TrainingGate;
 }
 
 /** What activate() returns, for the extension-host tests; kept minimal. */
@@ -41,6 +47,14 @@ export interface TunelabApi {
   trainingPanelRunId(): string | undefined;
   /** The Runs view's data. */
   runsProvider: vscode.TreeDataProvider<RunSummary>;
+  /** How long the last lint of an open document took (bench/editor). */
+  lintTiming(uri: vscode.Uri): LintTiming | undefined;
+  /** Lints of open documents that failed (logged; tests check bad input causes none). */
+  lintFailures(): number;
+  /** The dataset the overview panel shows, if it is open. */
+  overviewPanelUri(): vscode.Uri | undefined;
+  /** The last training start the dataset's lint errors stopped. */
+  lastTrainingRefusal(): { uri: vscode.Uri; errors: number; errorCodes: string; firstErrorLine?: number; readError?: string } | undefined;
 }
 
 export function createTunelab(extension: vscode.ExtensionContext, log: vscode.LogOutputChannel): { tunelab: Tunelab; api: TunelabApi } {
@@ -54,11 +68,19 @@ export function createTunelab(extension: vscode.ExtensionContext, log: vscode.Lo
   const runs = own(new RunManager(extension.extensionPath, log));
   const runsView = own(new RunsTreeProvider(runs));
   own(vscode.window.createTreeView('tunelab.runs', { treeDataProvider: runsView, showCollapseAll: false }));
-  const deps = { extensionUri: extension.extensionUri, log, runs };
+  const gate = new TrainingGate(linter, diagnostics);
+  const deps = { extensionUri: extension.extensionUri, log, runs, gate };
   const trainingPanels = own(new TrainingPanels(deps));
   const reportPanels = own(new ReportPanels(deps));
+  // The tokenizer that counts a record's tokens: the open training form's model, else the default model.
+  const modelDir = (uri: vscode.Uri): string | undefined => {
+    const form = trainingPanels.panel?.config.model;
+    return typeof form === 'string' && path.isAbsolute(form.trim()) ? form.trim() : defaultModel(extension.extensionPath, uri);
+  };
+  own(vscode.languages.registerHoverProvider(DATASET_SELECTOR, new RecordHoverProvider(linter, (doc) => modelDir(doc.uri), log)));
+  const overviewPanels = own(new OverviewPanels({ extensionUri: extension.extensionUri, log, linter, diagnostics, modelDir }));
   own(new TrainingStatusBar(runs));
-  const tunelab: Tunelab = { extension, log, linter, diagnostics, runs, runsView, trainingPanels, reportPanels };
+  const tunelab: Tunelab = { extension, log, linter, diagnostics, runs, runsView, trainingPanels, reportPanels, overviewPanels, gate };
   registerCommands(tunelab);
   runs.resumeWatching();
 
@@ -67,6 +89,13 @@ export function createTunelab(extension: vscode.ExtensionContext, log: vscode.Lo
     liveRuns: () => runs.live(),
     trainingPanelRunId: () => trainingPanels.panel?.runId,
     runsProvider: runsView,
+    lintTiming: (uri) => diagnostics.timing(uri),
+    lintFailures: () => diagnostics.failures,
+    overviewPanelUri: () => overviewPanels.panel?.documentUri,
+    lastTrainingRefusal: () => {
+      const r = gate.lastRefusal;
+      return r && { uri: r.uri, errors: r.errors, errorCodes: r.errorCodes, firstErrorLine: r.errorFindings[0]?.line, readError: r.readError };
+    },
   };
   return { tunelab, api };
 }

@@ -1,10 +1,13 @@
 // Dataset lints as editor diagnostics: open JSONL (and JSON-array) documents are linted on open and,
 // debounced, on change; their diagnostics go away when they close or when tunelab.lint.enable is off.
 import * as vscode from 'vscode';
-import type { FileLintResult, Finding, Severity } from '../core/lint';
-import type { Linter } from './linter';
+import { DATASET_LINT_CODES, type FileLintResult, type Finding, type Severity } from '../core/lint';
+import { limitNote, shownFindings } from './findingLimit';
+import type { DocLintResult } from './lintProtocol';
+import { UnknownDocumentError, type Linter } from './linter';
 
-const DEBOUNCE_MS = 150;
+// Short: lints run in the worker, one at a time per document, so a fast typist queues at most one more.
+const DEBOUNCE_MS = 50;
 const LINTED_SCHEMES = new Set(['file', 'untitled', 'vscode-remote']);
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
@@ -47,19 +50,39 @@ export function toDiagnostic(f: Finding, uri: vscode.Uri): vscode.Diagnostic {
   return d;
 }
 
+/** Documents longer than this show the findings of their first QUICK_HEAD_CHARS at once, the rest when ready. */
+const QUICK_HEAD_FROM_CHARS = 4_000_000;
+const QUICK_HEAD_CHARS = 1_000_000;
+/** Findings about the whole dataset: not shown from the quick look at its start. */
+const WHOLE_FILE_CODES: ReadonlySet<string> = new Set<string>(DATASET_LINT_CODES);
+
+/** How long the last lint of a document took, for the editor benchmark (bench/editor). */
+export interface LintTiming { version: number; workerMs: number; totalMs: number; incremental: boolean; findings: number }
+
 export class DatasetDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('tunelab');
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Findings of the last lint per document, with the version they belong to (for quick fixes). */
   private readonly results = new Map<string, { version: number; findings: Finding[] }>();
+  private readonly running = new Map<string, Promise<readonly vscode.Diagnostic[]>>();
+  private readonly queued = new Map<string, Promise<readonly vscode.Diagnostic[]>>();
+  private readonly timings = new Map<string, LintTiming>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** Lints that failed (logged, never shown as a popup): the tests check that bad input causes none. */
+  failures = 0;
 
   constructor(private readonly linter: Linter, private readonly log: vscode.LogOutputChannel) {
     this.disposables.push(
       this.collection,
       vscode.workspace.onDidOpenTextDocument((doc) => this.schedule(doc, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length) this.schedule(e.document, DEBOUNCE_MS);
+        if (!e.contentChanges.length) return;
+        // Forwarded at once, in order: the worker's copy stays the document's text without resending it.
+        const key = e.document.uri.toString();
+        if (this.linter.hasCopy(key)) {
+          this.linter.editDocument(key, e.document.version, e.contentChanges.map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text })));
+        }
+        this.schedule(e.document, DEBOUNCE_MS);
       }),
       vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc.uri)),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -87,22 +110,105 @@ export class DatasetDiagnostics implements vscode.Disposable {
     }
     this.timers.set(key, setTimeout(() => {
       this.timers.delete(key);
-      void this.lintDocument(doc).catch((err: unknown) => this.log.error(`lint of ${doc.uri.toString()} failed: ${String(err)}`));
+      void this.lintDocument(doc).catch(() => undefined); // logged in lintOnce
     }, delayMs));
   }
 
-  /** Lints a document now and publishes the result (unless the document changed meanwhile). */
-  async lintDocument(doc: vscode.TextDocument): Promise<readonly vscode.Diagnostic[]> {
+  /**
+   * Lints a document now and publishes the result (unless the document changed meanwhile). One lint per document
+   * runs at a time; requests while it runs become one more lint after it, of the text as it is then.
+   */
+  lintDocument(doc: vscode.TextDocument): Promise<readonly vscode.Diagnostic[]> {
+    const key = doc.uri.toString();
+    const queued = this.queued.get(key);
+    if (queued) return queued;
+    const running = this.running.get(key);
+    if (!running) return this.start(doc);
+    const next = running.catch(() => undefined).then(() => {
+      this.queued.delete(key);
+      return this.start(doc);
+    });
+    this.queued.set(key, next);
+    return next;
+  }
+
+  private start(doc: vscode.TextDocument): Promise<readonly vscode.Diagnostic[]> {
+    const key = doc.uri.toString();
+    const p = this.lintOnce(doc);
+    this.running.set(key, p);
+    const clear = (): void => { if (this.running.get(key) === p) this.running.delete(key); };
+    p.then(clear, clear);
+    return p;
+  }
+
+  private async lintOnce(doc: vscode.TextDocument): Promise<readonly vscode.Diagnostic[]> {
+    const key = doc.uri.toString();
+    if (doc.isClosed) return [];
+    const t0 = performance.now();
+    try {
+      if (!this.results.has(key) && doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end) > QUICK_HEAD_FROM_CHARS) void this.quickHead(doc);
+      let r: DocLintResult;
+      try {
+        if (!this.linter.hasCopy(key)) this.linter.syncDocument(key, documentPath(doc.uri), doc.version, doc.getText());
+        r = await this.linter.lintDocument(key);
+      } catch (err) {
+        if (!(err instanceof UnknownDocumentError) || doc.isClosed) throw err;
+        this.linter.syncDocument(key, documentPath(doc.uri), doc.version, doc.getText());
+        r = await this.linter.lintDocument(key);
+      }
+      if (doc.isClosed) return [];
+      // Typed on while it ran: the positions may be off, and the change scheduled the next lint.
+      if (r.version !== doc.version) return this.collection.get(doc.uri) ?? [];
+      this.results.set(key, { version: r.version, findings: r.result.findings });
+      const published = this.publish(doc.uri, r.result);
+      this.timings.set(key, { version: r.version, workerMs: r.ms, totalMs: performance.now() - t0, incremental: r.incremental, findings: r.result.findings.length });
+      return published;
+    } catch (err) {
+      this.failures++;
+      this.log.error(`lint of ${doc.uri.toString()} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      throw err;
+    }
+  }
+
+  /**
+   * First sight of a large document: lints only its first lines (ahead of the whole file in the worker's queue) and
+   * shows their record findings at once; the whole file's findings replace them when ready. Findings about the
+   * whole dataset (answer skew, outliers, record counts) wait for the whole file.
+   */
+  private async quickHead(doc: vscode.TextDocument): Promise<void> {
+    const key = doc.uri.toString();
+    let chars = 0;
+    let lines = 0;
+    while (lines < doc.lineCount && chars < QUICK_HEAD_CHARS) chars += doc.lineAt(lines++).text.length + 1;
     const version = doc.version;
-    const result = await this.linter.lint(documentPath(doc.uri), doc.getText());
-    if (doc.isClosed || doc.version !== version) return this.collection.get(doc.uri) ?? [];
-    this.results.set(doc.uri.toString(), { version, findings: result.findings });
-    return this.publish(doc.uri, result);
+    try {
+      const head = await this.linter.lint(documentPath(doc.uri), doc.getText(new vscode.Range(0, 0, lines, 0)));
+      if (doc.isClosed || doc.version !== version || this.results.has(key)) return;
+      const findings = head.findings.filter((f) => !WHOLE_FILE_CODES.has(f.code));
+      const diagnostics = shownFindings(findings).map((f) => toDiagnostic(f, doc.uri));
+      const note = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 1),
+        `Checked the first ${lines} of ${doc.lineCount} lines so far; the rest of the file is being checked.`, vscode.DiagnosticSeverity.Information);
+      note.code = 'checking';
+      note.source = 'tunelab';
+      this.collection.set(doc.uri, [...diagnostics, note]);
+    } catch (err) {
+      this.log.warn(`quick lint of the start of ${key}: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   /** Publishes the result of linting a file that may not be open (Train on This Dataset, Lint Dataset). */
   publish(uri: vscode.Uri, result: FileLintResult): vscode.Diagnostic[] {
-    const diagnostics = result.findings.map((f) => toDiagnostic(f, uri));
+    const shown = shownFindings(result.findings);
+    const diagnostics = shown.map((f) => toDiagnostic(f, uri));
+    const total = result.stats.findingsBySeverity.error + result.stats.findingsBySeverity.warning + result.stats.findingsBySeverity.info;
+    if (total > shown.length) {
+      const note = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 1),
+        limitNote(shown.length, total),
+        vscode.DiagnosticSeverity.Information);
+      note.code = 'finding-limit';
+      note.source = 'tunelab';
+      diagnostics.push(note);
+    }
     this.collection.set(uri, diagnostics);
     return diagnostics;
   }
@@ -113,12 +219,19 @@ export class DatasetDiagnostics implements vscode.Disposable {
     return r && r.version === doc.version ? r.findings : undefined;
   }
 
+  /** The last lint's timing of a document (benchmarks and tests). */
+  timing(uri: vscode.Uri): LintTiming | undefined {
+    return this.timings.get(uri.toString());
+  }
+
   private forget(uri: vscode.Uri): void {
     const key = uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     this.results.delete(key);
+    this.timings.delete(key);
     this.collection.delete(uri);
+    this.linter.closeDocument(key);
   }
 
   dispose(): void {

@@ -1,12 +1,48 @@
-// Messages between src/host/linter.ts and its worker, src/host/lintWorker.ts.
+// Messages between src/host/linter.ts and its worker, src/host/lintWorker.ts. The worker keeps a copy of every open
+// dataset document, kept current by the edits the host forwards, so an edit costs a small message instead of
+// sending the whole text again.
 import type { FileLintResult, LintOptions } from '../core/lint';
+import type { DatasetOverview } from '../../webview/overviewProtocol';
 
-export interface LintRequest {
-  id: number;
-  path: string;
-  /** Editor text, or the file's bytes (then encoding problems are found too). */
-  input: string | Uint8Array;
-  options?: LintOptions;
+/** One change of a document, as onDidChangeTextDocument reports it (UTF-16 offsets in the text before it). */
+export interface TextChange { offset: number; length: number; text: string }
+
+/** Token count and rendered chat template of one record, for the hover. */
+export interface RecordTokensInfo {
+  /** Undefined when the record is not trained on (`skipped` says why). */
+  tokens?: number;
+  /** True: counted with the model's own tokenizer; false: estimated from characters. */
+  exact: boolean;
+  /** "tokenizer of tunelab-tiny-llama" or "estimate (…why…)". */
+  label: string;
+  /** The conversation as the chat template renders it; undefined for text records or without a template. */
+  rendered?: string;
+  skipped?: string;
 }
 
-export type LintResponse = { id: number; result: FileLintResult } | { id: number; error: string };
+export type WorkerRequest =
+  /** Lints a file that is not open (its bytes: encoding problems are found too) or a text, once. */
+  | { type: 'lint'; id: number; path: string; input: string | Uint8Array; options?: LintOptions }
+  /** Starts (or restarts) the worker's copy of a document. */
+  | { type: 'open'; doc: string; path: string; version: number; text: string }
+  /** Applies one change event's edits, in order, to the copy. */
+  | { type: 'edit'; doc: string; version: number; changes: TextChange[] }
+  | { type: 'close'; doc: string }
+  /** Lints the worker's copy (re-checking only what changed where the core lint can). */
+  | { type: 'lintDoc'; id: number; doc: string; options?: LintOptions }
+  /** The dataset overview of the copy (from its last lint). */
+  | { type: 'overview'; id: number; doc: string; modelDir?: string }
+  /** Token count and rendered template of one record's JSON text. */
+  | { type: 'recordTokens'; id: number; modelDir?: string; recordText: string };
+
+export interface DocLintResult { version: number; result: FileLintResult; ms: number; incremental: boolean }
+
+/** What each request with an id answers. */
+export interface WorkerAnswers {
+  lint: FileLintResult;
+  lintDoc: DocLintResult;
+  overview: DatasetOverview;
+  recordTokens: RecordTokensInfo;
+}
+
+export type WorkerResponse = { id: number; value: unknown } | { id: number; error: string; unknownDoc?: boolean };

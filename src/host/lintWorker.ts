@@ -1,16 +1,151 @@
 // Worker thread that lints dataset text off the extension host's main thread (bundled to dist/lintWorker.js).
-// No `vscode` here: workers cannot reach the editor API.
+// It keeps a copy of each open dataset document, updated by the edits the host forwards, and answers the
+// overview and hover questions from it. No `vscode` here: workers cannot reach the editor API.
 import { parentPort } from 'node:worker_threads';
-import { lintSource } from '../core/lint';
-import type { LintRequest, LintResponse } from './lintProtocol';
+import * as lint from '../core/lint';
+import type { FileLintResult, LintOptions } from '../core/lint';
+import { loadTokenizer, type ModelTokenizer } from '../core/tokenizer/model-tokenizer';
+import { applyChanges } from './textChanges';
+import { computeOverview, ESTIMATED_RECORD_TOKENS, type RecordCounter } from './overviewData';
+import { estimateRecordTokens } from './recordTokens';
+import type { DocLintResult, RecordTokensInfo, WorkerRequest, WorkerResponse } from './lintProtocol';
 
-parentPort?.on('message', (req: LintRequest) => {
-  let response: LintResponse;
-  try {
-    const input = typeof req.input === 'string' ? req.input : Buffer.from(req.input);
-    response = { id: req.id, result: lintSource(req.path, input, req.options) };
-  } catch (err) {
-    response = { id: req.id, error: err instanceof Error ? err.stack ?? err.message : String(err) };
+/** An incremental lint of one document (src/core/lint createLintSession) where the core offers it. */
+interface LintSession { update(text: string): FileLintResult }
+type SessionFactory = (path: string, options?: LintOptions) => LintSession;
+// Looked up by name at run time: the bundler would otherwise fix a missing export to `undefined` at build time.
+const SESSION_EXPORT = 'createLintSession';
+const createSession = (lint as unknown as Record<string, SessionFactory | undefined>)[SESSION_EXPORT];
+
+/** Exact counting runs at about 0.5 MB/s: the overview of a larger file uses the estimate. */
+const EXACT_OVERVIEW_MAX_CHARS = 1_000_000;
+
+interface DocCopy {
+  path: string;
+  version: number;
+  text: string;
+  session?: LintSession;
+  sessionOptions?: string;
+  last?: FileLintResult;
+}
+
+const docs = new Map<string, DocCopy>();
+
+class UnknownDocument extends Error {}
+
+function doc(key: string): DocCopy {
+  const d = docs.get(key);
+  if (!d) throw new UnknownDocument(`the lint worker has no copy of ${key}`);
+  return d;
+}
+
+function lintDoc(key: string, options: LintOptions | undefined): DocLintResult {
+  const d = doc(key);
+  const t0 = performance.now();
+  const optionsKey = JSON.stringify(options ?? {});
+  let result: FileLintResult;
+  let incremental = false;
+  if (createSession) {
+    if (!d.session || d.sessionOptions !== optionsKey) {
+      d.session = createSession(d.path, options);
+      d.sessionOptions = optionsKey;
+    } else {
+      incremental = true;
+    }
+    result = d.session.update(d.text);
+  } else {
+    result = lint.lintText(d.path, d.text, options);
   }
-  parentPort?.postMessage(response);
+  d.last = result;
+  return { version: d.version, result, ms: performance.now() - t0, incremental };
+}
+
+function tokenizerFor(modelDir: string | undefined): { tokenizer?: ModelTokenizer; why?: string } {
+  if (!modelDir) return { why: 'no model chosen' };
+  try {
+    return { tokenizer: loadTokenizer(modelDir) };
+  } catch (err) {
+    return { why: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+function recordTokens(modelDir: string | undefined, recordText: string): RecordTokensInfo {
+  let value: unknown;
+  try {
+    value = JSON.parse(recordText);
+  } catch {
+    return { exact: false, label: 'estimate', skipped: 'the line is not valid JSON' };
+  }
+  const { tokenizer, why } = tokenizerFor(modelDir);
+  if (!tokenizer) return estimateRecordTokens(value, `estimate: ${why}`);
+  const counted = tokenizer.countRecord(value);
+  const label = `tokenizer of ${tokenizer.name}`;
+  if (counted.kind === 'skip') return { exact: true, label, skipped: counted.reason };
+  return { exact: true, label, tokens: counted.tokens, rendered: counted.kind === 'chat' ? counted.rendered : undefined };
+}
+
+function overview(key: string, modelDir: string | undefined): ReturnType<typeof computeOverview> {
+  const d = doc(key);
+  const result = d.last ?? lintDoc(key, undefined).result;
+  let counter: RecordCounter = ESTIMATED_RECORD_TOKENS;
+  if (d.text.length <= EXACT_OVERVIEW_MAX_CHARS) {
+    const { tokenizer } = tokenizerFor(modelDir);
+    if (tokenizer) {
+      counter = {
+        exact: true,
+        label: `tokenizer of ${tokenizer.name}`,
+        count: (value) => {
+          const r = tokenizer.countRecord(value);
+          return r.kind === 'skip' ? undefined : r.tokens;
+        },
+      };
+    }
+  } else {
+    counter = { ...ESTIMATED_RECORD_TOKENS, label: 'estimate (file over 1 MB; exact counts are in the hover)' };
+  }
+  const name = d.path.split(/[\\/]/).pop() ?? d.path;
+  return computeOverview(key, name, d.text, result, counter);
+}
+
+function answer(req: WorkerRequest): unknown {
+  switch (req.type) {
+    case 'lint':
+      return lint.lintSource(req.path, typeof req.input === 'string' ? req.input : Buffer.from(req.input), req.options);
+    case 'open':
+      docs.set(req.doc, { path: req.path, version: req.version, text: req.text });
+      return undefined;
+    case 'edit': {
+      const d = docs.get(req.doc);
+      if (!d) return undefined;
+      try {
+        d.text = applyChanges(d.text, req.changes);
+        d.version = req.version;
+      } catch {
+        // The copy went out of step: drop it, and the next lint asks the host for the whole text again.
+        docs.delete(req.doc);
+      }
+      return undefined;
+    }
+    case 'close':
+      docs.delete(req.doc);
+      return undefined;
+    case 'lintDoc':
+      return lintDoc(req.doc, req.options);
+    case 'overview':
+      return overview(req.doc, req.modelDir);
+    case 'recordTokens':
+      return recordTokens(req.modelDir, req.recordText);
+  }
+}
+
+parentPort?.on('message', (req: WorkerRequest) => {
+  let response: WorkerResponse | undefined;
+  try {
+    const value = answer(req);
+    if ('id' in req) response = { id: req.id, value };
+  } catch (err) {
+    const message = err instanceof Error ? err.stack ?? err.message : String(err);
+    if ('id' in req) response = { id: req.id, error: message, unknownDoc: err instanceof UnknownDocument };
+  }
+  if (response) parentPort?.postMessage(response);
 });

@@ -1,33 +1,101 @@
-// Runs core lints in a worker thread so a large dataset never freezes the editor. If the worker
-// cannot start (the bundle is missing, as when the sources run unbundled), lints run inline.
+// Runs core lints in a worker thread so a large dataset never freezes the editor. The worker keeps a copy of each
+// open dataset document; the host forwards edits as they happen (small messages) and asks for a lint when typing
+// pauses. If the worker cannot start (the bundle is missing, as when the sources run unbundled), lints run inline.
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
 import { lintSource, type FileLintResult, type LintOptions } from '../core/lint';
-import type { LintRequest, LintResponse } from './lintProtocol';
+import type { DatasetOverview } from '../../webview/overviewProtocol';
+import type { DocLintResult, RecordTokensInfo, TextChange, WorkerAnswers, WorkerRequest, WorkerResponse } from './lintProtocol';
+
+/** The worker lost its copy of a document (it restarted, or an edit did not apply): send the whole text again. */
+export class UnknownDocumentError extends Error {}
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+type Question = Exclude<WorkerRequest, { type: 'open' | 'edit' | 'close' }>;
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
 export class Linter implements vscode.Disposable {
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (r: FileLintResult) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, Pending>();
   private workerBroken = false;
+  /** Documents the current worker holds a copy of. */
+  private readonly copies = new Set<string>();
 
   constructor(private readonly workerScript: string, private readonly log: vscode.LogOutputChannel) {}
 
+  /** Lints a file's bytes or a text once (files that are not open). */
   lint(path: string, input: string | Buffer, options?: LintOptions): Promise<FileLintResult> {
-    const worker = this.ensureWorker();
-    if (!worker) {
+    if (!this.ensureWorker()) {
       try {
         return Promise.resolve(lintSource(path, input, options));
       } catch (err) {
         return Promise.reject(err instanceof Error ? err : new Error(String(err)));
       }
     }
+    return this.ask({ type: 'lint', path, input, options });
+  }
+
+  /** False when the next lint of `doc` needs syncDocument first. */
+  hasCopy(doc: string): boolean {
+    return this.ensureWorker() ? this.copies.has(doc) : this.inline.has(doc);
+  }
+
+  /** Gives the worker the whole text of a document. */
+  syncDocument(doc: string, path: string, version: number, text: string): void {
+    this.inline.set(doc, { path, version, text });
+    const worker = this.ensureWorker();
+    if (!worker) return;
+    worker.postMessage({ type: 'open', doc, path, version, text } satisfies WorkerRequest);
+    this.copies.add(doc);
+  }
+
+  /** Forwards one change event; a document the worker does not hold is synced whole at its next lint instead. */
+  editDocument(doc: string, version: number, changes: TextChange[]): void {
+    if (!this.worker) {
+      this.inline.delete(doc);
+      return;
+    }
+    if (!this.copies.has(doc)) return;
+    this.worker.postMessage({ type: 'edit', doc, version, changes } satisfies WorkerRequest);
+  }
+
+  closeDocument(doc: string): void {
+    this.inline.delete(doc);
+    if (this.copies.delete(doc)) this.worker?.postMessage({ type: 'close', doc } satisfies WorkerRequest);
+  }
+
+  /** Lints the worker's copy of a document; UnknownDocumentError when it has none (sync and ask again). */
+  async lintDocument(doc: string, options?: LintOptions): Promise<DocLintResult> {
+    if (!this.ensureWorker()) {
+      const copy = this.inline.get(doc);
+      if (!copy) throw new UnknownDocumentError(doc);
+      const t0 = performance.now();
+      return { version: copy.version, result: lintSource(copy.path, copy.text, options), ms: performance.now() - t0, incremental: false };
+    }
+    return this.ask({ type: 'lintDoc', doc, options });
+  }
+
+  overview(doc: string, modelDir: string | undefined): Promise<DatasetOverview> {
+    if (!this.ensureWorker()) return Promise.reject(new Error('the lint worker is not available'));
+    return this.ask({ type: 'overview', doc, modelDir });
+  }
+
+  recordTokens(recordText: string, modelDir: string | undefined): Promise<RecordTokensInfo> {
+    if (!this.ensureWorker()) return Promise.reject(new Error('the lint worker is not available'));
+    return this.ask({ type: 'recordTokens', recordText, modelDir });
+  }
+
+  /** Copies kept when there is no worker (unbundled runs). */
+  private readonly inline = new Map<string, { path: string; version: number; text: string }>();
+
+  private ask<Q extends DistributiveOmit<Question, 'id'>>(question: Q): Promise<WorkerAnswers[Q['type']]> {
+    const worker = this.ensureWorker()!;
     const id = this.nextId++;
-    return new Promise<FileLintResult>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      const request: LintRequest = { id, path, input, options };
-      worker.postMessage(request);
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage({ ...question, id } as WorkerRequest);
     });
   }
 
@@ -40,16 +108,22 @@ export class Linter implements vscode.Disposable {
     }
     const worker = new Worker(this.workerScript);
     worker.unref();
-    worker.on('message', (msg: LintResponse) => {
+    worker.on('message', (msg: WorkerResponse) => {
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
-      if ('result' in msg) p.resolve(msg.result);
-      else p.reject(new Error(msg.error));
+      if ('error' in msg) {
+        if (msg.unknownDoc) this.copies.clear();
+        p.reject(msg.unknownDoc ? new UnknownDocumentError(msg.error) : new Error(msg.error));
+      } else {
+        p.resolve(msg.value);
+      }
     });
     const fail = (why: string): void => {
       this.log.error(`lint worker ${why}`);
+      if (this.worker !== worker) return;
       this.worker = undefined;
+      this.copies.clear();
       for (const p of this.pending.values()) p.reject(new Error(`lint worker ${why}`));
       this.pending.clear();
     };

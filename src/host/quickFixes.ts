@@ -1,31 +1,90 @@
-// Quick fixes from the fixes core lint findings carry; applied as one undoable WorkspaceEdit each.
+// Quick fixes: the fixes core lint findings carry, each finding's alone or all of one code in the file at once, and
+// two text clean-ups of string values (trim whitespace, NFC-normalise) for a line or the whole file. Each is one
+// WorkspaceEdit, so one undo takes it back.
 import * as vscode from 'vscode';
-import type { Finding, LintCode } from '../core/lint';
+import type { Finding, LintCode, TextEdit } from '../core/lint';
 import { findingRange, type DatasetDiagnostics } from './datasetDiagnostics';
+import { fixAllOfCode } from './fixAll';
+import { NFC_NORMALISE, stringValueEdits, stringValueEditsInText, TRIM_WHITESPACE, type StringTransform } from './stringValueFixes';
 
 /** Codes whose fix cannot lose information the user meant to keep (an exact duplicate, a misspelt role). */
 const PREFERRED_FIX_CODES: ReadonlySet<LintCode> = new Set<LintCode>(['duplicate', 'unknown-role']);
+
+const CLEANUPS: { id: string; transform: StringTransform; line: string; file: string }[] = [
+  { id: 'trim', transform: TRIM_WHITESPACE, line: 'Trim whitespace around the strings of this line', file: 'Trim whitespace around every string in this file' },
+  { id: 'nfc', transform: NFC_NORMALISE, line: 'NFC-normalise the strings of this line', file: 'NFC-normalise every string in this file' },
+];
+
+/** A file-wide clean-up whose edits are worked out only when the user picks it (a large file takes a moment). */
+class FileCleanupAction extends vscode.CodeAction {
+  constructor(title: string, readonly doc: vscode.TextDocument, readonly transform: StringTransform) {
+    super(title, vscode.CodeActionKind.QuickFix);
+  }
+}
+
+export function toWorkspaceEdit(uri: vscode.Uri, edits: readonly TextEdit[]): vscode.WorkspaceEdit {
+  const edit = new vscode.WorkspaceEdit();
+  for (const e of edits) edit.replace(uri, findingRange(e), e.newText);
+  return edit;
+}
 
 export class DatasetQuickFixes implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
 
   constructor(private readonly diagnostics: DatasetDiagnostics) {}
 
-  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const findings = this.diagnostics.findingsFor(doc);
-    if (!findings) return []; // stale: the text changed since the lint, and a relint is on its way
+  provideCodeActions(doc: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
+    const findings = this.diagnostics.findingsFor(doc);
+    // Without current findings (the text changed since the lint, and a relint is on its way) only the clean-ups apply.
+    if (findings) actions.push(...this.findingFixes(doc, findings, context));
+    actions.push(...this.cleanups(doc, range));
+    return actions;
+  }
+
+  resolveCodeAction(action: vscode.CodeAction): vscode.CodeAction {
+    if (action instanceof FileCleanupAction && !action.edit) {
+      action.edit = toWorkspaceEdit(action.doc.uri, stringValueEditsInText(action.doc.getText(), action.transform));
+    }
+    return action;
+  }
+
+  private findingFixes(doc: vscode.TextDocument, findings: Finding[], context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const actions: vscode.CodeAction[] = [];
+    const fixAllOffered = new Set<string>();
     for (const diagnostic of context.diagnostics) {
       if (diagnostic.source !== 'tunelab') continue;
       const finding = findings.find((f) => matches(f, diagnostic));
-      for (const fix of finding?.fixes ?? []) {
+      if (!finding?.fixes?.length) continue;
+      for (const fix of finding.fixes) {
         const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         action.diagnostics = [diagnostic];
-        action.edit = new vscode.WorkspaceEdit();
-        for (const e of fix.edits) action.edit.replace(doc.uri, findingRange(e), e.newText);
-        action.isPreferred = finding!.fixes!.length === 1 && PREFERRED_FIX_CODES.has(finding!.code);
+        action.edit = toWorkspaceEdit(doc.uri, fix.edits);
+        action.isPreferred = finding.fixes.length === 1 && PREFERRED_FIX_CODES.has(finding.code);
         actions.push(action);
       }
+      if (fixAllOffered.has(finding.code)) continue;
+      fixAllOffered.add(finding.code);
+      const all = fixAllOfCode(findings, finding.code);
+      if (!all) continue;
+      const action = new vscode.CodeAction(`${finding.fixes[0].title}: all ${all.fixed} ${finding.code} findings in this file`, vscode.CodeActionKind.QuickFix);
+      action.diagnostics = [diagnostic];
+      action.edit = toWorkspaceEdit(doc.uri, all.edits);
+      actions.push(action);
+    }
+    return actions;
+  }
+
+  private cleanups(doc: vscode.TextDocument, range: vscode.Range): vscode.CodeAction[] {
+    const actions: vscode.CodeAction[] = [];
+    const line = doc.lineAt(Math.min(range.start.line, doc.lineCount - 1));
+    if (line.text.length > 1_000_000) return actions; // one huge line: the too-long finding speaks for it
+    for (const c of CLEANUPS) {
+      const edits = stringValueEdits(line.text, line.lineNumber + 1, c.transform);
+      if (!edits.length) continue;
+      const action = new vscode.CodeAction(c.line, vscode.CodeActionKind.QuickFix);
+      action.edit = toWorkspaceEdit(doc.uri, edits);
+      actions.push(action, new FileCleanupAction(c.file, doc, c.transform));
     }
     return actions;
   }

@@ -5,7 +5,7 @@ import { readEvalMetrics, readEvents, summarizeRun } from '../core/runs';
 import { parseReportMessage, parseReportState, type HostToReport, type ReportData, type ReportToHost } from '../../webview/protocol';
 import { RunProgress } from '../../webview/progress';
 import { openTrainerLog, type RunManager, type RunRef } from './runManager';
-import { loadPage, panelOptions } from './webviewPage';
+import { SinglePanelHost, type PanelController } from './singlePanel';
 
 export interface ReportPanelDeps {
   extensionUri: vscode.Uri;
@@ -28,78 +28,54 @@ export function readReport(run: RunRef): ReportData {
 
 export class ReportPanels implements vscode.Disposable {
   static readonly viewType = 'tunelab.report';
-  private current: ReportPanel | undefined;
-  private readonly registration: vscode.Disposable;
+  private readonly host: SinglePanelHost<RunRef, ReportToHost, ReportPanel>;
 
-  constructor(private readonly deps: ReportPanelDeps) {
-    this.registration = vscode.window.registerWebviewPanelSerializer(ReportPanels.viewType, {
-      deserializeWebviewPanel: async (panel, state: unknown) => {
-        const restored = parseReportState(state);
-        const run = restored ? deps.runs.find(restored.runId) : undefined;
-        if (!run) {
-          // The run folder is gone (deleted, or another folder is open now): nothing to show.
-          panel.dispose();
-          return;
-        }
-        this.adopt(panel, run);
+  constructor(deps: ReportPanelDeps) {
+    this.host = new SinglePanelHost({
+      viewType: ReportPanels.viewType,
+      page: 'reportPanel',
+      title: 'Tunelab Run Report',
+      name: 'report panel',
+      parseMessage: parseReportMessage,
+      // A run folder that is gone (deleted, or another folder is open now) leaves nothing to show: the panel closes.
+      revive: (saved) => {
+        const restored = parseReportState(saved);
+        return restored ? deps.runs.find(restored.runId) : undefined;
       },
-    });
+      create: (panel, run) => new ReportPanel(panel, deps, run),
+    }, deps);
   }
 
   get panel(): ReportPanel | undefined {
-    return this.current;
+    return this.host.current;
   }
 
   open(run: RunRef): ReportPanel {
-    if (this.current) {
-      this.current.show(run);
-      this.current.panel.reveal();
-    } else {
-      const panel = vscode.window.createWebviewPanel(ReportPanels.viewType, `Report: ${run.id}`, vscode.ViewColumn.Active, panelOptions(this.deps.extensionUri));
-      this.adopt(panel, run);
-    }
-    return this.current!;
-  }
-
-  private adopt(panel: vscode.WebviewPanel, run: RunRef): void {
-    const p = new ReportPanel(panel, this.deps, run);
-    this.current = p;
-    panel.onDidDispose(() => {
-      if (this.current === p) this.current = undefined;
-    });
+    return this.host.open(() => run, (p) => p.show(run));
   }
 
   dispose(): void {
-    this.registration.dispose();
-    this.current?.panel.dispose();
+    this.host.dispose();
   }
 }
 
-export class ReportPanel {
+export class ReportPanel implements PanelController<ReportToHost> {
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly panel: vscode.WebviewPanel, deps: ReportPanelDeps, private run: RunRef) {
     panel.title = `Report: ${run.id}`;
-    loadPage(panel.webview, deps.extensionUri, 'reportPanel', 'Tunelab Run Report');
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((raw: unknown) => {
-        const msg = parseReportMessage(raw);
-        if (!msg) {
-          deps.log.warn(`report panel: ignored an invalid message ${JSON.stringify(raw)?.slice(0, 200)}`);
-          return;
-        }
-        void this.onMessage(msg).catch((err: unknown) => deps.log.error(`report panel: ${String(err)}`));
-      }),
       panel.onDidChangeViewState(() => {
         if (!panel.visible) this.ready = false;
       }),
       // A report opened while the run trains fills in when it ends.
       deps.runs.onDidChangeRuns(() => this.send()),
     );
-    panel.onDidDispose(() => {
-      for (const d of this.disposables) d.dispose();
-    });
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
   }
 
   get runId(): string {
@@ -112,7 +88,7 @@ export class ReportPanel {
     this.send();
   }
 
-  private async onMessage(msg: ReportToHost): Promise<void> {
+  async onMessage(msg: ReportToHost): Promise<void> {
     switch (msg.type) {
       case 'ready':
         this.ready = true;

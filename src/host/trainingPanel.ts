@@ -1,6 +1,7 @@
 // The training panel on the host side: one panel, revealed if open; it validates and starts runs
 // through RunManager and streams a run's events.jsonl to the page (replayed first, then live).
 // Page: webview/trainingPanel.ts; messages: webview/protocol.ts.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TrainerEvent } from '../core/events';
@@ -12,12 +13,16 @@ import {
 import type { ConfigProblem } from '../core/config';
 import type { RunManager, RunRef } from './runManager';
 import { initialFormConfig } from './trainingDefaults';
-import { loadPage, panelOptions } from './webviewPage';
+import type { TrainingGate } from './trainingGate';
+import { refusalText } from './trainingGateText';
+import { SinglePanelHost, type PanelController } from './singlePanel';
 
 export interface TrainingPanelDeps {
   extensionUri: vscode.Uri;
   log: vscode.LogOutputChannel;
   runs: RunManager;
+  /** Lints the training file before a start; errors stop it. */
+  gate: TrainingGate;
 }
 
 /** Events per message when replaying a long run. */
@@ -25,52 +30,51 @@ const EVENTS_PER_MESSAGE = 5000;
 
 export class TrainingPanels implements vscode.Disposable {
   static readonly viewType = 'tunelab.training';
-  private current: TrainingPanel | undefined;
-  private readonly registration: vscode.Disposable;
+  private readonly host: SinglePanelHost<TrainingPanelState, TrainingToHost, TrainingPanel>;
 
   constructor(private readonly deps: TrainingPanelDeps) {
-    this.registration = vscode.window.registerWebviewPanelSerializer(TrainingPanels.viewType, {
-      deserializeWebviewPanel: async (panel, state: unknown) => {
-        const restored = parseTrainingState(state);
-        if (state !== undefined && !restored) deps.log.warn('training panel state not understood; starting with a fresh form');
-        this.adopt(panel, restored ?? { version: 1, config: initialFormConfig(deps.extensionUri.fsPath) });
+    this.host = new SinglePanelHost({
+      viewType: TrainingPanels.viewType,
+      page: 'trainingPanel',
+      title: 'Tunelab Training',
+      name: 'training panel',
+      parseMessage: parseTrainingMessage,
+      revive: (saved) => {
+        const restored = parseTrainingState(saved);
+        if (saved !== undefined && !restored) deps.log.warn('training panel state not understood; starting with a fresh form');
+        return restored ?? this.freshState();
       },
-    });
+      create: (panel, state) => new TrainingPanel(panel, deps, state),
+    }, deps);
   }
 
   get panel(): TrainingPanel | undefined {
-    return this.current;
+    return this.host.current;
   }
 
   /** Opens (or reveals) the panel; a given config replaces the form, a given run is shown live. */
   open(opts: { config?: FormConfig; run?: RunRef } = {}): TrainingPanel {
-    if (!this.current) {
-      const panel = vscode.window.createWebviewPanel(TrainingPanels.viewType, 'Tunelab Training', vscode.ViewColumn.Active, panelOptions(this.deps.extensionUri));
-      const config = opts.config ?? initialFormConfig(this.deps.extensionUri.fsPath);
-      this.adopt(panel, opts.run ? { version: 1, config, runId: opts.run.id } : { version: 1, config });
-    } else {
-      if (opts.config) this.current.setConfig(opts.config);
-      this.current.panel.reveal();
-    }
-    if (opts.run) this.current!.attach(opts.run);
-    return this.current!;
+    const p = this.host.open(
+      () => {
+        const config = opts.config ?? this.freshState().config;
+        return opts.run ? { version: 1, config, runId: opts.run.id } : { version: 1, config };
+      },
+      (existing) => { if (opts.config) existing.setConfig(opts.config); },
+    );
+    if (opts.run) p.attach(opts.run);
+    return p;
   }
 
-  private adopt(panel: vscode.WebviewPanel, state: TrainingPanelState): void {
-    const p = new TrainingPanel(panel, this.deps, state);
-    this.current = p;
-    panel.onDidDispose(() => {
-      if (this.current === p) this.current = undefined;
-    });
+  private freshState(): TrainingPanelState {
+    return { version: 1, config: initialFormConfig(this.deps.extensionUri.fsPath) };
   }
 
   dispose(): void {
-    this.registration.dispose();
-    this.current?.panel.dispose();
+    this.host.dispose();
   }
 }
 
-export class TrainingPanel {
+export class TrainingPanel implements PanelController<TrainingToHost> {
   private state: TrainingPanelState;
   private run: RunRef | undefined;
   private ready = false;
@@ -86,16 +90,7 @@ export class TrainingPanel {
     this.state = state;
     this.run = state.runId ? deps.runs.find(state.runId) : undefined;
     this.updateTitle();
-    loadPage(panel.webview, deps.extensionUri, 'trainingPanel', 'Tunelab Training');
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((raw: unknown) => {
-        const msg = parseTrainingMessage(raw);
-        if (!msg) {
-          deps.log.warn(`training panel: ignored an invalid message ${JSON.stringify(raw)?.slice(0, 200)}`);
-          return;
-        }
-        void this.onMessage(msg).catch((err: unknown) => deps.log.error(`training panel: ${String(err)}`));
-      }),
       panel.onDidChangeViewState(() => {
         // A hidden page is discarded; it reloads, says `ready` and gets everything again when shown.
         if (!panel.visible) this.pause();
@@ -108,7 +103,6 @@ export class TrainingPanel {
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.init()),
     );
-    panel.onDidDispose(() => this.dispose());
   }
 
   get runId(): string | undefined {
@@ -136,10 +130,11 @@ export class TrainingPanel {
   }
 
   /** What the Start button does; also used by Train on This Dataset with autoStart. */
-  async start(config: FormConfig): Promise<string | undefined> {
+  async start(config: FormConfig, opts: { datasetChecked?: boolean } = {}): Promise<string | undefined> {
     this.state = { ...this.state, config };
     this.problems = [];
     this.notice = undefined;
+    if (!opts.datasetChecked && !(await this.datasetReady(config))) return undefined;
     const outcome = await this.deps.runs.start(config);
     if (outcome.ok) {
       this.attach(outcome.run);
@@ -157,7 +152,33 @@ export class TrainingPanel {
     return undefined;
   }
 
-  private async onMessage(msg: TrainingToHost): Promise<void> {
+  /** The form's model, for token counts of its tokenizer. */
+  get config(): FormConfig {
+    return this.state.config;
+  }
+
+  /** Lints the training file; error findings stop the start (said on the page and in a message that opens them). */
+  private async datasetReady(config: FormConfig): Promise<boolean> {
+    if (!vscode.workspace.isTrusted) return true; // RunManager.start refuses, saying why
+    let trainFile: string;
+    try {
+      trainFile = this.deps.runs.completeFromForm(config).train_file;
+    } catch {
+      return true; // validateConfig names what is wrong with the form
+    }
+    if (!trainFile || !fs.existsSync(trainFile)) return true;
+    const verdict = await this.deps.gate.check(vscode.Uri.file(trainFile));
+    if (verdict.ok) return true;
+    this.notice = {
+      level: 'error', kind: 'dataset',
+      message: verdict.readError ?? refusalText(verdict.name, verdict).replace(/^Tunelab: /, ''),
+      hint: 'Fix them and start again: the message offers to open the first one or list them all, and the Problems view shows every one.',
+    };
+    this.post({ type: 'notice', notice: this.notice });
+    return false;
+  }
+
+  async onMessage(msg: TrainingToHost): Promise<void> {
     switch (msg.type) {
       case 'ready':
         this.ready = true;
@@ -246,7 +267,7 @@ export class TrainingPanel {
     if (this.ready) void this.panel.webview.postMessage(message);
   }
 
-  private dispose(): void {
+  dispose(): void {
     this.pause();
     for (const d of this.disposables) d.dispose();
   }

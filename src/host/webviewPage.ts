@@ -14,8 +14,11 @@ export function panelOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptio
   };
 }
 
+/** The page scripts esbuild bundles from webview/*Panel.ts into dist/webview/. */
+export type PageScript = 'trainingPanel' | 'reportPanel' | 'datasetOverviewPanel';
+
 /** Sets a panel's page once; later updates travel by postMessage. */
-export function loadPage(webview: vscode.Webview, extensionUri: vscode.Uri, script: 'trainingPanel' | 'reportPanel', title: string): void {
+export function loadPage(webview: vscode.Webview, extensionUri: vscode.Uri, script: PageScript, title: string): void {
   webview.options = panelOptions(extensionUri);
   const uri = (...parts: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts)).toString();
   webview.html = renderWebviewHtml({

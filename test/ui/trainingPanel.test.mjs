@@ -41,6 +41,20 @@ suite('training panel (UI)', function () {
     assert.ok(String(model).includes('tunelab-tiny-llama'), `the model field should default to the bundled model, shows "${model}"`);
   });
 
+  test('Start on a dataset with lint errors is refused on the page, saying which errors and where', async function () {
+    if (!panel) this.skip();
+    await panel.locator('#field-train_file input').fill(path.join(env.workspace, 'bad.jsonl'));
+    await panel.locator('#field-eval_file input').fill('');
+    await panel.locator('#start-button').click();
+    const text = await poll('the refusal on the page', 60000, async () => {
+      const t = await panel.locator('#error:not([hidden])').innerText().catch(() => '');
+      return t.trim() ? t : undefined;
+    });
+    assert.match(text, /bad\.jsonl has \d+ errors? to fix before training \(.*invalid-json ×1.*\)\. First: line 2/, text);
+    const runs = path.join(env.workspace, '.tunelab', 'runs');
+    assert.ok(!fs.existsSync(runs) || fs.readdirSync(runs).length === 0, 'a refused start must not create a run folder');
+  });
+
   test('Start trains with the form values and draws the loss curve live', async function () {
     this.timeout(TRAIN_TIMEOUT_MS + 60000);
     if (!panel) this.skip();

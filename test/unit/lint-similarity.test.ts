@@ -183,7 +183,7 @@ function withFiles(files: Record<string, string[]>, f: (path: (name: string) => 
   }
 }
 
-test('leakage: exact copies, near copies and records that take most of their 13-word spans from one training record', () => {
+test('leakage: exact copies and near copies (errors), and records that share 13-word spans with a training record (warnings)', () => {
   const r = rng(41);
   const train = [chat('How do I wash a wooden bowl?', prose(r)), chat('Why is the kettle noisy?', prose(r)), chat('Tell me about the harbor.', prose(r))];
   const answer = JSON.parse(train[2]).messages[1].content as string;
@@ -200,11 +200,11 @@ test('leakage: exact copies, near copies and records that take most of their 13-
     assert.deepEqual(leaks.map((d) => [d.path, d.line, d.severity, d.related.map((x) => [x.path, x.line])]), [
       [p('eval.jsonl'), 1, 'error', [[p('train.jsonl'), 2]]],
       [p('eval.jsonl'), 2, 'error', [[p('train.jsonl'), 1]]],
-      [p('eval.jsonl'), 3, 'error', [[p('train.jsonl'), 3]]],
+      [p('eval.jsonl'), 3, 'warning', [[p('train.jsonl'), 3]]],
     ]);
     assert.match(leaks[0].message, /^eval record is an exact copy of a training record \(train\.jsonl line 2\); the eval score on it measures memorisation/);
     assert.match(leaks[1].message, /^eval record is a near copy of a training record \(train\.jsonl line 1, Jaccard 0\.\d\d\)/);
-    assert.match(leaks[2].message, /^\d+% of the eval record's 13-word spans also occur in a training record \(train\.jsonl line 3\), e\.g\. "[^"]+"/);
+    assert.match(leaks[2].message, /^eval record shares the 13-word span "[^"]+" with a training record \(train\.jsonl line 3; \d+% of its 13-word spans occur there\)/);
     // only the eval file gets leakage findings; off turns the comparison off
     assert.ok(out.diagnostics.every((d) => d.code !== 'leakage' || d.path === p('eval.jsonl')));
     const off = lintFiles([p('train.jsonl')], { ...QUIET, evalFiles: [p('eval.jsonl')], severity: { ...QUIET.severity, leakage: 'off' } });
@@ -212,21 +212,23 @@ test('leakage: exact copies, near copies and records that take most of their 13-
   });
 });
 
-test('leakage: one shared template sentence is not a leak; a file named as both train and eval is compared with the other training files only', () => {
+test('leakage: one shared 13-word span is reported (warning, quoting the span); 12 shared words are not; a file named as both train and eval is compared with the other training files only', () => {
   const r = rng(42);
   const template = 'Use C1 times V1 equals C2 times V2 so V1 equals C2 times V2 divided by C1 and then add water.';
   const train = [chat('Dilute the stock of tris?', `${template} ${prose(r)}`), chat('Dilute the stock of salt?', `${template} ${prose(r)}`)];
-  const evals = [chat('Dilute the stock of urea?', `${template} ${prose(r)}`)];
+  const evals = [chat('Dilute the stock of urea?', `${template} ${prose(r)}`), chat('Dilute the stock of urea?', `Use C1 times V1 equals C2 times V2 so V1 equals C2 zzz ${prose(r)}`)];
   withFiles({ 'train.jsonl': train, 'eval.jsonl': evals }, (p) => {
-    assert.deepEqual(lintFiles([p('train.jsonl')], { ...QUIET, evalFiles: [p('eval.jsonl')] }).diagnostics, []);
+    const out = lintFiles([p('train.jsonl')], { ...QUIET, evalFiles: [p('eval.jsonl')] }).diagnostics;
+    assert.deepEqual(out.map((d) => [d.line, d.code, d.severity, d.related.map((x) => x.line)]), [[1, 'leakage', 'warning', [1]]]);
+    assert.match(out[0].message, /^eval record shares the 13-word span "Use C1 times V1 equals C2 times V2 so V1 equals C2 times" with a training record \(train\.jsonl line 1; \d+% of its 13-word spans occur there\)/);
     // the CLI passes the eval file among the datasets too: it must not leak into itself
     const both = lintFiles([p('train.jsonl'), p('eval.jsonl')], { ...QUIET, evalFiles: [p('eval.jsonl')] });
     assert.deepEqual(both.files.map((f) => f.path), [p('train.jsonl'), p('eval.jsonl')]);
-    assert.deepEqual(both.diagnostics, []);
+    assert.deepEqual(both.diagnostics.map((d) => [d.path, d.line]), [[p('eval.jsonl'), 1]]);
   });
 });
 
-test('leakage: the bundled samples (eval built to share formula lines, not examples, with train) have no leakage', () => {
+test('leakage: the bundled samples (eval written apart from train) share no 13-word span with it', () => {
   const out = lintFiles([join(SAMPLES, 'train.jsonl'), join(SAMPLES, 'eval.jsonl')], { evalFiles: [join(SAMPLES, 'eval.jsonl')] });
   assert.deepEqual(out.files.map((f) => f.records), [400, 60]);
   assert.deepEqual(out.diagnostics, []);

@@ -187,7 +187,7 @@ test('too-long: off without maxTokens; an estimate labelled as such; an exact co
   assert.deepEqual(codes(long, 'too-long'), []);
   const [f] = lint(long, { maxTokens: 100 }).filter((x) => x.code === 'too-long');
   assert.equal(f.severity, 'warning');
-  assert.equal(f.message, 'the record is ≈ 512 tokens (estimate), over the limit of 100 tokens: training truncates it; shorten or split it');
+  assert.equal(f.message, 'the record is ≈ 512 tokens (estimate from characters; give the model\'s tokenizer for exact counts), over the limit of 100 tokens: training truncates it; shorten or split it');
   assert.deepEqual(lint(long, { maxTokens: 600 }).filter((x) => x.code === 'too-long'), []);
   const words = { exact: true, label: 'whitespace words', count: (s: string) => s.split(/\s+/).filter(Boolean).length };
   const [g] = lint(long, { maxTokens: 100, tokenCounter: words }).filter((x) => x.code === 'too-long');

@@ -53,7 +53,9 @@ def build_model_dir(path: str, chat_template: str | None = CHAT_TEMPLATE, seed: 
     tokenizer = build_tokenizer(chat_template)
     config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
                          num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=512,
-                         bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+                         bos_token_id=tokenizer.bos_token_id,
+                         # The template ends turns with <|end|>: it stops generation as EOS does.
+                         eos_token_id=[tokenizer.eos_token_id, tokenizer.convert_tokens_to_ids("<|end|>")],
                          pad_token_id=tokenizer.pad_token_id, tie_word_embeddings=False, initializer_range=INIT)
     torch.manual_seed(seed)
     LlamaForCausalLM(config).save_pretrained(path)

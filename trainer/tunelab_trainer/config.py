@@ -13,17 +13,20 @@ import os
 from typing import Any
 
 from .errors import TrainerError
+from .methods import METHODS, validate_method
 
 DEFAULTS: dict[str, Any] = {
     "version": 1,
     "eval_file": None,
     "eval_fraction": 0.1,
     "task": "auto",                 # auto | sft | cpt
-    "method": "lora",
+    "method": "lora",               # lora | rslora | dora | qlora | prefix | prompt | ia3 | full (methods.py)
     "lora_r": 8,
     "lora_alpha": 16,
     "lora_dropout": 0.05,
     "target_modules": "all-linear",
+    "num_virtual_tokens": 20,       # prefix and prompt tuning
+    "prompt_init_text": None,       # prompt tuning: start the soft prompt from this text (null = random)
     "learning_rate": 2e-4,
     "epochs": 3,
     "max_steps": None,
@@ -37,6 +40,11 @@ DEFAULTS: dict[str, Any] = {
     "max_grad_norm": 1.0,           # 0 = no clipping
     "eval_every": 0,                # steps; 0 = end of each epoch
     "save_every": 0,                # steps; 0 = only the final adapter
+    "packing": "auto",              # auto (on where exact) | true | false: several examples per sequence
+    "early_stopping_patience": 0,   # evals without improvement before stopping; 0 = off
+    "early_stopping_min_delta": 0.0,  # eval loss must fall by more than this to count as better
+    "eval_samples": 3,              # greedy generations for the first N eval prompts at each eval
+    "sample_max_new_tokens": 32,
     "seed": 42,
     "device": "auto",               # auto | cpu | cuda | mps
     "trust_remote_code": False,
@@ -143,8 +151,8 @@ def validate_config(cfg: Any, check_paths: bool = True) -> list[dict]:
     number("eval_fraction", lambda v: 0 <= v < 1, "eval_fraction must be at least 0 and below 1")
     if cfg.get("task") not in TASKS:
         bad("task", f"task must be one of {', '.join(TASKS)} (got {_show(cfg.get('task'))})")
-    if cfg.get("method") != "lora":
-        bad("method", f"method must be lora (got {_show(cfg.get('method'))})")
+    if cfg.get("method") not in METHODS:
+        bad("method", f"method must be one of {', '.join(METHODS)} (got {_show(cfg.get('method'))})")
     number("lora_r", lambda v: 1 <= v <= 1024, "lora_r must be an integer from 1 to 1024", integer=True)
     number("lora_alpha", lambda v: v > 0, "lora_alpha must be greater than 0")
     number("lora_dropout", lambda v: 0 <= v < 1, "lora_dropout must be at least 0 and below 1")
@@ -152,6 +160,11 @@ def validate_config(cfg: Any, check_paths: bool = True) -> list[dict]:
     if not (isinstance(targets, str) and targets) and not (
             isinstance(targets, list) and targets and all(isinstance(t, str) and t for t in targets)):
         bad("target_modules", f'target_modules must be "all-linear" or a list of module names (got {_show(targets)})')
+    number("num_virtual_tokens", lambda v: 1 <= v <= 1024, "num_virtual_tokens must be an integer from 1 to 1024",
+           integer=True)
+    init_text = cfg.get("prompt_init_text")
+    if init_text is not None and not (isinstance(init_text, str) and init_text.strip()):
+        bad("prompt_init_text", f"prompt_init_text must be text or null (got {_show(init_text)})")
     number("learning_rate", lambda v: 0 < v <= 1, "learning_rate must be greater than 0 and at most 1")
     number("epochs", lambda v: 0 < v <= 1000, "epochs must be greater than 0 and at most 1000")
     if cfg.get("max_steps") is not None:
@@ -178,8 +191,17 @@ def validate_config(cfg: Any, check_paths: bool = True) -> list[dict]:
     number("eval_every", lambda v: v >= 0, "eval_every must be an integer of at least 0", integer=True)
     number("save_every", lambda v: v >= 0, "save_every must be an integer of at least 0", integer=True)
     number("seed", lambda v: True, "seed must be an integer", integer=True)
+    if cfg.get("packing") not in ("auto", True, False):
+        bad("packing", f'packing must be "auto", true or false (got {_show(cfg.get("packing"))})')
+    number("early_stopping_patience", lambda v: v >= 0, "early_stopping_patience must be an integer of at least 0",
+           integer=True)
+    number("early_stopping_min_delta", lambda v: v >= 0, "early_stopping_min_delta must be at least 0")
+    number("eval_samples", lambda v: 0 <= v <= 16, "eval_samples must be an integer from 0 to 16", integer=True)
+    number("sample_max_new_tokens", lambda v: 1 <= v <= 1024, "sample_max_new_tokens must be an integer from 1 to 1024",
+           integer=True)
     if cfg.get("device") not in DEVICES:
         bad("device", f"device must be one of {', '.join(DEVICES)} (got {_show(cfg.get('device'))})")
+    problems.extend(validate_method(cfg, check_paths))
     return problems
 
 
@@ -203,8 +225,8 @@ def load_config(run_dir: str) -> dict:
         raise TrainerError("config", f"config.json has {len(problems)} {noun}: {summary}",
                            f"Fix these values in {path} (or in the training form) and start the run again.",
                            problems=problems)
-    for key in ("lora_r", "effective_batch_size", "micro_batch_size", "max_seq_length", "eval_every",
-                "save_every", "seed"):
+    for key in ("lora_r", "num_virtual_tokens", "effective_batch_size", "micro_batch_size", "max_seq_length", "eval_every",
+                "save_every", "seed", "early_stopping_patience", "eval_samples", "sample_max_new_tokens"):
         cfg[key] = int(cfg[key])
     if cfg["max_steps"] is not None:
         cfg["max_steps"] = int(cfg["max_steps"])

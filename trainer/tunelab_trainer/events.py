@@ -34,12 +34,15 @@ def _event(type_: str, **fields: Any) -> dict:
 def start_event(*, run_id: str, model: str, device: str, dtype: str, method: str, task: str,
                 trainable_params: int, total_params: int, train_records: int, eval_records: int,
                 total_steps: int, effective_batch_size: int, micro_batch_size: int,
-                grad_accum: int) -> dict:
+                grad_accum: int, processes: int = 1, packing: bool = False, eval_source: str = "file",
+                resumed_from_step: Optional[int] = None) -> dict:
+    """grad_accum is per process: effective = micro x grad_accum x processes. eval_source: file | carved | none."""
     return _event("start", run_id=run_id, model=model, device=device, dtype=dtype, method=method,
                   task=task, trainable_params=trainable_params, total_params=total_params,
                   train_records=train_records, eval_records=eval_records, total_steps=total_steps,
                   effective_batch_size=effective_batch_size, micro_batch_size=micro_batch_size,
-                  grad_accum=grad_accum)
+                  grad_accum=grad_accum, processes=processes, packing=packing, eval_source=eval_source,
+                  resumed_from_step=resumed_from_step)
 
 
 def step_event(*, step: int, total_steps: int, epoch: float, loss: float, lr: float,
@@ -48,10 +51,17 @@ def step_event(*, step: int, total_steps: int, epoch: float, loss: float, lr: fl
                   grad_norm=grad_norm, tokens=tokens, tokens_per_s=tokens_per_s)
 
 
-def eval_event(*, step: int, eval_loss: float, perplexity: float, eval_tokens: int, which: str) -> dict:
+def eval_event(*, step: int, eval_loss: float, perplexity: float, eval_tokens: int, which: str,
+               samples: Optional[list] = None) -> dict:
+    """samples: [{prompt, completion}] greedy generations for the first few eval prompts."""
     assert which in EVAL_WHICH
     return _event("eval", step=step, eval_loss=eval_loss, perplexity=perplexity,
-                  eval_tokens=eval_tokens, which=which)
+                  eval_tokens=eval_tokens, which=which, samples=samples or [])
+
+
+def resume_event(*, step: int, checkpoint: str, changed: list) -> dict:
+    """A run continued from `checkpoint`; changed: [{field, checkpoint, now}] settings that differ from it."""
+    return _event("resume", step=step, checkpoint=checkpoint, changed=changed)
 
 
 def checkpoint_event(*, step: int, path: str) -> dict:
@@ -60,11 +70,13 @@ def checkpoint_event(*, step: int, path: str) -> dict:
 
 def done_event(*, status: str, adapter_path: str, base_eval_loss: Optional[float],
                base_perplexity: Optional[float], eval_loss: Optional[float],
-               perplexity: Optional[float], steps: int, duration_s: float) -> dict:
+               perplexity: Optional[float], steps: int, duration_s: float, early_stopped: bool = False,
+               best_step: Optional[int] = None) -> dict:
+    """best_step: with early stopping, the step whose adapter was kept (its eval loss is eval_loss)."""
     assert status in DONE_STATUSES
     return _event("done", status=status, adapter_path=adapter_path, base_eval_loss=base_eval_loss,
                   base_perplexity=base_perplexity, eval_loss=eval_loss, perplexity=perplexity,
-                  steps=steps, duration_s=duration_s)
+                  steps=steps, duration_s=duration_s, early_stopped=early_stopped, best_step=best_step)
 
 
 def error_event(*, kind: str, message: str, hint: str, **extra: Any) -> dict:

@@ -1,7 +1,8 @@
-"""Loading the tokenizer and causal LM from a local Hugging Face folder, and attaching LoRA."""
+"""Loading the tokenizer and causal LM from a local Hugging Face folder, and attaching the method."""
 
 from __future__ import annotations
 
+import json
 import os
 
 from .errors import TrainerError, first_line
@@ -45,17 +46,59 @@ def pad_id(tokenizer) -> int:
 
 
 def require_chat_template(tokenizer, path: str) -> None:
+    """Chat records need the tokenizer's template, and the template must end answers with a stop token.
+
+    Without the stop token the model never learns to end its answer and generates until max_new_tokens.
+    """
     if not getattr(tokenizer, "chat_template", None):
         raise TrainerError("config", f"The tokenizer of {path} has no chat template, so chat records cannot be formatted",
                            "Use a chat (instruct) model whose tokenizer_config.json or chat_template.jinja has a "
                            "template, or train on `text` records (task cpt).")
+    stops = stop_token_ids(tokenizer, path)
+    if not stops:
+        return
+    sample = [{"role": "user", "content": "Hello"}, {"role": "assistant", "content": "Hi there"}]
+    try:
+        text = tokenizer.apply_chat_template(sample, tokenize=False)
+    except Exception:  # templates that need other roles: encoding reports records it cannot render
+        return
+    answer_end = text.rfind("Hi there")
+    after = text[answer_end + len("Hi there"):] if answer_end >= 0 else text
+    ids = tokenizer(after, add_special_tokens=False)["input_ids"]
+    if not stops.intersection(ids):
+        names = ", ".join(sorted(str(tokenizer.convert_ids_to_tokens(i)) for i in stops))
+        raise TrainerError("config", f"The chat template of {path} never emits the end-of-sequence token ({names}) "
+                                     "after an assistant answer, so the tuned model would not learn to stop",
+                           "Use a template that ends assistant turns with the EOS token (add {{ eos_token }} after "
+                           "each assistant message in chat_template), or set eos_token (tokenizer_config.json) or "
+                           "eos_token_id (generation_config.json) to the template's end-of-turn token.")
 
 
-def load_model(path: str, trust_remote_code: bool, dtype, device):
+def stop_token_ids(tokenizer, path: str) -> set[int]:
+    """Tokens that end generation: the tokenizer's EOS and the model's eos_token_id(s)."""
+    stops: set[int] = set()
+    if tokenizer.eos_token_id is not None:
+        stops.add(int(tokenizer.eos_token_id))
+    for name in ("generation_config.json", "config.json"):
+        try:
+            with open(os.path.join(path, name), encoding="utf-8") as f:
+                value = json.load(f).get("eos_token_id")
+        except (OSError, ValueError, AttributeError):
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, int):
+                stops.add(item)
+    return stops
+
+
+def load_model(path: str, trust_remote_code: bool, dtype, device, quantization=None):
+    """`quantization`: a transformers BitsAndBytesConfig (QLoRA, see methods.quantization_config) or None."""
     from transformers import AutoModelForCausalLM
 
     # On a GPU, load straight into its memory instead of going through host RAM.
     placement = {"device_map": {"": str(device)}} if device.type == "cuda" else {}
+    if quantization is not None:
+        placement["quantization_config"] = quantization
     try:
         model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype=dtype,
                                                      trust_remote_code=trust_remote_code, **placement)
@@ -65,7 +108,7 @@ def load_model(path: str, trust_remote_code: bool, dtype, device):
         raise TrainerError("config", f"Could not load the model from {path}: {first_line(exc)}",
                            _remote_code_hint(exc))
     model.config.use_cache = False
-    return model if placement else model.to(device)
+    return model if device.type == "cuda" else model.to(device)
 
 
 def linear_module_names(model) -> list[str]:
@@ -75,19 +118,14 @@ def linear_module_names(model) -> list[str]:
     return sorted(names)
 
 
-def attach_lora(model, cfg: dict, gradient_checkpointing: bool):
-    from peft import LoraConfig, get_peft_model
+def attach_method(model, cfg: dict, gradient_checkpointing: bool):
+    """The method of cfg["method"] on the loaded model (methods.py)."""
+    from .methods import apply_method
 
-    if gradient_checkpointing:
-        # Non-reentrant checkpointing needs no input grads on the frozen embeddings.
-        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
-    lora = LoraConfig(r=cfg["lora_r"], lora_alpha=cfg["lora_alpha"], lora_dropout=cfg["lora_dropout"],
-                      target_modules=cfg["target_modules"], bias="none", task_type="CAUSAL_LM")
-    try:
-        return get_peft_model(model, lora)
-    except ValueError as exc:
-        raise TrainerError("config", f"target_modules does not fit this model: {first_line(exc)}",
-                           f'Use "all-linear" or names of its linear layers: {", ".join(linear_module_names(model))}.')
+    return apply_method(model, cfg, gradient_checkpointing, linear_module_names)
+
+
+attach_lora = attach_method  # the name train.py has used since LoRA was the only method
 
 
 def count_params(model) -> tuple[int, int]:

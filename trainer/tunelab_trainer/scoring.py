@@ -21,14 +21,17 @@ def perplexity(loss: float) -> float:
     return math.exp(min(loss, 700.0))  # stays a finite JSON number
 
 
-def summed_nll(model, input_ids, attention, labels, autocast_dtype):
-    """(sum of token NLL over labelled positions, number of those positions) for one batch."""
+def summed_nll(model, input_ids, attention, labels, autocast_dtype, position_ids=None):
+    """(sum of token NLL over labelled positions, number of those positions) for one batch.
+
+    Packed rows (packing.py) come with position_ids and no attention mask."""
     import torch
     import torch.nn.functional as F
 
     context = torch.autocast(device_type=input_ids.device.type, dtype=autocast_dtype) if autocast_dtype else nullcontext()
     with context:
-        logits = model(input_ids=input_ids, attention_mask=attention, use_cache=False).logits
+        extra = {} if position_ids is None else {"position_ids": position_ids}
+        logits = model(input_ids=input_ids, attention_mask=attention, use_cache=False, **extra).logits
     shifted = labels[:, 1:]
     nll = F.cross_entropy(logits[:, :-1].float().reshape(-1, logits.size(-1)), shifted.reshape(-1),
                           ignore_index=IGNORE_INDEX, reduction="sum")

@@ -3,7 +3,9 @@
  * JSON.parse each line (about 3x faster than readline). A file whose first character is `[` is read as one
  * JSON array, and a file of pretty-printed objects as a sequence, both with exact line numbers.
  */
-import { fatalEncodingProblem, invalidUtf8Problem, utf8BomLength } from './encoding';
+import { csvRecords } from './csv';
+import { fatalEncodingProblem, invalidUtf8Problem, spanAtLine, utf8BomLength } from './encoding';
+import { decodedTable } from './parquet';
 import { describeJsonError, splitJsonValues, type SplitProblem } from './json-scan';
 import type { DatasetContainer, ReadProblem, SourceRecord, Span } from './types';
 
@@ -17,16 +19,23 @@ export interface OpenedDataset {
 
 /**
  * Opens a dataset held in memory. A Buffer is the file's bytes (encoding is checked); a string is text an
- * editor already decoded.
+ * editor already decoded. `name` (the file's path) picks CSV by its `.csv` extension; Parquet files come as the
+ * bytes decodeParquet made of them.
  */
-export function openDataset(input: Buffer | string): OpenedDataset {
+export function openDataset(input: Buffer | string, name = ''): OpenedDataset {
   const buf = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+  const table = decodedTable(input);
+  if (table?.problem) {
+    return { container: 'parquet', problems: [{ kind: 'parquet', fatal: true, message: table.problem, span: spanAtLine(1) }], forEachRecord: () => 0 };
+  }
   const fatal = fatalEncodingProblem(buf);
   if (fatal) return { container: 'jsonl', problems: [fatal], forEachRecord: () => 0 };
   const start = utf8BomLength(buf);
   const problems: ReadProblem[] = [];
   const badBytes = typeof input === 'string' ? undefined : invalidUtf8Problem(buf, start);
   if (badBytes) problems.push(badBytes);
+  if (table) return { container: 'parquet', problems, forEachRecord: (cb) => forEachJsonlRecord(buf, start, problems, cb) };
+  if (/\.csv$/i.test(name)) return openCsv(buf, start, problems);
 
   const first = firstNonBlank(buf, start);
   const offset = first - start; // only ASCII blanks precede the first character, so bytes and UTF-16 units agree
@@ -50,12 +59,33 @@ export function openDataset(input: Buffer | string): OpenedDataset {
   return { container: 'jsonl', problems, forEachRecord: (cb) => forEachJsonlRecord(buf, start, problems, cb) };
 }
 
+function openCsv(buf: Buffer, start: number, problems: ReadProblem[]): OpenedDataset {
+  const text = wholeText(buf, start);
+  if (text === undefined) {
+    problems.push({ kind: 'record-too-large', fatal: true, span: spanAtLine(1), message: `the CSV file is too large (${Math.round(buf.length / 2 ** 20)} MiB) to read at once; split it or convert it to JSONL` });
+    return { container: 'csv', problems, forEachRecord: () => 0 };
+  }
+  const csv = csvRecords(text);
+  problems.push(...csv.problems);
+  return { container: 'csv', problems, forEachRecord: (cb) => { csv.records.forEach(cb); return csv.records.length; } };
+}
+
 /** Reads every record into memory; for small files and tests. Linting streams with openDataset instead. */
-export function readDataset(input: Buffer | string): { container: DatasetContainer; problems: ReadProblem[]; records: SourceRecord[] } {
-  const ds = openDataset(input);
+export function readDataset(input: Buffer | string, name = ''): { container: DatasetContainer; problems: ReadProblem[]; records: SourceRecord[] } {
+  const ds = openDataset(input, name);
   const records: SourceRecord[] = [];
   ds.forEachRecord((r) => records.push(r));
   return { container: ds.container, problems: ds.problems, records };
+}
+
+/**
+ * Lines longer than this are reported and skipped instead of parsed: no training record is that long (128k tokens of
+ * text are about 0.5 MiB), and every rule would spend seconds and hundreds of MiB on one.
+ */
+export const MAX_RECORD_BYTES = 16 * 2 ** 20;
+
+function mib(bytes: number): string {
+  return (bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0);
 }
 
 function forEachJsonlRecord(buf: Buffer, start: number, problems: ReadProblem[], onRecord: (rec: SourceRecord) => void): number {
@@ -67,7 +97,13 @@ function forEachJsonlRecord(buf: Buffer, start: number, problems: ReadProblem[],
     const e = lineEnd > s && buf[lineEnd - 1] === 0x0d ? lineEnd - 1 : lineEnd;
     let lead = s;
     while (lead < e && isBlankByte(buf[lead])) lead++;
-    if (lead < e) {
+    if (lead < e && e - s > MAX_RECORD_BYTES) {
+      problems.push({
+        kind: 'record-too-large', fatal: false, span: { line, column: 1, endLine: line, endColumn: 2 },
+        message: `line ${line} is ${mib(e - s)} MiB long, over the ${mib(MAX_RECORD_BYTES)} MiB a record may have (a model's whole context is well under 1 MiB of text): `
+          + 'split it into several records or remove it; it was not checked further',
+      });
+    } else if (lead < e) {
       let text: string | undefined;
       try {
         text = buf.toString('utf8', s, e);
@@ -183,7 +219,10 @@ function parses(text: string): boolean {
 
 function firstLineParses(buf: Buffer, from: number): boolean {
   const nl = buf.indexOf(0x0a, from);
-  return parses(buf.toString('utf8', from, nl === -1 ? buf.length : nl));
+  const end = nl === -1 ? buf.length : nl;
+  // A line over the record limit is not the `{` of a pretty-printed record: read as JSONL, which reports it.
+  if (end - from > MAX_RECORD_BYTES) return true;
+  return parses(buf.toString('utf8', from, end));
 }
 
 /** 1-based line of a UTF-16 offset; used for a handful of problems, not per record. */

@@ -9,7 +9,14 @@ export type RecordFormat = Exclude<DatasetFormat, 'empty'>;
 export type DatasetContainer =
   | 'jsonl'          // one JSON value per line
   | 'json-array'     // one JSON array of records
-  | 'json-sequence'; // JSON values one after another, some spanning several lines (pretty-printed "JSONL")
+  | 'json-sequence'  // JSON values one after another, some spanning several lines (pretty-printed "JSONL")
+  | 'csv'            // a header row and one record per row (read-only: findings carry no fixes)
+  | 'parquet';       // rows of a Parquet file, decoded first (read-only; line N is row N)
+
+/** Containers whose records are converted from another layout: findings point at the row and carry no fixes. */
+export function isTableContainer(c: DatasetContainer): boolean {
+  return c === 'csv' || c === 'parquet';
+}
 
 export interface Position { line: number; column: number }
 
@@ -45,7 +52,7 @@ export interface SourceRecord {
 
 /** A problem with the file as a whole, found while reading. */
 export interface ReadProblem {
-  kind: 'binary' | 'utf16' | 'utf32' | 'invalid-utf8' | 'multi-line-records' | 'array-syntax' | 'record-too-large';
+  kind: 'binary' | 'utf16' | 'utf32' | 'invalid-utf8' | 'multi-line-records' | 'array-syntax' | 'record-too-large' | 'csv-syntax' | 'parquet';
   message: string;
   span: Span;
   /** The file cannot be read as records at all (binary, UTF-16): nothing else is checked. */

@@ -24,29 +24,32 @@ const KEYS = ['rules', 'nearDuplicateThreshold', 'maxTokens', 'minRecords', 'ext
 
 /** Reads `.tunelab/lint.json` of a workspace folder; a missing file gives default settings and no problems. */
 export function loadLintConfig(workspaceDir: string): LintConfig {
-  const path = join(workspaceDir, LINT_CONFIG_FILE);
+  return readLintConfigFile(join(workspaceDir, LINT_CONFIG_FILE), LINT_CONFIG_FILE);
+}
+
+/** Reads lint settings from a file (`tunelab lint --config FILE`); `label` names it in the problems. */
+export function readLintConfigFile(path: string, label = path): LintConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { path, found: false, options: {}, problems: [] };
-    return { path, found: true, options: {}, problems: [`${LINT_CONFIG_FILE}: cannot read it (${(e as Error).message})`] };
+    return { path, found: true, options: {}, problems: [`${label}: cannot read it (${(e as Error).message})`] };
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return { path, found: true, options: {}, problems: [`${LINT_CONFIG_FILE} is not valid JSON: ${(e as Error).message}`] };
+    return { path, found: true, options: {}, problems: [`${label} is not valid JSON: ${(e as Error).message}`] };
   }
-  return { path, found: true, ...validateLintConfig(value) };
+  return { path, found: true, ...validateLintConfig(value, label) };
 }
 
 /** Checks a parsed lint.json; returns the valid settings and a message for each problem. */
-export function validateLintConfig(value: unknown): { options: LintOptions; problems: string[] } {
+export function validateLintConfig(value: unknown, where: string = LINT_CONFIG_FILE): { options: LintOptions; problems: string[] } {
   const options: LintOptions = {};
   const problems: string[] = [];
-  const where = LINT_CONFIG_FILE;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { options, problems: [`${where} must hold a JSON object such as {"rules": {"pii": "error"}}`] };
   }

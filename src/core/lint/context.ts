@@ -5,7 +5,7 @@
 import { fileFormat } from '../dataset/format';
 import { locateValue, type JsonPath } from '../dataset/json-scan';
 import { spanInRecord } from '../dataset/position';
-import type { DatasetContainer, DatasetFormat, ReadProblem, RecordFormat, SourceRecord, Span } from '../dataset/types';
+import { isTableContainer, type DatasetContainer, type DatasetFormat, type ReadProblem, type RecordFormat, type SourceRecord, type Span } from '../dataset/types';
 import type { FileRole } from './leakage-index';
 import type { RecordFeatures } from './record-features';
 import type { TrainingString } from './training-text';
@@ -39,16 +39,23 @@ export interface RecordView {
   format: RecordFormat;
   /** The chat or sharegpt turns when that field is an array. */
   turns: Turn[] | undefined;
+  /**
+   * Canonical content fingerprint (duplicate, near-duplicate, leakage), computed once when the view is built;
+   * undefined when the value is nested too deep to walk.
+   */
+  fingerprint: string | undefined;
   /** Values derived from the record that several rules share (see training-text.ts, record-features.ts). */
   cache: RecordCache;
 }
 
 export interface RecordCache {
   strings?: TrainingString[];
-  /** null: nested too deep to fingerprint. */
-  fingerprint?: string | null;
   features?: RecordFeatures;
   words?: Int32Array;
+  /** near-duplicate's LSH band keys for a layout. */
+  bandKeys?: { rows: number; keys: Int32Array };
+  /** answer-skew's key of the final answer (undefined inside: no answer). */
+  answer?: { key: [number, number] | undefined };
 }
 
 export interface RuleVisitor {
@@ -76,6 +83,25 @@ export interface Report {
 }
 
 const DEFAULT_MAX_PER_CODE = 1000;
+
+/** A shard's findings in report order with its counts, for FileContext.absorb; structured-cloneable. */
+export interface ShardFindings {
+  findings: Finding[];
+  found: [LintCode, number][];
+  foundBySeverity: Record<Severity, number>;
+  firstDropped: [LintCode, Span][];
+}
+
+/**
+ * Findings by position; at one position in the order of the rules (RULE_ORDER), so that the order does not depend on
+ * which thread or pass reported them (lint-parallel.ts), then in report order (the sort is stable).
+ */
+export function byPosition(a: Finding, b: Finding): number {
+  return a.line - b.line || a.column - b.column || (RULE_ORDER.get(a.code) ?? 0) - (RULE_ORDER.get(b.code) ?? 0);
+}
+
+/** Set by rules/index.ts: each code's position in RULES. */
+export const RULE_ORDER = new Map<LintCode, number>();
 
 export class FileContext {
   readonly findings: Finding[] = [];
@@ -112,17 +138,51 @@ export class FileContext {
   report(r: Report): void {
     const configured = this.options.severity?.[r.code];
     if (configured === 'off') return;
-    const severity = configured ?? r.severity;
-    const n = (this.found.get(r.code) ?? 0) + 1;
-    this.found.set(r.code, n);
-    this.foundBySeverity[severity]++;
+    // CSV and Parquet records are converted rows: a range inside them, or an edit, would point at text the file lacks.
+    const table = isTableContainer(this.container);
+    const span = table ? { line: r.span.line, column: 1, endLine: r.span.line, endColumn: 2 } : r.span;
+    const f: Finding = { path: this.path, ...span, code: r.code, severity: configured ?? r.severity, message: r.message, related: r.related ?? [] };
+    if (r.fixes?.length && !table) f.fixes = r.fixes;
+    this.add(f);
+  }
+
+  /** Counts a finding and keeps it unless its code is over the limit. */
+  add(f: Finding): void {
+    const n = (this.found.get(f.code) ?? 0) + 1;
+    this.found.set(f.code, n);
+    this.foundBySeverity[f.severity]++;
     if (n > this.maxPerCode) {
-      if (!this.firstDropped.has(r.code)) this.firstDropped.set(r.code, r.span);
+      if (!this.firstDropped.has(f.code)) this.firstDropped.set(f.code, { line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn });
       return;
     }
-    const f: Finding = { path: this.path, ...r.span, code: r.code, severity, message: r.message, related: r.related ?? [] };
-    if (r.fixes?.length) f.fixes = r.fixes;
     this.findings.push(f);
+  }
+
+  /** What a shard of this file's records found (see lint-parallel.ts), before sorting and the per-code limit. */
+  shardFindings(): ShardFindings {
+    return { findings: this.findings, found: [...this.found], foundBySeverity: { ...this.foundBySeverity }, firstDropped: [...this.firstDropped] };
+  }
+
+  /**
+   * Takes in a shard's findings, shards in file order, as if its records had been linted here: same counts, same
+   * findings kept under the per-code limit, the same first dropped finding.
+   */
+  absorb(shard: ShardFindings): void {
+    const kept = new Map<LintCode, number>();
+    const keptBySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+    for (const f of shard.findings) {
+      kept.set(f.code, (kept.get(f.code) ?? 0) + 1);
+      keptBySeverity[f.severity]++;
+      this.add(f);
+    }
+    for (const s of ['error', 'warning', 'info'] as const) this.foundBySeverity[s] += shard.foundBySeverity[s] - keptBySeverity[s];
+    const firstDropped = new Map(shard.firstDropped);
+    for (const [code, n] of shard.found) {
+      const dropped = n - (kept.get(code) ?? 0);
+      if (dropped <= 0) continue;
+      this.found.set(code, (this.found.get(code) ?? 0) + dropped);
+      if (!this.firstDropped.has(code)) this.firstDropped.set(code, firstDropped.get(code)!);
+    }
   }
 
   /** The file's format so far (final once every record is seen). */
@@ -152,6 +212,6 @@ export class FileContext {
       });
     }
     this.firstDropped.clear();
-    return this.findings.sort((a, b) => a.line - b.line || a.column - b.column);
+    return this.findings.sort(byPosition);
   }
 }

@@ -3,6 +3,8 @@ export * from './types';
 export type { DatasetFormat } from '../dataset/types';
 export { lintText, lintSource } from './lint-source';
 export { lintFiles } from './lint-files';
+export { lintFilesParallel, type ParallelOptions } from './lint-parallel';
+export { createLintSession, type LintSession } from './lint-session';
 export { formatFindingsText } from './format-text';
 export { loadLintConfig, validateLintConfig, LINT_CONFIG_FILE, type LintConfig } from './config';
 export { ESTIMATED_TOKENS } from './token-count';

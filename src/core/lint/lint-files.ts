@@ -1,7 +1,8 @@
 /** lintFiles: what `tunelab lint` prints. Files that cannot be read become ioErrors instead of exceptions. */
 import { readFileSync } from 'node:fs';
+import type { DecodedTables } from '../dataset/parquet';
 import { openDataset } from '../dataset/read';
-import { LeakageIndex } from './leakage-index';
+import { LeakageIndex, type FileRole } from './leakage-index';
 import { lintSource } from './lint-source';
 import { buildRecordView } from './record-view';
 import { DEFAULT_NEAR_DUPLICATE_THRESHOLD } from './rules/near-duplicate';
@@ -10,17 +11,36 @@ import type { Diagnostic, FileLintResult, Finding, LintOptions, LintOutput, Lint
 /**
  * Lints training files (`paths`) and eval files (`evalFiles`). With both, eval records are also checked for leakage
  * from the training files; a file named in both lists counts as an eval file. Output follows the order of the
- * arguments, training files first.
+ * arguments, training files first. lintFilesParallel (lint-parallel.ts) gives the same output using worker threads.
  */
-export function lintFiles(paths: string[], opts: LintOptions & { evalFiles?: string[] } = {}): LintOutput {
-  const { evalFiles = [], ...options } = opts;
-  const out: LintOutput = { files: [], diagnostics: [], stats: emptyLintStats(), ioErrors: [] };
+export function lintFiles(paths: string[], opts: LintOptions & { evalFiles?: string[]; tables?: DecodedTables } = {}): LintOutput {
+  const plan = planLint(paths, opts, readFileSync);
+  for (const f of plan.files) {
+    const buf = f.load();
+    if (buf) plan.results.set(f.path, lintSource(f.path, buf, plan.options, f.role));
+  }
+  return plan.output();
+}
+
+/**
+ * What lintFiles does before and after linting each file; `files` in the order they must be linted. load() reads a
+ * training file when its turn comes (undefined when it cannot be read: an ioError), so one is held at a time.
+ */
+export interface LintPlan {
+  options: LintOptions;
+  files: { path: string; load(): Buffer | undefined; role: FileRole }[];
+  results: Map<string, FileLintResult | { ioError: string }>;
+  output(): LintOutput;
+}
+
+export function planLint(paths: string[], opts: LintOptions & { evalFiles?: string[]; tables?: DecodedTables }, readFile: (path: string) => Buffer): LintPlan {
+  const { evalFiles = [], tables, ...options } = opts;
   const evalSet = new Set(evalFiles);
   const trainFiles = [...new Set(paths)].filter((p) => !evalSet.has(p));
   const results = new Map<string, FileLintResult | { ioError: string }>();
   const read = (path: string): Buffer | undefined => {
     try {
-      return readFileSync(path);
+      return tables?.get(path) ?? readFile(path);
     } catch (e) {
       results.set(path, { ioError: ioMessage(e) });
       return undefined;
@@ -31,25 +51,26 @@ export function lintFiles(paths: string[], opts: LintOptions & { evalFiles?: str
   // Eval files are read first and indexed; they are linted last, when every training record has been compared.
   const evalBuffers = [...evalSet].map((path, fileId) => {
     const buf = read(path);
-    if (buf && index) openDataset(buf).forEachRecord((rec) => { if (!rec.error) index.addEval(fileId, buildRecordView(rec)); });
+    if (buf && index) openDataset(buf, path).forEachRecord((rec) => { if (!rec.error) index.addEval(fileId, buildRecordView(rec)); });
     return { path, fileId, buf };
   });
   const leakage = index?.evalRecords ? index : undefined;
-  for (const path of trainFiles) {
-    const buf = read(path);
-    if (buf) results.set(path, lintSource(path, buf, options, { role: 'train', leakage }));
-  }
-  for (const { path, fileId, buf } of evalBuffers) {
-    if (buf) results.set(path, lintSource(path, buf, options, { role: 'eval', leakage, evalFileId: fileId }));
-  }
-  for (const path of [...trainFiles, ...evalSet]) {
-    const r = results.get(path)!;
-    if ('ioError' in r) out.ioErrors.push({ path, message: r.ioError });
-    else addFile(out, r);
-  }
-  finishStats(out.stats);
-  out.stats.ioErrors = out.ioErrors.length;
-  return out;
+  const files: LintPlan['files'] = trainFiles.map((path) => ({ path, load: () => read(path), role: { role: 'train', leakage } }));
+  for (const { path, fileId, buf } of evalBuffers) files.push({ path, load: () => buf, role: { role: 'eval', leakage, evalFileId: fileId } });
+  return {
+    options, files, results,
+    output() {
+      const out: LintOutput = { files: [], diagnostics: [], stats: emptyLintStats(), ioErrors: [] };
+      for (const path of [...trainFiles, ...evalSet]) {
+        const r = results.get(path)!;
+        if ('ioError' in r) out.ioErrors.push({ path, message: r.ioError });
+        else addFile(out, r);
+      }
+      finishStats(out.stats);
+      out.stats.ioErrors = out.ioErrors.length;
+      return out;
+    },
+  };
 }
 
 function addFile(out: LintOutput, r: FileLintResult): void {

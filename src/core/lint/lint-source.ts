@@ -1,7 +1,7 @@
 /** Lints one file's content: one pass over the records, every rule visiting each record through a shared context. */
 import { openDataset } from '../dataset/read';
-import type { ReadProblem } from '../dataset/types';
-import { FileContext, type RecordView } from './context';
+import type { DatasetContainer, ReadProblem, SourceRecord } from '../dataset/types';
+import { byPosition, FileContext, type LintRule, type RecordView, type RuleVisitor } from './context';
 import type { FileRole } from './leakage-index';
 import { buildRecordView } from './record-view';
 import { RULES } from './rules';
@@ -10,6 +10,7 @@ import type { FileLintResult, FileStats, LintCode, LintOptions } from './types';
 const PROBLEM_CODES: Record<ReadProblem['kind'], LintCode> = {
   binary: 'encoding', utf16: 'encoding', utf32: 'encoding', 'invalid-utf8': 'encoding',
   'multi-line-records': 'invalid-json', 'array-syntax': 'invalid-json', 'record-too-large': 'too-long',
+  'csv-syntax': 'invalid-json', parquet: 'encoding',
 };
 
 /**
@@ -17,39 +18,75 @@ const PROBLEM_CODES: Record<ReadProblem['kind'], LintCode> = {
  * whether it is a training or an eval file, and the index that compares the two.
  */
 export function lintSource(path: string, input: Buffer | string, opts: LintOptions = {}, file?: FileRole): FileLintResult {
+  return fileResult(runRules(path, input, RULES, opts, file));
+}
+
+/** One pass of `rules` over the records of a file, before the findings are sorted (lint-parallel.ts merges such runs). */
+export interface RuleRun {
+  ctx: FileContext;
+  stats: FileStats;
+  records: number;
+  container: DatasetContainer;
+  problems: readonly ReadProblem[];
+}
+
+export function runRules(path: string, input: Buffer | string, rules: readonly LintRule[], opts: LintOptions = {}, file?: FileRole): RuleRun {
   const ctx = new FileContext(path, opts, file);
   const stats = emptyStats();
-  const dataset = openDataset(input);
+  const dataset = openDataset(input, path);
   ctx.container = dataset.container;
   ctx.readProblems = dataset.problems;
-  const visitors = RULES.filter((rule) => !ctx.isOff(rule.code)).map((rule) => rule.create(ctx));
-  const records = dataset.forEachRecord((rec) => {
-    ctx.records++;
-    ctx.firstRecordSpan ??= rec.span;
-    if (rec.error) {
-      stats.invalidRecords++;
-      for (const v of visitors) v.invalidRecord?.(rec);
-      return;
-    }
-    const view = buildRecordView(rec);
-    ctx.formatCounts.set(view.format, (ctx.formatCounts.get(view.format) ?? 0) + 1);
-    countTurns(stats, view);
-    for (const v of visitors) v.record?.(view);
-  });
+  const visitors = rules.filter((rule) => !ctx.isOff(rule.code)).map((rule) => rule.create(ctx));
+  const fingerprint = needsFingerprint(ctx, rules);
+  const records = dataset.forEachRecord((rec) => visitRecord(ctx, stats, visitors, rec, rec.error ? undefined : buildRecordView(rec, { fingerprint })));
   for (const p of dataset.problems) ctx.report({ code: PROBLEM_CODES[p.kind], severity: 'error', message: p.message, span: p.span });
   for (const v of visitors) v.finish?.();
   stats.records = records;
+  return { ctx, stats, records, container: dataset.container, problems: dataset.problems };
+}
+
+/** Counts one record and hands it to the visitors (`view` undefined: not valid JSON). */
+export function visitRecord(ctx: FileContext, stats: FileStats, visitors: readonly RuleVisitor[], rec: SourceRecord, view: RecordView | undefined): void {
+  ctx.records++;
+  ctx.firstRecordSpan ??= rec.span;
+  if (!view) {
+    stats.invalidRecords++;
+    for (const v of visitors) v.invalidRecord?.(rec);
+    return;
+  }
+  ctx.formatCounts.set(view.format, (ctx.formatCounts.get(view.format) ?? 0) + 1);
+  countTurns(stats, view);
+  for (const v of visitors) v.record?.(view);
+}
+
+/**
+ * The file's result: findings sorted, counts per code and severity. `more`: the findings of other rules on the same
+ * records, gathered apart (lint-parallel.ts, lint-session.ts); its codes are not those of `run`.
+ */
+export function fileResult(run: RuleRun, more?: FileContext): FileLintResult {
+  const { ctx, stats, records } = run;
   for (const [format, n] of ctx.formatCounts) stats.formats[format] = n;
-  const findings = ctx.finalFindings();
+  let findings = ctx.finalFindings();
   for (const [code, n] of ctx.found) stats.findingsByCode[code] = n;
   stats.findingsBySeverity = { ...ctx.foundBySeverity };
-  const fatal = dataset.problems.some((p) => p.fatal);
-  return { path, records, format: fatal ? 'unknown' : ctx.fileFormat(), findings, stats };
+  if (more) {
+    findings = [...findings, ...more.finalFindings()].sort(byPosition);
+    for (const [code, n] of more.found) stats.findingsByCode[code] = n;
+    for (const s of ['error', 'warning', 'info'] as const) stats.findingsBySeverity[s] += more.foundBySeverity[s];
+  }
+  const fatal = run.problems.some((p) => p.fatal);
+  return { path: ctx.path, records, format: fatal ? 'unknown' : ctx.fileFormat(), findings, stats };
 }
 
 /** Lints an editor document's text. */
 export function lintText(path: string, text: string, opts?: LintOptions): FileLintResult {
   return lintSource(path, text, opts);
+}
+
+/** The content fingerprint is computed for the rules that compare records. */
+export function needsFingerprint(ctx: FileContext, rules: readonly LintRule[]): boolean {
+  const on = (code: LintCode): boolean => !ctx.isOff(code) && rules.some((r) => r.code === code);
+  return on('duplicate') || on('near-duplicate') || (!!ctx.file?.leakage && on('leakage'));
 }
 
 function countTurns(stats: FileStats, view: RecordView): void {

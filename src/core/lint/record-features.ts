@@ -1,9 +1,8 @@
 /**
- * Per-record values that several rules need, computed at most once per record: the content fingerprint (duplicate,
- * near-duplicate, leakage), the shingles and MinHash signature of the non-system text (near-duplicate, leakage) and its
+ * Per-record values that several rules need, computed at most once per record (the content fingerprint is on the
+ * record view itself): the shingles and MinHash signature of the non-system text (near-duplicate, leakage) and its
  * word hashes (leakage).
  */
-import { contentFingerprint } from '../dataset/canonical';
 import type { RecordView } from './context';
 import { IntList } from './text/int-list';
 import { appendShingles, minhashSignature, PERMUTATIONS } from './text/minhash';
@@ -15,19 +14,6 @@ export interface RecordFeatures {
   shingles: Int32Array;
   /** MinHash signature (PERMUTATIONS values); empty without words. Band keys depend on the threshold: see lshLayout. */
   signature: Int32Array;
-}
-
-/** Canonical content fingerprint, or undefined when the value is nested too deep to walk. */
-export function recordFingerprint(r: RecordView): string | undefined {
-  if (r.cache.fingerprint === undefined) {
-    try {
-      r.cache.fingerprint = contentFingerprint(r.value, r.format);
-    } catch (e) {
-      if (!(e instanceof RangeError)) throw e; // JSON.parse is iterative, the walk is recursive
-      r.cache.fingerprint = null;
-    }
-  }
-  return r.cache.fingerprint ?? undefined;
 }
 
 // Scratch lists reused across records: records are visited one at a time.

@@ -1,6 +1,7 @@
 /** Builds the view of a record that the rules share: its format and its turns, worked out once. */
+import { contentFingerprint } from '../dataset/canonical';
 import { detectRecordFormat, isJsonObject } from '../dataset/format';
-import type { SourceRecord } from '../dataset/types';
+import type { RecordFormat, SourceRecord } from '../dataset/types';
 import type { RecordView, RoleKind, Turn } from './context';
 
 export const CHAT_ROLES: readonly string[] = ['system', 'user', 'assistant', 'tool', 'function'];
@@ -9,7 +10,11 @@ export const SHAREGPT_ROLES: readonly string[] = ['human', 'gpt', 'system', 'too
 const CHAT_KINDS: Record<string, RoleKind> = { system: 'system', user: 'user', assistant: 'assistant', tool: 'tool', function: 'tool' };
 const SHAREGPT_KINDS: Record<string, RoleKind> = { system: 'system', human: 'user', gpt: 'assistant', tool: 'tool' };
 
-export function buildRecordView(source: SourceRecord): RecordView {
+/**
+ * The record's view. The content fingerprint is computed here, once, and shared by duplicate, near-duplicate and
+ * leakage; `fingerprint: false` skips it when none of those rules runs.
+ */
+export function buildRecordView(source: SourceRecord, opts: { fingerprint?: boolean } = {}): RecordView {
   const value = source.value;
   const format = detectRecordFormat(value);
   let turns: Turn[] | undefined;
@@ -18,7 +23,17 @@ export function buildRecordView(source: SourceRecord): RecordView {
     const list = value[listKey];
     if (Array.isArray(list)) turns = list.map((raw, index) => buildTurn(raw, index, listKey));
   }
-  return { source, value, format, turns, cache: {} };
+  return { source, value, format, turns, fingerprint: opts.fingerprint === false ? undefined : fingerprintOf(value, format), cache: {} };
+}
+
+/** Canonical content fingerprint, or undefined when the value is nested too deep to walk. */
+export function fingerprintOf(value: unknown, format: RecordFormat): string | undefined {
+  try {
+    return contentFingerprint(value, format);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e; // JSON.parse is iterative, the walk is recursive
+    return undefined;
+  }
 }
 
 function buildTurn(raw: unknown, index: number, listKey: 'messages' | 'conversations'): Turn {

@@ -17,3 +17,21 @@ export const ESTIMATED_TOKENS: TokenCounter = {
 
 /** Tokens a chat template adds around each message (role markers, separators): a typical figure. */
 export const TOKENS_PER_MESSAGE = 4;
+
+/** What a record-aware counter says about one record against a limit. */
+export type RecordCount =
+  /** Certainly within the limit; not tokenized. */
+  | { under: true }
+  /** Exact tokens of the record as training builds it; `templated`: the chat template was applied. */
+  | { tokens: number; templated: boolean }
+  /** Training skips the record (other rules say why), or its template cannot render it. */
+  | { skipped: string };
+
+/** A counter that knows how training turns a whole record into tokens (a model's tokenizer and chat template). */
+export interface RecordTokenCounter extends TokenCounter {
+  countRecord(value: unknown, limit: number): RecordCount;
+}
+
+export function isRecordTokenCounter(c: TokenCounter): c is RecordTokenCounter {
+  return typeof (c as Partial<RecordTokenCounter>).countRecord === 'function';
+}

@@ -51,7 +51,7 @@ export interface LintOptions {
   maxFindingsPerCode?: number;
   /** too-long: records over this many tokens are reported; without it the rule is off (the limit depends on the model and run). */
   maxTokens?: number;
-  /** Path of a tokenizer.json for exact counts; accepted, not read yet: counts are estimates unless `tokenCounter` is given. */
+  /** too-long: a model folder (or its tokenizer.json) for exact counts with its tokenizer and chat template (src/core/tokenizer). */
   tokenizer?: string;
   /** too-long: counts tokens exactly; without it counts are estimated from characters. Not serialisable: in-process only. */
   tokenCounter?: TokenCounter;

@@ -279,9 +279,16 @@ export function makeCorpus(seed: number, cleanRecords = 3000): Corpus {
   }
 
   // Eval file: new clean records, exact and near copies of training records, and records built around a training answer.
+  // Clean eval records share no word 13-gram with training (the leakage rule flags any shared 13-word span; the
+  // sentence templates make such spans common, as in real data written from templates).
   const evalFile = file('eval.jsonl', 'eval');
+  const trainGrams = new Set(train.lines.flatMap(lineGrams));
+  const evalGrams = new Set<string>();
   for (let i = 0; i < 300; i++) {
-    addClean(evalFile, JSON.stringify(cleanChat(r)));
+    let rec = cleanChat(r);
+    while (wordGrams(rec).some((g) => trainGrams.has(g))) rec = cleanChat(r);
+    for (const g of wordGrams(rec)) evalGrams.add(g);
+    addClean(evalFile, JSON.stringify(rec));
     if (i % 5 !== 2) continue;
     const source = pick(r, earlier);
     const kind = i % 3;
@@ -293,8 +300,12 @@ export function makeCorpus(seed: number, cleanRecords = 3000): Corpus {
 
   // Text file for continued pre-training: clean documents and low-quality ones.
   const text = file('text.jsonl');
+  // The other training files are compared with the eval file too: their clean records share no 13-gram with it.
+  const apartFromEval = <T>(make: () => T): T => {
+    for (;;) { const rec = make(); if (!lineGrams(JSON.stringify(rec)).some((g) => evalGrams.has(g))) return rec; }
+  };
   for (let i = 0; i < 400; i++) {
-    addClean(text, JSON.stringify(cleanText(r)));
+    addClean(text, JSON.stringify(apartFromEval(() => cleanText(r))));
     if (i % 10 === 5) addPlanted(text, JSON.stringify({ text: TEXT_PLANTERS[(i / 10 | 0) % TEXT_PLANTERS.length](r) }), 'low-quality-text');
   }
 
@@ -303,14 +314,41 @@ export function makeCorpus(seed: number, cleanRecords = 3000): Corpus {
     const f = file(`skewed-${k}.jsonl`);
     f.fileCodes.push('answer-skew');
     const answer = pick(r, ['I am sorry, but I cannot help with that.', 'Please consult a professional.', 'It depends on the situation.']);
-    for (let i = 0; i < 60; i++) addClean(f, JSON.stringify(i % 7 === 3 ? withAnswer(cleanChat(r), () => answer) : cleanChat(r)));
+    for (let i = 0; i < 60; i++) addClean(f, JSON.stringify(apartFromEval(() => (i % 7 === 3 ? withAnswer(cleanChat(r), () => answer) : cleanChat(r)))));
   }
   for (const n of [3, 12, 30]) {
     const f = file(`small-${n}.jsonl`);
     f.fileCodes.push('too-few-records');
-    for (let i = 0; i < n; i++) addClean(f, JSON.stringify(cleanChat(r)));
+    for (let i = 0; i < n; i++) addClean(f, JSON.stringify(apartFromEval(() => cleanChat(r))));
   }
   return { files, options: { maxTokens: 2048 } };
+}
+
+/**
+ * Word n-grams of a chat record's non-system text, with words as the lint's leakage rule splits them (written apart
+ * from it): runs of letters and digits, lower-cased, joined across `.`, `,` and `'` between them, kana and CJK one
+ * word per character.
+ */
+function wordGrams(rec: ChatRecord, n = 13): string[] {
+  return textGrams(rec.messages.filter((m) => m.role !== 'system').map((m) => m.content).join(' '), n);
+}
+
+/** Word 13-grams of a JSONL line holding a chat or text record ([] for anything else). */
+function lineGrams(line: string): string[] {
+  let v: unknown;
+  try { v = JSON.parse(line); } catch { return []; }
+  const rec = v as { messages?: unknown; text?: unknown };
+  if (Array.isArray(rec.messages)) {
+    return wordGrams({ messages: rec.messages.filter((m) => m && typeof m.content === 'string') as ChatRecord['messages'] });
+  }
+  return typeof rec.text === 'string' ? textGrams(rec.text, 13) : [];
+}
+
+function textGrams(raw: string, n: number): string[] {
+  const text = raw.toLowerCase()
+    .replace(/[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g, ' $& ');
+  const words = text.match(/[\p{L}\p{N}\p{M}]+(?:[.,'][\p{L}\p{N}\p{M}]+)*/gu) ?? [];
+  return Array.from({ length: Math.max(0, words.length - n + 1) }, (_, i) => words.slice(i, i + n).join(' '));
 }
 
 /** JSONL text of clean chat records of about `bytes` bytes, with 1% exact and 1% near duplicates (for benchmarks). */

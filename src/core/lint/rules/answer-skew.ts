@@ -25,14 +25,14 @@ export const answerSkewRule: LintRule = {
     let withAnswer = 0;
     return {
       record(r) {
-        const text = finalAnswer(r);
-        if (text === undefined || !normalizedHash(text)) return; // no answer, or only whitespace
+        const key = answerKey(r);
+        if (!key) return; // no answer, or only whitespace
         withAnswer++;
         const line = r.source.span.line;
-        const id = ids.intern(lanes[0], lanes[1]);
+        const id = ids.intern(key[0], key[1]);
         if (id === counts.length) { counts.push(0); firstLine.push(line); }
         const n = ++counts.data[id];
-        if (n === 2) repeated.set(id, { count: 2, lines: [firstLine.data[id], line], text: preview(text) });
+        if (n === 2) repeated.set(id, { count: 2, lines: [firstLine.data[id], line], text: preview(finalAnswer(r)!) });
         else if (n > 2) {
           const a = repeated.get(id)!;
           a.count = n;
@@ -54,6 +54,15 @@ export const answerSkewRule: LintRule = {
     };
   },
 };
+
+/** The hash of the record's final answer, kept on its view (the editor's session sees the same views at every update). */
+function answerKey(r: RecordView): [number, number] | undefined {
+  if (!r.cache.answer) {
+    const text = finalAnswer(r);
+    r.cache.answer = { key: text !== undefined && normalizedHash(text) ? [lanes[0], lanes[1]] : undefined };
+  }
+  return r.cache.answer.key;
+}
 
 /** The text the record trains on last: the final assistant turn, `output` or `completion`. */
 function finalAnswer(r: RecordView): string | undefined {

@@ -3,7 +3,6 @@
  * whitespace normalisation. One 64-bit fingerprint per record in a Map keeps it a single linear pass.
  */
 import type { LintRule } from '../context';
-import { recordFingerprint } from '../record-features';
 import { deleteRecordFix, RecordEnds } from './delete-record';
 
 export const duplicateRule: LintRule = {
@@ -17,7 +16,7 @@ export const duplicateRule: LintRule = {
       },
       record(r) {
         const rec = r.source;
-        const key = recordFingerprint(r);
+        const key = r.fingerprint;
         if (key === undefined) return; // nested too deep to walk: not compared
         const first = firstLine.get(key);
         if (first === undefined) firstLine.set(key, rec.span.line);

@@ -1,5 +1,5 @@
 /** The rules, in the order their findings are produced. */
-import type { LintRule } from '../context';
+import { RULE_ORDER, type LintRule } from '../context';
 import { answerSkewRule } from './answer-skew';
 import { duplicateRule } from './duplicate';
 import { emptyContentRule } from './empty-content';
@@ -37,3 +37,5 @@ export const RULES: readonly LintRule[] = [
   lengthOutlierRule,
   lowQualityTextRule,
 ];
+
+RULES.forEach((rule, i) => RULE_ORDER.set(rule.code, i));

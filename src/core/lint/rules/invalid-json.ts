@@ -13,7 +13,7 @@ export const invalidJsonRule: LintRule = {
       const where = ctx.container === 'jsonl' ? `column ${at.column}` : `line ${at.line}, column ${at.column}`;
       ctx.report({
         code: 'invalid-json', severity: 'error',
-        message: `invalid JSON at ${where}: ${err.reason}`,
+        message: ctx.container === 'csv' ? `invalid CSV row: ${err.reason}` : `invalid JSON at ${where}: ${err.reason}`,
         span: {
           line: at.line, column: at.column, endLine: rec.span.endLine,
           endColumn: at.line === rec.span.endLine ? Math.max(rec.span.endColumn, at.column + 1) : rec.span.endColumn,

@@ -1,7 +1,8 @@
 /**
  * leakage (on eval files): an eval record that is an exact copy or a near copy (word 5-gram Jaccard ≥ the
- * near-duplicate threshold) of a training record, or at least half of whose 13-word spans occur in one. An eval score on such records
- * measures memorisation, not generalisation. Training files feed the index; see leakage-index.ts.
+ * near-duplicate threshold) of a training record (error), or that shares a 13-word span with one (warning: the
+ * message quotes the span). An eval score on such records measures memorisation, not generalisation. Training files
+ * feed the index; see leakage-index.ts.
  */
 import { basename } from 'node:path';
 import type { LintRule, RecordView } from '../context';
@@ -22,7 +23,7 @@ export const leakageRule: LintRule = {
         const m = index.match(fileId, r.source.index);
         if (!m) return;
         ctx.report({
-          code: 'leakage', severity: 'error', span: r.source.span, message: describe(m, r),
+          code: 'leakage', severity: m.kind === 'ngram' ? 'warning' : 'error', span: r.source.span, message: describe(m, r),
           related: [{ path: m.trainPath, line: m.trainLine, message: 'training record' }],
         });
       },
@@ -38,7 +39,9 @@ function describe(m: LeakMatch, r: RecordView): string {
     case 'near': return `eval record is a near copy of a training record (${where}, Jaccard ${m.jaccard!.toFixed(2)}); ${why}`;
     case 'ngram': {
       const pct = Math.round(m.share! * 100);
-      return `${pct}% of the eval record's ${LEAK_NGRAM}-word spans also occur in a training record (${where}), e.g. "${phrase(r, m.wordIndex!)}"; ${why}`;
+      const share = pct >= 1 ? `${pct}%` : 'under 1%';
+      return `eval record shares the ${LEAK_NGRAM}-word span "${phrase(r, m.wordIndex!)}" with a training record (${where}; ${share} of its ${LEAK_NGRAM}-word spans occur there); `
+        + 'if the answer can be recalled from it, the eval score measures memorisation: rephrase or remove one of them';
     }
   }
 }

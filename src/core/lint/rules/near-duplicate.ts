@@ -6,12 +6,12 @@
  * near-duplicates only of records with the same words (after case and punctuation). Exact duplicates are left to the
  * duplicate rule.
  */
-import type { LintRule } from '../context';
-import { recordFeatures, recordFingerprint } from '../record-features';
+import type { LintRule, RecordView } from '../context';
+import { recordFeatures } from '../record-features';
 import { IntList } from '../text/int-list';
 import { jaccardSorted, sortedUnique } from '../text/jaccard';
 import { KeyIndex } from '../text/key-index';
-import { bandKeys, lshLayout } from '../text/minhash';
+import { bandKeys, lshLayout, type LshLayout } from '../text/minhash';
 import { deleteRecordFix, RecordEnds } from './delete-record';
 
 export const DEFAULT_NEAR_DUPLICATE_THRESHOLD = 0.8;
@@ -26,10 +26,8 @@ export const nearDuplicateRule: LintRule = {
     const threshold = ctx.options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD;
     const layout = lshLayout(threshold);
     const bands = layout.bands;
-    const keys = new Int32Array(bands);
     const seen = new Set<string>();
-    const pool = new IntList(1 << 16); // every indexed record's shingles, one after another
-    const offsets = new IntList();
+    const shingles: Int32Array[] = []; // per indexed record, the features' own array (no copy)
     const lines = new IntList();
     const bandIndex = new KeyIndex(1 << 12);
     const bandHead = new IntList();
@@ -42,14 +40,14 @@ export const nearDuplicateRule: LintRule = {
       },
       record(r) {
         const rec = r.source;
-        const fp = recordFingerprint(r);
+        const fp = r.fingerprint;
         if (fp !== undefined) {
           if (seen.has(fp)) { ends.passed(rec); return; }
           seen.add(fp);
         }
         const f = recordFeatures(r);
         if (f.signature.length === 0) { ends.passed(rec); return; }
-        bandKeys(f.signature, layout, keys);
+        const keys = recordBandKeys(r, f.signature, layout);
         hits.clear();
         for (let b = 0; b < bands; b++) {
           const slot = bandIndex.get(keys[b], b);
@@ -61,15 +59,13 @@ export const nearDuplicateRule: LintRule = {
           const set = sortedUnique(f.shingles.slice());
           const candidates = [...hits].sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, MAX_VERIFY);
           for (const [c] of candidates) {
-            const j = jaccardSorted(set, sortedUnique(pool.data.slice(offsets.data[c], offsets.data[c + 1])));
+            const j = jaccardSorted(set, sortedUnique(shingles[c].slice()));
             if (j >= threshold && j > bestJ) { best = c; bestJ = j; }
           }
         }
         const id = lines.length;
         lines.push(rec.span.line);
-        if (id === 0) offsets.push(0);
-        pool.append(f.shingles);
-        offsets.push(pool.length);
+        shingles.push(f.shingles);
         for (let b = 0; b < bands; b++) {
           const slot = bandIndex.intern(keys[b], b);
           if (slot === bandHead.length) bandHead.push(-1);
@@ -91,3 +87,13 @@ export const nearDuplicateRule: LintRule = {
     };
   },
 };
+
+/** The record's LSH band keys, kept on its view: the editor's session sees the same views at every update. */
+function recordBandKeys(r: RecordView, signature: Int32Array, layout: LshLayout): Int32Array {
+  const cached = r.cache.bandKeys;
+  if (cached && cached.rows === layout.rows && cached.keys.length === layout.bands) return cached.keys;
+  const keys = new Int32Array(layout.bands);
+  bandKeys(signature, layout, keys);
+  r.cache.bandKeys = { rows: layout.rows, keys };
+  return keys;
+}

@@ -64,7 +64,8 @@ export const schemaRule: LintRule = {
         for (const u of unknownRecords) {
           let message = `the record has none of the fields of a known format: ${KNOWN_FORMATS}`;
           if (majority !== 'unknown' && majority !== 'empty') message += `; the other records of this file are ${describeFormat(majority)}`;
-          if (u.fields.length) message += `; its fields: ${u.fields.slice(0, 8).join(', ')}${u.fields.length > 8 ? ', …' : ''}`;
+          const what = ctx.container === 'csv' || ctx.container === 'parquet' ? 'the file\'s columns' : 'its fields';
+          if (u.fields.length) message += `; ${what}: ${u.fields.slice(0, 8).join(', ')}${u.fields.length > 8 ? ', …' : ''} (rename them to one format's)`;
           if (u.nested) message += `; ${u.nested}`;
           error(message, u.span);
         }

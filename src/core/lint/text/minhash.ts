@@ -1,8 +1,7 @@
 /**
  * MinHash over word 5-gram shingles, with LSH banding (datatrove's scheme, see /work/shared/notes/references.md).
  *
- * Permutation i is h_i(x) = a_i·x + b_i mod 2^32 (Math.imul, a_i odd) applied to a shingle hash x that fmix32 already
- * spread over all 32 bits: a multiply-add universal family in int32 arithmetic only. The 112 permutations are split
+ * The signature has 112 values (one-permutation hashing into 112 bins, see minhashSignature). They are split
  * into bands by the similarity threshold (lshLayout): at the default 0.8, 16 bands × 7 rows, so a pair at Jaccard 0.8
  * becomes a candidate with probability 1-(1-0.8^7)^16 ≈ 0.977 (14 × 8 gives 0.924), at 0.5 with 0.12, at 0.3 with
  * 0.004. Every candidate is then confirmed by exact Jaccard on the shingle sets.
@@ -28,9 +27,6 @@ export function candidateProbability(j: number, bands: number, rows: number): nu
   return 1 - (1 - j ** rows) ** bands;
 }
 
-const MUL = seededInts(PERMUTATIONS, 0x6d696e68).map((a) => a | 1);
-const ADD = seededInts(PERMUTATIONS, 0x61646421);
-const MAX_INT32 = 0x7fffffff;
 
 /**
  * Appends the hash of each run of SHINGLE_WORDS words. A text of 1 to 4 words gets one shingle of all its
@@ -39,33 +35,62 @@ const MAX_INT32 = 0x7fffffff;
 export function appendShingles(words: Int32Array, n: number, out: IntList): void {
   if (n === 0) return;
   const k = Math.min(SHINGLE_WORDS, n);
-  for (let i = 0; i + k <= n; i++) {
-    let h = 0x2545f491 ^ k;
-    for (let j = i; j < i + k; j++) h = Math.imul(h ^ words[j], 0x9e3779b1);
-    out.push(fmix32(h));
+  out.reserve(n - k + 1);
+  const data = out.data;
+  let len = out.length;
+  // Polynomial hash of the k words in the window, rolled one word at a time (a few multiplications per word).
+  const top = k === SHINGLE_WORDS ? TOP : power(SHINGLE_BASE, k - 1);
+  let h = 0;
+  for (let j = 0; j < k; j++) h = (Math.imul(h, SHINGLE_BASE) + words[j]) | 0;
+  data[len++] = fmix32(h ^ k);
+  for (let i = k; i < n; i++) {
+    h = (Math.imul((h - Math.imul(words[i - k], top)) | 0, SHINGLE_BASE) + words[i]) | 0;
+    data[len++] = fmix32(h ^ k);
   }
+  out.length = len;
+}
+
+const SHINGLE_BASE = 0x9e3779b1 | 0;
+const TOP = power(SHINGLE_BASE, SHINGLE_WORDS - 1);
+
+function power(base: number, n: number): number {
+  let p = 1;
+  for (let i = 0; i < n; i++) p = Math.imul(p, base);
+  return p;
 }
 
 /**
- * The MinHash signature (PERMUTATIONS values) of shingles[0, n) into `out`. Permutation-major, eight permutations per
- * pass over the shingles: their running minimums stay in registers (about 1.5 ns per shingle and permutation on the
- * development machine; this loop is most of the near-duplicate rule's time).
+ * The MinHash signature (PERMUTATIONS values) of shingles[0, n) into `out`, by one-permutation hashing with optimal
+ * densification (Li, Owen & Zhang 2012; Shrivastava 2017): the high bits of a shingle's hash pick one of the
+ * PERMUTATIONS bins, a second hash of it competes for that bin's minimum, and each bin left empty copies the value of
+ * the first non-empty bin on its own fixed pseudo-random probe sequence. Two sets then agree on a bin with probability
+ * close to their Jaccard similarity, as with PERMUTATIONS independent permutations, at one hash per shingle instead of
+ * PERMUTATIONS (the classic loop was most of the near-duplicate rule's time). test/unit/lint-lsh-quality.test.ts
+ * measures the recall this gives against brute-force exact Jaccard.
  */
 export function minhashSignature(shingles: Int32Array, n: number, out: Int32Array): void {
-  for (let p = 0; p < PERMUTATIONS; p += 8) {
-    const a0 = MUL[p], a1 = MUL[p + 1], a2 = MUL[p + 2], a3 = MUL[p + 3], a4 = MUL[p + 4], a5 = MUL[p + 5], a6 = MUL[p + 6], a7 = MUL[p + 7];
-    const b0 = ADD[p], b1 = ADD[p + 1], b2 = ADD[p + 2], b3 = ADD[p + 3], b4 = ADD[p + 4], b5 = ADD[p + 5], b6 = ADD[p + 6], b7 = ADD[p + 7];
-    let m0 = MAX_INT32, m1 = MAX_INT32, m2 = MAX_INT32, m3 = MAX_INT32, m4 = MAX_INT32, m5 = MAX_INT32, m6 = MAX_INT32, m7 = MAX_INT32;
-    for (let s = 0; s < n; s++) {
-      const x = shingles[s];
-      const v0 = (Math.imul(x, a0) + b0) | 0, v1 = (Math.imul(x, a1) + b1) | 0, v2 = (Math.imul(x, a2) + b2) | 0, v3 = (Math.imul(x, a3) + b3) | 0;
-      const v4 = (Math.imul(x, a4) + b4) | 0, v5 = (Math.imul(x, a5) + b5) | 0, v6 = (Math.imul(x, a6) + b6) | 0, v7 = (Math.imul(x, a7) + b7) | 0;
-      m0 = v0 < m0 ? v0 : m0; m1 = v1 < m1 ? v1 : m1; m2 = v2 < m2 ? v2 : m2; m3 = v3 < m3 ? v3 : m3;
-      m4 = v4 < m4 ? v4 : m4; m5 = v5 < m5 ? v5 : m5; m6 = v6 < m6 ? v6 : m6; m7 = v7 < m7 ? v7 : m7;
-    }
-    out[p] = m0; out[p + 1] = m1; out[p + 2] = m2; out[p + 3] = m3; out[p + 4] = m4; out[p + 5] = m5; out[p + 6] = m6; out[p + 7] = m7;
+  const filled = FILLED;
+  filled.fill(0);
+  for (let s = 0; s < n; s++) {
+    const x = shingles[s];
+    const bin = ((x >>> 16) * PERMUTATIONS) >>> 16; // high bits: uniform over the bins
+    const v = fmix32(x ^ 0x3c6ef372); // independent of the bin, which used the high bits of x itself
+    if (filled[bin] === 0) { filled[bin] = 1; out[bin] = v; } else if (v < out[bin]) out[bin] = v;
+  }
+  if (n === 0) return;
+  for (let b = 0; b < PERMUTATIONS; b++) {
+    if (filled[b] === 1) continue;
+    let j = -1;
+    for (let k = b * MAX_PROBES, end = k + MAX_PROBES; k < end; k++) if (filled[PROBES[k]] === 1) { j = PROBES[k]; break; }
+    if (j < 0) for (j = (b + 1) % PERMUTATIONS; filled[j] === 0; j = (j + 1) % PERMUTATIONS); // very sparse: the next filled bin
+    out[b] = out[j];
   }
 }
+
+const FILLED = new Uint8Array(PERMUTATIONS);
+const MAX_PROBES = 64;
+/** Per bin, a fixed pseudo-random sequence of bins to copy from when it is empty (the same for every record). */
+const PROBES = Int32Array.from(seededInts(PERMUTATIONS * MAX_PROBES, 0x64656e73), (x) => (x >>> 0) % PERMUTATIONS);
 
 /** One 32-bit key per band into out[0, bands): records whose signatures agree on all rows of a band share its key. */
 export function bandKeys(signature: Int32Array, layout: LshLayout, out: Int32Array): void {

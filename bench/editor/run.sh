@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Editor benchmark: a ~50 MB chat JSONL opened in the real extension host (code-server, see test/e2e). Prints the
+# figures (JSON) that test/host/editorBench.test.ts measured. Usage: bash bench/editor/run.sh [MB] (default 50).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+MB=${1:-50}
+out=test-output/bench-editor
+mkdir -p "$out"
+npx tsc -p tsconfig.test.json
+node bench/editor/generate.mjs "$out/data.jsonl" "$MB"
+rm -f "$out/figures.json"
+TUNELAB_BENCH_EDITOR_FILE=$PWD/$out/data.jsonl TUNELAB_BENCH_EDITOR_OUT=$PWD/$out/figures.json TUNELAB_E2E_GREP='editor benchmark' \
+  bash test/e2e/run.sh --only host || true
+cat "$out/figures.json"

@@ -1,0 +1,10 @@
+// A record's token count by estimate, for the hover when the model's tokenizer cannot be used. No `vscode`.
+import type { RecordTokensInfo } from './lintProtocol';
+import { ESTIMATED_RECORD_TOKENS } from './overviewData';
+import { trainingInput } from '../core/tokenizer/training-input';
+
+export function estimateRecordTokens(value: unknown, label: string): RecordTokensInfo {
+  const input = trainingInput(value);
+  if (input.kind === 'skip') return { exact: false, label, skipped: input.reason };
+  return { exact: false, label, tokens: ESTIMATED_RECORD_TOKENS.count(value) };
+}

@@ -1,0 +1,236 @@
+// The editor side of dataset lints in a real extension host: related locations, quick fixes and their undo, the
+// record hover, the overview panel, the training gate, and files that change under the linter.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { activeExtension, diagnosticCode, poll, sleep, waitForDiagnostics, workspaceDir, workspaceFile } from './helpers';
+
+interface EditorApi {
+  lintNow(uri: vscode.Uri): Promise<readonly vscode.Diagnostic[]>;
+  lintFailures(): number;
+  overviewPanelUri(): vscode.Uri | undefined;
+  lastTrainingRefusal(): { uri: vscode.Uri; errors: number; errorCodes: string; firstErrorLine?: number } | undefined;
+}
+
+const chat = (q: string, a: string): string => JSON.stringify({ messages: [{ role: 'user', content: q }, { role: 'assistant', content: a }] });
+const LONG_ANSWER = 'The river rises in the northern hills, runs south through three old market towns, turns east past the '
+  + 'cathedral city and the wide marshes, and reaches the sea at a port that has traded wool and salt since the twelfth century.';
+
+async function api(): Promise<EditorApi> {
+  return (await activeExtension()).exports as EditorApi;
+}
+
+function writeDataset(name: string, lines: string[]): vscode.Uri {
+  const file = path.join(workspaceDir(), name);
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  return vscode.Uri.file(file);
+}
+
+async function openDataset(uri: vscode.Uri): Promise<vscode.TextEditor> {
+  return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+}
+
+async function codeActions(uri: vscode.Uri, line: number): Promise<vscode.CodeAction[]> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  return (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, doc.lineAt(line).range, undefined, 10)) ?? [];
+}
+
+const hasCode = (code: string) => (ds: vscode.Diagnostic[]) => ds.some((d) => diagnosticCode(d) === code);
+
+suite('editor: diagnostics and quick fixes', () => {
+  suiteSetup(async () => { await activeExtension(); });
+  teardown(async () => { await vscode.commands.executeCommand('workbench.action.closeAllEditors'); });
+
+  test('a near-duplicate says which line and how similar, with a related location on that line', async () => {
+    const uri = writeDataset('near.jsonl', [
+      chat('Describe the course of the river.', LONG_ANSWER),
+      chat('What is the capital of Norway?', 'Oslo.'),
+      chat('Describe the course of the river.', LONG_ANSWER.replace('twelfth', 'thirteenth')),
+    ]);
+    await openDataset(uri);
+    const ds = await waitForDiagnostics(uri, hasCode('near-duplicate'));
+    const d = ds.find((x) => diagnosticCode(x) === 'near-duplicate')!;
+    assert.strictEqual(d.range.start.line, 2);
+    assert.match(d.message, /near-duplicate of line 1, Jaccard 0\.\d+/);
+    const rel = d.relatedInformation ?? [];
+    assert.strictEqual(rel.length, 1);
+    assert.strictEqual(rel[0].location.uri.toString(), uri.toString());
+    assert.strictEqual(rel[0].location.range.start.line, 0);
+    assert.match(rel[0].message, /Jaccard/);
+  });
+
+  test('"fix all duplicates" deletes every repeat in one edit, and one undo brings them all back', async () => {
+    const a = chat('What is one plus one?', 'Two.');
+    const b = chat('What is two plus two?', 'Four.');
+    const uri = writeDataset('dups.jsonl', [a, b, a, b, a]);
+    const editor = await openDataset(uri);
+    const original = editor.document.getText();
+    await waitForDiagnostics(uri, (ds) => ds.filter((d) => diagnosticCode(d) === 'duplicate').length === 3);
+    const actions = await codeActions(uri, 2);
+    const single = actions.find((x) => x.title === 'Delete duplicate record');
+    assert.ok(single?.edit, `no single-record fix among ${actions.map((x) => x.title).join(' | ')}`);
+    const all = actions.find((x) => /all 3 duplicate findings in this file/.test(x.title));
+    assert.ok(all?.edit, `no fix-all among ${actions.map((x) => x.title).join(' | ')}`);
+    assert.ok(await vscode.workspace.applyEdit(all.edit));
+    assert.strictEqual(editor.document.getText(), [a, b].join('\n') + '\n');
+    await waitForDiagnostics(uri, (ds) => !ds.some((d) => diagnosticCode(d) === 'duplicate'));
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('undo');
+    await poll('undo to restore the text', 5000, () => (editor.document.getText() === original ? true : undefined));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  test('PII redaction with a typed placeholder, and fix-all of pii in one undoable edit', async () => {
+    const uri = writeDataset('pii.jsonl', [
+      chat('Mail me at jane.doe@example.com please', 'Sure.'),
+      chat('Or write to bob.smith@example.org instead', 'Noted.'),
+    ]);
+    const editor = await openDataset(uri);
+    const original = editor.document.getText();
+    await waitForDiagnostics(uri, (ds) => ds.filter((d) => diagnosticCode(d) === 'pii').length === 2);
+    const actions = await codeActions(uri, 0);
+    const redact = actions.find((x) => x.title.startsWith('Redact with [EMAIL]'));
+    assert.ok(redact?.edit, `no redaction among ${actions.map((x) => x.title).join(' | ')}`);
+    const all = actions.find((x) => /all 2 pii findings/.test(x.title));
+    assert.ok(all?.edit);
+    assert.ok(await vscode.workspace.applyEdit(all.edit));
+    const text = editor.document.getText();
+    assert.ok(!text.includes('@example.'), text);
+    assert.strictEqual(text.split('[EMAIL]').length - 1, 2);
+    await vscode.commands.executeCommand('undo');
+    await poll('undo to restore the text', 5000, () => (editor.document.getText() === original ? true : undefined));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  test('strip markup, repair mojibake, trim whitespace and NFC-normalise are offered and fix the line', async () => {
+    const uri = writeDataset('messy.jsonl', [
+      chat('<p>What is <b>HTML</b>?</p>', 'A markup language.'),
+      chat('Caf\u00c3\u00a9 or tea?', 'Tea.'),
+      chat('   padded question   ', 'Answer.'),
+      chat('cafe\u0301 au lait?', 'Yes.'),
+    ]);
+    const editor = await openDataset(uri);
+    await waitForDiagnostics(uri, (ds) => hasCode('markup-noise')(ds) && hasCode('encoding')(ds));
+    // After each edit the findings are stale until the relint: poll until the fix is offered again.
+    const pick = async (line: number, title: RegExp): Promise<void> => {
+      let actions: vscode.CodeAction[] = [];
+      const deadline = Date.now() + 15000;
+      let a: vscode.CodeAction | undefined;
+      while (!a?.edit && Date.now() < deadline) {
+        actions = await codeActions(uri, line);
+        a = actions.find((x) => title.test(x.title));
+        if (!a?.edit) await sleep(200);
+      }
+      assert.ok(a?.edit, `line ${line + 1}: no action ${title} among ${actions.map((x) => x.title).join(' | ')}`);
+      assert.ok(await vscode.workspace.applyEdit(a.edit));
+    };
+    await pick(0, /^Strip HTML tags/);
+    assert.strictEqual(JSON.parse(editor.document.lineAt(0).text).messages[0].content, 'What is HTML?');
+    await pick(1, /^Repair the text encoding/);
+    assert.strictEqual(JSON.parse(editor.document.lineAt(1).text).messages[0].content, 'Café or tea?');
+    await pick(2, /^Trim whitespace around the strings of this line/);
+    assert.strictEqual(JSON.parse(editor.document.lineAt(2).text).messages[0].content, 'padded question');
+    await pick(3, /^NFC-normalise the strings of this line/);
+    assert.strictEqual(JSON.parse(editor.document.lineAt(3).text).messages[0].content, 'caf\u00e9 au lait?');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+});
+
+suite('editor: large files', () => {
+  teardown(async () => { await vscode.commands.executeCommand('workbench.action.closeAllEditors'); });
+
+  test('a file with thousands of findings shows 1000 diagnostics, errors first, and a note with the total', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 1500; i++) lines.push(i % 5 ? '{"messages": [' : chat(`Question ${i} about the weather in town ${i}?`, `Answer ${i}.`));
+    const uri = writeDataset('many.jsonl', lines);
+    await openDataset(uri);
+    const ds = await waitForDiagnostics(uri, hasCode('finding-limit'), 60000);
+    assert.strictEqual(ds.length, 1001);
+    const note = ds.find((d) => diagnosticCode(d) === 'finding-limit')!;
+    assert.match(note.message, /^Showing 1000 of \d+ findings \(errors first\)/);
+    // 1200 invalid lines: the 1000 shown are all errors, the first ones in line order.
+    assert.strictEqual(ds.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length, 1000, 'errors are shown first');
+    assert.strictEqual(Math.min(...ds.filter((d) => diagnosticCode(d) === 'invalid-json').map((d) => d.range.start.line)), 1);
+  });
+});
+
+suite('editor: hover, overview, training gate, files changing', () => {
+  suiteSetup(async () => { await activeExtension(); });
+  teardown(async () => { await vscode.commands.executeCommand('workbench.action.closeAllEditors'); });
+
+  test('hover on a record: exact token count with the bundled tokenizer and the rendered chat template', async () => {
+    const uri = workspaceFile('train.jsonl');
+    await openDataset(uri);
+    let text = '';
+    const deadline = Date.now() + 30000;
+    while (Date.now() < deadline) {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(0, 5)) ?? [];
+      text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+      if (/tokens\*\*/.test(text)) break;
+      await sleep(500);
+    }
+    assert.match(text, /\*\*\d+ tokens\*\* \(tokenizer of tunelab-tiny-llama\)/, `hover text: ${text.slice(0, 500)}`);
+    assert.ok(text.includes('<|user|>') && text.includes('<|assistant|>'), `no rendered template in: ${text.slice(0, 500)}`);
+  });
+
+  test('"Show Dataset Overview" opens one overview panel for the dataset, revealed again on a second call', async () => {
+    const uri = workspaceFile('dup.jsonl');
+    await openDataset(uri);
+    await vscode.commands.executeCommand('tunelab.showDatasetOverview', uri);
+    const a = await api();
+    assert.strictEqual(a.overviewPanelUri()?.toString(), uri.toString());
+    await vscode.commands.executeCommand('tunelab.showDatasetOverview', workspaceFile('bad.jsonl'));
+    assert.strictEqual(a.overviewPanelUri()?.toString(), workspaceFile('bad.jsonl').toString(), 'the one panel shows the new dataset');
+    const overviewTabs = (): vscode.Tab[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+      .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('tunelab.datasetOverview'));
+    await poll('the overview tab', 10000, () => (overviewTabs().length ? true : undefined)).catch(() => undefined);
+    const tabs = overviewTabs();
+    const all = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => `${t.label} (${t.input instanceof vscode.TabInputWebview ? t.input.viewType : typeof t.input})`);
+    assert.strictEqual(tabs.length, 1, `one overview panel, not ${tabs.length}; tabs: ${all.join(', ')}`);
+    await Promise.all(tabs.map((t) => vscode.window.tabGroups.close(t)));
+    await poll('the panel to be let go', 5000, () => (a.overviewPanelUri() === undefined ? true : undefined));
+  });
+
+  test('training refuses a dataset with lint errors, lists them by code, and opens the first one', async () => {
+    const runsDir = path.join(workspaceDir(), '.tunelab', 'runs');
+    const before = fs.existsSync(runsDir) ? fs.readdirSync(runsDir).length : 0;
+    const uri = workspaceFile('bad.jsonl');
+    const returned = await vscode.commands.executeCommand('tunelab.trainOnDataset', uri, { autoStart: true, overrides: { max_steps: 1 } });
+    assert.strictEqual(returned, undefined, 'a dataset with errors must not start a run');
+    const refusal = (await api()).lastTrainingRefusal();
+    assert.ok(refusal, 'no refusal recorded');
+    assert.strictEqual(refusal.uri.toString(), uri.toString());
+    assert.ok(refusal.errors >= 1);
+    assert.match(refusal.errorCodes, /invalid-json ×1/);
+    assert.strictEqual(refusal.firstErrorLine, 2);
+    assert.strictEqual(fs.existsSync(runsDir) ? fs.readdirSync(runsDir).length : 0, before, 'no run folder was created');
+    // What "Open First Error" runs:
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('tunelab.revealFinding', uri, refusal.firstErrorLine);
+    assert.strictEqual(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString());
+    assert.strictEqual(editor?.selection.active.line, 1);
+  });
+
+  test('a dataset deleted and rewritten on disk while it is linted causes no failure and no stale findings', async () => {
+    const a = await api();
+    const failuresBefore = a.lintFailures();
+    const lines = Array.from({ length: 4000 }, (_, i) => chat(`Question number ${i} about item ${i * 7}?`, `Answer ${i}.`));
+    lines.push('{"broken": ');
+    const uri = writeDataset('churn.jsonl', lines);
+    await openDataset(uri);
+    await sleep(50); // the first lint is under way
+    fs.unlinkSync(uri.fsPath);
+    await sleep(300);
+    fs.writeFileSync(uri.fsPath, [chat('Fresh?', 'Yes.'), chat('Fresh?', 'Yes.')].join('\n') + '\n');
+    fs.writeFileSync(uri.fsPath, Buffer.from([0, 1, 2, 3, 0xff, 0xfe, 0, 0]));
+    fs.writeFileSync(uri.fsPath, [chat('Final?', 'Yes.'), chat('Final?', 'Yes.')].join('\n') + '\n');
+    const ds = await waitForDiagnostics(uri, (d) => hasCode('duplicate')(d) && !hasCode('invalid-json')(d), 30000);
+    assert.strictEqual(ds.find((d) => diagnosticCode(d) === 'duplicate')?.range.start.line, 1);
+    // The Lint Dataset command on a file that is gone answers with a message, not an exception.
+    const gone = vscode.Uri.file(path.join(workspaceDir(), 'gone.jsonl'));
+    assert.strictEqual(await vscode.commands.executeCommand('tunelab.lintDataset', gone), undefined);
+    assert.strictEqual(a.lintFailures(), failuresBefore, 'a lint failed (see the Tunelab log)');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    fs.rmSync(uri.fsPath, { force: true });
+  });
+});

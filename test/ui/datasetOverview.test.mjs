@@ -1,0 +1,69 @@
+// UI: the dataset overview through the real workbench in Chromium: open a dataset, run "Tunelab: Show Dataset
+// Overview" from the palette, check its figures, click a finding's line number and see the editor go to that record.
+import assert from 'node:assert';
+import { e2eEnv, findFrame, openWorkbench, poll, runCommand, screenshot, waitForViewContainer } from './workbench.mjs';
+
+/** Opens a workspace file through Quick Open, as a user would. */
+async function quickOpen(page, name) {
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+  await page.locator(`.tabs-container .tab[aria-label^="${name}"]`).first().waitFor({ timeout: 15000 });
+}
+
+/** The cursor's line as the status bar shows it ("Ln 3, Col 1"). */
+async function cursorLine(page) {
+  const text = await page.locator('#status\\.editor\\.selection').innerText().catch(() => '');
+  const m = /Ln (\d+)/.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+suite('dataset overview (UI)', function () {
+  const env = e2eEnv();
+  let browser;
+
+  suiteSetup(async function () {
+    this.timeout(150000);
+    browser = await openWorkbench(env);
+    await waitForViewContainer(browser.page, 'Tunelab');
+  });
+
+  teardown(async function () {
+    if (this.currentTest?.state === 'failed' && browser) {
+      const name = `failed-overview-${this.currentTest.title.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50)}.png`;
+      console.log(`      screenshot: ${await screenshot(browser.page, env.screenshots, name).catch((e) => e.message)}`);
+    }
+  });
+
+  suiteTeardown(async () => {
+    if (browser) await browser.close();
+  });
+
+  test('shows counts, token percentiles and findings; clicking a finding reveals its record', async () => {
+    const page = browser.page;
+    await quickOpen(page, 'dup.jsonl');
+    await runCommand(page, 'Tunelab: Show Dataset Overview');
+    const frame = await findFrame(page, '#overview-status');
+    await poll('the overview to fill in', 60000, async () =>
+      ((await frame.locator('#overview-status').getAttribute('data-state')) === 'ready' ? true : undefined));
+    assert.match(await frame.locator('#overview-title').innerText(), /dup\.jsonl/);
+    assert.match(await frame.locator('#formats-table').innerText(), /chat\s+3/);
+    assert.match(await frame.locator('#roles-table').innerText(), /user\s+3/);
+    const stats = await frame.locator('#token-stats').innerText();
+    assert.match(stats, /p10 .*p50 .*p90 /, stats);
+    assert.ok(Number(await frame.locator('#histogram').getAttribute('data-bins')) >= 1, 'the histogram has no bins');
+    assert.match(await frame.locator('#clusters').innerText(), /2 identical records: lines 1, 3/);
+    const link = frame.locator('.finding-group[data-code="duplicate"] .record-link[data-line="3"]');
+    assert.strictEqual(await link.count(), 1, 'no link to line 3 under the duplicate findings');
+    await screenshot(page, env.screenshots, 'dataset-overview.png');
+    await link.click();
+    const line = await poll('the editor to show line 3', 20000, async () => ((await cursorLine(page)) === 3 ? 3 : undefined));
+    assert.strictEqual(line, 3);
+    const active = await page.locator('.tabs-container .tab.active').first().getAttribute('aria-label');
+    assert.match(String(active), /dup\.jsonl/, `the active tab is ${active}`);
+  });
+});

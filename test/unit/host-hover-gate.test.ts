@@ -1,0 +1,57 @@
+// The record hover's text and the training gate's verdict, from real lint results.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { lintText } from '../../src/core/lint';
+import { loadTokenizer } from '../../src/core/tokenizer/model-tokenizer';
+import { fenceFor, recordHoverMarkdown, truncateMiddle } from '../../src/host/recordHoverText';
+import { estimateRecordTokens } from '../../src/host/recordTokens';
+import { judgeForTraining, refusalText, warningText } from '../../src/host/trainingGateText';
+
+const REPO = join(__dirname, '..', '..', '..');
+const record = { messages: [{ role: 'user', content: 'Say hi.' }, { role: 'assistant', content: 'Hi! ```code```' }] };
+
+test('hover with the bundled tokenizer: exact count and the rendered template in a fence the text cannot close', () => {
+  const tok = loadTokenizer(join(REPO, 'models', 'tunelab-tiny-llama'));
+  const counted = tok.countRecord(record);
+  assert.equal(counted.kind, 'chat');
+  if (counted.kind !== 'chat') return;
+  const md = recordHoverMarkdown({ exact: true, label: `tokenizer of ${tok.name}`, tokens: counted.tokens, rendered: counted.rendered });
+  assert.match(md, new RegExp(`^\\*\\*${counted.tokens} tokens\\*\\* \\(tokenizer of tunelab-tiny-llama\\)`));
+  assert.ok(md.includes('<|assistant|>'), 'the rendered template shows the role markers');
+  assert.ok(md.includes('````text\n'), 'the fence is longer than the ``` inside the record');
+});
+
+test('hover without a tokenizer says it is an estimate, and says why a record is not trained on', () => {
+  const est = estimateRecordTokens(record, 'estimate: tokenizer not found');
+  assert.equal(est.exact, false);
+  assert.ok(est.tokens! > 0);
+  assert.match(recordHoverMarkdown(est), /^\*\*≈ \d+ tokens\*\* \(estimate: tokenizer not found\)/);
+  const skipped = estimateRecordTokens({ messages: [{ role: 'user', content: 'no answer' }] }, 'estimate');
+  assert.match(recordHoverMarkdown(skipped), /Not trained on:.*assistant/);
+});
+
+test('long renders keep the start and the end with a note in the middle', () => {
+  const long = 'A'.repeat(3000) + 'END';
+  const t = truncateMiddle(long, 1000);
+  assert.ok(t.length < 1100);
+  assert.ok(t.startsWith('AAA') && t.endsWith('END'));
+  assert.match(t, /characters left out/);
+  assert.equal(truncateMiddle('short', 1000), 'short');
+  assert.equal(fenceFor('no ticks'), '```');
+});
+
+test('training gate: errors stop with counts by code and the first line; warnings are summed up', () => {
+  const good = JSON.stringify(record);
+  const bad = lintText('t.jsonl', [good, '{"messages": [', JSON.stringify({ messages: 'x' }), good].join('\n') + '\n');
+  const v = judgeForTraining(bad);
+  assert.equal(v.ok, false);
+  assert.ok(v.errors >= 2);
+  assert.equal(v.errorFindings[0].line, 2);
+  assert.match(v.errorCodes, /invalid-json ×1/);
+  assert.match(refusalText('t.jsonl', v), /^Tunelab: t\.jsonl has \d+ errors to fix before training \(.*invalid-json ×1.*\)\. First: line 2: /);
+  const warned = judgeForTraining(lintText('t.jsonl', [good, good].join('\n') + '\n'));
+  assert.equal(warned.ok, true);
+  assert.ok(warned.warnings >= 1);
+  assert.match(warningText('t.jsonl', warned), /duplicate ×1.*training goes ahead/);
+});

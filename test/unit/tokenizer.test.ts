@@ -1,0 +1,85 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lintText, type LintOptions } from '../../src/core/lint';
+import { loadTokenizer, ModelTokenizer, TokenizerLoadError, trainingInput } from '../../src/core/tokenizer';
+import { FIXTURES, tokenizerDir } from './support/tokenizer-fixtures';
+
+interface Reference {
+  strings: string[];
+  tokenizers: Record<string, { strings: number[]; records: { kind: string; tokens: number; rendered?: string; firstTurnWithPrompt?: string }[] }>;
+}
+// Computed with transformers by test/fixtures/tokenizers/make_references.py.
+const REFS = JSON.parse(readFileSync(join(FIXTURES, 'references.json'), 'utf8')) as Reference;
+const RECORDS = readFileSync(join(FIXTURES, 'records.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown);
+
+for (const name of ['qwen3', 'llama3', 'tunelab-tiny-llama']) {
+  test(`tokenizer ${name}: counts, rendered templates and record counts equal transformers'`, () => {
+    const t = loadTokenizer(tokenizerDir(name));
+    const ref = REFS.tokenizers[name];
+    assert.deepEqual(REFS.strings.map((s) => t.count(s)), ref.strings);
+    assert.equal(ref.records.length, RECORDS.length);
+    RECORDS.forEach((rec, i) => {
+      const want = ref.records[i];
+      const got = t.countRecord(rec);
+      assert.equal(got.kind, want.kind, `record ${i + 1}`);
+      assert.ok(got.kind !== 'skip');
+      assert.equal(got.tokens, want.tokens, `record ${i + 1} (${JSON.stringify(rec).slice(0, 60)})`);
+      if (got.kind === 'chat') {
+        assert.equal(got.rendered, want.rendered, `record ${i + 1}: rendered template`);
+        const input = trainingInput(rec);
+        assert.ok(input.kind === 'chat');
+        assert.equal(t.renderChat(input.messages.slice(0, 1), { addGenerationPrompt: true }), want.firstTurnWithPrompt);
+        // the bounds used to skip tokenizing are never below the exact count; the cheap one not below the rendered one
+        assert.ok(t.upperBound(rec)! >= got.tokens);
+        assert.ok(t.upperBound(rec, true)! >= t.upperBound(rec)!, `record ${i + 1}: cheap bound ${t.upperBound(rec, true)} < ${t.upperBound(rec)}`);
+      }
+    });
+  });
+}
+
+test('trainingInput maps formats the way the trainer does, and says why it skips a record', () => {
+  assert.deepEqual(trainingInput({ conversations: [{ from: 'human', value: 'a' }, { from: 'gpt', value: 'b' }] }),
+    { kind: 'chat', messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }] });
+  assert.deepEqual(trainingInput({ instruction: 'i', input: 'x', output: 'o', system: 's' }),
+    { kind: 'chat', messages: [{ role: 'system', content: 's' }, { role: 'user', content: 'i\n\nx' }, { role: 'assistant', content: 'o' }] });
+  assert.deepEqual(trainingInput({ text: 'hello' }), { kind: 'text', text: 'hello' });
+  assert.deepEqual(trainingInput({ messages: [{ role: 'bot', content: 'x' }] }), { kind: 'skip', reason: 'message 1 has unknown role "bot"' });
+  assert.deepEqual(trainingInput({ messages: [{ role: 'user', content: 'x' }] }), { kind: 'skip', reason: 'no assistant message with content' });
+  assert.deepEqual(trainingInput([1]), { kind: 'skip', reason: 'not a JSON object' });
+});
+
+test('loading: a missing folder or file, or a broken tokenizer.json, is a TokenizerLoadError that says what to fix', () => {
+  assert.throws(() => ModelTokenizer.load('/nonexistent/model'), (e: Error) => e instanceof TokenizerLoadError && /tokenizer not found: \/nonexistent\/model/.test(e.message));
+  const dir = mkdtempSync(join(tmpdir(), 'tl-tok-'));
+  assert.throws(() => ModelTokenizer.load(dir), /the model folder has no tokenizer\.json/);
+  writeFileSync(join(dir, 'tokenizer.json'), '{"model": ');
+  writeFileSync(join(dir, 'tokenizer_config.json'), '{}');
+  assert.throws(() => ModelTokenizer.load(dir), /tokenizer\.json is not valid JSON/);
+  // the path of tokenizer.json itself is accepted too
+  assert.equal(ModelTokenizer.load(join(tokenizerDir('qwen3'), 'tokenizer.json')).count('Hello, world!'), REFS.tokenizers.qwen3.strings[0]);
+});
+
+const QUIET: LintOptions = { severity: { 'too-few-records': 'off' } };
+
+test('too-long with a tokenizer: exact counts with the chat template, labelled with the tokenizer; only records over the limit', () => {
+  const dir = tokenizerDir('qwen3');
+  const lines = RECORDS.map((r) => JSON.stringify(r)).join('\n');
+  const expected = REFS.tokenizers.qwen3.records.map((r) => r.tokens);
+  const limit = 40;
+  const found = lintText('d.jsonl', lines, { ...QUIET, maxTokens: limit, tokenizer: dir }).findings.filter((f) => f.code === 'too-long');
+  assert.deepEqual(found.map((f) => f.line), expected.flatMap((n, i) => (n > limit ? [i + 1] : [])));
+  assert.equal(found[0].message, `the record is ${expected[1]} tokens (tokenizer of qwen3, chat template applied), over the limit of 40 tokens: training truncates it; shorten or split it`);
+  const text = found.find((f) => f.line === 8)!;
+  assert.match(text.message, /^the record is 42 tokens \(tokenizer of qwen3\), over/);
+});
+
+test('too-long with a tokenizer that cannot be loaded: one finding says so and counts fall back to labelled estimates', () => {
+  const long = JSON.stringify({ text: 'word '.repeat(400) });
+  const found = lintText('d.jsonl', long, { ...QUIET, maxTokens: 100, tokenizer: '/nonexistent/model' }).findings.filter((f) => f.code === 'too-long');
+  assert.equal(found.length, 2);
+  assert.match(found[0].message, /^token counts are estimates: tokenizer not found: \/nonexistent\/model/);
+  assert.match(found[1].message, /≈ 500 tokens \(estimate from characters/);
+});

@@ -1,0 +1,127 @@
+"""Checkpoints that let a run continue exactly where it stopped (or was killed).
+
+`<run>/checkpoints/step-N/` holds the adapter (PEFT format) and `trainer_state.pt`: step, config,
+optimizer, scheduler, RNG states (python, numpy, torch, cuda), data position, progress counters,
+the base/last evaluations and the early-stopping state. Folders are written under a temporary
+name and renamed, so a folder with the final name is always complete; `latest()` ignores the rest.
+`<run>/checkpoints/best/` holds the adapter with the lowest eval loss when early stopping is on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+from typing import Any, Optional
+
+from .artifacts import save_atomically
+from .errors import TrainerError
+
+STATE_FILE = "trainer_state.pt"
+FORMAT = 1
+# Settings that change the adapter's shape or the data it was trained on: a checkpoint cannot continue under others.
+INCOMPATIBLE = ("model", "method", "task", "lora_r", "target_modules", "max_seq_length", "train_file")
+
+
+def checkpoints_dir(run_dir: str) -> str:
+    return os.path.join(run_dir, "checkpoints")
+
+
+def rng_states() -> dict:
+    import torch
+
+    states: dict[str, Any] = {"python": random.getstate(), "torch": torch.get_rng_state()}
+    try:
+        import numpy
+
+        states["numpy"] = numpy.random.get_state()
+    except ImportError:
+        pass
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        states["cuda"] = torch.cuda.get_rng_state_all()
+    return states
+
+
+def restore_rng(states: dict) -> None:
+    import torch
+
+    random.setstate(states["python"])
+    torch.set_rng_state(states["torch"])
+    if "numpy" in states:
+        import numpy
+
+        numpy.random.set_state(states["numpy"])
+    if "cuda" in states and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(states["cuda"])
+
+
+def save(model, state: dict, run_dir: str, name: str) -> str:
+    import torch
+
+    def write(tmp: str) -> None:
+        model.save_pretrained(tmp)
+        torch.save({"format": FORMAT, **state}, os.path.join(tmp, STATE_FILE))
+
+    os.makedirs(checkpoints_dir(run_dir), exist_ok=True)
+    return save_atomically(write, os.path.join(checkpoints_dir(run_dir), name))
+
+
+def save_best(model, run_dir: str, step: int, eval_loss: float) -> str:
+    def write(tmp: str) -> None:
+        model.save_pretrained(tmp)
+        with open(os.path.join(tmp, "best.json"), "w", encoding="utf-8") as f:
+            json.dump({"step": step, "eval_loss": eval_loss}, f)
+
+    os.makedirs(checkpoints_dir(run_dir), exist_ok=True)
+    return save_atomically(write, os.path.join(checkpoints_dir(run_dir), "best"))
+
+
+def latest(run_dir: str) -> Optional[str]:
+    """The complete `step-N` folder with the highest N, or None."""
+    folder = checkpoints_dir(run_dir)
+    if not os.path.isdir(folder):
+        return None
+    found = []
+    for name in os.listdir(folder):
+        match = re.fullmatch(r"step-(\d+)", name)
+        if match and os.path.isfile(os.path.join(folder, name, STATE_FILE)):
+            found.append((int(match.group(1)), name))
+    return os.path.join(folder, max(found)[1]) if found else None
+
+
+def load_state(path: str) -> dict:
+    import torch
+
+    try:
+        state = torch.load(os.path.join(path, STATE_FILE), map_location="cpu", weights_only=False)
+    except Exception as exc:
+        raise TrainerError("config", f"The checkpoint {path} cannot be read ({type(exc).__name__}: {exc})",
+                           "Delete that folder to resume from the one before it.")
+    if not isinstance(state, dict) or state.get("format") != FORMAT:
+        raise TrainerError("config", f"The checkpoint {path} was written by another version of Tunelab",
+                           "Start a new run.")
+    return state
+
+
+def load_adapter_weights(model, path: str) -> None:
+    """Puts the adapter saved in `path` into `model` (a PeftModel with the same LoRA shape)."""
+    from peft import set_peft_model_state_dict
+    from safetensors.torch import load_file
+
+    weights = load_file(os.path.join(path, "adapter_model.safetensors"))
+    result = set_peft_model_state_dict(model, weights)
+    unexpected = [k for k in getattr(result, "unexpected_keys", []) or [] if "lora_" in k or "modules_to_save" in k]
+    if unexpected:
+        raise TrainerError("config", f"The checkpoint's adapter does not fit the model: {unexpected[0]} "
+                           f"(and {len(unexpected) - 1} more)", "Resume with the settings the run started with.")
+
+
+def config_changes(saved: dict, now: dict) -> list[dict]:
+    """Every setting whose value differs, by name: [{field, checkpoint, now}]."""
+    keys = sorted(set(saved) | set(now))
+    return [{"field": k, "checkpoint": saved.get(k), "now": now.get(k)} for k in keys if saved.get(k) != now.get(k)]
+
+
+def describe_changes(changes: list[dict]) -> str:
+    return ", ".join(f"{c['field']} {json.dumps(c['checkpoint'])} -> {json.dumps(c['now'])}" for c in changes)
