@@ -6,7 +6,6 @@ import json
 
 import pytest
 import torch
-from conftest import json_lines, run_cli
 
 from tunelab_trainer.config import DEFAULTS
 from tunelab_trainer.memory import advice, estimate, params_from_config, trainable_from_config
@@ -116,11 +115,14 @@ def test_advice_says_where_it_fits():
 
 
 def test_doctor_shows_the_runs_estimate_next_to_the_gpus(make_run):
+    from tunelab_trainer.doctor import doctor_report
+
     run = make_run(max_seq_length=128)
-    done = run_cli("doctor", "--run-dir", run)
-    assert done.returncode == 0, done.stderr[-2000:]
-    (report,) = json_lines(done.stdout)
+    report = doctor_report(run)  # `doctor --run-dir RUN`; test/unit/cli-estimate.test.ts runs it through the CLI
     memory = report["memory"]
     assert memory["summary"].startswith("needs about 0.5 GB: fits on 1x") if not report["gpus"] else memory["summary"]
     assert memory["estimate"]["trainable_params"] == 8192 and memory["estimate"]["method"] == "lora"
     json.dumps(report)
+    broken = make_run(lora_r=0)
+    assert doctor_report(broken)["memory"] == {"error": "config.json has 1 problem: lora_r must be an integer from 1 "
+                                                        "to 1024 (got 0)"}

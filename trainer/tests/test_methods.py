@@ -262,3 +262,18 @@ def test_qlora_trains_lora_on_4bit_nf4_double_quantised_weights(tmp_path):
     model.train()
     with torch.no_grad():
         torch.testing.assert_close(reloaded(input_ids=ids).logits, model(input_ids=ids).logits, atol=0.1, rtol=0)
+
+
+def test_lora_on_explicit_modules_and_a_clear_error_for_unknown_ones(model_dir):
+    from tunelab_trainer.memory import trainable_from_config
+    from tunelab_trainer.modeling import attach_method
+
+    model = attach_method(fresh_base(model_dir), {**DEFAULTS, "target_modules": ["q_proj", "v_proj"]}, False)
+    assert set(model.peft_config["default"].target_modules) == {"q_proj", "v_proj"}
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    assert trainable == trainable_from_config(json.load(open(os.path.join(model_dir, "config.json"))), "lora", 8,
+                                              ["q_proj", "v_proj"])
+    with pytest.raises(TrainerError) as caught:
+        attach_method(fresh_base(model_dir), {**DEFAULTS, "target_modules": ["qkv"]}, False)
+    assert caught.value.kind == "config" and "target_modules does not fit this model" in caught.value.message
+    assert "down_proj, gate_proj, k_proj, lm_head, o_proj, q_proj, up_proj, v_proj" in caught.value.hint
