@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS wrapper that loads the CommonJS CLI */
 // Runs `node SCRIPT ARGS...` in this process and prints its peak RSS and CPU time to stderr on exit, in the format of
 // `/usr/bin/time -f "TUNELAB_RUSAGE %M %U %S"` (KB, seconds): bench-lint.mjs uses it where /usr/bin/time is missing.
 // process.resourceUsage() covers every thread of the process, the lint workers included.

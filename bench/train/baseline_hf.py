@@ -34,11 +34,14 @@ def main() -> None:
     class Clock(TrainerCallback):
         seconds = 0.0
 
+        cpu_seconds = 0.0
+
         def on_train_begin(self, *_, **__):
-            self.began = time.perf_counter()
+            self.began, self.cpu_began = time.perf_counter(), time.process_time()
 
         def on_train_end(self, *_, **__):
             Clock.seconds = time.perf_counter() - self.began
+            Clock.cpu_seconds = time.process_time() - self.cpu_began
 
     with tempfile.TemporaryDirectory() as out:
         training_args = TrainingArguments(
@@ -56,6 +59,7 @@ def main() -> None:
     # Real (non-padding) tokens processed: every record once per epoch.
     tokens = int(args.epochs * sum(len(r["input_ids"]) for r in train))
     report(side="baseline", tokens=tokens, train_seconds=Clock.seconds, tokens_per_s=tokens / Clock.seconds,
+           cpu_seconds=Clock.cpu_seconds,
            eval_loss=eval_loss(model, tokenizer, held), peak_rss_mb=peak_rss_mb(), steps=trainer.state.global_step)
 
 

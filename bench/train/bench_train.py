@@ -50,6 +50,8 @@ def main() -> None:
         "eval_loss": round(tunelab["eval_loss"], 4),
         "baseline_eval_loss": round(baseline["eval_loss"], 4),
         "eval_loss_diff_pct": round(100 * (tunelab["eval_loss"] - baseline["eval_loss"]) / baseline["eval_loss"], 2),
+        # Tokens per CPU-second of each side: steadier than wall time on a shared machine.
+        "cpu_ratio": round((tunelab["tokens"] / tunelab["cpu_seconds"]) / (baseline["tokens"] / baseline["cpu_seconds"]), 3),
         "tokens": tunelab["tokens"], "baseline_tokens": baseline["tokens"],
         "epochs": args.epochs, "threads": args.threads,
     }), flush=True)

@@ -2,9 +2,9 @@
 // diagnostics change; a click on a line number in the page shows that record in the editor.
 // Page: webview/datasetOverviewPanel.ts; messages: webview/overviewProtocol.ts; data: src/host/overviewData.ts.
 import * as vscode from 'vscode';
-import { parseOverviewMessage, parseOverviewState, type HostToOverview, type OverviewToHost } from '../../webview/overviewProtocol';
+import { parseOverviewMessage, parseOverviewState, type DatasetOverview, type HostToOverview, type OverviewToHost } from '../../webview/overviewProtocol';
 import type { DatasetDiagnostics } from './datasetDiagnostics';
-import type { Linter } from './linter';
+import { UnknownDocumentError, type Linter } from './linter';
 import { SinglePanelHost, type PanelController, type PanelHostDeps } from './singlePanel';
 
 export interface OverviewPanelDeps extends PanelHostDeps {
@@ -118,8 +118,15 @@ export class OverviewPanel implements PanelController<OverviewToHost> {
     this.post({ type: 'busy', message: 'Reading the dataset…' });
     try {
       const doc = await vscode.workspace.openTextDocument(this.uri);
-      await this.deps.diagnostics.lintDocument(doc);
-      const overview = await this.deps.linter.overview(doc.uri.toString(), this.deps.modelDir(doc.uri));
+      // Lint only when the current text has no findings yet: publishing them fires onDidChangeDiagnostics, which
+      // must not bring the panel back here for another lint.
+      if (!this.deps.diagnostics.findingsFor(doc)) await this.deps.diagnostics.lintDocument(doc);
+      const ask = (): Promise<DatasetOverview> => this.deps.linter.overview(doc.uri.toString(), this.deps.modelDir(doc.uri));
+      const overview = await ask().catch(async (err: unknown) => {
+        if (!(err instanceof UnknownDocumentError)) throw err;
+        await this.deps.diagnostics.lintDocument(doc); // the worker restarted: give it the text again
+        return ask();
+      });
       if (generation === this.generation) this.post({ type: 'overview', overview });
     } catch (err) {
       const message = err instanceof Error ? err.message.split('\n')[0] : String(err);

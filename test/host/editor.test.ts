@@ -9,6 +9,7 @@ import { activeExtension, diagnosticCode, poll, sleep, waitForDiagnostics, works
 interface EditorApi {
   lintNow(uri: vscode.Uri): Promise<readonly vscode.Diagnostic[]>;
   lintFailures(): number;
+  lintTiming(uri: vscode.Uri): object | undefined;
   overviewPanelUri(): vscode.Uri | undefined;
   lastTrainingRefusal(): { uri: vscode.Uri; errors: number; errorCodes: string; firstErrorLine?: number } | undefined;
 }
@@ -182,6 +183,10 @@ suite('editor: hover, overview, training gate, files changing', () => {
     assert.strictEqual(a.overviewPanelUri()?.toString(), uri.toString());
     await vscode.commands.executeCommand('tunelab.showDatasetOverview', workspaceFile('bad.jsonl'));
     assert.strictEqual(a.overviewPanelUri()?.toString(), workspaceFile('bad.jsonl').toString(), 'the one panel shows the new dataset');
+    // An open overview refreshes when diagnostics change, and must not make the document lint again on its own.
+    const settled = await poll('bad.jsonl to be linted', 20000, () => a.lintTiming(workspaceFile('bad.jsonl')));
+    await sleep(3000);
+    assert.strictEqual(a.lintTiming(workspaceFile('bad.jsonl')), settled, 'the overview keeps relinting an unchanged document');
     const overviewTabs = (): vscode.Tab[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
       .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('tunelab.datasetOverview'));
     await poll('the overview tab', 10000, () => (overviewTabs().length ? true : undefined)).catch(() => undefined);

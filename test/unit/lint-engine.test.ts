@@ -89,7 +89,7 @@ test('lint session: each update equals a full lint of the new text (fixes includ
   const file = corpus.files.find((f) => f.role === 'train' && f.lines.length > 200)!;
   const opts: LintOptions = { ...corpus.options };
   const session = createLintSession('d.jsonl', opts);
-  let lines = [...file.lines];
+  const lines = [...file.lines];
   const check = (what: string, text = lines.join('\n') + '\n'): void => {
     assert.deepEqual(session.update(text), lintText('d.jsonl', text, opts), what);
   };

@@ -12,7 +12,7 @@ const PER_FILE = 100;
 const SEED = Number(process.env.TUNELAB_FUZZ_SEED ?? Date.now() % 2 ** 31);
 // Every rule on, nothing dropped, so a line's finding cannot hide behind the per-code limit.
 const OPTS: LintOptions = { maxFindingsPerCode: Infinity, maxTokens: 50, minRecords: 0 };
-const REPORTING = new Set(['invalid-json', 'schema', 'encoding', 'too-long']);
+const REPORTING = new Set(['invalid-json', 'schema', 'encoding']);
 
 const VALID: unknown[] = [
   { messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'What is 2 + 2?' }, { role: 'assistant', content: 'It is 4. Mail: a@b.org' }] },
@@ -43,8 +43,8 @@ const MUTATIONS: Mutation[] = [
   (r, b) => { const s = b.toString('utf8'); const i = Math.floor(r() * s.length); return Buffer.from(s.slice(0, i) + s.slice(i).replace(/"(role|from|content|value|text)"/, '"x$1"')); }, // schema damage
 ];
 
-function mutated(r: Rng): Buffer {
-  let b: Buffer = Buffer.from(JSON.stringify(pick(r, VALID)));
+function mutated(r: Rng, start: Buffer = Buffer.from(JSON.stringify(pick(r, VALID)))): Buffer {
+  let b = start;
   const n = 1 + Math.floor(r() * 3);
   for (let k = 0; k < n; k++) b = pick(r, MUTATIONS)(r, b);
   // one record per line: a mutation's line break would make two lines, each still checked below
@@ -86,4 +86,22 @@ test(`fuzz: ${CASES} mutated records, every line parsed or reported, never an ex
   // the mutations must actually break lines, or the test checks nothing
   assert.ok(invalid > CASES / 4, `only ${invalid} of ${CASES} mutated lines were invalid`);
   assert.ok(reported >= invalid);
+});
+
+test(`fuzz: 1000 mutated CSV rows are read or reported, never an exception (seed ${SEED})`, () => {
+  const r = rng(SEED + 1);
+  const rows = ['"Translate, please",Good morning,Bonjour', 'List primes,,"2, 3, 5"', '"Say ""hi""","multi\nline",ok'];
+  for (let done = 0; done < 1000; done += 50) {
+    const body = Array.from({ length: 50 }, () => mutated(r, Buffer.from(pick(r, rows))).toString('utf8').replace(/\0/g, '')).join('\n');
+    const text = `instruction,input,output\n${body}\n`;
+    let result;
+    try {
+      result = lintSource(`fuzz-${done}.csv`, text, OPTS);
+    } catch (e) {
+      assert.fail(`lintSource threw on CSV (seed ${SEED}): ${(e as Error).stack}\n${JSON.stringify(text.slice(0, 2000))}`);
+    }
+    const { records } = readDataset(text, 'f.csv');
+    const reportedLines = new Set(result.findings.filter((f) => REPORTING.has(f.code)).map((f) => f.line));
+    for (const rec of records) if (rec.value === undefined) assert.ok(reportedLines.has(rec.line), `CSV row at line ${rec.line} neither read nor reported (seed ${SEED})`);
+  }
 });

@@ -60,3 +60,8 @@ def test_without_patience_the_last_adapter_is_kept(make_run):
     assert done["early_stopped"] is False and done["best_step"] is None and done["steps"] == 4
     assert not os.path.exists(os.path.join(training.run_dir, "checkpoints", "best"))
     assert all(e["samples"] == [] for e in json_lines(out.getvalue()) if e["type"] == "eval")
+    # No eval_file: the eval split is carved from train (seeded) and the run says so.
+    events = json_lines(out.getvalue())
+    assert events[0]["eval_source"] == "carved" and events[0]["eval_records"] == 5
+    assert any(e["type"] == "log" and "5 of 24 train records (eval_fraction 0.2, seed 7) are held out" in e["message"]
+               for e in events)

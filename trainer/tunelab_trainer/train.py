@@ -91,7 +91,8 @@ class Training:
         random.seed(cfg["seed"])
         torch.manual_seed(cfg["seed"])
         self.device, self.amp = pick_precision(cfg["device"], cfg["method"])
-        weights_dtype, self.autocast, self.dtype_name = self.amp.weights_dtype, self.amp.autocast_dtype, self.amp.precision.name
+        weights_dtype, self.autocast = self.amp.weights_dtype, self.amp.autocast_dtype
+        self.dtype_name = self.amp.precision.name
         if self.world.size > 1 and self.device.type == "cuda":
             self.device = torch.device("cuda", self.world.local_rank)
             torch.cuda.set_device(self.device)
@@ -305,9 +306,9 @@ class Training:
         step_tokens = 0
         for input_ids, attention, positions, labels, real in self._micro_batches(
                 share_of(group, self.world.rank, self.world.size)):
-            nll, _ = labelled_nll(self.model, input_ids.to(self.device), None if attention is None else attention.to(self.device),
-                                labels.to(self.device), self.autocast,
-                                position_ids=None if positions is None else positions.to(self.device))
+            to_device = (lambda t: None if t is None else t.to(self.device))  # noqa: E731
+            nll, _ = labelled_nll(self.model, to_device(input_ids), to_device(attention), to_device(labels),
+                                  self.autocast, position_ids=to_device(positions))
             self.amp.backward(nll / loss_tokens)
             loss_sum += float(nll.detach())
             step_tokens += real

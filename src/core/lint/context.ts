@@ -52,8 +52,10 @@ export interface RecordCache {
   strings?: TrainingString[];
   features?: RecordFeatures;
   words?: Int32Array;
-  /** near-duplicate's LSH band keys for a layout. */
-  bandKeys?: { rows: number; keys: Int32Array };
+  /** near-duplicate's LSH band slots: ids of the record's band keys in `index` (a KeyIndex kept by the context). */
+  bandSlots?: { index: object; slots: Int32Array };
+  /** The fingerprint's dense id in `ids` (a map kept by the context): duplicate and near-duplicate index by it. */
+  fingerprintId?: { ids: object; id: number };
   /** answer-skew's key of the final answer (undefined inside: no answer). */
   answer?: { key: [number, number] | undefined };
 }
@@ -120,9 +122,23 @@ export class FileContext {
   /** Span of the first record, where dataset-level findings go. */
   firstRecordSpan: Span | undefined;
 
-  /** `file`: set by lintFiles, which knows training files from eval files. */
-  constructor(readonly path: string, readonly options: LintOptions = {}, readonly file?: FileRole) {
+  /**
+   * `file`: set by lintFiles, which knows training files from eval files. `kept`: state that outlives one lint of the
+   * file (see kept()); the editor's session (lint-session.ts) passes the same map at every update.
+   */
+  constructor(readonly path: string, readonly options: LintOptions = {}, readonly file?: FileRole, private readonly keptState = new Map<string, unknown>()) {
     this.maxPerCode = options.maxFindingsPerCode ?? DEFAULT_MAX_PER_CODE;
+  }
+
+  /**
+   * A value rules keep across lints of the same document, made on first use: interned keys (fingerprint ids, LSH band
+   * slots) whose ids the record views cache, so that a re-lint of unchanged records does no hashing. Never results:
+   * those are worked out again by each lint.
+   */
+  kept<T>(name: string, make: () => T): T {
+    let v = this.keptState.get(name) as T | undefined;
+    if (v === undefined) this.keptState.set(name, (v = make()));
+    return v;
   }
 
   /** A one-character range at the start of the first record (line 1 of most files), for findings about the whole file. */

@@ -58,7 +58,8 @@ async function lintFileParallel(path: string, buf: Buffer, options: LintOptions,
   if (opened.container !== 'jsonl' || opened.problems.length || inWorkers.every((r) => options.severity?.[r.code] === 'off')) {
     return lintSource(path, buf, options, role);
   }
-  const { tokenCounter: _inProcess, ...portable } = options;
+  const portable = { ...options };
+  delete portable.tokenCounter; // not serialisable: too-long then runs here (ruleGroups)
   const shards = splitLines(buf, pool.size).map((range, i) => pool.run(i, { path, bytes: buf.buffer as SharedArrayBuffer, byteOffset: buf.byteOffset, ...range, options: portable, codes: inWorkers.map((r) => r.code) }));
   const main = runRules(path, buf, onMain, options, role);
   const results = await Promise.allSettled(shards);

@@ -42,11 +42,17 @@ export function createLintSession(path: string, options: LintOptions = {}): Lint
 
 class IncrementalLint implements LintSession {
   private lines: (CachedLine | undefined)[] = [];
-  private lineTexts: string[] = [];
+  /** Offset of each line in prevText. */
+  private lineStarts: number[] = [];
+  private prevText: string | undefined;
+  /** Index of the first non-blank line (-1: none): an edit up to it may change how the reader takes the text. */
+  private firstRecordLine = 0;
   private readonly capture: FileContext;
   private readonly perRecord: RuleVisitor[];
   private readonly groups;
   private readonly fingerprint: boolean;
+  /** Interned keys the whole-file rules keep between updates (FileContext.kept). */
+  private readonly kept = new Map<string, unknown>();
   lastUpdate = { linesChecked: 0, linesReused: 0, full: false };
 
   constructor(readonly path: string, private readonly options: LintOptions) {
@@ -59,43 +65,86 @@ class IncrementalLint implements LintSession {
   }
 
   update(text: string): FileLintResult {
-    if (!plainJsonl(text)) {
-      this.lines = [];
-      this.lineTexts = [];
+    const prev = this.prevText;
+    // The lines an edit touched: between the text's common prefix and common suffix with the previous text, found by
+    // comparing 64K chunks (memcmp speed), so an edit costs no split and no comparison of the whole document.
+    let p = 0, q = 0;
+    if (prev !== undefined) {
+      p = commonPrefix(prev, text);
+      q = commonSuffix(prev, text, Math.min(prev.length, text.length) - p);
+    }
+    const first = prev === undefined ? 0 : this.lineAt(p);
+    const firstStart = prev === undefined ? 0 : this.lineStarts[first];
+    const plain = prev === undefined || first <= this.firstRecordLine
+      ? plainJsonl(text)
+      : !text.slice(firstStart, text.length - q).includes('\0'); // the lines before did not change
+    if (!plain) {
+      this.reset();
       this.lastUpdate = { linesChecked: 0, linesReused: 0, full: true };
       return lintSource(this.path, text, this.options);
     }
-    const texts = text.split('\n');
-    this.reuse(texts);
-    return this.assemble(texts.length);
+    // Old lines first..last are replaced by the new text's lines from firstStart to the line break after the change.
+    let last = this.lineStarts.length - 1, regionEnd = text.length;
+    if (prev !== undefined) {
+      const nl = prev.indexOf('\n', prev.length - q);
+      if (nl !== -1) {
+        last = this.lineAt(nl);
+        regionEnd = nl + text.length - prev.length;
+      }
+    }
+    const texts = text.slice(firstStart, regionEnd).split('\n');
+    this.replaceLines(first, prev === undefined ? -1 : last, texts, firstStart, text.length - (prev?.length ?? 0));
+    this.prevText = text;
+    return this.assemble(this.lines.length);
   }
 
-  /** Brings this.lines in step with the new lines: same leading and trailing lines kept, the rest looked up by text or read. */
-  private reuse(texts: string[]): void {
-    const old = this.lineTexts, oldLines = this.lines;
-    const n = texts.length, m = old.length;
-    let head = 0;
-    while (head < n && head < m && texts[head] === old[head]) head++;
-    let tail = 0;
-    while (tail < n - head && tail < m - head && texts[n - 1 - tail] === old[m - 1 - tail]) tail++;
+  /** Forgets the lines: the next update reads every line. */
+  private reset(): void {
+    this.prevText = undefined;
+    this.lines = [];
+    this.lineStarts = [];
+    this.firstRecordLine = 0;
+  }
+
+  /** Index of the line holding offset `at` of the previous text. */
+  private lineAt(at: number): number {
+    const starts = this.lineStarts;
+    let lo = 0, hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= at) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /**
+   * Replaces lines first..last (none when last < first) by `texts`, which start at offset `start`; later lines move by
+   * `delta` characters. Lines of the replaced range whose text comes back (moved lines) keep their cached work.
+   */
+  private replaceLines(first: number, last: number, texts: string[], start: number, delta: number): void {
     const moved = new Map<string, CachedLine[]>();
-    for (let i = head; i < m - tail; i++) {
-      const c = oldLines[i];
+    for (let i = first; i <= last; i++) {
+      const c = this.lines[i];
       if (c) moved.set(c.text, [...(moved.get(c.text) ?? []), c]);
     }
     const middle: (CachedLine | undefined)[] = [];
-    let checked = 0;
-    for (let i = head; i < n - tail; i++) {
-      const t = texts[i];
+    const starts: number[] = [];
+    let checked = 0, at = start;
+    for (const t of texts) {
+      starts.push(at);
+      at += t.length + 1;
       const again = moved.get(t)?.pop();
       if (again) { middle.push(again); continue; }
       const line = this.readLine(t);
       middle.push(line);
       if (line) checked++;
     }
-    this.lines = [...oldLines.slice(0, head), ...middle, ...oldLines.slice(m - tail)];
-    // Kept for the next comparison: the cached lines' own copies where there are some, so old texts can be freed.
-    this.lineTexts = texts.map((t, i) => this.lines[i]?.text ?? t);
+    const after = last + 1;
+    this.lines = this.lines.slice(0, first).concat(middle, this.lines.slice(after));
+    const later = this.lineStarts.slice(after);
+    for (let i = 0; i < later.length; i++) later[i] += delta;
+    this.lineStarts = this.lineStarts.slice(0, first).concat(starts, later);
+    this.firstRecordLine = this.lines.findIndex((c) => c !== undefined);
     let records = 0;
     for (const c of this.lines) if (c) records++;
     this.lastUpdate = { linesChecked: checked, linesReused: records - checked, full: false };
@@ -132,7 +181,7 @@ class IncrementalLint implements LintSession {
 
   /** Numbers the records, runs the whole-file rules over the cached views and puts the findings together. */
   private assemble(lineCount: number): FileLintResult {
-    const ctx = new FileContext(this.path, this.options);
+    const ctx = new FileContext(this.path, this.options, undefined, this.kept);
     ctx.container = 'jsonl';
     const visitors = this.groups.wholeFile.filter((r) => !ctx.isOff(r.code)).map((r) => r.create(ctx));
     const perCtx = new FileContext(this.path, this.options);
@@ -165,6 +214,25 @@ function moved(f: Finding, d: number, path: string): Finding {
   };
   if (f.fixes) out.fixes = f.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((e) => ({ ...e, line: e.line + d, endLine: e.endLine + d })) }));
   return out;
+}
+
+const CHUNK = 1 << 16;
+
+/** Length of the common prefix of a and b. */
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i + CHUNK <= n && a.slice(i, i + CHUNK) === b.slice(i, i + CHUNK)) i += CHUNK;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** Length of the common suffix of a and b, at most `limit`. */
+function commonSuffix(a: string, b: string, limit: number): number {
+  let k = 0;
+  while (k + CHUNK <= limit && a.slice(a.length - k - CHUNK, a.length - k) === b.slice(b.length - k - CHUNK, b.length - k)) k += CHUNK;
+  while (k < limit && a.charCodeAt(a.length - 1 - k) === b.charCodeAt(b.length - 1 - k)) k++;
+  return k;
 }
 
 /**

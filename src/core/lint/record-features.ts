@@ -3,7 +3,7 @@
  * record view itself): the shingles and MinHash signature of the non-system text (near-duplicate, leakage) and its
  * word hashes (leakage).
  */
-import type { RecordView } from './context';
+import type { FileContext, RecordView } from './context';
 import { IntList } from './text/int-list';
 import { appendShingles, minhashSignature, PERMUTATIONS } from './text/minhash';
 import { scanWords } from './text/words';
@@ -51,3 +51,19 @@ export function recordFeatures(r: RecordView): RecordFeatures {
 }
 
 const EMPTY = new Int32Array(0);
+
+/**
+ * A dense id of the record's content fingerprint (equal fingerprints, equal ids), from a map the context keeps, so
+ * that duplicate and near-duplicate index typed arrays instead of hashing the fingerprint string each; undefined
+ * without a fingerprint.
+ */
+export function fingerprintId(ctx: FileContext, r: RecordView): number | undefined {
+  if (r.fingerprint === undefined) return undefined;
+  const ids = ctx.kept('fingerprint-ids', () => new Map<string, number>());
+  const cached = r.cache.fingerprintId;
+  if (cached && cached.ids === ids) return cached.id;
+  let id = ids.get(r.fingerprint);
+  if (id === undefined) ids.set(r.fingerprint, (id = ids.size));
+  r.cache.fingerprintId = { ids, id };
+  return id;
+}

@@ -1,14 +1,17 @@
 /**
  * duplicate: a record whose training content equals an earlier one's after canonical key order and
- * whitespace normalisation. One 64-bit fingerprint per record in a Map keeps it a single linear pass.
+ * whitespace normalisation. One 64-bit fingerprint per record (a dense id of it, see fingerprintId) keeps it a
+ * single linear pass.
  */
 import type { LintRule } from '../context';
+import { fingerprintId } from '../record-features';
+import { grow } from '../text/key-index';
 import { deleteRecordFix, RecordEnds } from './delete-record';
 
 export const duplicateRule: LintRule = {
   code: 'duplicate',
   create(ctx) {
-    const firstLine = new Map<string, number>();
+    let firstLine: Int32Array = new Int32Array(1024); // fingerprint id -> line of its first record; 0: none yet
     const ends = new RecordEnds();
     return {
       invalidRecord(rec) {
@@ -16,10 +19,11 @@ export const duplicateRule: LintRule = {
       },
       record(r) {
         const rec = r.source;
-        const key = r.fingerprint;
-        if (key === undefined) return; // nested too deep to walk: not compared
-        const first = firstLine.get(key);
-        if (first === undefined) firstLine.set(key, rec.span.line);
+        const id = fingerprintId(ctx, r);
+        if (id === undefined) { ends.passed(rec); return; } // nested too deep to walk: not compared
+        if (id >= firstLine.length) firstLine = grow(firstLine, id + 1);
+        const first = firstLine[id];
+        if (first === 0) firstLine[id] = rec.span.line;
         else {
           ctx.report({
             code: 'duplicate', severity: 'warning', span: rec.span,

@@ -17,9 +17,13 @@ export const markupNoiseRule: LintRule = {
   }),
 };
 
+const NONE: StringFinding[] = [];
+
 function markupFindings(s: TrainingString): StringFinding[] {
-  const out: StringFinding[] = [];
   const items = findMarkup(s.text);
+  const boilerplate = findBoilerplate(s.text);
+  if (!items.length && !boilerplate.length) return NONE;
+  const out: StringFinding[] = [];
   if (items.length) {
     const tags = items.filter((i) => i.kind === 'tag');
     const entities = items.length - tags.length;
@@ -32,7 +36,6 @@ function markupFindings(s: TrainingString): StringFinding[] {
       fix: { title: tags.length ? 'Strip HTML tags and decode entities' : 'Decode HTML entities', text: stripMarkup(s.text, items), whole: true },
     });
   }
-  const boilerplate = findBoilerplate(s.text);
   if (boilerplate.length) {
     const [start, end] = boilerplate[0];
     out.push({

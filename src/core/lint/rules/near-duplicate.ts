@@ -7,7 +7,7 @@
  * duplicate rule.
  */
 import type { LintRule, RecordView } from '../context';
-import { recordFeatures } from '../record-features';
+import { fingerprintId, recordFeatures } from '../record-features';
 import { IntList } from '../text/int-list';
 import { jaccardSorted, sortedUnique } from '../text/jaccard';
 import { KeyIndex } from '../text/key-index';
@@ -26,11 +26,13 @@ export const nearDuplicateRule: LintRule = {
     const threshold = ctx.options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD;
     const layout = lshLayout(threshold);
     const bands = layout.bands;
-    const seen = new Set<string>();
+    let seen: Uint8Array = new Uint8Array(1024); // fingerprint id -> 1 once indexed (exact duplicates are left to duplicate)
     const shingles: Int32Array[] = []; // per indexed record, the features' own array (no copy)
     const lines = new IntList();
-    const bandIndex = new KeyIndex(1 << 12);
-    const bandHead = new IntList();
+    // Band keys are interned in a KeyIndex the context keeps (the editor's session reuses it, and each view caches its
+    // slots in it); the chains of records per slot are this lint's own.
+    const bandIndex = ctx.kept(`near-duplicate:bands:${bands}x${layout.rows}`, () => new KeyIndex(1 << 12));
+    let bandHead: Int32Array = new Int32Array(Math.max(bandIndex.size, 1024)).fill(-1); // slot -> newest record with that band key
     const bandNext = new IntList(); // record * bands + band -> previous record with that band key, -1
     const hits = new Map<number, number>();
     const ends = new RecordEnds();
@@ -40,19 +42,19 @@ export const nearDuplicateRule: LintRule = {
       },
       record(r) {
         const rec = r.source;
-        const fp = r.fingerprint;
-        if (fp !== undefined) {
-          if (seen.has(fp)) { ends.passed(rec); return; }
-          seen.add(fp);
+        const fid = fingerprintId(ctx, r);
+        if (fid !== undefined) {
+          if (fid >= seen.length) seen = growBytes(seen, fid + 1);
+          if (seen[fid] === 1) { ends.passed(rec); return; }
+          seen[fid] = 1;
         }
         const f = recordFeatures(r);
         if (f.signature.length === 0) { ends.passed(rec); return; }
-        const keys = recordBandKeys(r, f.signature, layout);
+        const slots = bandSlots(r, f.signature, layout, bandIndex);
+        if (bandIndex.size > bandHead.length) bandHead = growHeads(bandHead, bandIndex.size);
         hits.clear();
         for (let b = 0; b < bands; b++) {
-          const slot = bandIndex.get(keys[b], b);
-          if (slot < 0) continue;
-          for (let c = bandHead.data[slot], n = 0; c >= 0 && n < MAX_CHAIN; c = bandNext.data[c * bands + b], n++) hits.set(c, (hits.get(c) ?? 0) + 1);
+          for (let c = bandHead[slots[b]], n = 0; c >= 0 && n < MAX_CHAIN; c = bandNext.data[c * bands + b], n++) hits.set(c, (hits.get(c) ?? 0) + 1);
         }
         let best = -1, bestJ = 0;
         if (hits.size) {
@@ -67,10 +69,8 @@ export const nearDuplicateRule: LintRule = {
         lines.push(rec.span.line);
         shingles.push(f.shingles);
         for (let b = 0; b < bands; b++) {
-          const slot = bandIndex.intern(keys[b], b);
-          if (slot === bandHead.length) bandHead.push(-1);
-          bandNext.push(bandHead.data[slot]);
-          bandHead.data[slot] = id;
+          bandNext.push(bandHead[slots[b]]);
+          bandHead[slots[b]] = id;
         }
         if (best >= 0) {
           const line = lines.data[best];
@@ -88,12 +88,30 @@ export const nearDuplicateRule: LintRule = {
   },
 };
 
-/** The record's LSH band keys, kept on its view: the editor's session sees the same views at every update. */
-function recordBandKeys(r: RecordView, signature: Int32Array, layout: LshLayout): Int32Array {
-  const cached = r.cache.bandKeys;
-  if (cached && cached.rows === layout.rows && cached.keys.length === layout.bands) return cached.keys;
-  const keys = new Int32Array(layout.bands);
-  bandKeys(signature, layout, keys);
-  r.cache.bandKeys = { rows: layout.rows, keys };
-  return keys;
+const bandScratch = new Int32Array(112);
+
+/**
+ * The ids of the record's LSH band keys in `index` (interned now if new), kept on its view: the editor's session
+ * lints the same views with the same index at every update, without hashing them again.
+ */
+function bandSlots(r: RecordView, signature: Int32Array, layout: LshLayout, index: KeyIndex): Int32Array {
+  const cached = r.cache.bandSlots;
+  if (cached && cached.index === index) return cached.slots;
+  bandKeys(signature, layout, bandScratch);
+  const slots = new Int32Array(layout.bands);
+  for (let b = 0; b < layout.bands; b++) slots[b] = index.intern(bandScratch[b], b);
+  r.cache.bandSlots = { index, slots };
+  return slots;
+}
+
+function growHeads(a: Int32Array, min: number): Int32Array {
+  const next = new Int32Array(Math.max(min, a.length * 2)).fill(-1);
+  next.set(a);
+  return next;
+}
+
+function growBytes(a: Uint8Array, min: number): Uint8Array {
+  const next = new Uint8Array(Math.max(min, a.length * 2));
+  next.set(a);
+  return next;
 }

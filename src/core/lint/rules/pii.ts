@@ -6,13 +6,13 @@
 import type { LintRule } from '../context';
 import { stringLabel } from '../training-text';
 import { findPii } from './pii-detectors';
-import { reportStringFindings } from './string-finding';
+import { reportStringFindings, type StringFinding } from './string-finding';
 
 export const piiRule: LintRule = {
   code: 'pii',
   create: (ctx) => ({
     record(r) {
-      reportStringFindings(ctx, r, (s) => findPii(s.text).map((m) => ({
+      reportStringFindings(ctx, r, (s) => findPii(s.text).map((m): StringFinding => ({
         code: 'pii', severity: m.kind.secret ? 'error' : 'warning', start: m.start, end: m.end,
         message: m.kind.secret
           ? `${m.kind.name} in ${stringLabel(s)}: a model trained on it can repeat it; revoke the credential and remove it from the data`
