@@ -335,6 +335,9 @@ async function trainerProcesses(python: string, trainerDir: string, device: stri
 /** `tunelab train --resume RUN`: the run's own config.json, its latest checkpoint, changed settings reported by the trainer. */
 async function resumeRun(run: string, workspace: string, processes?: string): Promise<TrainingResult> {
   const runDir = resolveRunDir(run, workspace);
+  const status = summarizeRun(runDir).status;
+  if (status === 'completed') throw new CliError(`run ${path.basename(runDir)} has already completed: start a new run to train further`);
+  if (status === 'running') throw new CliError(`run ${path.basename(runDir)} is still running: stop it first (or wait for it)`);
   const config = JSON.parse(fs.readFileSync(path.join(runDir, CONFIG_FILE), 'utf8')) as RunConfig;
   const trainerDir = trainerRoot(packageRoot());
   const { python } = await trainingPython(trainerDir);

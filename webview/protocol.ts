@@ -31,7 +31,12 @@ export interface Notice {
 export type HostToTraining =
   /** Sent after every `ready`: the page resets to this and, if `run` is set, events of that run follow. */
   | { type: 'init'; config: FormConfig; run?: RunRef; trusted: boolean }
+  /** Why the last Start was refused (the page says "Not started"). */
   | { type: 'problems'; problems: ConfigProblem[] }
+  /** validateConfig's verdict on the form as it is now: after `init` (no seq) and after each `edit` (its seq). */
+  | { type: 'validation'; problems: ConfigProblem[]; seq?: number }
+  /** The GPU memory line of a valid form: "GPU memory: estimating…", then the estimate; empty: none. */
+  | { type: 'estimate'; text: string }
   | { type: 'events'; runId: string; events: TrainerEvent[] }
   | { type: 'run'; run: RunRef }
   | { type: 'notice'; notice: Notice }
@@ -40,8 +45,8 @@ export type HostToTraining =
 export type TrainingToHost =
   | { type: 'ready' }
   | { type: 'start'; config: FormConfig }
-  /** The form changed: the host keeps it, so a page that reloads (hidden, then shown) gets it back. */
-  | { type: 'edit'; config: FormConfig }
+  /** The form changed: the host keeps it (a page that reloads gets it back) and answers with `validation`. */
+  | { type: 'edit'; config: FormConfig; seq?: number }
   | { type: 'stop' }
   | { type: 'browse'; field: BrowseField }
   | { type: 'showReport' };
@@ -113,8 +118,11 @@ export function parseTrainingMessage(v: unknown): TrainingToHost | undefined {
     case 'showReport':
       return { type: v.type };
     case 'start':
-    case 'edit':
       return isFormConfig(v.config) ? { type: v.type, config: v.config } : undefined;
+    case 'edit':
+      if (!isFormConfig(v.config)) return undefined;
+      if (v.seq === undefined) return { type: 'edit', config: v.config };
+      return Number.isSafeInteger(v.seq) && (v.seq as number) >= 0 ? { type: 'edit', config: v.config, seq: v.seq as number } : undefined;
     case 'browse':
       return (BROWSE_FIELDS as readonly unknown[]).includes(v.field) ? { type: 'browse', field: v.field as BrowseField } : undefined;
     default:

@@ -1,6 +1,7 @@
 // The training panel page: the run form, Start/Stop, the live loss chart and the status line.
 // Browser code only; talks to src/host/trainingPanel.ts through the messages in ./protocol.
-// Stable ids for UI tests: #start-button, #stop-button, #loss-chart[data-points], #status[data-state], #error.
+// Stable ids for UI tests: #start-button, #stop-button, #loss-chart[data-points], #status[data-state], #error,
+// #row-<key> (hidden when the method does not use it), #problem-<key>, #problems, #accumulation, #estimate.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-label/index.js';
@@ -14,7 +15,10 @@ import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-text
 import type { ConfigProblem } from '../src/core/config';
 import type { TrainerEvent } from '../src/core/events';
 import type { RunStatus } from '../src/core/runs';
-import { FORM_FIELDS, configToValues, valuesToConfig, type FormField, type FormValues } from './formFields';
+import {
+  FORM_FIELDS, accumulationText, configToValues, isFieldShown, placeProblems, startAllowed, valuesToConfig,
+  type FormField, type FormValues,
+} from './formFields';
 import { LossChart } from './lossChart';
 import { RunProgress, formatStatus, type ProgressStatus } from './progress';
 import type { FormConfig, HostToTraining, Notice, TrainingPanelState, TrainingToHost } from './protocol';
@@ -25,7 +29,7 @@ const post = (message: TrainingToHost): void => vscode.postMessage(message);
 
 const GROUPS: { id: FormField['group']; title: string }[] = [
   { id: 'data', title: 'Model and data' },
-  { id: 'lora', title: 'LoRA' },
+  { id: 'method', title: 'Method' },
   { id: 'optimization', title: 'Optimization' },
 ];
 
@@ -44,6 +48,7 @@ function fieldHtml(f: FormField): string {
   const label = f.kind === 'boolean' ? '' : `<vscode-label for="${id}">${escapeHtml(f.label)}</vscode-label>`;
   return `<div class="field field-${f.kind}" id="row-${f.key}">${label}<div class="control">${control}</div>`
     + (f.hint ? `<div class="hint">${escapeHtml(f.hint)}</div>` : '')
+    + (f.key === 'micro_batch_size' ? '<div class="hint derived" id="accumulation"></div>' : '')
     + `<div class="problem" id="problem-${f.key}" hidden></div></div>`;
 }
 
@@ -59,6 +64,7 @@ function renderSkeleton(): void {
       <vscode-button id="stop-button" secondary disabled>Stop</vscode-button>
       <vscode-button id="report-button" secondary hidden>Show Report</vscode-button>
     </div>
+    <div id="estimate" class="hint" hidden></div>
     <div id="status" class="status" data-state="idle" role="status" aria-live="polite">Ready</div>
     <div id="error" class="error" role="alert" hidden><span class="error-kind"></span><span class="error-message"></span><div class="error-hint"></div></div>
     <div class="chart-box"><canvas id="loss-chart" data-points="0" aria-label="training and eval loss per step"></canvas></div>`;
@@ -79,6 +85,13 @@ let trusted = true;
 let progress = new RunProgress();
 /** Why the last Start did not start a run: shown on the status line (data-state) until the next Start. */
 let refusal: { state: 'invalid' | 'refused'; text: string } | undefined;
+/** The host's last verdict on the form, and whether it is about what the form holds now (no edit since). */
+let problems: ConfigProblem[] = [];
+let verdictCurrent = false;
+let editSeq = 0;
+let awaitedSeq: number | undefined;
+/** An edit waiting for typing to pause before it goes to the host. */
+let editTimer: ReturnType<typeof setTimeout> | undefined;
 
 // ---- form ----
 
@@ -113,24 +126,29 @@ function saveState(): void {
   vscode.setState(runId ? { version: 1, config, runId } : { version: 1, config });
 }
 
-function showProblems(problems: ConfigProblem[]): void {
-  const general: string[] = [];
+/** Shows the fields the chosen method uses and the accumulation the batch sizes give. */
+function showMethodFields(): void {
+  const values = readValues();
+  for (const f of FORM_FIELDS) byId(`row-${f.key}`).hidden = !isFieldShown(f, values.method);
+  byId('accumulation').textContent = accumulationText(values);
+}
+
+/** Every problem at once: next to its field, or listed under the form. `scroll` brings the first into view (after a refused Start). */
+function showProblems(list: ConfigProblem[], scroll = false): void {
+  const { byField, general } = placeProblems(list, readValues().method);
   for (const f of FORM_FIELDS) {
     const el = byId(`problem-${f.key}`);
-    const mine = problems.filter((p) => p.field === f.key);
-    el.textContent = mine.map((p) => p.message).join('; ');
+    const mine = byField.get(f.key) ?? [];
+    el.textContent = mine.join('; ');
     el.hidden = mine.length === 0;
     const input = control(f) as HTMLElement & { invalid?: boolean };
     if ('invalid' in input) input.invalid = mine.length > 0;
   }
-  for (const p of problems) {
-    if (!FORM_FIELDS.some((f) => f.key === p.field)) general.push(p.field ? `${p.field}: ${p.message}` : p.message);
-  }
   const box = byId('problems');
   box.innerHTML = general.map((m) => `<div>${escapeHtml(m)}</div>`).join('');
   box.hidden = general.length === 0;
-  if (problems.length) {
-    const first = FORM_FIELDS.find((f) => problems.some((p) => p.field === f.key));
+  if (scroll && list.length) {
+    const first = FORM_FIELDS.find((f) => byField.has(f.key));
     if (first) byId(`row-${first.key}`).scrollIntoView({ block: 'center' });
     else box.scrollIntoView({ block: 'center' });
   }
@@ -158,12 +176,17 @@ function render(): void {
   if (refusal && status === 'idle') {
     statusEl.dataset.state = refusal.state;
     statusEl.textContent = refusal.text;
+  } else if (status === 'idle' && verdictCurrent && problems.length) {
+    statusEl.dataset.state = status;
+    statusEl.textContent = `Fix the ${problems.length === 1 ? 'problem' : `${problems.length} problems`} marked in the form to start.`;
   } else {
     statusEl.dataset.state = status;
     statusEl.textContent = formatStatus({ ...progress.state, status });
   }
   const busy = status === 'running' || status === 'starting';
-  startButton.disabled = !trusted || busy;
+  startButton.disabled = !startAllowed({ trusted, busy, problems, verdictCurrent });
+  startButton.title = verdictCurrent && problems.length && !busy
+    ? `Fix the ${problems.length === 1 ? 'problem' : `${problems.length} problems`} marked in the form first` : '';
   stopButton.disabled = !busy || !runId;
   reportButton.hidden = !runId || busy;
   for (const f of FORM_FIELDS) {
@@ -194,6 +217,10 @@ function onMessage(msg: HostToTraining): void {
       refusal = undefined;
       config = msg.config;
       writeValues(configToValues(config));
+      showMethodFields();
+      problems = [];
+      verdictCurrent = false;
+      awaitedSeq = undefined; // the verdict that follows init carries no seq
       showProblems([]);
       resetRun();
       runId = msg.run?.id;
@@ -215,8 +242,20 @@ function onMessage(msg: HostToTraining): void {
     case 'events':
       if (msg.runId === runId) applyEvents(msg.events);
       return;
+    case 'validation':
+      if (msg.seq !== awaitedSeq) return; // about an older state of the form
+      problems = msg.problems;
+      verdictCurrent = editTimer === undefined;
+      showProblems(problems);
+      break;
+    case 'estimate':
+      byId('estimate').textContent = msg.text;
+      byId('estimate').hidden = msg.text === '';
+      return;
     case 'problems':
-      showProblems(msg.problems);
+      problems = msg.problems;
+      verdictCurrent = editTimer === undefined;
+      showProblems(msg.problems, true);
       if (msg.problems.length && progress.state.status === 'starting') {
         progress.setStatus('idle');
         const n = msg.problems.length;
@@ -232,8 +271,7 @@ function onMessage(msg: HostToTraining): void {
       break;
     case 'picked':
       (byId(`field-${msg.field}`) as VscodeTextfield).value = msg.path;
-      post({ type: 'edit', config: formConfig() });
-      saveState();
+      sendEdit();
       break;
   }
   render();
@@ -258,18 +296,24 @@ stopButton.addEventListener('click', () => {
   post({ type: 'stop' });
 });
 reportButton.addEventListener('click', () => post({ type: 'showReport' }));
-let editTimer: ReturnType<typeof setTimeout> | undefined;
-const sendEdit = (): void => {
+function sendEdit(): void {
   clearTimeout(editTimer);
   editTimer = undefined;
-  post({ type: 'edit', config: formConfig() });
+  verdictCurrent = false;
+  awaitedSeq = ++editSeq;
+  post({ type: 'edit', config: formConfig(), seq: awaitedSeq });
   saveState();
-};
+  showMethodFields();
+  render();
+}
 for (const f of FORM_FIELDS) {
   control(f).addEventListener('change', sendEdit);
   control(f).addEventListener('input', () => {
     clearTimeout(editTimer);
     editTimer = setTimeout(sendEdit, 300);
+    verdictCurrent = false; // Start stays pressable until the host has judged the new values
+    showMethodFields();
+    render();
   });
   document.getElementById(`browse-${f.key}`)?.addEventListener('click', () => {
     if (f.key === 'model' || f.key === 'train_file' || f.key === 'eval_file') post({ type: 'browse', field: f.key });
@@ -278,5 +322,6 @@ for (const f of FORM_FIELDS) {
 byId('run-form').addEventListener('submit', (e) => e.preventDefault());
 
 writeValues(configToValues(config));
+showMethodFields();
 render();
 post({ type: 'ready' });

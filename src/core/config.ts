@@ -31,6 +31,11 @@ export interface RunConfig {
   max_grad_norm: number;
   eval_every: number;
   save_every: number;
+  packing: 'auto' | boolean; // several examples per sequence; auto = where exact (trainer/tunelab_trainer/packing.py)
+  early_stopping_patience: number; // evals without improvement before stopping; 0 = off
+  early_stopping_min_delta: number;
+  eval_samples: number; // greedy generations of the first eval prompts at each eval
+  sample_max_new_tokens: number;
   seed: number;
   device: 'auto' | 'cpu' | 'cuda' | 'mps';
   trust_remote_code: boolean;
@@ -61,6 +66,11 @@ export const CONFIG_DEFAULTS: Omit<RunConfig, 'model' | 'train_file'> = {
   max_grad_norm: 1.0,
   eval_every: 0, // steps; 0 = at the end of each epoch
   save_every: 0, // steps; 0 = only at the end
+  packing: 'auto',
+  early_stopping_patience: 0,
+  early_stopping_min_delta: 0.0,
+  eval_samples: 3,
+  sample_max_new_tokens: 32,
   seed: 42,
   device: 'auto', // auto | cpu | cuda | mps
   trust_remote_code: false,
@@ -81,7 +91,7 @@ export function completeConfig(partial: Partial<RunConfig> & { model: string; tr
 
 type FieldKind =
   | { kind: 'int' | 'number'; min?: number; max?: number; minExclusive?: boolean; maxExclusive?: boolean }
-  | { kind: 'enum'; values: readonly (string | number)[] }
+  | { kind: 'enum'; values: readonly (string | number | boolean)[] }
   | { kind: 'boolean' }
   | { kind: 'path'; nullable: boolean }
   | { kind: 'modules' }
@@ -119,6 +129,11 @@ const FIELDS: Record<keyof RunConfig, FieldKind> = {
   max_grad_norm: num('number', 0), // 0 turns clipping off
   eval_every: num('int', 0),
   save_every: num('int', 0),
+  packing: { kind: 'enum', values: ['auto', true, false] },
+  early_stopping_patience: num('int', 0),
+  early_stopping_min_delta: num('number', 0),
+  eval_samples: num('int', 0, 16),
+  sample_max_new_tokens: num('int', 1, 1024),
   seed: num('int'),
   device: { kind: 'enum', values: ['auto', 'cpu', 'cuda', 'mps'] },
   trust_remote_code: { kind: 'boolean' },
@@ -196,7 +211,7 @@ function checkValue(field: string, spec: FieldKind, value: unknown): string | un
         ? undefined
         : `${field} must be null or an integer of at least ${spec.min} (got ${show(value)})`;
     case 'enum':
-      if (spec.values.includes(value as string)) return undefined;
+      if (spec.values.includes(value as string | number | boolean)) return undefined;
       return spec.values.length === 1
         ? `${field} must be ${spec.values[0]} (got ${show(value)})`
         : `${field} must be one of ${spec.values.join(', ')} (got ${show(value)})`;
@@ -327,7 +342,8 @@ export function parseAssignment(assignment: string): { key: string; value: unkno
       return { key, value: Number.isNaN(n) ? raw : n };
     }
     case 'enum':
-      return { key, value: key === 'version' && raw === '1' ? 1 : raw };
+      if (key === 'version' && raw === '1') return { key, value: 1 };
+      return { key, value: spec.values.includes(true) && (raw === 'true' || raw === 'false') ? raw === 'true' : raw };
     case 'boolean':
       return { key, value: raw === 'true' ? true : raw === 'false' ? false : raw };
     case 'path':

@@ -2,24 +2,11 @@
 // trainer/tunelab_trainer/methods.py; the messages are the same, so the form, the CLI and the trainer agree).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { METHODS, VIRTUAL_TOKEN_METHODS, type Method } from './methodList';
 
-export const METHODS = ['lora', 'rslora', 'dora', 'qlora', 'prefix', 'prompt', 'ia3', 'full'] as const;
-export type Method = (typeof METHODS)[number];
+// Defined without Node imports in ./methodList so the webview form can bundle them; re-exported for everyone else.
+export { LORA_METHODS, METHOD_LABELS, METHODS, VIRTUAL_TOKEN_METHODS, type Method } from './methodList';
 
-/** Labels for pickers, with the trade-off in a few words. */
-export const METHOD_LABELS: Record<Method, string> = {
-  lora: 'LoRA',
-  rslora: 'rsLoRA (LoRA scaled by alpha/√r: stable at high rank)',
-  dora: 'DoRA (LoRA + magnitude; not served by vLLM unless merged)',
-  qlora: 'QLoRA (LoRA on a 4-bit base: least memory, CUDA only)',
-  prefix: 'Prefix tuning (key/value prefixes)',
-  prompt: 'Prompt tuning (soft prompt tokens)',
-  ia3: 'IA3 (learned scaling vectors: fewest parameters)',
-  full: 'Full fine-tuning (small models only)',
-};
-
-export const LORA_METHODS: readonly Method[] = ['lora', 'rslora', 'dora', 'qlora'];
-export const VIRTUAL_TOKEN_METHODS: readonly Method[] = ['prefix', 'prompt'];
 /** Full fine-tuning keeps fp32 weights, gradients and two AdamW moments: 16 bytes per parameter. */
 export const FULL_MAX_PARAMS = 3_000_000_000;
 

@@ -11,6 +11,9 @@ import {
   type BrowseField, type FormConfig, type HostToTraining, type Notice, type TrainingPanelState, type TrainingToHost,
 } from '../../webview/protocol';
 import type { ConfigProblem } from '../core/config';
+import { EstimateQueue, estimateForConfig } from './formEstimate';
+import { formProblems } from './formValidation';
+import { findPython } from './pythonEnvironment';
 import type { RunManager, RunRef } from './runManager';
 import { initialFormConfig } from './trainingDefaults';
 import type { TrainingGate } from './trainingGate';
@@ -85,6 +88,12 @@ export class TrainingPanel implements PanelController<TrainingToHost> {
   private problems: ConfigProblem[] = [];
   private notice: Notice | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly estimates = new EstimateQueue(async (config) => {
+    const { python } = await findPython(this.deps.log, config.train_file ? vscode.Uri.file(config.train_file) : undefined);
+    return estimateForConfig(python, this.deps.runs.trainerDir, config);
+  }, (text) => { if (!this.disposed) this.post({ type: 'estimate', text }); });
+  /** An estimate can end after the panel closed. */
+  private disposed = false;
 
   constructor(readonly panel: vscode.WebviewPanel, private readonly deps: TrainingPanelDeps, state: TrainingPanelState) {
     this.state = state;
@@ -134,12 +143,32 @@ export class TrainingPanel implements PanelController<TrainingToHost> {
     this.state = { ...this.state, config };
     this.problems = [];
     this.notice = undefined;
+    // Validated on arrival, before the dataset lint: whatever a page sends, an invalid form starts nothing.
+    const problems = this.validate(config);
+    if (problems.length) return this.refuse({ problems });
     if (!opts.datasetChecked && !(await this.datasetReady(config))) return undefined;
     const outcome = await this.deps.runs.start(config);
     if (outcome.ok) {
       this.attach(outcome.run);
       return outcome.run.id;
     }
+    return this.refuse(outcome);
+  }
+
+  /** Tells the page what is wrong with the form, or, when nothing is, what GPU memory the run needs (Python: trusted only). */
+  private judge(config: FormConfig, seq?: number): void {
+    const problems = this.validate(config);
+    this.post({ type: 'validation', problems, seq });
+    if (problems.length || !vscode.workspace.isTrusted) this.estimates.clear();
+    else this.estimates.request(this.deps.runs.completeFromForm(config));
+  }
+
+  private validate(config: FormConfig): ConfigProblem[] {
+    return formProblems(config, (form) => this.deps.runs.completeFromForm(form));
+  }
+
+  /** Says on the page (or, before it is shown, in a message) why a start was refused. */
+  private refuse(outcome: { problems?: ConfigProblem[]; notice?: Notice }): undefined {
     this.problems = outcome.problems ?? [];
     this.notice = outcome.notice;
     if (this.problems.length) this.post({ type: 'problems', problems: this.problems });
@@ -190,6 +219,7 @@ export class TrainingPanel implements PanelController<TrainingToHost> {
       case 'edit':
         this.state = { ...this.state, config: msg.config };
         this.updateTitle();
+        this.judge(msg.config, msg.seq);
         break;
       case 'stop':
         if (!this.run || !this.deps.runs.stop(this.run)) {
@@ -212,6 +242,7 @@ export class TrainingPanel implements PanelController<TrainingToHost> {
     this.pause();
     const run = this.run ? { id: this.run.id, status: summarizeRun(this.run.dir).status } : undefined;
     this.post({ type: 'init', config: this.state.config, run, trusted: vscode.workspace.isTrusted });
+    this.judge(this.state.config);
     if (this.problems.length) this.post({ type: 'problems', problems: this.problems });
     if (this.notice) this.post({ type: 'notice', notice: this.notice });
     if (this.run) this.follow();
@@ -268,6 +299,7 @@ export class TrainingPanel implements PanelController<TrainingToHost> {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.pause();
     for (const d of this.disposables) d.dispose();
   }

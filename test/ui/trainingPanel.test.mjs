@@ -1,5 +1,6 @@
 // UI: the training panel through the real workbench in Chromium, as a user drives it: the command palette,
-// the form, Start, the live loss chart, and the run in the Runs view. Screenshots go to test-output/ui/.
+// the form (method picker, fields per method, problems before Start), Start with DoRA, the live loss chart,
+// and the run in the Runs view. Screenshots go to test-output/ui/.
 import assert from 'node:assert';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,6 +42,44 @@ suite('training panel (UI)', function () {
     assert.ok(String(model).includes('tunelab-tiny-llama'), `the model field should default to the bundled model, shows "${model}"`);
   });
 
+  test('the method picker shows the fields each method uses, and problems block Start before it is pressed', async function () {
+    if (!panel) this.skip();
+    const hidden = (key) => panel.locator(`#row-${key}`).evaluate((el) => el.hidden);
+    const shown = async (keys) => Object.fromEntries(await Promise.all(keys.map(async (k) => [k, !(await hidden(k))])));
+    const METHOD_FIELDS = ['lora_r', 'lora_alpha', 'lora_dropout', 'target_modules', 'num_virtual_tokens', 'prompt_init_text'];
+    const pick = async (label) => {
+      // Open the dropdown and click the option, as a user does.
+      await panel.locator('#field-method').click();
+      await panel.locator('#field-method [role=option]', { hasText: label }).click();
+    };
+    const expectShown = async (method, keys) => {
+      const want = Object.fromEntries(METHOD_FIELDS.map((k) => [k, keys.includes(k)]));
+      await poll(`the fields of ${method}`, 10000, async () => (JSON.stringify(await shown(METHOD_FIELDS)) === JSON.stringify(want) ? true : undefined));
+    };
+    await pick('Prompt tuning');
+    await expectShown('prompt', ['num_virtual_tokens', 'prompt_init_text']);
+    await pick('IA3');
+    await expectShown('ia3', []);
+    // Prefix tuning with gradient checkpointing is refused; with no training file yet, both problems show at once.
+    await pick('Prefix tuning');
+    await expectShown('prefix', ['num_virtual_tokens']);
+    await panel.locator('#field-train_file input').fill('');
+    await panel.locator('#field-gradient_checkpointing').click();
+    const problems = await poll('both problems next to their fields', 10000, async () => {
+      const texts = await Promise.all(['train_file', 'gradient_checkpointing'].map((k) => panel.locator(`#problem-${k}:not([hidden])`).innerText().catch(() => '')));
+      return texts.every((t) => t.trim()) ? texts : undefined;
+    });
+    assert.match(problems[1], /method prefix does not work with gradient_checkpointing/);
+    assert.strictEqual(await panel.locator('#start-button').evaluate((el) => el.disabled), true, 'Start must wait for the problems to be fixed');
+    await screenshot(browser.page, env.screenshots, 'training-form-problems.png');
+    await panel.locator('#field-gradient_checkpointing').click();
+    await pick('DoRA');
+    await expectShown('dora', ['lora_r', 'lora_alpha', 'lora_dropout', 'target_modules']);
+    await poll('the gradient checkpointing problem to go', 10000, async () => ((await panel.locator('#problem-gradient_checkpointing').evaluate((el) => el.hidden)) ? true : undefined));
+    await panel.locator('#field-micro_batch_size input').fill('8');
+    assert.match(await panel.locator('#accumulation').innerText(), /Gradient accumulation: 4 micro-batches of 8/);
+  });
+
   test('Start on a dataset with lint errors is refused on the page, saying which errors and where', async function () {
     if (!panel) this.skip();
     await panel.locator('#field-train_file input').fill(path.join(env.workspace, 'bad.jsonl'));
@@ -55,7 +94,7 @@ suite('training panel (UI)', function () {
     assert.ok(!fs.existsSync(runs) || fs.readdirSync(runs).length === 0, 'a refused start must not create a run folder');
   });
 
-  test('Start trains with the form values and draws the loss curve live', async function () {
+  test('Start trains (DoRA, picked above) with the form values and draws the loss curve live', async function () {
     this.timeout(TRAIN_TIMEOUT_MS + 60000);
     if (!panel) this.skip();
     const fields = { train_file: path.join(env.workspace, 'train.jsonl'), eval_file: path.join(env.workspace, 'eval.jsonl'), ...TINY };
@@ -91,6 +130,8 @@ suite('training panel (UI)', function () {
     const ids = fs.existsSync(runs) ? fs.readdirSync(runs) : [];
     assert.strictEqual(ids.length, 1, `expected one run folder in ${runs}, found ${ids.join(', ') || 'none'}`);
     runId = ids[0];
+    const config = JSON.parse(fs.readFileSync(path.join(runs, runId, 'config.json'), 'utf8'));
+    assert.strictEqual(config.method, 'dora', 'the method picked in the form reaches the run');
   });
 
   test('the Runs view lists the run', async function () {

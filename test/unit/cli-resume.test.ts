@@ -26,6 +26,15 @@ test('--resume names the run to continue and takes no new settings', () => {
   assert.equal(mixed.code, 2);
   assert.match(mixed.stderr, /--resume continues a run with its own config\.json: edit that file to change settings/);
 
+  // A completed run is not resumed (before any Python starts).
+  const runDir = path.join(ws, '.tunelab', 'runs', '20260101-000000-data');
+  fs.mkdirSync(runDir, { recursive: true });
+  fs.writeFileSync(path.join(runDir, 'config.json'), '{}');
+  fs.writeFileSync(path.join(runDir, 'events.jsonl'), `${JSON.stringify({ type: 'done', status: 'completed', time: 1 })}\n`);
+  const completed = tunelab(['train', '--resume', '20260101-000000-data'], ws);
+  assert.equal(completed.code, 2);
+  assert.match(completed.stderr, /run 20260101-000000-data has already completed: start a new run/);
+
   const help = spawnSync(process.execPath, [CLI, 'train', '--help'], { encoding: 'utf8' });
   assert.match(help.stdout, /--resume RUN\s+continue RUN/);
   assert.match(help.stdout, /--processes N/);

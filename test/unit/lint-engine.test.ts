@@ -106,6 +106,10 @@ test('lint session: each update equals a full lint of the new text (fixes includ
     ['insert blank lines and CRLF', () => { lines.splice(60, 0, '', '   '); lines[70] += '\r'; }],
     ['move a block of lines', () => { const block = lines.splice(100, 10); lines.splice(5, 0, ...block); }],
     ['put a line with an email in', () => { lines.push(JSON.stringify({ messages: [{ role: 'user', content: 'mail me at jo@example.com' }, { role: 'assistant', content: 'Sure.' }] })); }],
+    ['edit the first line', () => { lines[0] = lines[0].replace('"', ' "'); }],
+    ['split a line in two (both invalid), then join them again', () => { const t = lines[30]; lines.splice(30, 1, t.slice(0, 40), t.slice(40)); }],
+    ['join', () => { lines.splice(30, 2, lines[30] + lines[31]); }],
+    ['delete the last lines', () => { lines.splice(-3, 3); }],
     ['random edits', () => { for (let k = 0; k < 5; k++) { const i = Math.floor(r() * lines.length); lines[i] = lines[i].replace('e', 'E'); } }],
   ];
   for (const [what, edit] of edits) {
@@ -122,4 +126,8 @@ test('lint session: each update equals a full lint of the new text (fixes includ
   assert.equal(session.lastUpdate.full, true);
   check('back to JSONL');
   check('empty', '');
+  const csv = createLintSession('d.csv', opts);
+  const csvText = 'prompt,completion\n{"a": 1},x\nWhat is 2+2?,4\n';
+  assert.deepEqual(csv.update(csvText), lintText('d.csv', csvText, opts));
+  assert.equal(csv.lastUpdate.full, true, 'a .csv document is read as CSV, in full');
 });

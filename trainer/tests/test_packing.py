@@ -74,10 +74,27 @@ def test_packed_loss_equals_the_loss_of_each_example_alone(tiny_model):
     assert abs(float(leaky) - alone_sum) / alone_count > 1e-3
 
 
-def test_packed_training_takes_the_same_steps_as_padded_batches(make_run):
+def test_packed_training_takes_the_same_steps_as_padded_batches(make_run, tmp_path, monkeypatch):
+    import tiny
+    import tunelab_trainer.train as train_module
+
+    # Short and long records, so that short ones share rows with each other.
+    short = [{"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}]} for q, a in tiny.FACTS]
+    long = [{"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": " ".join([a] * 4)}]}
+            for q, a in tiny.FACTS]
+    mixed = tiny.write_jsonl(str(tmp_path / "mixed.jsonl"), short + long)
+    packed_rows = []
+
+    def counting_packed_batch(rows, pad):
+        packed_rows.extend(len(row) for row in rows)
+        return packed_batch(rows, pad)
+
+    monkeypatch.setattr(train_module, "packed_batch", counting_packed_batch)
+
     def steps(packing) -> list[dict]:
         out = io.StringIO()
-        training = Training(make_run(max_steps=2, packing=packing, eval_fraction=0, lora_dropout=0.0), EventSink(out))
+        training = Training(make_run(train_file=mixed, max_steps=2, packing=packing, eval_fraction=0, lora_dropout=0.0,
+                                     effective_batch_size=6, micro_batch_size=2), EventSink(out))
         training.setup()
         training.run()
         events = json_lines(out.getvalue())
@@ -85,6 +102,7 @@ def test_packed_training_takes_the_same_steps_as_padded_batches(make_run):
         return [e for e in events if e["type"] == "step"]
 
     packed, padded = steps("auto"), steps(False)
+    assert max(packed_rows) > 1  # rows really held several examples
     for a, b in zip(packed, padded):
         assert a["loss"] == pytest.approx(b["loss"], abs=1e-5)
         assert a["grad_norm"] == pytest.approx(b["grad_norm"], rel=1e-4)

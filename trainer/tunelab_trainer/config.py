@@ -192,7 +192,7 @@ def validate_config(cfg: Any, check_paths: bool = True) -> list[dict]:
     number("save_every", lambda v: v >= 0, "save_every must be an integer of at least 0", integer=True)
     number("seed", lambda v: True, "seed must be an integer", integer=True)
     if cfg.get("packing") not in ("auto", True, False):
-        bad("packing", f'packing must be "auto", true or false (got {_show(cfg.get("packing"))})')
+        bad("packing", f"packing must be one of auto, true, false (got {_show(cfg.get('packing'))})")
     number("early_stopping_patience", lambda v: v >= 0, "early_stopping_patience must be an integer of at least 0",
            integer=True)
     number("early_stopping_min_delta", lambda v: v >= 0, "early_stopping_min_delta must be at least 0")

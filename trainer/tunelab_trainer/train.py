@@ -139,6 +139,7 @@ class Training:
         self.best: Optional[dict] = None          # {"step", "eval_loss", "eval_tokens"} of the best eval so far
         self.best_weights: Optional[dict] = None
         self.bad_evals = 0
+        self.last_eval_step = -1                  # step of self.last
         self.changes: list[dict] = []
         if self.resume_from:
             self._restore(self.resume_from)
@@ -172,6 +173,7 @@ class Training:
         self.tokens, self.train_seconds = progress["tokens"], progress["train_seconds"]
         self.base = Score(**state["base_eval"]) if state.get("base_eval") else None
         self.last = Score(**state["last_eval"]) if state.get("last_eval") else None
+        self.last_eval_step = state.get("last_eval_step", -1)
         stopping = state["early_stopping"]
         self.best, self.bad_evals = stopping["best"], stopping["bad_evals"]
         best_dir = os.path.join(checkpoint.checkpoints_dir(self.run_dir), "best")
@@ -211,7 +213,7 @@ class Training:
             with self.model.disable_adapter():
                 self.base = self._evaluate(0, "base")
 
-        last_eval_step = self.step if self.resume_from else -1
+        last_eval_step = self.last_eval_step
         last_checkpoint_step = self.step if self.resume_from else -1
         early_stopped = False
         while self.step < self.total_steps and not self._stop_requested():
@@ -229,6 +231,7 @@ class Training:
                 result = self._evaluate(self.step, "tuned")
                 if result is not None:  # None: interrupted by a stop request
                     self.last, last_eval_step = result, self.step
+                    self.last_eval_step = self.step
                     early_stopped = self._track_best(result)
             if cfg["save_every"] and self.step % cfg["save_every"] == 0 and self.step < self.total_steps:
                 self._checkpoint()
@@ -423,7 +426,7 @@ class Training:
             "rng": checkpoint.rng_states(),
             "data": {"seed": self.cfg["seed"], "next_step": self.step, **self.order.position(self.step)},
             "progress": {"tokens": self.tokens, "train_seconds": self.train_seconds},
-            "base_eval": score_dict(self.base), "last_eval": score_dict(self.last),
+            "base_eval": score_dict(self.base), "last_eval": score_dict(self.last), "last_eval_step": self.last_eval_step,
             "early_stopping": {"best": self.best, "bad_evals": self.bad_evals},
             "processes": self.world.size,
         }

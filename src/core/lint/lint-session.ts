@@ -8,7 +8,7 @@
  * parses and checks only those, then runs the rules that compare records or sum up the file (duplicate,
  * near-duplicate, schema's format check, answer-skew, length-outlier, too-few-records) over all the cached views,
  * which costs hash-table work per record and no parsing. Text that is not plain JSONL (a JSON array, pretty-printed
- * records, a NUL character) is linted in full each time.
+ * records, a NUL character, a .csv file) is linted in full each time.
  */
 import { describeJsonError } from '../dataset/json-scan';
 import type { SourceRecord } from '../dataset/types';
@@ -75,7 +75,8 @@ class IncrementalLint implements LintSession {
     }
     const first = prev === undefined ? 0 : this.lineAt(p);
     const firstStart = prev === undefined ? 0 : this.lineStarts[first];
-    const plain = prev === undefined || first <= this.firstRecordLine
+    const plain = /\.csv$/i.test(this.path) ? false // the reader takes .csv files as CSV (dataset/read.ts)
+      : prev === undefined || first <= this.firstRecordLine
       ? plainJsonl(text)
       : !text.slice(firstStart, text.length - q).includes('\0'); // the lines before did not change
     if (!plain) {

@@ -26,14 +26,25 @@ export const nearDuplicateRule: LintRule = {
     const threshold = ctx.options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD;
     const layout = lshLayout(threshold);
     const bands = layout.bands;
-    let seen: Uint8Array = new Uint8Array(1024); // fingerprint id -> 1 once indexed (exact duplicates are left to duplicate)
-    const shingles: Int32Array[] = []; // per indexed record, the features' own array (no copy)
-    const lines = new IntList();
-    // Band keys are interned in a KeyIndex the context keeps (the editor's session reuses it, and each view caches its
-    // slots in it); the chains of records per slot are this lint's own.
+    // The working lists are kept by the context and cleared here: the editor's session lints the same document again
+    // at every edit, and reusing them spares it allocating (and collecting) tens of megabytes each time.
+    const work = ctx.kept(`near-duplicate:work:${bands}`, () => ({
+      // Every indexed record's shingles one after another: one typed array, where 100,000s of small ones would cost
+      // the garbage collector dearly.
+      pool: new IntList(1 << 16), offsets: new IntList(), lines: new IntList(),
+      bandNext: new IntList(), // record * bands + band -> previous record with that band key, -1
+      seen: new Uint8Array(1024) as Uint8Array, // fingerprint id -> 1 once indexed (exact duplicates are left to duplicate)
+      bandHead: new Int32Array(1024) as Int32Array, // slot -> newest record with that band key, -1
+    }));
+    const { pool, offsets, lines, bandNext } = work;
+    pool.clear(); offsets.clear(); lines.clear(); bandNext.clear();
+    offsets.push(0);
+    work.seen.fill(0);
+    // Band keys are interned in a KeyIndex the context keeps (each view caches its slots in it); the chains of records
+    // per slot are this lint's own.
     const bandIndex = ctx.kept(`near-duplicate:bands:${bands}x${layout.rows}`, () => new KeyIndex(1 << 12));
-    let bandHead: Int32Array = new Int32Array(Math.max(bandIndex.size, 1024)).fill(-1); // slot -> newest record with that band key
-    const bandNext = new IntList(); // record * bands + band -> previous record with that band key, -1
+    if (work.bandHead.length < bandIndex.size) work.bandHead = new Int32Array(bandIndex.size);
+    work.bandHead.fill(-1);
     const hits = new Map<number, number>();
     const ends = new RecordEnds();
     return {
@@ -44,14 +55,15 @@ export const nearDuplicateRule: LintRule = {
         const rec = r.source;
         const fid = fingerprintId(ctx, r);
         if (fid !== undefined) {
-          if (fid >= seen.length) seen = growBytes(seen, fid + 1);
-          if (seen[fid] === 1) { ends.passed(rec); return; }
-          seen[fid] = 1;
+          if (fid >= work.seen.length) work.seen = growBytes(work.seen, fid + 1);
+          if (work.seen[fid] === 1) { ends.passed(rec); return; }
+          work.seen[fid] = 1;
         }
         const f = recordFeatures(r);
         if (f.signature.length === 0) { ends.passed(rec); return; }
         const slots = bandSlots(r, f.signature, layout, bandIndex);
-        if (bandIndex.size > bandHead.length) bandHead = growHeads(bandHead, bandIndex.size);
+        if (bandIndex.size > work.bandHead.length) work.bandHead = growHeads(work.bandHead, bandIndex.size);
+        const bandHead = work.bandHead;
         hits.clear();
         for (let b = 0; b < bands; b++) {
           for (let c = bandHead[slots[b]], n = 0; c >= 0 && n < MAX_CHAIN; c = bandNext.data[c * bands + b], n++) hits.set(c, (hits.get(c) ?? 0) + 1);
@@ -61,13 +73,14 @@ export const nearDuplicateRule: LintRule = {
           const set = sortedUnique(f.shingles.slice());
           const candidates = [...hits].sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, MAX_VERIFY);
           for (const [c] of candidates) {
-            const j = jaccardSorted(set, sortedUnique(shingles[c].slice()));
+            const j = jaccardSorted(set, sortedUnique(pool.data.slice(offsets.data[c], offsets.data[c + 1])));
             if (j >= threshold && j > bestJ) { best = c; bestJ = j; }
           }
         }
         const id = lines.length;
         lines.push(rec.span.line);
-        shingles.push(f.shingles);
+        pool.append(f.shingles);
+        offsets.push(pool.length);
         for (let b = 0; b < bands; b++) {
           bandNext.push(bandHead[slots[b]]);
           bandHead[slots[b]] = id;

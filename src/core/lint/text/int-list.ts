@@ -16,7 +16,7 @@ export class IntList {
   append(src: Int32Array, from = 0, to = src.length): void {
     const n = to - from;
     if (this.length + n > this.data.length) this.grow(this.length + n);
-    this.data.set(src.subarray(from, to), this.length);
+    this.data.set(from === 0 && to === src.length ? src : src.subarray(from, to), this.length); // no view object per call on the hot path
     this.length += n;
   }
 
