@@ -65,7 +65,7 @@ export const CONFIG_DEFAULTS: Omit<RunConfig, 'model' | 'train_file'> = {
   lr_scheduler: 'cosine', // cosine | linear | constant
   max_grad_norm: 1.0,
   eval_every: 0, // steps; 0 = at the end of each epoch
-  save_every: 0, // steps; 0 = only at the end
+  save_every: 50, // steps; 0 = only at the end. On by default so a killed run can resume
   packing: 'auto',
   early_stopping_patience: 0,
   early_stopping_min_delta: 0.0,

@@ -102,6 +102,12 @@ suite('training panel (UI)', function () {
       // Type into the text field's own <input> (inside its shadow root), as a user would.
       await panel.locator(`#field-${key} input`).fill(value);
     }
+    // A valid form gets the trainer's GPU memory estimate under it before Start.
+    const estimate = await poll('the GPU memory estimate', 60000, async () => {
+      const t = await panel.locator('#estimate:not([hidden])').innerText().catch(() => '');
+      return /needs about|no estimate/.test(t) ? t : undefined;
+    });
+    assert.match(estimate, /^GPU memory: needs about [\d.]+ [KMG]B/, estimate);
     await panel.locator('#start-button').click();
     const points = (frame) => frame.locator('#loss-chart').getAttribute('data-points').then(Number, () => 0);
     const state = (frame) => frame.locator('#status').getAttribute('data-state').catch(() => '');

@@ -39,7 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "lr_scheduler": "cosine",       # cosine | linear | constant
     "max_grad_norm": 1.0,           # 0 = no clipping
     "eval_every": 0,                # steps; 0 = end of each epoch
-    "save_every": 0,                # steps; 0 = only the final adapter
+    "save_every": 50,               # steps; 0 = only the final adapter. On by default: a kill must not lose hours
     "packing": "auto",              # auto (on where exact) | true | false: several examples per sequence
     "early_stopping_patience": 0,   # evals without improvement before stopping; 0 = off
     "early_stopping_min_delta": 0.0,  # eval loss must fall by more than this to count as better
