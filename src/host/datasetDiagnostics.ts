@@ -57,7 +57,13 @@ const QUICK_HEAD_CHARS = 1_000_000;
 const WHOLE_FILE_CODES: ReadonlySet<string> = new Set<string>(DATASET_LINT_CODES);
 
 /** How long the last lint of a document took, for the editor benchmark (bench/editor). */
-export interface LintTiming { version: number; workerMs: number; totalMs: number; incremental: boolean; findings: number }
+export interface LintTiming {
+  version: number; workerMs: number; totalMs: number; incremental: boolean; findings: number;
+  /** Host clock (performance.now()): the last change event seen, the lint's start, and the end of publishing. */
+  changedAt?: number; startedAt: number; publishedAt: number;
+  /** Main-thread time spent turning the findings into diagnostics and setting them. */
+  publishMs: number;
+}
 
 export class DatasetDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('tunelab');
@@ -67,6 +73,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
   private readonly running = new Map<string, Promise<readonly vscode.Diagnostic[]>>();
   private readonly queued = new Map<string, Promise<readonly vscode.Diagnostic[]>>();
   private readonly timings = new Map<string, LintTiming>();
+  private readonly changedAt = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [];
   /** Lints that failed (logged, never shown as a popup): the tests check that bad input causes none. */
   failures = 0;
@@ -79,6 +86,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
         if (!e.contentChanges.length) return;
         // Forwarded at once, in order: the worker's copy stays the document's text without resending it.
         const key = e.document.uri.toString();
+        this.changedAt.set(key, performance.now());
         if (this.linter.hasCopy(key)) {
           this.linter.editDocument(key, e.document.version, e.contentChanges.map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text })));
         }
@@ -160,8 +168,13 @@ export class DatasetDiagnostics implements vscode.Disposable {
       // Typed on while it ran: the positions may be off, and the change scheduled the next lint.
       if (r.version !== doc.version) return this.collection.get(doc.uri) ?? [];
       this.results.set(key, { version: r.version, findings: r.result.findings });
+      const t1 = performance.now();
       const published = this.publish(doc.uri, r.result);
-      this.timings.set(key, { version: r.version, workerMs: r.ms, totalMs: performance.now() - t0, incremental: r.incremental, findings: r.result.findings.length });
+      const t2 = performance.now();
+      this.timings.set(key, {
+        version: r.version, workerMs: r.ms, totalMs: t2 - t0, incremental: r.incremental, findings: r.result.findings.length,
+        changedAt: this.changedAt.get(key), startedAt: t0, publishedAt: t2, publishMs: t2 - t1,
+      });
       return published;
     } catch (err) {
       this.failures++;
@@ -230,6 +243,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
     this.timers.delete(key);
     this.results.delete(key);
     this.timings.delete(key);
+    this.changedAt.delete(key);
     this.collection.delete(uri);
     this.linter.closeDocument(key);
   }

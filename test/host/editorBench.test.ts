@@ -11,7 +11,12 @@ import { activeExtension, diagnosticCode, waitForDiagnostics } from './helpers';
 const FILE = process.env.TUNELAB_BENCH_EDITOR_FILE;
 const OUT = process.env.TUNELAB_BENCH_EDITOR_OUT;
 
-interface BenchApi { lintTiming(uri: vscode.Uri): { version: number; workerMs: number; totalMs: number; incremental: boolean; findings: number } | undefined }
+interface BenchApi {
+  lintTiming(uri: vscode.Uri): {
+    version: number; workerMs: number; totalMs: number; incremental: boolean; findings: number;
+    changedAt?: number; startedAt: number; publishedAt: number; publishMs: number;
+  } | undefined;
+}
 
 /** Longest gap of a 10 ms timer while `work` runs: how long the extension host's main thread was blocked. */
 async function maxLag<T>(work: () => Promise<T>): Promise<{ value: T; lagMs: number }> {
@@ -40,6 +45,15 @@ async function maxLag<T>(work: () => Promise<T>): Promise<{ value: T; lagMs: num
     const uri = vscode.Uri.file(copy);
     const bytes = fs.statSync(copy).size;
     const figures: Record<string, unknown> = { file: FILE, bytes };
+    // TUNELAB_BENCH_EDITOR_SETTINGS='{"files.hotExit":"off"}': user settings for this run, to find out which part of
+    // the workbench costs what (restored at the end).
+    const settings = Object.entries(JSON.parse(process.env.TUNELAB_BENCH_EDITOR_SETTINGS ?? '{}') as Record<string, unknown>);
+    const restore: [string, unknown][] = [];
+    for (const [key, value] of settings) {
+      restore.push([key, vscode.workspace.getConfiguration().inspect(key)?.globalValue]);
+      await vscode.workspace.getConfiguration().update(key, value, vscode.ConfigurationTarget.Global);
+    }
+    if (settings.length) figures.settings = Object.fromEntries(settings);
 
     // The same timer with nothing to do: what the shared machine's load alone costs (compare the lags below).
     figures.hostMaxLagIdleMs = (await maxLag(() => new Promise((r) => setTimeout(r, 3000)))).lagMs;
@@ -68,6 +82,8 @@ async function maxLag<T>(work: () => Promise<T>): Promise<{ value: T; lagMs: num
     for (let i = 0; i < 5; i++) {
       const line = mid + i * 97;
       const text = doc.lineAt(line).text;
+      // TUNELAB_BENCH_EDITOR_PAUSE_MS: idle time before each edit, to tell the workbench's leftover work from the edit's.
+      await new Promise((r) => setTimeout(r, Number(process.env.TUNELAB_BENCH_EDITOR_PAUSE_MS ?? 0)));
       const breakIt = new vscode.WorkspaceEdit();
       breakIt.insert(uri, new vscode.Position(line, text.length), ',');
       const t1 = performance.now();
@@ -76,7 +92,14 @@ async function maxLag<T>(work: () => Promise<T>): Promise<{ value: T; lagMs: num
         return waitForDiagnostics(uri, (ds) => ds.some((d) => diagnosticCode(d) === 'invalid-json' && d.range.start.line === line), 120000);
       });
       const breakMs = performance.now() - t1;
-      const breakTiming = api.lintTiming(uri);
+      const lint = api.lintTiming(uri);
+      // Where the edit's time went, on the host's clock from applyEdit: the change event, the lint's start, its end.
+      const breakTiming = lint && {
+        ...lint,
+        changeEventAfterMs: lint.changedAt === undefined ? undefined : lint.changedAt - t1,
+        lintStartAfterMs: lint.startedAt - t1,
+        publishedAfterMs: lint.publishedAt - t1,
+      };
       const mend = new vscode.WorkspaceEdit();
       mend.delete(uri, new vscode.Range(line, text.length, line, text.length + 1));
       const t2 = performance.now();
@@ -94,5 +117,6 @@ async function maxLag<T>(work: () => Promise<T>): Promise<{ value: T; lagMs: num
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     fs.rmSync(copy, { force: true });
+    for (const [key, value] of restore) await vscode.workspace.getConfiguration().update(key, value, vscode.ConfigurationTarget.Global);
   });
 });
