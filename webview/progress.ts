@@ -3,6 +3,8 @@
 import type { TrainerEvent } from '../src/core/events';
 import type { RunStatus } from '../src/core/runs';
 import type { ChartPoint } from './protocol';
+import { formatDevice, formatEarlyStop, samplesOf, type EarlyStop, type EvalSample } from '../src/core/runFacts';
+import { formatResumeLine } from '../src/core/launch';
 
 export type ProgressStatus = 'idle' | 'starting' | RunStatus;
 
@@ -16,6 +18,13 @@ export interface ProgressState {
   baseEvalLoss?: number;
   evalLoss?: number;
   error?: { kind: string; message: string; hint: string };
+  /** "cuda (bfloat16) · 2 processes", from the start event. */
+  device?: string;
+  /** Greedy generations of the latest tuned eval that had them. */
+  samples?: EvalSample[];
+  earlyStop?: EarlyStop;
+  /** One line per resume, naming the settings changed since the checkpoint. */
+  resumes?: string[];
 }
 
 /** Folds events one at a time; replaying a run's events.jsonl gives the same state as watching it live. */
@@ -45,7 +54,11 @@ export class RunProgress {
       case 'start':
         s.status = 'running';
         s.totalSteps = e.total_steps;
-        s.step = 0;
+        s.step = e.resumed_from_step ?? 0;
+        if (typeof e.device === 'string') s.device = formatDevice(e);
+        break;
+      case 'resume':
+        s.resumes = [...(s.resumes ?? []), formatResumeLine(e)];
         break;
       case 'step':
         s.status = 'running';
@@ -65,6 +78,7 @@ export class RunProgress {
         } else {
           s.evalLoss = e.eval_loss;
           this.evalTuned.push({ x: e.step, y: e.eval_loss });
+          if (Array.isArray(e.samples) && e.samples.length) s.samples = samplesOf(e);
         }
         break;
       case 'done':
@@ -73,6 +87,9 @@ export class RunProgress {
         s.etaS = undefined;
         if (typeof e.eval_loss === 'number') s.evalLoss = e.eval_loss;
         if (typeof e.base_eval_loss === 'number') s.baseEvalLoss = e.base_eval_loss;
+        if (e.early_stopped === true && typeof e.best_step === 'number') {
+          s.earlyStop = { stoppedAt: e.steps, bestStep: e.best_step, bestEvalLoss: this.evalTuned.find((p) => p.x === e.best_step)?.y };
+        }
         break;
       case 'error':
         s.status = 'failed';
@@ -128,6 +145,7 @@ export function formatStatus(s: ProgressState): string {
   }
   if (s.status === 'running' && s.tokensPerS !== undefined) parts.push(`${Math.round(s.tokensPerS).toLocaleString('en-US')} tokens/s`);
   if (s.status === 'running' && s.etaS !== undefined) parts.push(`ETA ${formatDuration(s.etaS)}`);
+  if (s.earlyStop) parts.push(formatEarlyStop(s.earlyStop));
   return parts.join(' · ');
 }
 

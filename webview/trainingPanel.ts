@@ -21,6 +21,7 @@ import {
 } from './formFields';
 import { LossChart } from './lossChart';
 import { RunProgress, formatStatus, type ProgressStatus } from './progress';
+import { renderRunFacts, runFactsSkeleton } from './runFactsView';
 import type { FormConfig, HostToTraining, Notice, TrainingPanelState, TrainingToHost } from './protocol';
 import { byId, escapeHtml, vscodeApi } from './vscodeApi';
 
@@ -67,7 +68,8 @@ function renderSkeleton(): void {
     <div id="estimate" class="hint" hidden></div>
     <div id="status" class="status" data-state="idle" role="status" aria-live="polite">Ready</div>
     <div id="error" class="error" role="alert" hidden><span class="error-kind"></span><span class="error-message"></span><div class="error-hint"></div></div>
-    <div class="chart-box"><canvas id="loss-chart" data-points="0" aria-label="training and eval loss per step"></canvas></div>`;
+    <div class="chart-box"><canvas id="loss-chart" data-points="0" aria-label="training and eval loss per step"></canvas></div>
+    ${runFactsSkeleton()}`;
 }
 
 renderSkeleton();
@@ -194,6 +196,7 @@ function render(): void {
     const browse = document.getElementById(`browse-${f.key}`) as VscodeButton | null;
     if (browse) browse.disabled = busy;
   }
+  renderRunFacts(progress.state);
   const err = progress.state.error;
   if (err) showNotice({ level: 'error', kind: err.kind, message: err.message, hint: err.hint });
 }

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TrainerEvent, StepEvent, EvalEvent, StartEvent, DoneEvent } from './events';
 import { readEvalMetrics, readEvents, REPORT_FILE, summarizeRun, type EvalMetrics, type RunSummary } from './runs';
+import { earlyStopOf, formatDevice, formatEarlyStop, latestSamples, resumeLines } from './runFacts';
 
 export type { EvalMetrics } from './runs';
 
@@ -109,7 +110,7 @@ function runTable(summary: RunSummary, start: StartEvent | undefined, events: re
       + `(micro ${escapeHtml(c.micro_batch_size)}), max ${escapeHtml(c.max_seq_length)} tokens, seed ${escapeHtml(c.seed)}`));
   }
   if (start) {
-    rows.push(row('Device', `${escapeHtml(start.device)} (${escapeHtml(start.dtype)})`));
+    rows.push(row('Device', escapeHtml(formatDevice(start))));
     if (isNum(start.trainable_params) && isNum(start.total_params) && start.total_params > 0) {
       rows.push(row('Trainable parameters', `${escapeHtml(start.trainable_params.toLocaleString('en'))} of ${escapeHtml(start.total_params.toLocaleString('en'))} `
         + `(${escapeHtml(formatNumber((100 * start.trainable_params) / start.total_params, 3))}%)`));
@@ -118,6 +119,11 @@ function runTable(summary: RunSummary, start: StartEvent | undefined, events: re
   if (summary.step !== undefined) rows.push(row('Steps', `${escapeHtml(summary.step)}${summary.totalSteps !== undefined ? ` of ${escapeHtml(summary.totalSteps)}` : ''}`));
   if (summary.startedAt !== undefined) rows.push(row('Started', escapeHtml(new Date(summary.startedAt * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))));
   rows.push(row('Duration', escapeHtml(formatDuration(runDuration(events)))));
+  const done = events.filter((e): e is DoneEvent => e.type === 'done').pop();
+  const early = done && earlyStopOf(done, events);
+  if (early) rows.push(row('Early stopping', escapeHtml(formatEarlyStop(early))));
+  const resumes = resumeLines(events);
+  if (resumes.length) rows.push(row('Resumed', resumes.map((l) => escapeHtml(l)).join('<br>')));
   return `<table class="facts">${rows.join('')}</table>`;
 }
 
@@ -136,6 +142,15 @@ function metricsTable(summary: RunSummary, metrics: EvalMetrics | undefined): st
     + line('eval loss', base.loss, tuned.loss, 4) + line('perplexity', base.ppl, tuned.ppl, 2) + `</tbody></table>${size}`;
 }
 
+/** The latest tuned eval's greedy generations: what the fine-tuned model writes for eval prompts. */
+export function samplesTable(events: readonly TrainerEvent[]): string {
+  const samples = latestSamples(events);
+  if (!samples.length) return '';
+  const rows = samples.map((x) => `<tr><td>${escapeHtml(x.step)}</td><td><pre>${escapeHtml(x.prompt)}</pre></td><td><pre>${escapeHtml(x.completion)}</pre></td></tr>`).join('');
+  return `<h2>Eval samples (greedy, step ${escapeHtml(samples[0].step)})</h2>`
+    + `<table class="metrics samples"><thead><tr><th>Step</th><th>Prompt</th><th>Completion</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
 const STYLE = `
 :root { color-scheme: light dark; }
 body { font: 14px/1.5 var(--vscode-font-family, system-ui, sans-serif); color: var(--vscode-editor-foreground, #1f2328);
@@ -152,6 +167,7 @@ code { font-family: var(--vscode-editor-font-family, ui-monospace, monospace); f
 svg.chart { max-width: 100%; height: auto; font-size: 11px; }
 svg text { fill: currentColor; } .axis { stroke: currentColor; stroke-width: 1; opacity: .6; } .grid { stroke: currentColor; opacity: .12; }
 .train { fill: none; stroke: #0969da; stroke-width: 1.8; } .eval-tuned { fill: #bf8700; } .eval-base { fill: #8250df; }
+table.samples pre { white-space: pre-wrap; margin: 0; font: inherit; }
 dt { font-weight: 600; } dd { margin: 0 0 8px 16px; }
 `;
 
@@ -182,6 +198,7 @@ ${errorBlock}
 ${metricsTable(summary, metrics)}
 <h2>Training loss</h2>
 ${lossCurveSvg(events)}
+${samplesTable(events)}
 <h2>Run</h2>
 ${runTable(summary, start, events)}
 <h2>Definitions</h2>

@@ -38,6 +38,17 @@ const COMMANDS: Record<string, CommandFactory> = {
     if (!stopped) void vscode.window.showInformationMessage(`Run ${run.id} is not training.`);
     return stopped;
   },
+  'tunelab.resumeRun': (t) => async (arg) => {
+    const run = await pickRun(t, arg, 'Resume which run?', (s) => s === 'stopped' || s === 'failed' || s === 'interrupted');
+    if (!run) return undefined;
+    const outcome = await t.runs.resume(run);
+    if (!outcome.ok) {
+      void vscode.window.showErrorMessage(`Tunelab: ${outcome.notice?.message ?? `run ${run.id} cannot be resumed.`} ${outcome.notice?.hint ?? ''}`.trim());
+      return undefined;
+    }
+    t.trainingPanels.open({ run });
+    return run.id;
+  },
   'tunelab.openRun': (t) => async (arg) => {
     const run = await pickRun(t, arg, 'Open which run?', () => true);
     if (!run) return;

@@ -7,8 +7,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { completeConfig, validateConfig, type ConfigProblem, type RunConfig } from '../core/config';
 import type { TrainerEvent } from '../core/events';
-import { startTrainer, trainerRoot, type TrainerProcess } from '../core/python';
-import { CONFIG_FILE, createRun, followEvents, isProcessAlive, listRuns, readRunPid, runsRoot, TRAINER_LOG_FILE, type RunStatus, type RunSummary } from '../core/runs';
+import { runDoctor, startTrainer, trainerRoot, type TrainerProcess } from '../core/python';
+import { formatResumeLine, processCount, trainerArgs } from '../core/launch';
+import { latestCheckpointStep, resumability } from '../core/resume';
+import { CONFIG_FILE, createRun, followEvents, isProcessAlive, listRuns, readRunPid, runsRoot, summarizeRun, TRAINER_LOG_FILE, type RunStatus, type RunSummary } from '../core/runs';
 import type { FormConfig, Notice } from '../../webview/protocol';
 import { isRunId } from '../../webview/protocol';
 import { findPython } from './pythonEnvironment';
@@ -61,6 +63,8 @@ export class RunManager implements vscode.Disposable {
 
   private readonly processes = new Map<string, TrainerProcess>();
   private readonly watched = new Map<string, { live: LiveRun; dispose(): void }>();
+  /** Processes per Python, from doctor's CUDA GPUs: asked once per session (doctor imports torch: seconds). */
+  private readonly processesByPython = new Map<string, Promise<number>>();
 
   constructor(private readonly extensionPath: string, private readonly log: vscode.LogOutputChannel) {}
 
@@ -128,10 +132,8 @@ export class RunManager implements vscode.Disposable {
     if (!ws) {
       return { ok: false, notice: { level: 'error', kind: 'config', message: 'Open a folder first: runs are kept in <folder>/.tunelab/runs.', hint: 'File > Open Folder…' } };
     }
-    const busy = [...this.processes.keys()][0];
-    if (busy) {
-      return { ok: false, notice: { level: 'error', kind: 'config', message: `Run ${busy} is still training.`, hint: 'Stop it first, or wait for it to finish: one run at a time keeps the GPU memory for one model.' } };
-    }
+    const busyNotice = this.busyNotice();
+    if (busyNotice) return { ok: false, notice: busyNotice };
     const config = this.completeFromForm(form);
     const problems = validateConfig(config, { checkPaths: true });
     if (problems.length) {
@@ -147,13 +149,47 @@ export class RunManager implements vscode.Disposable {
       this.log.error(message);
       return { ok: false, notice: { level: 'error', kind: 'environment', message, hint: 'Check that the workspace folder is writable.' } };
     }
-    this.launch(run, python);
+    this.launch(run, python, { processes: await this.processesFor(python, config.device ?? 'auto') });
     return { ok: true, run };
   }
 
-  private launch(run: RunRef, python: string): void {
-    this.log.info(`spawn: PYTHONPATH=${this.trainerDir} ${formatCommandLine([python, '-m', 'tunelab_trainer', 'train', '--run-dir', run.dir])}`);
-    const proc = startTrainer({ python, trainerDir: this.trainerDir, runDir: run.dir, command: 'train', detached: true });
+  private busyNotice(): Notice | undefined {
+    const busy = [...this.processes.keys()][0];
+    return busy
+      ? { level: 'error', kind: 'config', message: `Run ${busy} is still training.`, hint: 'Stop it first, or wait for it to finish: one run at a time keeps the GPU memory for one model.' }
+      : undefined;
+  }
+
+  /** Continues a stopped, failed or interrupted run from its latest checkpoint with its own config.json. */
+  async resume(run: RunRef): Promise<StartOutcome> {
+    if (!vscode.workspace.isTrusted) return { ok: false, notice: UNTRUSTED_NOTICE };
+    const busyNotice = this.busyNotice();
+    if (busyNotice) return { ok: false, notice: busyNotice };
+    const summary = summarizeRun(run.dir);
+    const verdict = resumability(summary.status, latestCheckpointStep(run.dir));
+    if (!verdict.ok) return { ok: false, notice: { level: 'error', kind: 'config', message: `Run ${run.id} cannot be resumed: ${verdict.reason}.`, hint: '' } };
+    const config = summary.config;
+    const { python } = await findPython(this.log, config ? vscode.Uri.file(config.train_file) : undefined);
+    this.log.info(`resuming ${run.id} from checkpoint step ${verdict.step}`);
+    this.launch(run, python, { resume: true, processes: await this.processesFor(python, config?.device ?? 'auto') });
+    return { ok: true, run };
+  }
+
+  /** One trainer process per CUDA GPU (torchrun when more than one); 1 when doctor fails or sees none. */
+  private processesFor(python: string, device: string): Promise<number> {
+    if (device !== 'auto' && device !== 'cuda') return Promise.resolve(1);
+    let n = this.processesByPython.get(python);
+    if (!n) {
+      n = runDoctor(python, this.trainerDir).then((r) => (r.ok ? processCount(r, device) : 1), () => 1);
+      this.processesByPython.set(python, n);
+    }
+    return n;
+  }
+
+  private launch(run: RunRef, python: string, opts: { resume?: boolean; processes?: number } = {}): void {
+    const args = trainerArgs({ command: 'train', runDir: run.dir, ...opts });
+    this.log.info(`spawn: PYTHONPATH=${this.trainerDir} ${formatCommandLine([python, ...args])}`);
+    const proc = startTrainer({ python, trainerDir: this.trainerDir, runDir: run.dir, command: 'train', detached: true, ...opts });
     this.processes.set(run.id, proc);
     let finished = false;
     let stderrTail = '';
@@ -170,7 +206,7 @@ export class RunManager implements vscode.Disposable {
         this.changes.fire();
       }, FINAL_READ_MS);
     });
-    this.watch(run);
+    this.watch(run, { starting: true });
     this.changes.fire();
   }
 
@@ -192,7 +228,8 @@ export class RunManager implements vscode.Disposable {
   }
 
   /** Follows a run's events.jsonl until it ends; history is replayed silently, new events are fired. */
-  watch(run: RunRef): void {
+  watch(run: RunRef, opts: { starting?: boolean } = {}): void {
+    if (opts.starting) this.unwatch(run.id, { quiet: true }); // a resumed run: its old watch saw it end
     if (this.watched.has(run.id)) return;
     const live: LiveRun = { ...run, status: 'running' };
     let replaying = true;
@@ -200,6 +237,7 @@ export class RunManager implements vscode.Disposable {
       applyToLive(live, event);
       if (replaying) return;
       this.events.fire({ run, event });
+      if (event.type === 'resume') this.log.info(`[${run.id}] ${formatResumeLine(event)}`);
       if (event.type === 'done' || event.type === 'error') {
         this.announceEnd(run, event);
         // Let the other listeners of this event run before the watch ends.
@@ -208,14 +246,16 @@ export class RunManager implements vscode.Disposable {
       }
     });
     replaying = false;
+    // A resumed run's history ends in its last stop; the trainer just started writes the new events.
+    if (opts.starting) live.status = 'running';
     this.watched.set(run.id, { live, dispose: () => follower.dispose() });
     if (live.status !== 'running') setTimeout(() => this.unwatch(run.id), 0);
   }
 
-  private unwatch(id: string): void {
+  private unwatch(id: string, opts: { quiet?: boolean } = {}): void {
     this.watched.get(id)?.dispose();
     this.watched.delete(id);
-    this.changes.fire();
+    if (!opts.quiet) this.changes.fire();
   }
 
   /** Watches runs a previous window left training (detached trainers keep going through a reload). */

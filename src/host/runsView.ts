@@ -2,6 +2,7 @@
 // Refreshed on run changes, on events.jsonl changes (runs the CLI started too), and by command.
 import * as vscode from 'vscode';
 import type { RunStatus, RunSummary } from '../core/runs';
+import { latestCheckpointStep, resumability } from '../core/resume';
 import { formatLoss } from '../../webview/progress';
 import type { RunManager } from './runManager';
 
@@ -65,7 +66,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunSummary>, vs
     item.description = runDescription(r);
     const [icon, color] = ICONS[r.status];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-    item.contextValue = `run.${r.status}`;
+    // `run.stopped.resumable`: the Resume Run menu item shows only where a checkpoint lets the run go on.
+    const resumable = r.status !== 'running' && r.status !== 'completed' && resumability(r.status, latestCheckpointStep(r.dir)).ok;
+    item.contextValue = `run.${r.status}${resumable ? '.resumable' : ''}`;
     item.resourceUri = vscode.Uri.file(r.dir);
     item.tooltip = runTooltip(r);
     item.command = { command: 'tunelab.openRun', title: 'Open Run', arguments: [r.id] };

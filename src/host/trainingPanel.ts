@@ -130,7 +130,11 @@ export class TrainingPanel implements PanelController<TrainingToHost> {
 
   /** Shows a run: its history is replayed, then its new events follow. */
   attach(run: RunRef): void {
-    if (this.run?.id === run.id && this.follower) return;
+    if (this.run?.id === run.id && this.follower) {
+      // Already followed (a resumed run): its new events arrive; the page learns it trains again.
+      this.post({ type: 'run', run: { id: run.id, status: this.deps.runs.isOwned(run.id) ? 'running' : summarizeRun(run.dir).status } });
+      return;
+    }
     this.run = run;
     this.state = { ...this.state, runId: run.id };
     this.updateTitle();

@@ -2,11 +2,21 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { activeExtension, poll, readEvents, workspaceDir, workspaceFile } from './helpers';
+import { activeExtension, poll, readEvents, sleep, workspaceDir, workspaceFile } from './helpers';
 
 // Small enough to finish in well under a minute on two CPU cores with the bundled tiny model.
 const TINY = { epochs: 1, max_steps: 4, effective_batch_size: 8, micro_batch_size: 8, max_seq_length: 128 };
 const RUN_TIMEOUT_MS = 5 * 60000;
+
+async function pollAsync<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, intervalMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
 
 interface RunsApi { runsProvider?: vscode.TreeDataProvider<unknown> }
 
@@ -77,5 +87,57 @@ suite('training run', function () {
       await new Promise((r) => setTimeout(r, 500));
     }
     assert.fail(`run ${runId} not in the Runs view; items: ${JSON.stringify(seen)}`);
+  });
+
+  test('a stopped run with a checkpoint is resumable in the Runs view, and Resume Run trains it to completion', async function () {
+    const ext = await activeExtension();
+    const provider = (ext.exports as RunsApi | undefined)?.runsProvider;
+    assert.ok(provider, 'activate() does not export { runsProvider }');
+    const LONG = { ...TINY, max_steps: 40, save_every: 2 };
+    // The previous test's trainer may still be exiting after its done event (one run at a time): retry briefly.
+    const id = await pollAsync('tunelab.trainOnDataset to start a run', 20000, async () => {
+      const r = await vscode.commands.executeCommand<unknown>('tunelab.trainOnDataset', workspaceFile('train.jsonl'), { autoStart: true, overrides: LONG });
+      return typeof r === 'string' ? r : undefined;
+    }, 1000);
+    const dir = path.join(workspaceDir(), '.tunelab', 'runs', id as string);
+    const log = () => { try { return fs.readFileSync(path.join(dir, 'trainer.log'), 'utf8').slice(-1500); } catch { return ''; } };
+    await poll(`a checkpoint of ${id as string}`, RUN_TIMEOUT_MS, () => readEvents(dir).find((e) => e.type === 'checkpoint' || e.type === 'done' || e.type === 'error'), 500);
+    assert.strictEqual(await vscode.commands.executeCommand('tunelab.stopRun', id), true, 'tunelab.stopRun should stop the training run');
+    const stopped = await poll(`${id as string} to stop`, RUN_TIMEOUT_MS, () => readEvents(dir).find((e) => e.type === 'done' || e.type === 'error'), 500);
+    assert.strictEqual(stopped.type, 'done', `expected done(stopped), got ${JSON.stringify(stopped)}\n${log()}`);
+    assert.strictEqual(stopped.status, 'stopped');
+    const stoppedAt = stopped.steps as number;
+    assert.ok(stoppedAt < LONG.max_steps, `the run finished (${stoppedAt} steps) before it could be stopped`);
+
+    await vscode.commands.executeCommand('tunelab.refreshRuns');
+    const item = await pollAsync('the run to show as resumable', 15000, async () => {
+      for (const r of (await provider.getChildren()) ?? []) {
+        const i = await provider.getTreeItem(r);
+        if (i.label === id && /\.resumable$/.test(String(i.contextValue))) return i;
+      }
+      return undefined;
+    }, 500);
+    assert.strictEqual(item.contextValue, 'run.stopped.resumable');
+
+    // The trainer may still be exiting right after its done event: the command refuses a busy manager, so retry briefly.
+    const resumed = await pollAsync('tunelab.resumeRun to start', 20000, async () => {
+      const r = await vscode.commands.executeCommand<unknown>('tunelab.resumeRun', id);
+      return typeof r === 'string' ? r : undefined;
+    }, 1000);
+    assert.strictEqual(resumed, id);
+    const events = await poll(`the resumed ${id as string} to end`, RUN_TIMEOUT_MS, () => {
+      const evs = readEvents(dir);
+      const ends = evs.filter((e) => e.type === 'done' || e.type === 'error');
+      return ends.length >= 2 ? evs : undefined;
+    }, 1000);
+    const resume = events.find((e) => e.type === 'resume');
+    assert.ok(resume, `no resume event\n${log()}`);
+    assert.ok(Array.isArray(resume.changed), 'the resume event lists the changed settings');
+    const end = events[events.length - 1];
+    assert.strictEqual(end.type, 'done', `${JSON.stringify(end)}\n${log()}`);
+    assert.strictEqual(end.status, 'completed');
+    assert.strictEqual(end.steps, LONG.max_steps);
+    const after = events.slice(events.indexOf(resume)).filter((e) => e.type === 'step').map((e) => e.step as number);
+    assert.ok(after.length > 0 && after[0] > (resume.step as number) - 1 && after[0] <= stoppedAt + 1, `steps after the resume: ${after.slice(0, 5).join(',')}`);
   });
 });
