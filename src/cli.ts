@@ -11,7 +11,7 @@ import type { TrainerEvent } from './core/events';
 import { formatDoctorReport, formatEvalTable, formatEventLine, formatRunsTable, formatStepLine } from './core/format';
 import { estimateCommand, ESTIMATE_USAGE } from './cli/estimate';
 import { exportCommand, EXPORT_USAGE } from './cli/export';
-import { lintCommand, LINT_USAGE } from './cli/lint';
+import { lintCommand, lintSettings, LINT_USAGE } from './cli/lint';
 import { formatFindingsText, lintFiles } from './core/lint/index';
 import {
   checkTrainingPackages, pythonMissingMessage, resolvePython, runDoctor, startTrainer, startTrainerInBackground, trainerRoot,
@@ -132,7 +132,9 @@ function requireReadableFile(file: string, what: string): string {
 
 /** Lints the data of a run before training; returns a one-line summary per file, throws on error findings. */
 function lintBeforeTraining(trainFile: string, evalFile: string | null): string[] {
-  const output = lintFiles(evalFile ? [trainFile, evalFile] : [trainFile], { evalFiles: evalFile ? [evalFile] : [] });
+  // The same settings as `tunelab lint` (the workspace's .tunelab/lint.json), so the gate and the linter agree.
+  const settings = lintSettings(undefined, trainFile);
+  const output = lintFiles(evalFile ? [trainFile, evalFile] : [trainFile], { ...settings.options, evalFiles: evalFile ? [evalFile] : [] });
   const lines = output.files.map((f) => {
     const mine = output.diagnostics.filter((d) => d.path === f.path);
     const count = (s: string): number => mine.filter((d) => d.severity === s).length;

@@ -172,6 +172,26 @@ test('train refuses a dataset with error findings, and one without records', asy
   noRunFolder(ws);
 });
 
+test('the training gate uses the workspace .tunelab/lint.json, as `tunelab lint` does', async () => {
+  const { ws, model } = workspace();
+  const data = path.join(ws, 'pii.jsonl');
+  fs.writeFileSync(data, [chat('Mail me at jane.doe@gmail.com please.', 'Done.'), chat('What colour is grass?', 'Green.'),
+    chat('How many legs does a spider have?', 'Eight.')].join('\n') + '\n');
+  const lint = await tunelab(['lint', data], { cwd: ws });
+  assert.match(lint.stdout, /warning pii/, 'an e-mail address is a pii warning by default');
+  fs.mkdirSync(path.join(ws, '.tunelab'));
+  fs.writeFileSync(path.join(ws, '.tunelab', 'lint.json'), '{"rules": {"pii": "error"}}');
+  const r = await tunelab(['train', data, '--model', model, '--workspace', ws]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /error pii/);
+  assert.match(r.stderr, /the dataset has 1 error finding/);
+  assert.equal(fs.existsSync(path.join(ws, '.tunelab', 'runs')), false, 'no run folder was created');
+  fs.writeFileSync(path.join(ws, '.tunelab', 'lint.json'), '{"rules": {"pii": "loud"}}');
+  const bad = await tunelab(['train', data, '--model', model, '--workspace', ws]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /bad lint settings in .*lint\.json/);
+});
+
 test('train without a usable Python says what to install or set, before creating a run folder', async () => {
   const { ws, data, model } = workspace();
   const r = await tunelab(['train', data, '--model', model, '--workspace', ws]);
