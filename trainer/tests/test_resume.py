@@ -140,3 +140,23 @@ def test_nan_stops_at_once_and_keeps_the_last_good_checkpoint(make_run):
     assert err.extra["checkpoint"] == kept and kept in err.hint and "learning_rate" in err.hint
     assert sorted(os.listdir(os.path.dirname(kept))) == ["step-2"]  # nothing written after the bad step
     assert training.step == 3 and not os.path.exists(os.path.join(training.run_dir, "adapter"))
+
+
+def _model_weights(folder: str) -> dict:
+    return load_file(os.path.join(folder, "model.safetensors"))
+
+
+def test_full_fine_tuning_resumes_to_the_same_weights(make_run):
+    # Full fine-tuning saves model.safetensors, not an adapter: resume must read that too.
+    settings = dict(method="full", max_steps=6, save_every=2, eval_every=3, eval_samples=0, learning_rate=1e-3)
+    reference = make_run(**settings)
+    _train(reference)
+
+    run_dir = make_run(**settings)
+    _, first = _train(run_dir, stop_after=3)
+    assert first[-1]["type"] == "done" and first[-1]["status"] == "stopped"
+    _, events = _train(run_dir, resume=True)
+    assert next(e for e in events if e["type"] == "resume")["step"] == 3
+    assert events[-1]["type"] == "done" and events[-1]["status"] == "completed"
+    assert _max_diff(_model_weights(os.path.join(run_dir, "adapter")),
+                     _model_weights(os.path.join(reference, "adapter"))) <= 1e-5

@@ -104,16 +104,37 @@ def load_state(path: str) -> dict:
     return state
 
 
-def load_adapter_weights(model, path: str) -> None:
-    """Puts the adapter saved in `path` into `model` (a PeftModel with the same LoRA shape)."""
-    from peft import set_peft_model_state_dict
+def saved_weights(path: str) -> dict:
+    """The trained weights in a saved folder: a PEFT adapter, or (full fine-tuning) the whole model, sharded or not."""
     from safetensors.torch import load_file
 
-    weights = load_file(os.path.join(path, "adapter_model.safetensors"))
-    result = set_peft_model_state_dict(model, weights)
-    unexpected = [k for k in getattr(result, "unexpected_keys", []) or [] if "lora_" in k or "modules_to_save" in k]
+    for name in ("adapter_model.safetensors", "model.safetensors"):
+        if os.path.isfile(os.path.join(path, name)):
+            return load_file(os.path.join(path, name))
+    index = os.path.join(path, "model.safetensors.index.json")
+    if os.path.isfile(index):
+        with open(index, encoding="utf-8") as f:
+            shards = sorted(set(json.load(f)["weight_map"].values()))
+        weights: dict = {}
+        for shard in shards:
+            weights.update(load_file(os.path.join(path, shard)))
+        return weights
+    raise TrainerError("config", f"The checkpoint {path} holds no weights (no adapter_model.safetensors or "
+                                 "model.safetensors)", "Delete that folder to resume from the one before it.")
+
+
+def load_adapter_weights(model, path: str) -> None:
+    """Puts the weights saved in `path` into `model`: the adapter of a PeftModel, or the whole model."""
+    weights = saved_weights(path)
+    if hasattr(model, "peft_config"):
+        from peft import set_peft_model_state_dict
+
+        result = set_peft_model_state_dict(model, weights)
+        unexpected = [k for k in getattr(result, "unexpected_keys", []) or [] if "lora_" in k or "modules_to_save" in k]
+    else:
+        unexpected = list(model.load_state_dict(weights, strict=False).unexpected_keys)
     if unexpected:
-        raise TrainerError("config", f"The checkpoint's adapter does not fit the model: {unexpected[0]} "
+        raise TrainerError("config", f"The checkpoint's weights do not fit the model: {unexpected[0]} "
                            f"(and {len(unexpected) - 1} more)", "Resume with the settings the run started with.")
 
 

@@ -178,9 +178,7 @@ class Training:
         self.best, self.bad_evals = stopping["best"], stopping["bad_evals"]
         best_dir = os.path.join(checkpoint.checkpoints_dir(self.run_dir), "best")
         if self.best and os.path.isdir(best_dir):
-            from safetensors.torch import load_file
-
-            self.best_weights = load_file(os.path.join(best_dir, "adapter_model.safetensors"))
+            self.best_weights = checkpoint.saved_weights(best_dir)
 
     # ---- run ---------------------------------------------------------------------------------
     def run(self) -> dict:
