@@ -3,12 +3,12 @@
 // run), 2 bad usage or an environment/input problem found before anything started.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isMainThread } from 'node:worker_threads';
 import { bundledModelDir, DEMO_SETTINGS, sampleData } from './core/bundled';
 import { completeConfig, parseAssignment, validateConfig, type ConfigProblem, type RunConfig } from './core/config';
 import type { TrainerEvent } from './core/events';
 import { formatDoctorReport, formatEvalTable, formatEventLine, formatRunsTable, formatStepLine } from './core/format';
+import { CliError, formatOption, parseCommand, requireReadableFile, resolveRun, type Options } from './cli/common';
 import { estimateCommand, ESTIMATE_USAGE } from './cli/estimate';
 import { exportCommand, EXPORT_USAGE } from './cli/export';
 import { lintCommand, lintSettings, LINT_USAGE } from './cli/lint';
@@ -22,13 +22,6 @@ import { formatDuration, writeReport } from './core/report';
 import {
   CONFIG_FILE, createRun, listRuns, readEvalMetrics, readEvents, runsRoot, summarizeRun, TRAINER_LOG_FILE, type RunSummary,
 } from './core/runs';
-
-/** A failure with a message for the user and no stack trace. */
-class CliError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
-    super(message);
-  }
-}
 
 const USAGE: Record<string, string> = {
   main: `usage: tunelab <command> [options]
@@ -96,36 +89,8 @@ function packageRoot(): string {
   }
 }
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-
 function parse<O extends Options>(command: string, args: string[], options: O) {
-  try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new CliError(`${(e as Error).message.replace(/\. To specify a positional argument.*$/s, '')}\n\n${USAGE[command]}`);
-  }
-}
-
-function formatOption(value: string | undefined): 'text' | 'json' {
-  if (value === undefined || value === 'text' || value === 'json') return value ?? 'text';
-  throw new CliError(`--format must be text or json (got "${value}")`);
-}
-
-function requireReadableFile(file: string, what: string): string {
-  const abs = path.resolve(file);
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(abs);
-  } catch {
-    throw new CliError(`${what} not found: ${file}`);
-  }
-  if (!stat.isFile()) throw new CliError(`${what} is not a file: ${file}`);
-  try {
-    fs.accessSync(abs, fs.constants.R_OK);
-  } catch {
-    throw new CliError(`${what} cannot be read (permission denied): ${file}`);
-  }
-  return abs;
+  return parseCommand(args, options, USAGE[command]);
 }
 
 // ---------------------------------------------------------------------------------------------- lint
@@ -336,7 +301,7 @@ async function trainerProcesses(python: string, trainerDir: string, device: stri
 
 /** `tunelab train --resume RUN`: the run's own config.json, its latest checkpoint, changed settings reported by the trainer. */
 async function resumeRun(run: string, workspace: string, processes?: string): Promise<TrainingResult> {
-  const runDir = resolveRunDir(run, workspace);
+  const runDir = resolveRun(run, workspace);
   const status = summarizeRun(runDir).status;
   if (status === 'completed') throw new CliError(`run ${path.basename(runDir)} has already completed: start a new run to train further`);
   if (status === 'running') throw new CliError(`run ${path.basename(runDir)} is still running: stop it first (or wait for it)`);
@@ -377,18 +342,11 @@ async function trainCommand(args: string[]): Promise<number> {
 
 // ---------------------------------------------------------------------------------------------- eval
 
-function resolveRunDir(run: string, workspace: string): string {
-  const candidates = [path.resolve(run), path.join(runsRoot(workspace), run)];
-  const dir = candidates.find((d) => fs.existsSync(path.join(d, CONFIG_FILE)));
-  if (!dir) throw new CliError(`no run "${run}": give a run id from \`tunelab runs\` or a run folder (one that holds config.json)`);
-  return dir;
-}
-
 async function evalCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse('eval', args, { workspace: { type: 'string' } });
   if (values.help) return help('eval');
   if (positionals.length !== 1) throw new CliError(`name one run\n\n${USAGE.eval}`);
-  const runDir = resolveRunDir(positionals[0], path.resolve(values.workspace ?? '.'));
+  const runDir = resolveRun(positionals[0], path.resolve(values.workspace ?? '.'));
   const trainerDir = trainerRoot(packageRoot());
   const { python } = await trainingPython(trainerDir);
   err(`evaluating ${path.basename(runDir)} (base model and fine-tuned adapter)…`);

@@ -1,11 +1,8 @@
 // `tunelab estimate RUN`: the run's GPU memory estimate next to the GPUs this machine has
 // (python -m tunelab_trainer doctor --run-dir RUN; formula in trainer/tunelab_trainer/memory.py).
-import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { pythonMissingMessage, resolvePython, trainerRoot } from '../core/python';
-import { CONFIG_FILE, runsRoot } from '../core/runs';
+import { pythonMissingMessage, resolvePython, runTrainerModule, trainerRoot } from '../core/python';
+import { CliError, formatOption, parseCommand, resolveRun } from './common';
 
 export const ESTIMATE_USAGE = `usage: tunelab estimate RUN [--workspace DIR] [--format text|json]
 
@@ -13,10 +10,6 @@ Estimates the GPU memory a run needs (weights, adapter, gradients, AdamW states,
 its config.json and the model's config.json, and says where it fits: on the GPUs found, or on common sizes
 ("needs about 19.5 GB: fits on 1x 24 GB, needs QLoRA on 12 GB"). RUN is a run id or a folder with config.json.
 Exit code: 0 done, 1 no estimate (the message says why), 2 usage.`;
-
-class EstimateUsageError extends Error {
-  readonly exitCode = 2;
-}
 
 export interface MemoryEstimate {
   summary: string;
@@ -42,38 +35,18 @@ export function formatEstimate(report: DoctorWithMemory): string {
 }
 
 export async function estimateCommand(args: string[], packageRoot: string): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { workspace: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (e) {
-    throw new EstimateUsageError(`${(e as Error).message.replace(/\. To specify a positional argument.*$/s, '')}\n\n${ESTIMATE_USAGE}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommand(args, { workspace: { type: 'string' }, format: { type: 'string' } }, ESTIMATE_USAGE);
   if (values.help) {
     process.stdout.write(ESTIMATE_USAGE + '\n');
     return 0;
   }
-  const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new EstimateUsageError(`--format must be text or json (got "${format}")`);
-  if (positionals.length !== 1) throw new EstimateUsageError(`name one run\n\n${ESTIMATE_USAGE}`);
-  const workspace = path.resolve(values.workspace ?? '.');
-  const runDir = [path.resolve(positionals[0]), path.join(runsRoot(workspace), positionals[0])].find((d) => fs.existsSync(path.join(d, CONFIG_FILE)));
-  if (!runDir) throw new EstimateUsageError(`no run "${positionals[0]}": give a run id from \`tunelab runs\` or a run folder (one that holds config.json)`);
+  const format = formatOption(values.format);
+  if (positionals.length !== 1) throw new CliError(`name one run\n\n${ESTIMATE_USAGE}`);
+  const runDir = resolveRun(positionals[0], path.resolve(values.workspace ?? '.'));
 
   const { python } = resolvePython({ env: process.env });
-  const trainerDir = trainerRoot(packageRoot);
-  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONIOENCODING: 'utf-8' };
-  env.PYTHONPATH = env.PYTHONPATH ? `${trainerDir}${path.delimiter}${env.PYTHONPATH}` : trainerDir;
-  const r = await new Promise<{ code: number | null; stdout: string; stderr: string; spawnError?: Error }>((resolve) => {
-    const child = spawn(python, ['-m', 'tunelab_trainer', 'doctor', '--run-dir', runDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('error', (spawnError) => resolve({ code: null, stdout, stderr, spawnError }));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-  if (r.spawnError) throw new EstimateUsageError(pythonMissingMessage(python));
+  const r = await runTrainerModule(python, trainerRoot(packageRoot), ['doctor', '--run-dir', runDir]);
+  if (r.spawnError) throw new CliError(pythonMissingMessage(python));
   let report: DoctorWithMemory;
   try {
     report = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as DoctorWithMemory;

@@ -2,12 +2,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatFindingsText, LINT_CONFIG_FILE, loadLintConfig, type LintConfig, type LintOptions } from '../core/lint/index';
 import { readLintConfigFile } from '../core/lint/config';
 import { lintFilesParallel } from '../core/lint/lint-parallel';
 import { decodeParquetFiles } from '../core/dataset/parquet';
 import { loadTokenizer } from '../core/tokenizer';
+import { CliError, formatOption, parseCommand, requireReadableFile } from './common';
 
 const MAX_DEFAULT_JOBS = 8;
 
@@ -22,32 +22,17 @@ files (checked for leakage from the training files).
   --jobs N        threads to lint with (default: the number of cores, at most ${MAX_DEFAULT_JOBS}); 1 lints on one thread
 Exit code: 0 no error finding, 1 error findings, 2 usage, unreadable file or bad settings.`;
 
-/** A usage or settings problem: printed as `tunelab: message`, exit code 2 (see main in src/cli.ts). */
-class LintUsageError extends Error {
-  readonly exitCode = 2;
-}
-
 export async function lintCommand(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args, allowPositionals: true, strict: true,
-      options: {
-        format: { type: 'string' }, eval: { type: 'string', multiple: true }, 'max-tokens': { type: 'string' }, tokenizer: { type: 'string' },
-        config: { type: 'string' }, jobs: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new LintUsageError(`${(e as Error).message.replace(/\. To specify a positional argument.*$/s, '')}\n\n${LINT_USAGE}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommand(args, {
+    format: { type: 'string' }, eval: { type: 'string', multiple: true }, 'max-tokens': { type: 'string' }, tokenizer: { type: 'string' },
+    config: { type: 'string' }, jobs: { type: 'string' },
+  }, LINT_USAGE);
   if (values.help) {
     process.stdout.write(LINT_USAGE + '\n');
     return 0;
   }
-  const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new LintUsageError(`--format must be text or json (got "${format}")`);
-  if (positionals.length === 0) throw new LintUsageError(`name at least one dataset file\n\n${LINT_USAGE}`);
+  const format = formatOption(values.format);
+  if (positionals.length === 0) throw new CliError(`name at least one dataset file\n\n${LINT_USAGE}`);
   const maxTokens = positiveInteger('--max-tokens', values['max-tokens']);
   const jobs = positiveInteger('--jobs', values.jobs) ?? Math.min(os.availableParallelism(), MAX_DEFAULT_JOBS);
   // Checked here for a clear message; passed on as typed, so findings show the paths the user gave.
@@ -57,7 +42,7 @@ export async function lintCommand(args: string[]): Promise<number> {
   const tokenizer = values.tokenizer === undefined ? undefined : path.resolve(values.tokenizer);
   if (tokenizer !== undefined) {
     // Loaded here (and cached for the lint) so a wrong folder is a usage error, not a finding on every file.
-    try { loadTokenizer(tokenizer); } catch (e) { throw new LintUsageError(`--tokenizer: ${(e as Error).message}`); }
+    try { loadTokenizer(tokenizer); } catch (e) { throw new CliError(`--tokenizer: ${(e as Error).message}`); }
   }
   const config = lintSettings(values.config, positionals[0]);
   const options: LintOptions = { ...config.options };
@@ -81,14 +66,14 @@ export function lintSettings(configFlag: string | undefined, firstFile: string, 
   let config: LintConfig | undefined;
   if (configFlag !== undefined) {
     config = readLintConfigFile(path.resolve(cwd, configFlag));
-    if (!config.found) throw new LintUsageError(`--config: file not found: ${configFlag}`);
+    if (!config.found) throw new CliError(`--config: file not found: ${configFlag}`);
   } else {
     const dir = findConfigDir(path.dirname(path.resolve(cwd, firstFile))) ?? findConfigDir(cwd);
     config = dir === undefined ? undefined : loadLintConfig(dir);
   }
   if (!config) return { path: '', found: false, options: {}, problems: [] };
   if (config.problems.length) {
-    throw new LintUsageError(`bad lint settings in ${config.path}; fix the file or pass --config with another one:\n`
+    throw new CliError(`bad lint settings in ${config.path}; fix the file or pass --config with another one:\n`
       + config.problems.map((p) => `  - ${p}`).join('\n'));
   }
   return config;
@@ -105,22 +90,6 @@ function findConfigDir(dir: string): string | undefined {
 function positiveInteger(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new LintUsageError(`${flag} must be a positive integer (got "${value}")`);
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`${flag} must be a positive integer (got "${value}")`);
   return n;
-}
-
-function requireReadableFile(file: string, what: string): void {
-  const abs = path.resolve(file);
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(abs);
-  } catch {
-    throw new LintUsageError(`${what} not found: ${file}`);
-  }
-  if (!stat.isFile()) throw new LintUsageError(`${what} is not a file: ${file}`);
-  try {
-    fs.accessSync(abs, fs.constants.R_OK);
-  } catch {
-    throw new LintUsageError(`${what} cannot be read (permission denied): ${file}`);
-  }
 }

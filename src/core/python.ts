@@ -91,7 +91,7 @@ function trainerEnv(trainerDir: string, env: NodeJS.ProcessEnv | undefined): Nod
   };
 }
 
-interface PythonResult {
+export interface PythonResult {
   code: number | null;
   stdout: string;
   stderr: string;
@@ -99,7 +99,7 @@ interface PythonResult {
   timedOut: boolean;
 }
 
-function runPython(python: string, args: string[], opts: { env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<PythonResult> {
+function runPython(python: string, args: string[], opts: { env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<PythonResult> {
   return new Promise((resolve) => {
     let stdout = '';
     let stderr = '';
@@ -111,7 +111,7 @@ function runPython(python: string, args: string[], opts: { env: NodeJS.ProcessEn
       resolve({ code: null, stdout, stderr, spawnError: err as NodeJS.ErrnoException, timedOut });
       return;
     }
-    const timer = setTimeout(() => {
+    const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
     }, opts.timeoutMs);
@@ -126,6 +126,16 @@ function runPython(python: string, args: string[], opts: { env: NodeJS.ProcessEn
       resolve({ code, stdout, stderr, timedOut });
     });
   });
+}
+
+/**
+ * `python -m tunelab_trainer ARGS` to completion with the trainer on PYTHONPATH (no shell), collecting its
+ * output; never rejects: a missing Python comes back as spawnError, a timeout as timedOut.
+ */
+export function runTrainerModule(
+  python: string, trainerDir: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<PythonResult> {
+  return runPython(python, ['-m', 'tunelab_trainer', ...args], { env: trainerEnv(trainerDir, opts.env), timeoutMs: opts.timeoutMs });
 }
 
 function failureText(python: string, r: PythonResult, what: string, timeoutMs: number): string {

@@ -1,11 +1,11 @@
 // The GPU memory line of the training form: the trainer's own estimate (python -m tunelab_trainer doctor
 // --run-dir, formula in trainer/tunelab_trainer/memory.py, the same as `tunelab estimate`) for the form's config,
 // written to a scratch run folder that is removed afterwards. No shell; no `vscode`, so it is unit-tested.
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RunConfig } from '../core/config';
+import { runTrainerModule } from '../core/python';
 
 export const ESTIMATING_TEXT = 'GPU memory: estimating…';
 const TIMEOUT_MS = 60_000;
@@ -27,9 +27,7 @@ export async function estimateForConfig(python: string, trainerDir: string, conf
   try {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tunelab-estimate-'));
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
-    const env: NodeJS.ProcessEnv = { ...process.env, PYTHONIOENCODING: 'utf-8' };
-    env.PYTHONPATH = env.PYTHONPATH ? `${trainerDir}${path.delimiter}${env.PYTHONPATH}` : trainerDir;
-    const r = await run(python, ['-m', 'tunelab_trainer', 'doctor', '--run-dir', dir], env);
+    const r = await runTrainerModule(python, trainerDir, ['doctor', '--run-dir', dir], { timeoutMs: TIMEOUT_MS });
     if (r.spawnError) return `GPU memory: no estimate (Python not found: ${python}; set tunelab.pythonPath)`;
     if (r.timedOut) return `GPU memory: no estimate (the trainer took more than ${TIMEOUT_MS / 1000} s)`;
     const last = r.stdout.trim().split('\n').pop() ?? '';
@@ -44,20 +42,6 @@ export async function estimateForConfig(python: string, trainerDir: string, conf
   } finally {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function run(python: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; spawnError?: Error; timedOut?: boolean }> {
-  return new Promise((resolve) => {
-    const child = spawn(python, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; child.kill(); }, TIMEOUT_MS);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('error', (spawnError) => { clearTimeout(timer); resolve({ code: null, stdout, stderr, spawnError }); });
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr, timedOut }); });
-  });
 }
 
 /**
