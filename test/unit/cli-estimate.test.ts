@@ -1,29 +1,21 @@
 // `tunelab estimate RUN`: the memory estimate next to the GPUs found (real Python when the Tunelab venv has torch).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatEstimate } from '../../src/cli/estimate';
 import { completeConfig } from '../../src/core/config';
 import { tunelabVenvPython } from '../../src/core/python';
+import { runCli, type CliResult } from './support/run-cli';
 
-const CLI = path.join(__dirname, '..', '..', 'src', 'cli.js');
 const REPO = path.join(__dirname, '..', '..', '..');
 const PYTHON = process.env.TUNELAB_PYTHON || tunelabVenvPython();
 const hasTorch = fs.existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch'], { timeout: 60_000 }).status === 0;
 
-function tunelab(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { timeout: 90_000, env: { ...process.env, TUNELAB_PYTHON: PYTHON, TUNELAB_DEBUG: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function tunelab(args: string[]): Promise<CliResult> {
+  return runCli(args, { env: { TUNELAB_PYTHON: PYTHON }, timeoutMs: 90_000 });
 }
 
 test('the estimate in words: GPUs, where it fits, the parts', () => {

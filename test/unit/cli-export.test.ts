@@ -2,31 +2,19 @@
 // Tunelab venv exists), and the text for people. The merge itself is tested in trainer/tests/test_export.py.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatExportResult } from '../../src/cli/export';
 import { completeConfig } from '../../src/core/config';
 import { tunelabVenvPython } from '../../src/core/python';
+import { runCli, type CliResult } from './support/run-cli';
 
-const CLI = path.join(__dirname, '..', '..', 'src', 'cli.js');
 const REPO = path.join(__dirname, '..', '..', '..');
 const VENV_PYTHON = process.env.TUNELAB_PYTHON || tunelabVenvPython();
 
-function tunelab(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { timeout: 60_000, env: { ...process.env, TUNELAB_DEBUG: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      assert.doesNotMatch(stderr, /^\s+at .+:\d+:\d+\)?$/m, `no stack trace in stderr:\n${stderr}`);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function tunelab(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return runCli(args, { env, timeoutMs: 60_000 });
 }
 
 function run(method: string): string {

@@ -2,32 +2,15 @@
 // Nothing here trains: every train case is refused before the trainer would start.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runCli, type CliResult } from './support/run-cli';
 
-const CLI = path.join(__dirname, '..', '..', 'src', 'cli.js');
 const NO_PYTHON = '/nonexistent/tunelab-test/python3';
 
-interface Result { code: number | null; stdout: string; stderr: string }
-
-function tunelab(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: opts.cwd, timeout: 30_000,
-      env: { ...process.env, TUNELAB_PYTHON: NO_PYTHON, TUNELAB_DEBUG: '', ...opts.env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      assert.doesNotMatch(stderr, /^\s+at .+:\d+:\d+\)?$/m, `no stack trace in stderr:\n${stderr}`);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function tunelab(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return runCli(args, { cwd: opts.cwd, timeoutMs: 30_000, env: { TUNELAB_PYTHON: NO_PYTHON, ...opts.env } });
 }
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'tunelab-cli-'));

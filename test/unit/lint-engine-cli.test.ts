@@ -1,28 +1,15 @@
 // `tunelab lint` as a child process: the workspace's .tunelab/lint.json, --config, --jobs (same output as one job).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chatJsonl } from './support/lint-corpus';
+import { runCli, type CliResult } from './support/run-cli';
 
-const CLI = path.join(__dirname, '..', '..', 'src', 'cli.js');
 
-interface Result { code: number | null; stdout: string; stderr: string }
-
-function tunelab(args: string[], cwd?: string): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, timeout: 60_000, env: { ...process.env, TUNELAB_DEBUG: '' } });
-    let stdout = '', stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      assert.doesNotMatch(stderr, /^\s+at .+:\d+:\d+\)?$/m, `no stack trace in stderr:\n${stderr}`);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function tunelab(args: string[], cwd?: string): Promise<CliResult> {
+  return runCli(args, { cwd, timeoutMs: 60_000 });
 }
 
 const chat = (q: string, a: string): string => JSON.stringify({ messages: [{ role: 'user', content: q }, { role: 'assistant', content: a }] });
@@ -40,7 +27,7 @@ function workspace(config?: string): { ws: string; data: string } {
   return { ws, data };
 }
 
-const piiSeverities = (r: Result): string[] => JSON.parse(r.stdout).diagnostics.filter((d: { code: string }) => d.code === 'pii').map((d: { severity: string }) => d.severity);
+const piiSeverities = (r: CliResult): string[] => JSON.parse(r.stdout).diagnostics.filter((d: { code: string }) => d.code === 'pii').map((d: { severity: string }) => d.severity);
 
 test('lint reads .tunelab/lint.json of the nearest folder upwards from the dataset, or from the current folder; --config overrides it', async () => {
   const plain = workspace();
