@@ -1,7 +1,7 @@
 // UI: the dataset overview through the real workbench in Chromium: open a dataset, run "Tunelab: Show Dataset
 // Overview" from the palette, check its figures, click a finding's line number and see the editor go to that record.
 import assert from 'node:assert';
-import { e2eEnv, findFrame, openWorkbench, poll, runCommand, screenshot, waitForViewContainer } from './workbench.mjs';
+import { e2eEnv, findFrame, openWorkbench, poll, runCommand, screenshot, screenshotIfFailed, waitForViewContainer } from './workbench.mjs';
 
 /** Opens a workspace file through Quick Open, as a user would. */
 async function quickOpen(page, name) {
@@ -33,10 +33,7 @@ suite('dataset overview (UI)', function () {
   });
 
   teardown(async function () {
-    if (this.currentTest?.state === 'failed' && browser) {
-      const name = `failed-overview-${this.currentTest.title.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50)}.png`;
-      console.log(`      screenshot: ${await screenshot(browser.page, env.screenshots, name).catch((e) => e.message)}`);
-    }
+    await screenshotIfFailed(this.currentTest, browser?.page, env.screenshots, 'failed-overview');
   });
 
   suiteTeardown(async () => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert';
 import fs from 'node:fs';
 import path from 'node:path';
-import { e2eEnv, findFrame, openWorkbench, poll, runCommand, screenshot, waitForViewContainer } from './workbench.mjs';
+import { e2eEnv, findFrame, openWorkbench, poll, runCommand, screenshot, screenshotIfFailed, waitForViewContainer } from './workbench.mjs';
 
 // Small enough for two CPU cores with the bundled tiny model.
 const TINY = { epochs: '1', max_steps: '4', effective_batch_size: '8', micro_batch_size: '8', max_seq_length: '128' };
@@ -23,11 +23,7 @@ suite('training panel (UI)', function () {
   });
 
   teardown(async function () {
-    // A failing step leaves a picture of the workbench as it was.
-    if (this.currentTest?.state === 'failed' && browser) {
-      const name = `failed-${this.currentTest.title.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60)}.png`;
-      console.log(`      screenshot: ${await screenshot(browser.page, env.screenshots, name).catch((e) => e.message)}`);
-    }
+    await screenshotIfFailed(this.currentTest, browser?.page, env.screenshots, 'failed');
   });
 
   suiteTeardown(async () => {

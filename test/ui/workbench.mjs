@@ -85,3 +85,10 @@ export async function screenshot(page, dir, name) {
   await page.screenshot({ path: file });
   return file;
 }
+
+/** For a mocha teardown: a failed test leaves a picture of the workbench as it was, named after the test. */
+export async function screenshotIfFailed(currentTest, page, dir, prefix) {
+  if (currentTest?.state !== 'failed' || !page) return;
+  const name = `${prefix}-${currentTest.title.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60)}.png`;
+  console.log(`      screenshot: ${await screenshot(page, dir, name).catch((e) => e.message)}`);
+}
