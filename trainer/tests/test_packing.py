@@ -127,3 +127,25 @@ def test_output_layer_on_labelled_positions_only_gives_the_full_loss(tiny_model)
     assert fast_count == full_count
     assert float(fast) == pytest.approx(float(full), rel=1e-6)
     assert seen[0][:2] == (1, full_count)  # the vocabulary projection ran on labelled positions only
+
+
+def test_summed_cross_entropy_matches_pytorch_in_value_and_gradient():
+    import torch.nn.functional as F
+
+    from tunelab_trainer.loss import summed_cross_entropy
+
+    torch.manual_seed(0)
+    logits = (torch.randn(37, 101) * 30).requires_grad_(True)  # large logits: the log-normaliser must stay stable
+    logits.data[3, 5] = float("-inf")  # a masked-out vocabulary entry is fine as long as it is not the target
+    targets = torch.randint(0, 101, (37,))
+    targets[3] = 7
+    ours = summed_cross_entropy(logits, targets)
+    (ours * 0.5).backward()
+    ours_grad = logits.grad.clone()
+    logits.grad = None
+    reference = F.cross_entropy(logits, targets, reduction="sum")
+    (reference * 0.5).backward()
+    assert float(ours) == pytest.approx(float(reference), rel=1e-6)
+    assert torch.allclose(ours_grad, logits.grad, atol=1e-6)
+    empty = summed_cross_entropy(torch.zeros(0, 101, requires_grad=True), torch.zeros(0, dtype=torch.long))
+    assert float(empty) == 0.0

@@ -17,7 +17,6 @@ from .encoding import IGNORE_INDEX
 def labelled_nll(model, input_ids, attention, labels, autocast_dtype, position_ids=None):
     """(sum of token NLL over labelled positions, their count), like scoring.summed_nll, with less work."""
     import torch
-    import torch.nn.functional as F
 
     targets_all = labels[:, 1:]
     keep = torch.zeros_like(labels, dtype=torch.bool)
@@ -43,8 +42,46 @@ def labelled_nll(model, input_ids, attention, labels, autocast_dtype, position_i
         flat = logits[0]
     else:  # the model did not go through its output layer module: score every position
         flat = logits[:, :-1][keep[:, :-1]]
-    nll = F.cross_entropy(flat.float(), targets, reduction="sum")
+    nll = summed_cross_entropy(flat.float(), targets)
     return nll, int(targets.numel())
+
+
+def summed_cross_entropy(logits, targets):
+    """F.cross_entropy(logits, targets, reduction="sum") with one vocabulary-wide buffer fewer each way.
+
+    PyTorch's version writes log-probabilities, then a zero-filled one-hot gradient and the softmax
+    gradient: three [tokens x vocabulary] tensors, most of the loss cost once the output layer itself
+    runs on the labelled positions only. Here the forward keeps only the log-normaliser and the backward
+    writes softmax - one-hot straight into one new tensor.
+    """
+    return _cross_entropy_function().apply(logits, targets)
+
+
+_CROSS_ENTROPY = None
+
+
+def _cross_entropy_function():
+    global _CROSS_ENTROPY
+    if _CROSS_ENTROPY is None:
+        import torch
+
+        class SummedCrossEntropy(torch.autograd.Function):
+            @staticmethod
+            def forward(ctx, logits, targets):
+                log_normaliser = torch.logsumexp(logits, dim=-1)
+                picked = logits.gather(1, targets.unsqueeze(1)).squeeze(1)
+                ctx.save_for_backward(logits, log_normaliser, targets)
+                return (log_normaliser - picked).sum()
+
+            @staticmethod
+            def backward(ctx, grad):
+                logits, log_normaliser, targets = ctx.saved_tensors
+                softmax = (logits - log_normaliser.unsqueeze(1)).exp_()
+                softmax[torch.arange(targets.numel(), device=targets.device), targets] -= 1
+                return softmax.mul_(grad), None
+
+        _CROSS_ENTROPY = SummedCrossEntropy
+    return _CROSS_ENTROPY
 
 
 def _output_layer(model):

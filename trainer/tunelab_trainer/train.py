@@ -25,7 +25,8 @@ from .encoding import Example, pad_batch
 from .environment import cpu_threads, device_label, pick_precision, require_packages
 from .errors import TrainerError
 from .generations import sample_generations
-from .methods import quantization_config
+from .fast_lora import use_fast_lora
+from .methods import quantization_config, uses_lora
 from .modeling import (attach_method, count_params, load_model, load_tokenizer, pad_id, quiet_libraries,
                        require_chat_template)
 from .packing import model_supports_packing, pack_rows, packed_batch
@@ -122,6 +123,8 @@ class Training:
                            quantization_config(cfg["method"], self.autocast))
         torch.manual_seed(cfg["seed"])  # adapter init independent of what loading consumed
         self.model = attach_method(model, cfg, cfg["gradient_checkpointing"])
+        if self.device.type == "cpu" and uses_lora(cfg["method"]):
+            log.info("fused CPU path on %d LoRA layers", use_fast_lora(self.model))
         self.model.train()
         self.params = [p for p in self.model.parameters() if p.requires_grad]
         self.optimizer = torch.optim.AdamW(self.params, lr=cfg["learning_rate"], weight_decay=cfg["weight_decay"])
