@@ -149,3 +149,36 @@ def test_summed_cross_entropy_matches_pytorch_in_value_and_gradient():
     assert torch.allclose(ours_grad, logits.grad, atol=1e-6)
     empty = summed_cross_entropy(torch.zeros(0, 101, requires_grad=True), torch.zeros(0, dtype=torch.long))
     assert float(empty) == 0.0
+
+
+def test_right_padded_batches_train_the_same_without_the_padding_mask(tiny_model):
+    from tunelab_trainer.encoding import pad_batch
+    from tunelab_trainer.loss import labelled_nll
+
+    model, tokenizer = tiny_model
+    examples = _examples(tokenizer, 4)
+    assert len({len(e.input_ids) for e in examples}) > 1  # the batch really has padding
+    input_ids, attention, labels = pad_batch(examples, pad_id=0)
+    results = []
+    for mask in (attention, None):
+        model.zero_grad(set_to_none=True)
+        nll, count = labelled_nll(model, input_ids, mask, labels, None)
+        nll.backward()
+        results.append((float(nll), count, {n: p.grad.clone() for n, p in model.named_parameters()}))
+    model.zero_grad(set_to_none=True)
+    (masked, masked_count, masked_grads), (causal, causal_count, causal_grads) = results
+    assert causal_count == masked_count and causal == pytest.approx(masked, rel=1e-6)
+    for name, grad in masked_grads.items():
+        assert float((causal_grads[name] - grad).abs().max()) <= 1e-5 * max(1.0, float(grad.abs().max())), name
+
+
+@pytest.mark.parametrize("method", ["lora", "prompt"])
+def test_training_drops_the_padding_mask_only_where_it_is_exact(make_run, method):
+    training = Training(make_run(method=method, packing=False, max_steps=1, micro_batch_size=2, max_seq_length=256,
+                                 effective_batch_size=4, eval_fraction=0), EventSink(io.StringIO()))
+    training.setup()
+    masks = [attention for _, attention, _, _, _ in training._micro_batches(training.train_examples[:4])]
+    if method == "lora":
+        assert masks and all(mask is None for mask in masks)
+    else:  # virtual tokens: the model gets its padding mask as before
+        assert masks and all(mask is not None for mask in masks)

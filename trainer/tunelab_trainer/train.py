@@ -128,6 +128,7 @@ class Training:
         self.model.train()
         self.params = [p for p in self.model.parameters() if p.requires_grad]
         self.optimizer = torch.optim.AdamW(self.params, lr=cfg["learning_rate"], weight_decay=cfg["weight_decay"])
+        self.packing_exact = model_supports_packing(self.model) and cfg["method"] not in NO_PACKING_METHODS
         self.packing = self._packing_choice()
 
         self.order = DataOrder(len(self.train_examples), cfg["effective_batch_size"], cfg["seed"])
@@ -149,7 +150,7 @@ class Training:
 
     def _packing_choice(self) -> bool:
         setting = self.cfg.get("packing", "auto")
-        exact = model_supports_packing(self.model) and self.cfg["method"] not in NO_PACKING_METHODS
+        exact = self.packing_exact
         if setting is True and not exact:
             raise TrainerError("config", "packing is true, but packing is not exact for this model or method "
                                          f"({self.cfg['method']}): examples would attend to each other",
@@ -289,14 +290,25 @@ class Training:
                 chunk = rows[i:i + micro]
                 if all(len(row) == 1 for row in chunk):  # nothing packed here: the plain causal path is cheaper
                     input_ids, attention, labels = pad_batch([row[0] for row in chunk], pad_id(self.tokenizer))
-                    yield input_ids, attention, None, labels, int(attention.sum())
+                    yield input_ids, self._padding_mask(attention), None, labels, int(attention.sum())
                     continue
                 input_ids, positions, labels, real = packed_batch(chunk, pad_id(self.tokenizer))
                 yield input_ids, None, positions, labels, real
         else:
             for batch in micro_batches(mine, micro):
                 input_ids, attention, labels = pad_batch(batch, pad_id(self.tokenizer))
-                yield input_ids, attention, None, labels, int(attention.sum())
+                yield input_ids, self._padding_mask(attention), None, labels, int(attention.sum())
+
+    def _padding_mask(self, attention):
+        """The attention mask to pass, or None where the causal mask alone is exact.
+
+        Padding is on the right: a real token's causal window never reaches it, and the padding
+        positions carry no labels, so the loss and every gradient are the same without the mask,
+        while the attention kernel may skip the blocks above the diagonal (SDPA's is_causal path).
+        Only for models whose masks come from transformers' masking utilities (those packing
+        trusts) and methods that add no virtual tokens.
+        """
+        return None if self.packing_exact else attention
 
     def _step(self, step: int) -> tuple[float, float, float, int]:
         import torch
