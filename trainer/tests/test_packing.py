@@ -182,3 +182,41 @@ def test_training_drops_the_padding_mask_only_where_it_is_exact(make_run, method
         assert masks and all(mask is None for mask in masks)
     else:  # virtual tokens: the model gets its padding mask as before
         assert masks and all(mask is not None for mask in masks)
+
+
+def test_labelled_rows_only_loss_has_the_full_gradients_and_skips_the_last_feedforward_rows(tiny_model):
+    from tunelab_trainer.loss import labelled_nll
+
+    model, tokenizer = tiny_model
+    examples = _examples(tokenizer, 4)
+    input_ids, positions, labels, _ = packed_batch([examples[:2], examples[2:]], pad_id=0)
+    last_mlp = model.model.layers[-1].mlp
+    rows = []
+    hook = last_mlp.down_proj.register_forward_hook(lambda m, a, out: rows.append(out.shape[:-1]))
+    results = []
+    try:
+        for loss in (summed_nll, labelled_nll):
+            model.zero_grad(set_to_none=True)
+            nll, count = loss(model, input_ids, None, labels, None, position_ids=positions)
+            nll.backward()
+            results.append((float(nll), count, {n: p.grad.clone() for n, p in model.named_parameters()}))
+    finally:
+        hook.remove()
+        model.zero_grad(set_to_none=True)
+    (full, full_count, full_grads), (fast, fast_count, fast_grads) = results
+    assert fast_count == full_count and fast == pytest.approx(full, rel=1e-6)
+    for name, grad in full_grads.items():
+        assert float((fast_grads[name] - grad).abs().max()) <= 1e-5 * max(1.0, float(grad.abs().max())), name
+    assert rows[0] == input_ids.shape and rows[1] == (1, full_count)  # full rows, then labelled rows only
+
+
+def test_the_last_feedforward_keeps_all_rows_under_gradient_checkpointing(tiny_model):
+    from tunelab_trainer.loss import _last_feedforward
+
+    model, _ = tiny_model
+    assert _last_feedforward(model) is model.model.layers[-1].mlp
+    model.gradient_checkpointing_enable()
+    try:
+        assert _last_feedforward(model) is None
+    finally:
+        model.gradient_checkpointing_disable()

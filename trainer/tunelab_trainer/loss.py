@@ -1,10 +1,12 @@
-"""Training loss that runs the output layer only where a label is.
+"""Training loss that runs the output layer (and the last feed-forward block) only where a label is.
 
 Behavioural fine-tuning puts labels on the answers only (about half of the tokens in chat data),
 and the vocabulary projection is the largest layer of small and mid-size models. A forward
 pre-hook on the output embeddings hands it only the hidden states whose next token carries a
 label; everything the model does after it (soft-capping, scaling) is element-wise, so the
-logits it returns are exactly those rows of the full ones.
+logits it returns are exactly those rows of the full ones. The same holds one block earlier:
+the last layer's feed-forward output at a position feeds only that position's logits, so that
+block too runs on the labelled rows (attention still sees every position).
 """
 
 from __future__ import annotations
@@ -29,14 +31,16 @@ def labelled_nll(model, input_ids, attention, labels, autocast_dtype, position_i
         fired.append(True)
         return (args[0][keep].unsqueeze(0),) + tuple(args[1:])
 
-    handle = head.register_forward_pre_hook(only_labelled) if head is not None else None
+    handles = [head.register_forward_pre_hook(only_labelled)] if head is not None else []
+    if head is not None:
+        handles += _labelled_rows_through(_last_feedforward(model), keep)
     context = torch.autocast(device_type=input_ids.device.type, dtype=autocast_dtype) if autocast_dtype else nullcontext()
     extra = {} if position_ids is None else {"position_ids": position_ids}
     try:
         with context:
             logits = model(input_ids=input_ids, attention_mask=attention, use_cache=False, **extra).logits
     finally:
-        if handle is not None:
+        for handle in handles:
             handle.remove()
     if fired and logits.dim() == 3 and logits.size(0) == 1 and logits.size(1) == targets.numel():
         flat = logits[0]
@@ -82,6 +86,49 @@ def _cross_entropy_function():
 
         _CROSS_ENTROPY = SummedCrossEntropy
     return _CROSS_ENTROPY
+
+
+def _last_feedforward(model):
+    """The last decoder layer's feed-forward block, where only labelled rows need computing, or None.
+
+    Its output at a position reaches nothing but that position's final norm and output layer, which
+    already see labelled rows only. Only for dense MLP blocks (row-wise; a mixture of experts balances
+    load across all rows), and not under gradient checkpointing, whose recomputation runs the layer
+    again after the hooks are gone.
+    """
+    try:
+        base = model.get_base_model() if hasattr(model, "get_base_model") else model
+        if getattr(base, "is_gradient_checkpointing", False):
+            return None
+        layers = getattr(base.get_decoder(), "layers", None)
+        block = getattr(layers[-1], "mlp", None) if layers is not None and len(layers) else None
+    except (AttributeError, NotImplementedError, TypeError):
+        return None
+    return block if block is not None and type(block).__name__.endswith("MLP") else None
+
+
+def _labelled_rows_through(block, keep) -> list:
+    """Hooks that run `block` on the rows of `keep` only and put zeros in the others."""
+    if block is None:
+        return []
+    shapes = []
+
+    def select(module, args):
+        if args[0].shape[:2] != keep.shape:  # virtual tokens (prompt/prefix tuning) shift the positions
+            shapes.append(None)
+            return None
+        shapes.append(args[0].shape)
+        return (args[0][keep].unsqueeze(0),) + tuple(args[1:])
+
+    def scatter(module, args, output):
+        shape = shapes.pop()
+        if shape is None:
+            return None
+        full = output.new_zeros(shape)
+        full[keep] = output[0]
+        return full
+
+    return [block.register_forward_pre_hook(select), block.register_forward_hook(scatter)]
 
 
 def _output_layer(model):
