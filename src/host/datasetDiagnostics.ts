@@ -6,7 +6,8 @@ import { limitNote, shownFindings } from './findingLimit';
 import type { DocLintResult } from './lintProtocol';
 import { UnknownDocumentError, type Linter } from './linter';
 
-// Short: lints run in the worker, one at a time per document, so a fast typist queues at most one more.
+// Documents the worker does not hold yet wait this long after a change (their first lint sends the whole text); the
+// others are linted at each change, one lint at a time per document, so a fast typist queues at most one more.
 const DEBOUNCE_MS = 50;
 const LINTED_SCHEMES = new Set(['file', 'untitled', 'vscode-remote']);
 
@@ -59,8 +60,13 @@ const WHOLE_FILE_CODES: ReadonlySet<string> = new Set<string>(DATASET_LINT_CODES
 /** How long the last lint of a document took, for the editor benchmark (bench/editor). */
 export interface LintTiming {
   version: number; workerMs: number; totalMs: number; incremental: boolean; findings: number;
-  /** Host clock (performance.now()): the last change event seen, the lint's start, and the end of publishing. */
-  changedAt?: number; startedAt: number; publishedAt: number;
+  /**
+   * Host clock (performance.now()): the last change event seen, the lint's start, the worker's start and end of the
+   * lint (from its epoch times), the result's arrival on the main thread, and the end of publishing.
+   */
+  changedAt?: number; startedAt: number; workerStartedAt?: number; workerEndedAt?: number; receivedAt: number; publishedAt: number;
+  /** Worker time applying the edits since the previous lint. */
+  editMs?: number;
   /** Main-thread time spent turning the findings into diagnostics and setting them. */
   publishMs: number;
 }
@@ -89,6 +95,15 @@ export class DatasetDiagnostics implements vscode.Disposable {
         this.changedAt.set(key, performance.now());
         if (this.linter.hasCopy(key)) {
           this.linter.editDocument(key, e.document.version, e.contentChanges.map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text })));
+          // The lint request goes out now, behind the edit: a timer would fire only once the extension host's main
+          // thread is free, and on a large document VS Code keeps it busy for 100-300 ms after the event (bench/editor).
+          // Requests while a lint runs become one more lint after it (lintDocument), so typing needs no debounce.
+          if (isDatasetDocument(e.document) && this.enabled(e.document)) {
+            clearTimeout(this.timers.get(key));
+            this.timers.delete(key);
+            void this.lintDocument(e.document).catch(() => undefined); // logged in lintOnce
+            return;
+          }
         }
         this.schedule(e.document, DEBOUNCE_MS);
       }),
@@ -164,6 +179,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
         this.linter.syncDocument(key, documentPath(doc.uri), doc.version, doc.getText());
         r = await this.linter.lintDocument(key);
       }
+      const received = performance.now();
       if (doc.isClosed) return [];
       // Typed on while it ran: the positions may be off, and the change scheduled the next lint.
       if (r.version !== doc.version) return this.collection.get(doc.uri) ?? [];
@@ -173,7 +189,9 @@ export class DatasetDiagnostics implements vscode.Disposable {
       const t2 = performance.now();
       this.timings.set(key, {
         version: r.version, workerMs: r.ms, totalMs: t2 - t0, incremental: r.incremental, findings: r.result.findings.length,
-        changedAt: this.changedAt.get(key), startedAt: t0, publishedAt: t2, publishMs: t2 - t1,
+        changedAt: this.changedAt.get(key), startedAt: t0, receivedAt: received, publishedAt: t2, publishMs: t2 - t1, editMs: r.editMs,
+        workerStartedAt: r.startedAt === undefined ? undefined : r.startedAt - performance.timeOrigin,
+        workerEndedAt: r.endedAt === undefined ? undefined : r.endedAt - performance.timeOrigin,
       });
       return published;
     } catch (err) {

@@ -35,7 +35,17 @@ export type WorkerRequest =
   /** Token count and rendered template of one record's JSON text. */
   | { type: 'recordTokens'; id: number; modelDir?: string; recordText: string };
 
-export interface DocLintResult { version: number; result: FileLintResult; ms: number; incremental: boolean }
+export interface DocLintResult {
+  version: number;
+  result: FileLintResult;
+  /** The lint's time in the worker; `editMs`: applying the edits since the previous lint. */
+  ms: number;
+  editMs?: number;
+  incremental: boolean;
+  /** When the worker started and ended the lint, in ms since the epoch (performance.timeOrigin + now(): comparable across threads). */
+  startedAt?: number;
+  endedAt?: number;
+}
 
 /** What each request with an id answers. */
 export interface WorkerAnswers {

@@ -8,10 +8,16 @@ import { loadTokenizer, type ModelTokenizer } from '../core/tokenizer/model-toke
 import { applyChanges } from './textChanges';
 import { computeOverview, ESTIMATED_RECORD_TOKENS, type RecordCounter } from './overviewData';
 import { estimateRecordTokens } from './recordTokens';
-import type { DocLintResult, RecordTokensInfo, WorkerRequest, WorkerResponse } from './lintProtocol';
+import type { DocLintResult, RecordTokensInfo, TextChange, WorkerRequest, WorkerResponse } from './lintProtocol';
 
 /** An incremental lint of one document (src/core/lint createLintSession) where the core offers it. */
-interface LintSession { update(text: string): FileLintResult }
+interface LintSession {
+  update(text: string): FileLintResult;
+  edit(changes: readonly TextChange[]): boolean;
+  lint(): FileLintResult;
+  text(): string;
+  readonly holdsText: boolean;
+}
 type SessionFactory = (path: string, options?: LintOptions) => LintSession;
 // Looked up by name at run time: the bundler would otherwise fix a missing export to `undefined` at build time.
 const SESSION_EXPORT = 'createLintSession';
@@ -23,10 +29,16 @@ const EXACT_OVERVIEW_MAX_CHARS = 1_000_000;
 interface DocCopy {
   path: string;
   version: number;
-  text: string;
+  /**
+   * The document's text; undefined while the session holds it (plain JSONL): edits then go to the session line by
+   * line, and no copy of a 50 MB text is made per keystroke (docText makes one when something needs it).
+   */
+  text: string | undefined;
   session?: LintSession;
   sessionOptions?: string;
   last?: FileLintResult;
+  /** Time spent applying edits since the last lint (bench/editor). */
+  editMs: number;
 }
 
 const docs = new Map<string, DocCopy>();
@@ -39,25 +51,42 @@ function doc(key: string): DocCopy {
   return d;
 }
 
+function docText(d: DocCopy): string {
+  return (d.text ??= d.session!.text());
+}
+
+function applyEdit(d: DocCopy, changes: readonly TextChange[]): void {
+  if (d.text === undefined && d.session!.edit(changes)) return;
+  // Not held (or no longer plain JSONL: the session applied the edits, and its text is the document's).
+  d.text = d.text === undefined ? d.session!.text() : applyChanges(d.text, changes);
+}
+
 function lintDoc(key: string, options: LintOptions | undefined): DocLintResult {
   const d = doc(key);
   const t0 = performance.now();
+  const startedAt = performance.timeOrigin + t0;
   const optionsKey = JSON.stringify(options ?? {});
   let result: FileLintResult;
   let incremental = false;
   if (createSession) {
     if (!d.session || d.sessionOptions !== optionsKey) {
+      const text = docText(d);
       d.session = createSession(d.path, options);
       d.sessionOptions = optionsKey;
+      result = d.session.update(text);
     } else {
       incremental = true;
+      result = d.text === undefined ? d.session.lint() : d.session.update(d.text);
     }
-    result = d.session.update(d.text);
+    if (d.session.holdsText) d.text = undefined;
   } else {
-    result = lint.lintText(d.path, d.text, options);
+    result = lint.lintText(d.path, docText(d), options);
   }
   d.last = result;
-  return { version: d.version, result, ms: performance.now() - t0, incremental };
+  const ms = performance.now() - t0;
+  const editMs = d.editMs;
+  d.editMs = 0;
+  return { version: d.version, result, ms, incremental, editMs, startedAt, endedAt: performance.timeOrigin + performance.now() };
 }
 
 function tokenizerFor(modelDir: string | undefined): { tokenizer?: ModelTokenizer; why?: string } {
@@ -87,8 +116,9 @@ function recordTokens(modelDir: string | undefined, recordText: string): RecordT
 function overview(key: string, modelDir: string | undefined): ReturnType<typeof computeOverview> {
   const d = doc(key);
   const result = d.last ?? lintDoc(key, undefined).result;
+  const text = docText(d);
   let counter: RecordCounter = ESTIMATED_RECORD_TOKENS;
-  if (d.text.length <= EXACT_OVERVIEW_MAX_CHARS) {
+  if (text.length <= EXACT_OVERVIEW_MAX_CHARS) {
     const { tokenizer } = tokenizerFor(modelDir);
     if (tokenizer) {
       counter = {
@@ -104,7 +134,7 @@ function overview(key: string, modelDir: string | undefined): ReturnType<typeof 
     counter = { ...ESTIMATED_RECORD_TOKENS, label: 'estimate (file over 1 MB; exact counts are in the hover)' };
   }
   const name = d.path.split(/[\\/]/).pop() ?? d.path;
-  return computeOverview(key, name, d.text, result, counter);
+  return computeOverview(key, name, text, result, counter);
 }
 
 function answer(req: WorkerRequest): unknown {
@@ -112,13 +142,15 @@ function answer(req: WorkerRequest): unknown {
     case 'lint':
       return lint.lintSource(req.path, typeof req.input === 'string' ? req.input : Buffer.from(req.input), req.options);
     case 'open':
-      docs.set(req.doc, { path: req.path, version: req.version, text: req.text });
+      docs.set(req.doc, { path: req.path, version: req.version, text: req.text, editMs: 0 });
       return undefined;
     case 'edit': {
       const d = docs.get(req.doc);
       if (!d) return undefined;
       try {
-        d.text = applyChanges(d.text, req.changes);
+        const t0 = performance.now();
+        applyEdit(d, req.changes);
+        d.editMs += performance.now() - t0;
         d.version = req.version;
       } catch {
         // The copy went out of step: drop it, and the next lint asks the host for the whole text again.

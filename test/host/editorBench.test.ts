@@ -14,7 +14,8 @@ const OUT = process.env.TUNELAB_BENCH_EDITOR_OUT;
 interface BenchApi {
   lintTiming(uri: vscode.Uri): {
     version: number; workerMs: number; totalMs: number; incremental: boolean; findings: number;
-    changedAt?: number; startedAt: number; publishedAt: number; publishMs: number;
+    changedAt?: number; startedAt: number; workerStartedAt?: number; workerEndedAt?: number; receivedAt: number;
+    publishedAt: number; publishMs: number; editMs?: number;
   } | undefined;
 }
 
@@ -76,41 +77,111 @@ async function maxLag<T>(work: () => Promise<T>): Promise<{ value: T; lagMs: num
     figures.diagnosticsShown = opened.value.length;
     figures.limitNote = opened.value.some((d) => diagnosticCode(d) === 'finding-limit');
 
-    // Edits in the middle of the file: break a record, then mend it; each waits for its diagnostics.
+    // Every change event's arrival, seen by a listener that does nothing else: VS Code's own delivery of the edit to
+    // the extension host, the floor under any extension's reaction to it.
+    const eventAt = new Map<number, number>();
+    const listener = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document.uri.toString() === uri.toString()) eventAt.set(e.document.version, performance.now());
+    });
     const mid = Math.floor(doc.lineCount / 2);
+    const pause = (): Promise<unknown> => new Promise((r) => setTimeout(r, Number(process.env.TUNELAB_BENCH_EDITOR_PAUSE_MS ?? 0)));
+    const round = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : Math.round(ms));
+    const invalidAt = (line: number) => (ds: vscode.Diagnostic[]) => ds.some((d) => diagnosticCode(d) === 'invalid-json' && d.range.start.line === line);
+    const validAt = (line: number) => (ds: vscode.Diagnostic[]) => !invalidAt(line)(ds);
+    /** Where one edit's time went, each stage on the host's clock in ms after the edit was made (t). */
+    const stages = (t: number, version: number, observed: number): Record<string, unknown> => {
+      const lint = api.lintTiming(uri);
+      const after = (x: number | undefined): number | undefined => round(x === undefined ? undefined : x - t);
+      return {
+        changeEvent: after(eventAt.get(version)), lintStart: after(lint?.startedAt), workerStart: after(lint?.workerStartedAt),
+        workerEnd: after(lint?.workerEndedAt), received: after(lint?.receivedAt), published: after(lint?.publishedAt), observed: after(observed),
+        workerLintMs: round(lint?.workerMs), workerEditMs: round(lint?.editMs), publishMs: round(lint?.publishMs), lintVersion: lint?.version, version,
+      };
+    };
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+    // Edits in the middle of the file through workspace.applyEdit: break a record, then mend it; each waits for its diagnostics.
     const edits: Record<string, unknown>[] = [];
     for (let i = 0; i < 5; i++) {
       const line = mid + i * 97;
       const text = doc.lineAt(line).text;
       // TUNELAB_BENCH_EDITOR_PAUSE_MS: idle time before each edit, to tell the workbench's leftover work from the edit's.
-      await new Promise((r) => setTimeout(r, Number(process.env.TUNELAB_BENCH_EDITOR_PAUSE_MS ?? 0)));
+      await pause();
       const breakIt = new vscode.WorkspaceEdit();
       breakIt.insert(uri, new vscode.Position(line, text.length), ',');
       const t1 = performance.now();
+      let applied = 0;
       const broke = await maxLag(async () => {
         assert.ok(await vscode.workspace.applyEdit(breakIt));
-        return waitForDiagnostics(uri, (ds) => ds.some((d) => diagnosticCode(d) === 'invalid-json' && d.range.start.line === line), 120000);
+        applied = performance.now();
+        return waitForDiagnostics(uri, invalidAt(line), 120000);
       });
-      const breakMs = performance.now() - t1;
-      const lint = api.lintTiming(uri);
-      // Where the edit's time went, on the host's clock from applyEdit: the change event, the lint's start, its end.
-      const breakTiming = lint && {
-        ...lint,
-        changeEventAfterMs: lint.changedAt === undefined ? undefined : lint.changedAt - t1,
-        lintStartAfterMs: lint.startedAt - t1,
-        publishedAfterMs: lint.publishedAt - t1,
-      };
+      const observed = performance.now();
+      const breakTiming = { applyEditResolved: round(applied - t1), ...stages(t1, doc.version, observed) };
       const mend = new vscode.WorkspaceEdit();
       mend.delete(uri, new vscode.Range(line, text.length, line, text.length + 1));
       const t2 = performance.now();
       await vscode.workspace.applyEdit(mend);
-      await waitForDiagnostics(uri, (ds) => !ds.some((d) => diagnosticCode(d) === 'invalid-json' && d.range.start.line === line), 120000);
-      edits.push({ line: line + 1, editToDiagnosticsMs: breakMs, mendToDiagnosticsMs: performance.now() - t2, lint: breakTiming, hostMaxLagMs: broke.lagMs });
+      await waitForDiagnostics(uri, validAt(line), 120000);
+      edits.push({ line: line + 1, editToDiagnosticsMs: observed - t1, mendToDiagnosticsMs: performance.now() - t2, stages: breakTiming, hostMaxLagMs: broke.lagMs });
     }
     figures.edits = edits;
-    const perEdit = edits.map((e) => e.editToDiagnosticsMs as number).sort((a, b) => a - b);
-    figures.editToDiagnosticsMedianMs = perEdit[Math.floor(perEdit.length / 2)];
-    figures.targets = { openToDiagnosticsMs: 3000, editToDiagnosticsMs: 200 };
+    const perEdit = edits.map((e) => e.editToDiagnosticsMs as number);
+    figures.editToDiagnosticsMedianMs = median(perEdit);
+    // Above the floor: from the change event's arrival in the extension host to the diagnostics (Tunelab's share).
+    figures.changeEventToDiagnosticsMedianMs = median(edits.map((e) => {
+      const st = e.stages as { changeEvent?: number; observed: number };
+      return st.observed - (st.changeEvent ?? 0);
+    }));
+
+    // Typed edits: the editor's `type` command at the cursor (the path a keystroke takes from the editor on, without
+    // the browser's key event), then deleteLeft.
+    const editor = await vscode.window.showTextDocument(doc, { preview: false });
+    const typed: Record<string, unknown>[] = [];
+    for (let i = 0; i < 3; i++) {
+      const line = mid + 13 + i * 89;
+      const end = new vscode.Position(line, doc.lineAt(line).text.length);
+      editor.selection = new vscode.Selection(end, end);
+      await pause();
+      const t1 = performance.now();
+      await vscode.commands.executeCommand('type', { text: ',' });
+      const applied = performance.now();
+      await waitForDiagnostics(uri, invalidAt(line), 120000);
+      const observed = performance.now();
+      typed.push({ line: line + 1, typeToDiagnosticsMs: observed - t1, stages: { typeResolved: round(applied - t1), ...stages(t1, doc.version, observed) } });
+      await vscode.commands.executeCommand('deleteLeft');
+      await waitForDiagnostics(uri, validAt(line), 120000);
+    }
+    figures.typed = typed;
+    figures.typeToDiagnosticsMedianMs = median(typed.map((e) => e.typeToDiagnosticsMs as number));
+
+    // The floor: the same applyEdit edits with Tunelab's lint off for the file (no worker, no diagnostics), timing
+    // only VS Code's delivery of the change event to the extension host.
+    await vscode.workspace.getConfiguration('tunelab').update('lint.enable', false, vscode.ConfigurationTarget.Global);
+    await waitForDiagnostics(uri, (ds) => ds.length === 0, 20000);
+    const floor: Record<string, unknown>[] = [];
+    for (let i = 0; i < 5; i++) {
+      const line = mid + 29 + i * 97;
+      const text = doc.lineAt(line).text;
+      await pause();
+      for (const edit of ['break', 'mend']) {
+        const e = new vscode.WorkspaceEdit();
+        if (edit === 'break') e.insert(uri, new vscode.Position(line, text.length), ',');
+        else e.delete(uri, new vscode.Range(line, text.length, line, text.length + 1));
+        const t1 = performance.now();
+        assert.ok(await vscode.workspace.applyEdit(e));
+        const applied = performance.now();
+        const version = doc.version;
+        const deadline = performance.now() + 60000;
+        while (!eventAt.has(version) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+        if (edit === 'break') floor.push({ line: line + 1, applyEditResolved: round(applied - t1), changeEvent: round(eventAt.get(version)! - t1) });
+      }
+    }
+    await vscode.workspace.getConfiguration('tunelab').update('lint.enable', undefined, vscode.ConfigurationTarget.Global);
+    listener.dispose();
+    figures.floorLintOff = floor;
+    figures.floorChangeEventMedianMs = median(floor.map((f) => f.changeEvent as number));
+    figures.targets = { documentOpenToDiagnosticsMs: 3000, editToDiagnosticsMs: 200 };
     figures.loadAverage = os.loadavg();
     if (OUT) fs.writeFileSync(OUT, JSON.stringify(figures, null, 2));
     console.log(`editor benchmark: ${JSON.stringify(figures)}`);

@@ -1,40 +1,76 @@
 /**
  * Incremental lint of one editor document: createLintSession(path, options).update(text) gives what
- * lintText(path, text, options) gives, but re-reads only the lines an edit changed.
+ * lintText(path, text, options) gives, but re-reads only the lines an edit changed, and re-does only the part of the
+ * whole-file rules that the changed records can affect.
  *
  * Each JSONL line keeps its parsed record, its record view (content fingerprint, shingles and MinHash signature are
- * cached on it) and the findings of the per-record rules (rule-groups.ts), with line numbers relative to the record.
- * An update finds the lines that changed (common leading and trailing lines; moved lines are found by their text),
- * parses and checks only those, then runs the rules that compare records or sum up the file (duplicate,
- * near-duplicate, schema's format check, answer-skew, length-outlier, too-few-records) over all the cached views,
- * which costs hash-table work per record and no parsing. Text that is not plain JSONL (a JSON array, pretty-printed
- * records, a NUL character, a .csv file) is linted in full each time.
+ * cached on it), the findings of the per-record rules (rule-groups.ts) and of schema's field checks (they depend on
+ * the record alone), with line numbers relative to the record. An update finds the lines that changed (common leading
+ * and trailing text; moved lines are found by their text), parses and checks only those, then:
+ * - one pass over the cached lines numbers the records, counts formats and turns and runs the duplicate rule (a
+ *   typed-array lookup per record) and any whole-file rule this file does not know;
+ * - near-duplicate keeps its LSH index between updates and re-checks only the records whose candidates changed
+ *   (lint-session-near.ts);
+ * - schema's format check, answer-skew and length-outlier run over the records only when they may report: the
+ *   session keeps the counts that tell (records per format, repeated answers, the sorted record lengths).
+ * Text that is not plain JSONL (a JSON array, pretty-printed records, a NUL character, a .csv file) is linted in full
+ * each time.
  */
 import { describeJsonError } from '../dataset/json-scan';
-import type { SourceRecord } from '../dataset/types';
-import { FileContext, type RecordView, type RuleVisitor } from './context';
-import { emptyStats, fileResult, lintSource, needsFingerprint, visitRecord, type RuleRun } from './lint-source';
+import type { RecordFormat, SourceRecord } from '../dataset/types';
+import { FileContext, type LintRule, type RecordView, type RuleVisitor } from './context';
+import { NearDuplicateIndex, type NearEntry } from './lint-session-near';
+import { emptyStats, fileResult, lintSource, needsFingerprint, type RuleRun } from './lint-source';
+import { fingerprintId } from './record-features';
 import { buildRecordView } from './record-view';
 import { ruleGroups } from './rule-groups';
-import type { FileLintResult, Finding, LintOptions } from './types';
+import { trainingStrings } from './training-text';
+import type { FileLintResult, FileStats, Finding, LintCode, LintOptions } from './types';
 
 export interface LintSession {
   readonly path: string;
-  /** Lints the document's whole text; equal to lintText(path, text, options). */
-  update(text: string): FileLintResult;
+  /**
+   * Lints the document's whole text; equal to lintText(path, text, options). `unchanged`: lengths of a leading and a
+   * trailing part of the text known to equal the previous update's (the editor's change events tell them), so that
+   * the session need not compare the texts; any lower bound will do.
+   */
+  update(text: string, unchanged?: { prefix: number; suffix: number }): FileLintResult;
+  /**
+   * Applies one change event's edits, in order (UTF-16 offsets in the text before each), to the text of the last
+   * update, which the session holds while it is plain JSONL: an edit then costs the lines it touches, never a copy of
+   * the whole text. False when it holds no text (call update) or the edited text is no longer plain JSONL (the edits
+   * are applied: call update(text()), which lints it in full).
+   */
+  edit(changes: readonly { offset: number; length: number; text: string }[]): boolean;
+  /** Lints the text as edit() left it; equal to lintText(path, text(), options). */
+  lint(): FileLintResult;
+  /** The text the session holds (lines joined: a copy of the whole text, for the rare caller that needs it). */
+  text(): string;
+  /** Whether the session holds the document's text (edit() and lint() work). */
+  readonly holdsText: boolean;
   /** Records (non-blank lines) parsed and checked by the last update, and those taken from the cache; for tests and benchmarks. */
   readonly lastUpdate: { linesChecked: number; linesReused: number; full: boolean };
 }
 
-/** One line of the document: a record (valid JSON or not) or a blank line (undefined). */
-interface CachedLine {
+/** One line of the document that holds a record (valid JSON or not); blank lines are undefined. */
+interface CachedLine extends NearEntry {
   /** The line as in the text, without its line break; the key that tells whether the line changed. */
   text: string;
   rec: SourceRecord;
-  view: RecordView | undefined;
   /** Findings of the per-record rules, line numbers relative to the record's line. */
   own: Finding[];
+  /** Findings of schema's field checks (all of schema but its format check), relative like `own`. */
+  schema: Finding[];
+  /** answer-skew's key of the final answer; undefined: none. */
+  answer: string | undefined;
+  /** length-outlier's length (characters of the non-system training text); -1 for an invalid record. */
+  length: number;
 }
+
+/** Whole-file rules the session keeps up to date itself; any other whole-file rule runs over every record. */
+const KEPT_CODES: ReadonlySet<LintCode> = new Set<LintCode>(['schema', 'duplicate', 'near-duplicate', 'answer-skew', 'length-outlier']);
+/** Probe visitors (see readLine) are made anew after this many lines, so that their own state stays small. */
+const PROBE_LINES = 100_000;
 
 export function createLintSession(path: string, options: LintOptions = {}): LintSession {
   return new IncrementalLint(path, options);
@@ -42,36 +78,52 @@ export function createLintSession(path: string, options: LintOptions = {}): Lint
 
 class IncrementalLint implements LintSession {
   private lines: (CachedLine | undefined)[] = [];
-  /** Offset of each line in prevText. */
+  /** Offset of each line in the text. */
   private lineStarts: number[] = [];
+  /** Text of every line (records' and blank ones), without its line break: the document's copy. */
+  private texts: string[] = [];
+  /** The last update's text; undefined after edit() (text() joins the lines when one is needed). */
   private prevText: string | undefined;
+  holdsText = false;
   /** Index of the first non-blank line (-1: none): an edit up to it may change how the reader takes the text. */
   private firstRecordLine = 0;
   private readonly capture: FileContext;
   private readonly perRecord: RuleVisitor[];
-  private readonly groups;
+  private readonly rule = new Map<LintCode, LintRule>();
   private readonly fingerprint: boolean;
   /** Interned keys the whole-file rules keep between updates (FileContext.kept). */
   private readonly kept = new Map<string, unknown>();
+  /** Visitors of schema and answer-skew run on each new line for what they work out per record (see readLine). */
+  private probes: { schema?: RuleVisitor; answer?: RuleVisitor; lines: number } = { lines: 0 };
+  private near: NearDuplicateIndex | undefined;
+  /** Records per final-answer key and records with an answer (answer-skew). */
+  private readonly answers = new Map<string, number>();
+  private withAnswer = 0;
+  /** Record lengths, sorted (length-outlier). */
+  private readonly lengths = new SortedCounts();
   lastUpdate = { linesChecked: 0, linesReused: 0, full: false };
 
   constructor(readonly path: string, private readonly options: LintOptions) {
-    this.groups = ruleGroups(options, false);
+    const groups = ruleGroups(options, false);
     // Per-record rules keep no state across records, so one set of visitors serves every update; their findings
     // land here, every one of them (the per-code limit applies when the file's findings are put together).
-    this.capture = new FileContext(path, { ...options, maxFindingsPerCode: Infinity });
-    this.perRecord = this.groups.perRecord.filter((r) => !this.capture.isOff(r.code)).map((r) => r.create(this.capture));
-    this.fingerprint = needsFingerprint(this.capture, this.groups.wholeFile);
+    this.capture = new FileContext(path, { ...options, maxFindingsPerCode: Infinity }, undefined, this.kept);
+    this.perRecord = groups.perRecord.filter((r) => !this.capture.isOff(r.code)).map((r) => r.create(this.capture));
+    for (const r of groups.wholeFile) if (!this.capture.isOff(r.code)) this.rule.set(r.code, r);
+    this.fingerprint = needsFingerprint(this.capture, groups.wholeFile);
+    this.reset();
   }
 
-  update(text: string): FileLintResult {
-    const prev = this.prevText;
+  update(text: string, unchanged?: { prefix: number; suffix: number }): FileLintResult {
+    if (!this.holdsText && this.lines.length) this.reset(); // edit() left text that is not plain JSONL
+    const prev = this.holdsText ? (this.prevText ??= this.text()) : undefined;
     // The lines an edit touched: between the text's common prefix and common suffix with the previous text, found by
-    // comparing 64K chunks (memcmp speed), so an edit costs no split and no comparison of the whole document.
+    // comparing 64K chunks (memcmp speed) unless the caller knows them.
     let p = 0, q = 0;
     if (prev !== undefined) {
-      p = commonPrefix(prev, text);
-      q = commonSuffix(prev, text, Math.min(prev.length, text.length) - p);
+      const most = Math.min(prev.length, text.length);
+      p = unchanged ? Math.min(unchanged.prefix, most) : commonPrefix(prev, text);
+      q = Math.min(unchanged ? unchanged.suffix : commonSuffix(prev, text, most - p), most - p);
     }
     const first = prev === undefined ? 0 : this.lineAt(p);
     const firstStart = prev === undefined ? 0 : this.lineStarts[first];
@@ -96,15 +148,60 @@ class IncrementalLint implements LintSession {
     const texts = text.slice(firstStart, regionEnd).split('\n');
     this.replaceLines(first, prev === undefined ? -1 : last, texts, firstStart, text.length - (prev?.length ?? 0));
     this.prevText = text;
+    this.holdsText = true;
     return this.assemble(this.lines.length);
   }
 
-  /** Forgets the lines: the next update reads every line. */
+  edit(changes: readonly { offset: number; length: number; text: string }[]): boolean {
+    if (!this.holdsText) return false;
+    this.prevText = undefined;
+    let plain = true;
+    for (const c of changes) {
+      const n = this.texts.length - 1, size = this.lineStarts[n] + this.texts[n].length;
+      if (!(c.offset >= 0 && c.length >= 0 && c.offset + c.length <= size)) {
+        throw new RangeError(`edit at ${c.offset}+${c.length} is outside the text (${size} characters)`);
+      }
+      const first = this.lineAt(c.offset), last = this.lineAt(c.offset + c.length);
+      const start = this.lineStarts[first];
+      const region = first === last ? this.texts[first] : this.texts.slice(first, last + 1).join('\n');
+      const at = c.offset - start;
+      const next = region.slice(0, at) + c.text + region.slice(at + c.length);
+      const touchesStart = first <= this.firstRecordLine;
+      this.replaceLines(first, last, next.split('\n'), start, c.text.length - c.length);
+      // As plainJsonl tells: no NUL, and the first record a JSON object on its line.
+      if (next.includes('\0') || (touchesStart && !this.plainStart())) plain = false;
+    }
+    if (!plain) this.holdsText = false; // text() still gives the edited text, until the next update
+    return plain;
+  }
+
+  lint(): FileLintResult {
+    if (!this.holdsText) throw new Error('the lint session holds no text: call update(text)');
+    return this.assemble(this.lines.length);
+  }
+
+  text(): string {
+    return this.prevText ?? this.texts.join('\n');
+  }
+
+  /** The first record of the held lines starts with `{` and parses. */
+  private plainStart(): boolean {
+    const c = this.lines[this.firstRecordLine];
+    return !!c && !c.rec.error && c.text.charCodeAt(c.rec.span.column - 1) === 0x7b;
+  }
+
+  /** Forgets the lines and what the whole-file rules keep: the next update reads every line. */
   private reset(): void {
     this.prevText = undefined;
+    this.holdsText = false;
     this.lines = [];
     this.lineStarts = [];
+    this.texts = [];
     this.firstRecordLine = 0;
+    this.near = this.rule.has('near-duplicate') && this.fingerprint ? new NearDuplicateIndex(this.options.nearDuplicateThreshold) : undefined;
+    this.answers.clear();
+    this.withAnswer = 0;
+    this.lengths.clear();
   }
 
   /** Index of the line holding offset `at` of the previous text. */
@@ -126,22 +223,28 @@ class IncrementalLint implements LintSession {
     const moved = new Map<string, CachedLine[]>();
     for (let i = first; i <= last; i++) {
       const c = this.lines[i];
-      if (c) moved.set(c.text, [...(moved.get(c.text) ?? []), c]);
+      if (!c) continue;
+      this.leave(c);
+      moved.set(c.text, [...(moved.get(c.text) ?? []), c]);
     }
     const middle: (CachedLine | undefined)[] = [];
     const starts: number[] = [];
+    const own: string[] = [];
     let checked = 0, at = start;
     for (const t of texts) {
       starts.push(at);
       at += t.length + 1;
-      const again = moved.get(t)?.pop();
-      if (again) { middle.push(again); continue; }
-      const line = this.readLine(t);
+      const line = moved.get(t)?.pop() ?? this.readLine(t);
       middle.push(line);
-      if (line) checked++;
+      // The cached line's own copy of its text; a blank line's copied too (a slice would keep the whole text alive).
+      own.push(line ? line.text : t.length ? (' ' + t).slice(1) : '');
+      if (!line) continue;
+      if (line.pos === -1) checked++; // new: readLine marks it
+      this.enter(line);
     }
     const after = last + 1;
     this.lines = this.lines.slice(0, first).concat(middle, this.lines.slice(after));
+    this.texts = this.texts.slice(0, first).concat(own, this.texts.slice(after));
     const later = this.lineStarts.slice(after);
     for (let i = 0; i < later.length; i++) later[i] += delta;
     this.lineStarts = this.lineStarts.slice(0, first).concat(starts, later);
@@ -149,6 +252,27 @@ class IncrementalLint implements LintSession {
     let records = 0;
     for (const c of this.lines) if (c) records++;
     this.lastUpdate = { linesChecked: checked, linesReused: records - checked, full: false };
+  }
+
+  /** A record comes into the document: the whole-file rules' counts take it in. */
+  private enter(c: CachedLine): void {
+    this.near?.add(c);
+    if (c.answer !== undefined) {
+      this.withAnswer++;
+      this.answers.set(c.answer, (this.answers.get(c.answer) ?? 0) + 1);
+    }
+    if (c.length >= 0) this.lengths.add(c.length);
+  }
+
+  /** A record leaves the document (a moved one comes back through enter). */
+  private leave(c: CachedLine): void {
+    this.near?.remove(c);
+    if (c.answer !== undefined) {
+      this.withAnswer--;
+      const n = this.answers.get(c.answer)! - 1;
+      if (n) this.answers.set(c.answer, n); else this.answers.delete(c.answer);
+    }
+    if (c.length >= 0) this.lengths.remove(c.length);
   }
 
   /** A line not seen before: its record, parsed, viewed and checked by the per-record rules. */
@@ -172,39 +296,204 @@ class IncrementalLint implements LintSession {
       rec.error = describeJsonError(err, recText);
     }
     const view = rec.error ? undefined : buildRecordView(rec, { fingerprint: this.fingerprint });
+    const line: CachedLine = { text: own, rec, view, own: [], schema: [], pos: -1, fid: -1, answer: undefined, length: -1 };
+    if (view) {
+      // Schema's record() does its field checks (findings that depend on this record alone) and notes the record for
+      // its format check, which the session does itself (assemble); answer-skew's record() leaves the answer's key on
+      // the view. One visitor each serves many lines; their notes are dropped every PROBE_LINES lines.
+      if (++this.probes.lines > PROBE_LINES) this.probes = { lines: 1 };
+      const schema = this.rule.get('schema'), answer = this.rule.get('answer-skew');
+      if (schema) {
+        (this.probes.schema ??= schema.create(this.capture)).record!(view);
+        line.schema = this.capture.findings.splice(0);
+      }
+      if (answer) {
+        (this.probes.answer ??= answer.create(this.capture)).record?.(view);
+        const key = view.cache.answer?.key;
+        if (key) line.answer = `${key[0]},${key[1]}`;
+      }
+      if (this.rule.has('length-outlier')) {
+        // As length-outlier counts: characters of the non-system training strings.
+        let n = 0;
+        for (const s of trainingStrings(view)) if (!s.system) n += s.text.length;
+        line.length = n;
+      }
+      if (this.fingerprint) line.fid = fingerprintId(this.capture, view) ?? -1;
+    }
     for (const v of this.perRecord) {
       if (view) v.record?.(view);
       else v.invalidRecord?.(rec);
     }
-    const found = this.capture.findings.splice(0); // line 1: the findings' lines are already relative (+1)
-    return { text: own, rec, view, own: found };
+    line.own = this.capture.findings.splice(0); // line 1: the findings' lines are already relative (+1)
+    return line;
   }
 
-  /** Numbers the records, runs the whole-file rules over the cached views and puts the findings together. */
+  /** Numbers the records, runs or updates the whole-file rules and puts the findings together. */
   private assemble(lineCount: number): FileLintResult {
     const ctx = new FileContext(this.path, this.options, undefined, this.kept);
     ctx.container = 'jsonl';
-    const visitors = this.groups.wholeFile.filter((r) => !ctx.isOff(r.code)).map((r) => r.create(ctx));
+    const duplicate = this.rule.get('duplicate')?.create(ctx);
+    const others = [...this.rule.values()].filter((r) => !KEPT_CODES.has(r.code)).map((r) => r.create(ctx));
+    const visitors = [...(duplicate ? [duplicate] : []), ...others];
     const perCtx = new FileContext(this.path, this.options);
     const stats = emptyStats();
+    const schemaFindings: Finding[] = [];
     let index = 0;
     for (let i = 0; i < lineCount; i++) {
       const c = this.lines[i];
       if (!c) continue;
       const line = i + 1;
       const rec = c.rec;
+      c.pos = i;
       rec.index = index++;
       rec.line = line;
       rec.span.line = rec.span.endLine = line;
       rec.newlineAfter = i < lineCount - 1;
-      visitRecord(ctx, stats, visitors, rec, c.view);
+      ctx.records++;
+      ctx.firstRecordSpan ??= rec.span;
+      const view = c.view;
+      if (!view) {
+        stats.invalidRecords++;
+        for (const v of visitors) v.invalidRecord?.(rec);
+      } else {
+        ctx.formatCounts.set(view.format, (ctx.formatCounts.get(view.format) ?? 0) + 1);
+        countTurns(stats, view);
+        for (const v of visitors) v.record?.(view);
+      }
+      for (const f of c.schema) schemaFindings.push(moved(f, line - 1, this.path));
       for (const f of c.own) perCtx.add(moved(f, line - 1, this.path));
     }
+    // In the order a full lint reports them (per-code limits keep the first ones): schema's field checks record by
+    // record, then its format check; the others record by record.
+    for (const f of schemaFindings) ctx.add(f);
+    if (this.rule.has('schema')) this.formatCheck(ctx, lineCount);
+    if (this.near) for (const e of this.near.settle()) this.near.report(ctx, e);
+    const runOver = (code: LintCode): void => {
+      const v = this.rule.get(code)!.create(ctx);
+      for (let i = 0; i < lineCount; i++) {
+        const view = this.lines[i]?.view;
+        if (view) v.record?.(view);
+      }
+      v.finish?.();
+    };
+    if (this.rule.has('answer-skew') && this.mayBeSkewed()) runOver('answer-skew');
+    if (this.rule.has('length-outlier') && this.lengths.mayHaveOutliers()) runOver('length-outlier');
     for (const v of visitors) v.finish?.();
     stats.records = index;
     const run: RuleRun = { ctx, stats, records: index, container: 'jsonl', problems: [] };
     return fileResult(run, perCtx);
   }
+
+  /**
+   * Schema's format check (records of no known format, or of another format than most of the file): the schema rule
+   * itself, over those records only, told the file's format counts; only what its finish() reports is kept (the
+   * field checks of those records are cached per line).
+   */
+  private formatCheck(ctx: FileContext, lineCount: number): void {
+    const majority = ctx.fileFormat();
+    let others = false;
+    for (const format of ctx.formatCounts.keys()) if (format !== majority) others = true;
+    if (!others) return;
+    const check = new FileContext(this.path, { ...this.options, maxFindingsPerCode: Infinity }, undefined, this.kept);
+    const v = this.rule.get('schema')!.create(check);
+    for (let i = 0; i < lineCount; i++) {
+      const view = this.lines[i]?.view;
+      if (view && view.format !== majority) v.record!(view);
+    }
+    check.findings.length = 0;
+    for (const [format, n] of ctx.formatCounts) check.formatCounts.set(format as RecordFormat, n);
+    check.records = ctx.records;
+    check.container = ctx.container;
+    check.firstRecordSpan = ctx.firstRecordSpan;
+    v.finish!();
+    for (const f of check.findings) ctx.add(f);
+  }
+
+  /** False when answer-skew cannot report: no answer is shared by more than 5% of 10 or more records (it needs > 10% of 20). */
+  private mayBeSkewed(): boolean {
+    if (this.withAnswer < 10) return false;
+    for (const n of this.answers.values()) if (n > 0.05 * this.withAnswer) return true;
+    return false;
+  }
+}
+
+/** Record lengths, kept sorted under small changes; many changes wait and are merged in at the next question. */
+class SortedCounts {
+  private sorted: number[] = [];
+  private added: number[] = [];
+  private removed: number[] = [];
+
+  clear(): void {
+    this.sorted = [];
+    this.added = [];
+    this.removed = [];
+  }
+
+  add(n: number): void {
+    if (this.buffering()) this.added.push(n);
+    else this.sorted.splice(lowerBound(this.sorted, n), 0, n);
+  }
+
+  remove(n: number): void {
+    if (this.buffering()) this.removed.push(n);
+    else this.sorted.splice(lowerBound(this.sorted, n), 1);
+  }
+
+  /** A splice moves the whole array: past a few hundred changes (or filling it), one sort is cheaper. */
+  private buffering(): boolean {
+    return this.added.length > 0 || this.removed.length > 0 || this.sorted.length === 0 || ++this.changes > 256;
+  }
+
+  private changes = 0;
+
+  /**
+   * False when length-outlier cannot report: fewer than 50 records, or none over 2 × the 99th percentile (it needs
+   * 100 records and 3 ×, over 2,000 characters). The 99th percentile as the rule takes it.
+   */
+  mayHaveOutliers(): boolean {
+    this.merge();
+    const s = this.sorted;
+    if (s.length < 50) return false;
+    const p99 = s[Math.ceil(0.99 * s.length) - 1];
+    return s[s.length - 1] > 2 * p99;
+  }
+
+  private merge(): void {
+    this.changes = 0;
+    if (!this.added.length && !this.removed.length) return;
+    const all = Float64Array.from([...this.sorted, ...this.added]).sort();
+    const gone = Float64Array.from(this.removed).sort();
+    const out: number[] = [];
+    let g = 0;
+    for (const n of all) {
+      while (g < gone.length && gone[g] < n) g++;
+      if (g < gone.length && gone[g] === n) { g++; continue; }
+      out.push(n);
+    }
+    this.sorted = out;
+    this.added = [];
+    this.removed = [];
+  }
+}
+
+function lowerBound(a: number[], n: number): number {
+  let lo = 0, hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < n) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/** As lint-source.ts counts a record's turns. */
+function countTurns(stats: FileStats, view: RecordView): void {
+  if (!view.turns) return;
+  const n = view.turns.length;
+  stats.conversations++;
+  stats.messages += n;
+  stats.minMessages = stats.minMessages === null ? n : Math.min(stats.minMessages, n);
+  stats.maxMessages = stats.maxMessages === null ? n : Math.max(stats.maxMessages, n);
+  for (const t of view.turns) if (t.role !== undefined) stats.roles[t.role] = (stats.roles[t.role] ?? 0) + 1;
 }
 
 /** A copy of a cached finding with its lines (and its fixes' and same-file related lines) moved down by `d`. */

@@ -1,0 +1,194 @@
+// The editor's incremental lint session (src/core/lint/lint-session.ts): whatever the edits, each update equals a
+// full lint of the new text. These cases aim at what the session keeps between updates for the whole-file rules:
+// exact-duplicate groups whose first record changes, near-duplicate LSH chains longer than the rule looks back,
+// formats that lose or win the majority, an answer that crosses the skew share, length outliers coming and going,
+// per-code limits, rules set off, and the caller's hint of the unchanged text.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createLintSession, lintText, type FileLintResult, type LintOptions } from '../../src/core/lint';
+import { cleanChat, rng, sentence, type Rng } from './support/lint-corpus';
+
+const SKEW_ANSWER = "I'm sorry, I can't help with that.";
+
+function chatLine(r: Rng): string {
+  return JSON.stringify(cleanChat(r));
+}
+
+/** A record that differs from `line` in one word of its last message: a near-duplicate (Jaccard well over 0.8). */
+function nearCopy(line: string, r: Rng): string {
+  const rec = JSON.parse(line) as { messages: { content: string }[] };
+  const last = rec.messages[rec.messages.length - 1];
+  const words = last.content.split(' ');
+  words[Math.floor(r() * words.length)] = `w${Math.floor(r() * 1e6)}`;
+  last.content = words.join(' ');
+  return JSON.stringify(rec);
+}
+
+/** A family of records sharing one long text with one word changed each: more band-key neighbours than the rule looks back on. */
+function family(r: Rng, n: number): string[] {
+  const base = Array.from({ length: 12 }, () => sentence(r, true)).join(' ');
+  return Array.from({ length: n }, (_, i) => JSON.stringify({
+    messages: [{ role: 'user', content: `Summarise part ${i % 3}.` }, { role: 'assistant', content: base.replace(/\b(\w+)\b/, `v${i}`) }],
+  }));
+}
+
+function skewed(r: Rng): string {
+  return JSON.stringify({ messages: [{ role: 'user', content: sentence(r) }, { role: 'assistant', content: SKEW_ANSWER }] });
+}
+
+function longRecord(r: Rng): string {
+  return JSON.stringify({ messages: [{ role: 'user', content: 'Tell me everything.' }, { role: 'assistant', content: Array.from({ length: 120 }, () => sentence(r, true)).join(' ') }] });
+}
+
+function baseLines(r: Rng): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < 220; i++) lines.push(chatLine(r));
+  for (let i = 0; i < 12; i++) lines.push(lines[Math.floor(r() * 200)]); // exact duplicates
+  for (let i = 0; i < 12; i++) lines.push(nearCopy(lines[Math.floor(r() * 200)], r));
+  lines.push(...family(r, 40));
+  for (let i = 0; i < 36; i++) lines.push(skewed(r)); // just over 10% of the records
+  lines.push(longRecord(r), longRecord(r));
+  lines.push(JSON.stringify({ instruction: 'Add 2 and 2.', output: '4' }), JSON.stringify({ instruction: 'Name a colour.', output: 'Blue.' }));
+  lines.push(JSON.stringify({ question: 'q', answer: 'a' }), '[1, 2]', '{"messages": [', '');
+  // Shuffle: families, duplicates and formats spread over the file.
+  for (let i = lines.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [lines[i], lines[j]] = [lines[j], lines[i]];
+  }
+  if (!lines[0].startsWith('{"messages":[')) lines.unshift(chatLine(r)); // a plain JSONL start: the session reads it incrementally
+  return lines;
+}
+
+/** Common prefix and suffix lengths of two texts. */
+function unchangedParts(a: string, b: string): { prefix: number; suffix: number } {
+  let p = 0;
+  while (p < a.length && p < b.length && a[p] === b[p]) p++;
+  let s = 0;
+  while (s < a.length - p && s < b.length - p && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
+  return { prefix: p, suffix: s };
+}
+
+function randomEdits(seed: number, opts: LintOptions, steps: number): void {
+  const r = rng(seed);
+  const lines = baseLines(r);
+  const session = createLintSession('d.jsonl', opts);
+  let prev = '';
+  const codes = new Set<string>();
+  const check = (what: string): void => {
+    const text = lines.join('\n') + '\n';
+    const way = prev ? r() : 1;
+    let got: FileLintResult;
+    if (way < 0.5) {
+      // As the lint worker does: the change events go to the session, which holds the text; sometimes as two events
+      // (an insertion, then the deletion of the old part), or two edits in one event.
+      const { prefix, suffix } = unchangedParts(prev, text);
+      const removed = prev.length - prefix - suffix, added = text.slice(prefix, text.length - suffix);
+      const events = way < 0.2
+        ? [[{ offset: prefix, length: 0, text: added }], [{ offset: prefix + added.length, length: removed, text: '' }]]
+        : way < 0.3
+          ? [[{ offset: prefix + removed, length: 0, text: added }, { offset: prefix, length: removed, text: '' }]]
+          : [[{ offset: prefix, length: removed, text: added }]];
+      let plain = true;
+      for (const changes of events) plain = session.edit(changes) && plain;
+      assert.equal(session.text(), text, `${what}: the session's copy of the text`);
+      got = plain ? session.lint() : session.update(session.text());
+    } else {
+      // The whole text, sometimes with the unchanged parts told (any lower bound is allowed).
+      const hint = prev && way < 0.75 ? unchangedParts(prev, text) : undefined;
+      if (hint && way < 0.6) { hint.prefix = Math.floor(hint.prefix / 2); hint.suffix = Math.floor(hint.suffix / 3); }
+      got = session.update(text, hint);
+    }
+    const want = lintText('d.jsonl', text, opts);
+    assert.deepEqual(got, want, `${what} (seed ${seed})`);
+    for (const f of want.findings) codes.add(f.code);
+    prev = text;
+  };
+  check('first update');
+  const at = (): number => Math.floor(r() * lines.length);
+  const ops: [string, () => void][] = [
+    ['copy a line elsewhere (exact duplicate, maybe before its first)', () => { lines.splice(at(), 0, lines[at()]); }],
+    ['delete a line', () => { lines.splice(at(), 1); }],
+    ['near-copy a chat line elsewhere', () => { const l = lines[at()]; if (l.startsWith('{"messages":[')) lines.splice(at(), 0, nearCopy(l, r)); }],
+    ['edit a word', () => { const i = at(); lines[i] = lines[i].replace(/ [a-z]{3,} /, ' zebra '); }],
+    ['move a block', () => { const block = lines.splice(at(), 1 + Math.floor(r() * 30)); lines.splice(at(), 0, ...block); }],
+    ['swap two lines', () => { const i = at(), j = at(); [lines[i], lines[j]] = [lines[j], lines[i]]; }],
+    ['add a skewed answer', () => { lines.splice(at(), 0, skewed(r)); }],
+    ['drop skewed answers', () => { for (let k = 0; k < 4; k++) { const i = lines.findIndex((l) => l.includes(SKEW_ANSWER)); if (i > 0) lines.splice(i, 1); } }],
+    ['add a long record', () => { lines.splice(at(), 0, longRecord(r)); }],
+    ['drop a long record', () => { const i = lines.findIndex((l) => l.length > 5000); if (i > 0) lines.splice(i, 1); }],
+    ['add instruction records', () => { for (let k = 0; k < 3; k++) lines.splice(at(), 0, JSON.stringify({ instruction: sentence(r), output: sentence(r) })); }],
+    ['break a line', () => { const i = at(); if (i > 0) lines[i] = lines[i].slice(0, -1); }],
+    ['a family member copied and edited', () => { const f = lines.filter((l) => l.includes('Summarise part')); if (f.length) lines.splice(at(), 0, nearCopy(f[0], r)); }],
+  ];
+  for (let step = 0; step < steps; step++) {
+    const [what, op] = ops[Math.floor(r() * ops.length)];
+    op();
+    check(`step ${step}: ${what}`);
+  }
+  // A paste of many lines and its undo: the session's sorted lengths take them in bulk.
+  const paste = Array.from({ length: 400 }, () => chatLine(r));
+  const where = at();
+  lines.splice(where, 0, ...paste);
+  check('paste 400 lines');
+  lines.splice(where, 400);
+  check('undo the paste');
+  // The cases are there to be compared: the file keeps findings of the codes these edits aim at.
+  for (const code of ['duplicate', 'near-duplicate', 'schema', 'invalid-json', 'answer-skew', 'length-outlier'] as const) {
+    if (opts.severity?.[code] !== 'off') assert.ok(codes.has(code), `no ${code} finding was compared`);
+  }
+}
+
+test('lint session: random edits of a file with duplicates, near-duplicate families, mixed formats, answer skew and long records equal a full lint', () => {
+  for (const seed of [1, 2, 3]) randomEdits(seed, {}, 50);
+});
+
+test('lint session: the same with per-code limits hit and rules set off or to another severity', () => {
+  randomEdits(4, { maxFindingsPerCode: 3, severity: { 'answer-skew': 'off', 'near-duplicate': 'error', 'length-outlier': 'off' } }, 40);
+  randomEdits(5, { maxFindingsPerCode: 5, severity: { duplicate: 'off' }, nearDuplicateThreshold: 0.6 }, 30);
+});
+
+test('lint session: removing the first of an exact-duplicate group makes the next one the record near-duplicates are compared with', () => {
+  const r = rng(9);
+  const a = chatLine(r);
+  const near = nearCopy(a, r);
+  const filler = Array.from({ length: 30 }, () => chatLine(r));
+  const lines = [filler[0], a, ...filler.slice(1, 10), a, ...filler.slice(10), near];
+  const session = createLintSession('d.jsonl');
+  for (const text of [lines, lines.filter((_, i) => i !== 1), lines]) {
+    const t = text.join('\n') + '\n';
+    const got = session.update(t);
+    assert.deepEqual(got, lintText('d.jsonl', t));
+    const nd = got.findings.find((f) => f.code === 'near-duplicate')!;
+    assert.equal(nd.related[0].line, text.indexOf(a) + 1, 'the near-duplicate points at the first copy of its original');
+  }
+});
+
+test('lint session: edits that make the text something other than plain JSONL, and back', () => {
+  const r = rng(11);
+  const lines = Array.from({ length: 60 }, () => chatLine(r));
+  let text = lines.join('\n') + '\n';
+  const session = createLintSession('d.jsonl');
+  assert.equal(session.edit([{ offset: 0, length: 0, text: 'x' }]), false, 'no text held before the first update');
+  session.update(text);
+  assert.ok(session.holdsText);
+  const steps: [string, number, number, string, boolean][] = [
+    ['a NUL in a record', 200, 0, '\0', false],
+    ['the NUL removed', 200, 1, '', true],
+    ['the first record broken', 0, 1, '', false],
+    ['the first record mended', 0, 0, '{', true],
+    ['a JSON array opened before the records', 0, 0, '[\n', false],
+    ['and removed', 0, 2, '', true],
+    ['blank lines before the first record', 0, 0, '\n  \n', true],
+    ['a line break joining two records', text.indexOf('\n', 300) + 5, 0, '\n', true],
+  ];
+  for (const [what, offset, length, insert, plain] of steps) {
+    const wasHeld: boolean = session.holdsText;
+    text = text.slice(0, offset) + insert + text.slice(offset + length);
+    const ok = session.edit([{ offset, length, text: insert }]);
+    assert.equal(ok, wasHeld && plain, what);
+    const got: FileLintResult = ok ? session.lint() : session.update(wasHeld ? session.text() : text);
+    assert.deepEqual(got, lintText('d.jsonl', text), what);
+    assert.equal(session.holdsText, plain, what);
+  }
+  assert.throws(() => session.edit([{ offset: text.length + 1, length: 0, text: 'x' }]), /outside the text/);
+});
