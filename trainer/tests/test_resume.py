@@ -14,6 +14,7 @@ import torch
 from safetensors.torch import load_file
 
 from conftest import json_lines, read_events, run_cli, trainer_env
+from tunelab_trainer import checkpoint
 from tunelab_trainer.control import Control
 from tunelab_trainer.errors import TrainerError
 from tunelab_trainer.events import EventSink
@@ -48,11 +49,8 @@ def _train(run_dir: str, resume: bool = False, stop_after: int = 0) -> tuple[Tra
     return training, json_lines(out.getvalue())
 
 
-def test_a_run_killed_mid_way_resumes_to_the_same_adapter(make_run):
-    reference = make_run(**RESUMABLE)
-    _train(reference)
-
-    run_dir = make_run(**RESUMABLE)
+def _kill_at_checkpoint(run_dir: str, step: int) -> None:
+    """Runs the CLI on `run_dir` and SIGKILLs it as soon as it reports the checkpoint of `step`."""
     env = {**trainer_env(), "OMP_NUM_THREADS": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "tunelab_trainer", "train", "--run-dir", run_dir],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
@@ -60,7 +58,7 @@ def test_a_run_killed_mid_way_resumes_to_the_same_adapter(make_run):
     try:
         for line in proc.stdout:
             event = json.loads(line)
-            if event["type"] == "checkpoint" and event["step"] == 4:
+            if event["type"] == "checkpoint" and event["step"] == step:
                 proc.send_signal(signal.SIGKILL)  # no chance to save anything more
                 break
     finally:
@@ -69,16 +67,66 @@ def test_a_run_killed_mid_way_resumes_to_the_same_adapter(make_run):
     assert proc.returncode == -signal.SIGKILL
     assert not os.path.exists(os.path.join(run_dir, "adapter"))
 
+
+def _resume_to_the_end(run_dir: str, total_steps: int) -> list[dict]:
     resumed = run_cli("train", "--run-dir", run_dir, "--resume")
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     events = json_lines(resumed.stdout)
     resume = next(e for e in events if e["type"] == "resume")
-    assert resume["step"] >= 4 and resume["changed"] == []
-    assert [e["step"] for e in events if e["type"] == "step"] == list(range(resume["step"] + 1, 9))
+    assert resume["changed"] == []
+    assert [e["step"] for e in events if e["type"] == "step"] == list(range(resume["step"] + 1, total_steps + 1))
     assert events[-1]["type"] == "done" and events[-1]["status"] == "completed"
+    return events
+
+
+def test_a_run_killed_mid_way_resumes_to_the_same_adapter(make_run):
+    reference = make_run(**RESUMABLE)
+    _train(reference)
+
+    run_dir = make_run(**RESUMABLE)
+    _kill_at_checkpoint(run_dir, 4)
+    events = _resume_to_the_end(run_dir, 8)
+    assert next(e for e in events if e["type"] == "resume")["step"] >= 4
     assert _max_diff(_adapter(os.path.join(run_dir, "adapter")), _adapter(os.path.join(reference, "adapter"))) <= 1e-5
     # The whole event history stays in events.jsonl: the killed part, then the resumed one.
     assert [e["type"] for e in read_events(run_dir)].count("start") == 2
+
+
+# Prompt and prefix tuning keep their weights in a prompt encoder (prompt_embeddings / prefix_embeddings),
+# not in lora_ layers: the saved embeddings and the optimizer state over them must both come back.
+VIRTUAL = dict(max_steps=6, save_every=2, eval_every=3, eval_samples=0, num_virtual_tokens=4, learning_rate=0.05,
+               max_seq_length=128)
+
+
+@pytest.mark.parametrize("method", ["prompt", "prefix"])
+def test_virtual_token_methods_killed_mid_way_resume_to_the_same_weights(make_run, method):
+    reference = make_run(method=method, **VIRTUAL)
+    _train(reference)
+    final = _adapter(os.path.join(reference, "adapter"))
+    assert final and all(k.endswith(("prompt_embeddings", "prefix_embeddings")) for k in final), sorted(final)
+
+    run_dir = make_run(method=method, **VIRTUAL)
+    _kill_at_checkpoint(run_dir, 2)
+    events = _resume_to_the_end(run_dir, 6)
+    assert next(e for e in events if e["type"] == "resume")["step"] >= 2
+    # The checkpoint is far from the final weights: the resumed steps had real work to do.
+    assert _max_diff(_adapter(os.path.join(run_dir, "checkpoints", "step-2")), final) > 1e-3
+    assert _max_diff(_adapter(os.path.join(run_dir, "adapter")), final) <= 1e-5
+
+
+@pytest.mark.parametrize("method", ["prompt", "prefix"])
+def test_virtual_token_methods_stopped_and_resumed_in_process_match(make_run, method):
+    reference = make_run(method=method, **VIRTUAL)
+    _train(reference)
+
+    run_dir = make_run(method=method, **VIRTUAL)
+    _, first = _train(run_dir, stop_after=3)  # not on a save_every step: the stop writes its own checkpoint
+    assert first[-1]["type"] == "done" and first[-1]["status"] == "stopped"
+    training, events = _train(run_dir, resume=True)
+    assert next(e for e in events if e["type"] == "resume")["step"] == 3
+    assert events[-1]["type"] == "done" and events[-1]["status"] == "completed"
+    assert training.optimizer.state  # AdamW moments came back with the weights
+    assert _max_diff(_adapter(os.path.join(run_dir, "adapter")), _adapter(os.path.join(reference, "adapter"))) <= 1e-5
 
 
 def test_checkpoint_holds_everything_a_resume_needs(make_run):
@@ -160,3 +208,23 @@ def test_full_fine_tuning_resumes_to_the_same_weights(make_run):
     assert events[-1]["type"] == "done" and events[-1]["status"] == "completed"
     assert _max_diff(_model_weights(os.path.join(run_dir, "adapter")),
                      _model_weights(os.path.join(reference, "adapter"))) <= 1e-5
+
+
+def test_resume_refuses_another_num_virtual_tokens_and_wrong_shapes_are_config_errors(make_run):
+    run_dir = make_run(method="prompt", **{**VIRTUAL, "max_steps": 2})
+    _train(run_dir)
+    with open(os.path.join(run_dir, "config.json")) as f:
+        config = json.load(f)
+    config.update(num_virtual_tokens=8, max_steps=4)
+    with open(os.path.join(run_dir, "config.json"), "w") as f:
+        json.dump(config, f)
+    with pytest.raises(TrainerError) as info:
+        Training(run_dir, EventSink(io.StringIO()), resume=True).setup()
+    assert info.value.kind == "config" and "num_virtual_tokens 4 -> 8" in info.value.message
+
+    # Weights of another shape (a checkpoint that no setting explains) are a config error too, not a crash.
+    fresh = Training(run_dir, EventSink(io.StringIO()))
+    fresh.setup()
+    with pytest.raises(TrainerError) as info:
+        checkpoint.load_adapter_weights(fresh.model, os.path.join(run_dir, "checkpoints", "step-2"))
+    assert info.value.kind == "config" and "[4, 32]" in info.value.message and "[8, 32]" in info.value.message

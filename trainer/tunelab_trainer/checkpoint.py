@@ -16,12 +16,14 @@ import re
 from typing import Any, Optional
 
 from .artifacts import save_atomically
-from .errors import TrainerError
+from .errors import TrainerError, first_line
 
 STATE_FILE = "trainer_state.pt"
 FORMAT = 1
 # Settings that change the adapter's shape or the data it was trained on: a checkpoint cannot continue under others.
-INCOMPATIBLE = ("model", "method", "task", "lora_r", "target_modules", "max_seq_length", "train_file")
+# (num_virtual_tokens is the row count of the prompt/prefix embeddings.)
+INCOMPATIBLE = ("model", "method", "task", "lora_r", "target_modules", "num_virtual_tokens", "max_seq_length",
+                "train_file")
 
 
 def checkpoints_dir(run_dir: str) -> str:
@@ -126,16 +128,29 @@ def saved_weights(path: str) -> dict:
 def load_adapter_weights(model, path: str) -> None:
     """Puts the weights saved in `path` into `model`: the adapter of a PeftModel, or the whole model."""
     weights = saved_weights(path)
-    if hasattr(model, "peft_config"):
-        from peft import set_peft_model_state_dict
+    hint = "Resume with the settings the run started with."
+    try:
+        if hasattr(model, "peft_config"):
+            from peft import set_peft_model_state_dict
 
-        result = set_peft_model_state_dict(model, weights)
-        unexpected = [k for k in getattr(result, "unexpected_keys", []) or [] if "lora_" in k or "modules_to_save" in k]
-    else:
-        unexpected = list(model.load_state_dict(weights, strict=False).unexpected_keys)
+            result = set_peft_model_state_dict(model, weights)
+            unexpected = [k for k in getattr(result, "unexpected_keys", []) or [] if "lora_" in k or "modules_to_save" in k]
+        else:
+            unexpected = list(model.load_state_dict(weights, strict=False).unexpected_keys)
+    except RuntimeError as exc:
+        # A tensor of another shape (e.g. the model folder was replaced by another size): torch's
+        # message names the tensor and both shapes.
+        raise TrainerError("config", f"The checkpoint's weights do not fit the model: {first_line(exc)} "
+                           f"{_size_mismatch(exc)}".rstrip(), hint)
     if unexpected:
         raise TrainerError("config", f"The checkpoint's weights do not fit the model: {unexpected[0]} "
-                           f"(and {len(unexpected) - 1} more)", "Resume with the settings the run started with.")
+                           f"(and {len(unexpected) - 1} more)", hint)
+
+
+def _size_mismatch(exc: Exception) -> str:
+    """torch's first "size mismatch for ..." line, which says which tensor and which shapes."""
+    lines = [line.strip() for line in str(exc).splitlines() if "size mismatch" in line]
+    return f"({lines[0]})" if lines else ""
 
 
 def config_changes(saved: dict, now: dict) -> list[dict]:
