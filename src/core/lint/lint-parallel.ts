@@ -1,11 +1,12 @@
 /**
- * lintFiles on several cores, with the same output. The rules split in two groups:
- *   - per-record rules (no state across records) run in worker threads, each on a byte range of the
- *     file (whole lines), reading the file's bytes from one SharedArrayBuffer;
- *   - the rules that compare records or sum up the file (duplicate, near-duplicate, leakage, schema's format check,
- *     answer-skew, length-outlier, too-few-records) run on the main thread over the whole file at the same time.
- * (rule-groups.ts). The shards' findings are taken in file order (FileContext.absorb), so counts, the per-code limit and its first
- * dropped finding are those of one serial pass; findings at one position sort in rule order (byPosition).
+ * lintFiles on several cores, with the same output. Without eval files, every thread (this one included) lints a
+ * slice of the file (whole lines, read from one SharedArrayBuffer) with the per-record rules and sums up its records
+ * for the rules that compare records or sum up the file; this thread then finishes those from the summaries in file
+ * order (shard-summary.ts), so no record is parsed twice. With eval files (the leakage index lives here) or an
+ * in-process token counter, the rules split in two groups instead (rule-groups.ts): per-record rules in the workers,
+ * the rest here over the whole file at the same time. Either way the shards' findings are taken in file order
+ * (FileContext.absorb), so counts, the per-code limit and its first dropped finding are those of one serial pass;
+ * findings at one position sort in rule order (byPosition).
  * Files that are not plain JSONL (arrays, read problems, encoding problems) or are small are linted serially.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
@@ -16,12 +17,18 @@ import { FileContext, type ShardFindings } from './context';
 import type { FileRole } from './leakage-index';
 import { planLint } from './lint-files';
 import { fileResult, lintSource, runRules } from './lint-source';
-import { ruleGroups } from './rule-groups';
+import { PER_RECORD_CODES, ruleGroups } from './rule-groups';
+import { mergeShards, summarizeShard, transferList, type ShardSummary } from './shard-summary';
 import { RULES } from './rules';
 import type { FileLintResult, LintCode, LintOptions, LintOutput } from './types';
 
 /** Smaller files are linted on the main thread alone: starting workers costs more than it saves. */
 export const MIN_PARALLEL_BYTES = 1 << 20;
+/**
+ * This thread's slice, relative to a worker's: smaller, since it also merges the summaries after its own slice (and
+ * the workers start while it reads its first records): about 7% of the thread time on the 50 MB benchmark file.
+ */
+const MAIN_WEIGHT = 0.85;
 const WORKER_KIND = 'tunelab-lint-shard';
 
 export interface ParallelOptions {
@@ -54,18 +61,43 @@ export async function lintFilesParallel(paths: string[], opts: LintOptions & Par
 
 async function lintFileParallel(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool): Promise<FileLintResult> {
   const opened = openDataset(buf, path); // container and file-level problems only: records are read below
-  const { perRecord: inWorkers, wholeFile: onMain } = ruleGroups(options, true);
-  if (opened.container !== 'jsonl' || opened.problems.length || inWorkers.every((r) => options.severity?.[r.code] === 'off')) {
-    return lintSource(path, buf, options, role);
+  if (opened.container !== 'jsonl' || opened.problems.length) return lintSource(path, buf, options, role);
+  // The leakage index and an in-process token counter live on this thread: the threads then split the rules instead.
+  return role.leakage || options.tokenCounter ? splitByRules(path, buf, options, role, pool) : splitByRecords(path, buf, options, role, pool);
+}
+
+/**
+ * Each thread, this one included, lints a slice of the records with the per-record rules and sums up what the
+ * whole-file rules need; this thread then runs those over the summaries in file order (shard-summary.ts).
+ */
+async function splitByRecords(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool): Promise<FileLintResult> {
+  const codes = [...PER_RECORD_CODES, 'schema' as const];
+  const threads = pool.size + 1;
+  const ranges = splitLines(buf, threads, MAIN_WEIGHT / (threads - 1 + MAIN_WEIGHT));
+  const remote = ranges.slice(1).map((range, i) => pool.run(i, { mode: 'summary', path, bytes: buf.buffer as SharedArrayBuffer, byteOffset: buf.byteOffset, ...range, options, codes }));
+  const [first] = ranges;
+  const local = summarizeShard(path, buf.subarray(first.start, first.end), codes, options, first.lineOffset, first.start);
+  const results = await Promise.allSettled(remote);
+  const summaries = [local.summary];
+  for (const r of results) {
+    if (r.status !== 'fulfilled' || !r.value.plainJsonl || !r.value.summary) return lintSource(path, buf, options, role); // read differently from the whole file, or a worker failed
+    summaries.push(r.value.summary);
   }
+  return local.plainJsonl ? mergeShards(path, buf, options, role, summaries) : lintSource(path, buf, options, role);
+}
+
+/** The per-record rules in the workers over slices of the file, the whole-file rules on this thread over all of it. */
+async function splitByRules(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool): Promise<FileLintResult> {
+  const { perRecord: inWorkers, wholeFile: onMain } = ruleGroups(options, true);
+  if (inWorkers.every((r) => options.severity?.[r.code] === 'off')) return lintSource(path, buf, options, role);
   const portable = { ...options };
   delete portable.tokenCounter; // not serialisable: too-long then runs here (ruleGroups)
-  const shards = splitLines(buf, pool.size).map((range, i) => pool.run(i, { path, bytes: buf.buffer as SharedArrayBuffer, byteOffset: buf.byteOffset, ...range, options: portable, codes: inWorkers.map((r) => r.code) }));
+  const shards = splitLines(buf, pool.size).map((range, i) => pool.run(i, { mode: 'rules', path, bytes: buf.buffer as SharedArrayBuffer, byteOffset: buf.byteOffset, ...range, options: portable, codes: inWorkers.map((r) => r.code) }));
   const main = runRules(path, buf, onMain, options, role);
   const results = await Promise.allSettled(shards);
   const perCtx = new FileContext(path, options, role);
-  if (results.every((r) => r.status === 'fulfilled' && r.value.plainJsonl)) {
-    for (const r of results) perCtx.absorb((r as PromiseFulfilledResult<ShardResult>).value.findings);
+  if (results.every((r) => r.status === 'fulfilled' && r.value.plainJsonl && r.value.findings)) {
+    for (const r of results) perCtx.absorb((r as PromiseFulfilledResult<ShardResult>).value.findings!);
   } else {
     // A shard read differently from the whole file (or a worker failed): lint those rules here instead.
     perCtx.absorb(runRules(path, buf, inWorkers, options, role).ctx.shardFindings());
@@ -94,14 +126,16 @@ function readShared(path: string): Buffer {
 interface LineRange { start: number; end: number; lineOffset: number }
 
 /**
- * Splits buf into about n ranges of whole lines. Each range after the first starts at a line that is a JSON object
- * on its own, so that the reader takes the slice for JSONL as it does the whole file.
+ * Splits buf into about n ranges of whole lines; the first range has about `firstShare` of the bytes (default 1/n), the
+ * others equal parts of the rest. Each range after the first starts at a line that is a JSON object on its own, so
+ * that the reader takes the slice for JSONL as it does the whole file.
  */
-export function splitLines(buf: Buffer, n: number): LineRange[] {
+export function splitLines(buf: Buffer, n: number, firstShare = 1 / n): LineRange[] {
   const ranges: LineRange[] = [];
   let start = 0, line = 0, counted = 0;
   for (let k = 1; k < n; k++) {
-    let cut = buf.indexOf(0x0a, Math.max(start, Math.floor((buf.length * k) / n)));
+    const at = n === 1 ? 0 : firstShare + ((1 - firstShare) * (k - 1)) / (n - 1);
+    let cut = buf.indexOf(0x0a, Math.max(start, Math.floor(buf.length * at)));
     for (let tries = 0; cut !== -1 && tries < 1000 && !startsObjectLine(buf, cut + 1); tries++) cut = buf.indexOf(0x0a, cut + 1);
     if (cut === -1 || !startsObjectLine(buf, cut + 1)) break;
     ranges.push({ start, end: cut + 1, lineOffset: line });
@@ -127,6 +161,8 @@ function startsObjectLine(buf: Buffer, at: number): boolean {
 // ------------------------------------------------------------------------------------------------ workers
 
 interface ShardTask extends LineRange {
+  /** rules: lint with `codes` (lintShard); summary: also sum up the records for the whole-file rules (summarizeShard). */
+  mode: 'rules' | 'summary';
   path: string;
   bytes: SharedArrayBuffer;
   byteOffset: number;
@@ -134,7 +170,7 @@ interface ShardTask extends LineRange {
   /** The rules to run (per-record ones). */
   codes: LintCode[];
 }
-interface ShardResult { plainJsonl: boolean; findings: ShardFindings }
+interface ShardResult { plainJsonl: boolean; findings?: ShardFindings; summary?: ShardSummary }
 
 /** Lints one slice with the per-record rules; line numbers are made the file's. */
 export function lintShard(task: ShardTask): ShardResult {
@@ -187,6 +223,12 @@ class ShardPool {
 if (!isMainThread && (workerData as { kind?: string } | null)?.kind === WORKER_KIND) {
   parentPort?.on('message', (task: ShardTask) => {
     try {
+      if (task.mode === 'summary') {
+        const buf = Buffer.from(task.bytes, task.byteOffset + task.start, task.end - task.start);
+        const result = summarizeShard(task.path, buf, task.codes, task.options, task.lineOffset, task.start);
+        parentPort?.postMessage({ result }, transferList(result.summary));
+        return;
+      }
       parentPort?.postMessage({ result: lintShard(task) });
     } catch (e) {
       parentPort?.postMessage({ error: e instanceof Error ? e.message : String(e) });

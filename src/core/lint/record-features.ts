@@ -32,6 +32,15 @@ function scanRecord(r: RecordView): void {
   for (const s of trainingStrings(r)) if (!s.system) scanWords(s.text, wordScratch);
 }
 
+/**
+ * Appends the record's shingles (those of recordFeatures) to `out` without keeping anything on the view: for the
+ * parallel lint's threads, which hand on flat lists.
+ */
+export function appendRecordShingles(r: RecordView, out: IntList): void {
+  scanRecord(r);
+  appendShingles(wordScratch.data, wordScratch.length, out);
+}
+
 export function recordFeatures(r: RecordView): RecordFeatures {
   if (r.cache.features) return r.cache.features;
   if (r.cache.words) {

@@ -3,7 +3,7 @@
  * 20 records or more. The model learns to give it whatever the question ("I'm sorry, I can't help with that.").
  */
 import { isJsonObject } from '../../dataset/format';
-import type { LintRule, RecordView } from '../context';
+import type { FileContext, LintRule, RecordView } from '../context';
 import { fmix32 } from '../text/hash';
 import { IntList } from '../text/int-list';
 import { KeyIndex } from '../text/key-index';
@@ -17,46 +17,75 @@ interface Answer { count: number; lines: number[]; text: string }
 export const answerSkewRule: LintRule = {
   code: 'answer-skew',
   create(ctx) {
-    // Most answers occur once: per distinct answer only a count and the first line, in typed arrays.
-    const ids = new KeyIndex(1 << 12);
-    const counts = new IntList(1 << 12);
-    const firstLine = new IntList(1 << 12);
-    const repeated = new Map<number, Answer>();
-    let withAnswer = 0;
+    const tally = new AnswerTally();
     return {
       record(r) {
         const key = answerKey(r);
         if (!key) return; // no answer, or only whitespace
-        withAnswer++;
-        const line = r.source.span.line;
-        const id = ids.intern(key[0], key[1]);
-        if (id === counts.length) { counts.push(0); firstLine.push(line); }
-        const n = ++counts.data[id];
-        if (n === 2) repeated.set(id, { count: 2, lines: [firstLine.data[id], line], text: preview(finalAnswer(r)!) });
-        else if (n > 2) {
-          const a = repeated.get(id)!;
-          a.count = n;
-          if (a.lines.length < MAX_REPORTED) a.lines.push(line);
-        }
+        const second = tally.add(key[0], key[1], r.source.span.line);
+        if (second) second.text = answerPreview(r);
       },
       finish() {
-        if (withAnswer < MIN_RECORDS) return;
-        const skewed = [...repeated.values()].filter((a) => a.count > MAX_SHARE * withAnswer).sort((x, y) => y.count - x.count);
-        for (const a of skewed.slice(0, MAX_REPORTED)) {
-          const pct = Math.round((100 * a.count) / withAnswer);
-          ctx.report({
-            code: 'answer-skew', severity: 'warning', span: ctx.fileSpan(),
-            message: `${a.count} of ${withAnswer} records (${pct}%) end with the same answer "${a.text}": the model will learn to give it regardless of the question; vary the answers or drop most of these records`,
-            related: a.lines.map((line) => ({ path: ctx.path, line, message: 'a record with this answer' })),
-          });
-        }
+        tally.report(ctx);
       },
     };
   },
 };
 
+/**
+ * Counts of the final answers of a file, fed in file order: by the rule, and by the parallel lint (lint-parallel.ts)
+ * from the keys its threads worked out.
+ */
+export class AnswerTally {
+  // Most answers occur once: per distinct answer only a count and the first line, in typed arrays.
+  private readonly ids = new KeyIndex(1 << 12);
+  private readonly counts = new IntList(1 << 12);
+  private readonly firstLine = new IntList(1 << 12);
+  private readonly repeated = new Map<number, Answer>();
+  private withAnswer = 0;
+
+  /** Counts an answer by its key; at its second occurrence returns its entry, whose `text` the caller sets (answerPreview). */
+  add(key0: number, key1: number, line: number): Answer | undefined {
+    this.withAnswer++;
+    const { counts, firstLine } = this;
+    const id = this.ids.intern(key0, key1);
+    if (id === counts.length) { counts.push(0); firstLine.push(line); }
+    const n = ++counts.data[id];
+    if (n === 2) {
+      const a = { count: 2, lines: [firstLine.data[id], line], text: '' };
+      this.repeated.set(id, a);
+      return a;
+    }
+    if (n > 2) {
+      const a = this.repeated.get(id)!;
+      a.count = n;
+      if (a.lines.length < MAX_REPORTED) a.lines.push(line);
+    }
+    return undefined;
+  }
+
+  report(ctx: FileContext): void {
+    const withAnswer = this.withAnswer;
+    if (withAnswer < MIN_RECORDS) return;
+    const skewed = [...this.repeated.values()].filter((a) => a.count > MAX_SHARE * withAnswer).sort((x, y) => y.count - x.count);
+    for (const a of skewed.slice(0, MAX_REPORTED)) {
+      const pct = Math.round((100 * a.count) / withAnswer);
+      ctx.report({
+        code: 'answer-skew', severity: 'warning', span: ctx.fileSpan(),
+        message: `${a.count} of ${withAnswer} records (${pct}%) end with the same answer "${a.text}": the model will learn to give it regardless of the question; vary the answers or drop most of these records`,
+        related: a.lines.map((line) => ({ path: ctx.path, line, message: 'a record with this answer' })),
+      });
+    }
+  }
+}
+
+/** The answer as the finding quotes it. */
+export function answerPreview(r: RecordView): string {
+  return preview(finalAnswer(r)!);
+}
+
 /** The hash of the record's final answer, kept on its view (the editor's session sees the same views at every update). */
-function answerKey(r: RecordView): [number, number] | undefined {
+export function answerKey(r: RecordView): [number, number] | undefined {
   if (!r.cache.answer) {
     const text = finalAnswer(r);
     r.cache.answer = { key: text !== undefined && normalizedHash(text) ? [lanes[0], lanes[1]] : undefined };

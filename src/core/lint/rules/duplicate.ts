@@ -3,9 +3,11 @@
  * whitespace normalisation. One 64-bit fingerprint per record (a dense id of it, see fingerprintId) keeps it a
  * single linear pass.
  */
-import type { LintRule } from '../context';
+import type { Span } from '../../dataset/types';
+import type { FileContext, LintRule } from '../context';
 import { fingerprintId } from '../record-features';
 import { grow } from '../text/key-index';
+import type { Fix } from '../types';
 import { deleteRecordFix, RecordEnds } from './delete-record';
 
 export const duplicateRule: LintRule = {
@@ -24,16 +26,19 @@ export const duplicateRule: LintRule = {
         if (id >= firstLine.length) firstLine = grow(firstLine, id + 1);
         const first = firstLine[id];
         if (first === 0) firstLine[id] = rec.span.line;
-        else {
-          ctx.report({
-            code: 'duplicate', severity: 'warning', span: rec.span,
-            message: `duplicate of line ${first}`,
-            related: [{ path: ctx.path, line: first, message: 'first occurrence' }],
-            fixes: [deleteRecordFix(ctx, rec, ends.previous, 'Delete duplicate record')],
-          });
-        }
+        else reportDuplicate(ctx, rec.span, first, deleteRecordFix(ctx, rec, ends.previous, 'Delete duplicate record'));
         ends.passed(rec);
       },
     };
   },
 };
+
+/** The finding on a record whose content equals that of the record on line `first`. */
+export function reportDuplicate(ctx: FileContext, span: Span, first: number, fix?: Fix): void {
+  ctx.report({
+    code: 'duplicate', severity: 'warning', span,
+    message: `duplicate of line ${first}`,
+    related: [{ path: ctx.path, line: first, message: 'first occurrence' }],
+    fixes: fix && [fix],
+  });
+}

@@ -5,7 +5,7 @@
  * non-system strings.
  */
 import type { Span } from '../../dataset/types';
-import type { LintRule } from '../context';
+import type { FileContext, LintRule, RecordView } from '../context';
 import { IntList } from '../text/int-list';
 import { trainingStrings } from '../training-text';
 
@@ -21,28 +21,38 @@ export const lengthOutlierRule: LintRule = {
     const spans = new IntList(4096); // line, column, endLine, endColumn per record
     return {
       record(r) {
-        let n = 0;
-        for (const s of trainingStrings(r)) if (!s.system) n += s.text.length;
-        lengths.push(n);
+        lengths.push(trainingLength(r));
         const sp = r.source.span;
         spans.push(sp.line); spans.push(sp.column); spans.push(sp.endLine); spans.push(sp.endColumn);
       },
       finish() {
-        if (lengths.length < MIN_RECORDS) return;
-        const sorted = lengths.toArray().sort();
-        const p99 = sorted[Math.ceil(0.99 * sorted.length) - 1];
-        const limit = Math.max(FACTOR * p99, MIN_LENGTH);
-        const median = sorted[Math.floor(sorted.length / 2)];
-        for (let i = 0; i < lengths.length; i++) {
-          const n = lengths.data[i];
-          if (n <= limit) continue;
-          const span: Span = { line: spans.data[4 * i], column: spans.data[4 * i + 1], endLine: spans.data[4 * i + 2], endColumn: spans.data[4 * i + 3] };
-          ctx.report({
-            code: 'length-outlier', severity: 'info', span,
-            message: `the record's text is ${n.toLocaleString('en-US')} characters, over 3 × the 99th percentile of this file (${p99.toLocaleString('en-US')}; median ${median.toLocaleString('en-US')}): check that it is one example and not several pasted together`,
-          });
-        }
+        reportLengthOutliers(ctx, lengths.data, lengths.length, spans.data);
       },
     };
   },
 };
+
+/** The findings of the file whose records have these lengths (`n` of them) and spans (line, column, endLine, endColumn each). */
+export function reportLengthOutliers(ctx: FileContext, lengths: Int32Array, n: number, spans: Int32Array): void {
+  if (n < MIN_RECORDS) return;
+  const sorted = lengths.slice(0, n).sort();
+  const p99 = sorted[Math.ceil(0.99 * sorted.length) - 1];
+  const limit = Math.max(FACTOR * p99, MIN_LENGTH);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  for (let i = 0; i < n; i++) {
+    const len = lengths[i];
+    if (len <= limit) continue;
+    const span: Span = { line: spans[4 * i], column: spans[4 * i + 1], endLine: spans[4 * i + 2], endColumn: spans[4 * i + 3] };
+    ctx.report({
+      code: 'length-outlier', severity: 'info', span,
+      message: `the record's text is ${len.toLocaleString('en-US')} characters, over 3 × the 99th percentile of this file (${p99.toLocaleString('en-US')}; median ${median.toLocaleString('en-US')}): check that it is one example and not several pasted together`,
+    });
+  }
+}
+
+/** Characters of the record's non-system training strings. */
+export function trainingLength(r: RecordView): number {
+  let n = 0;
+  for (const s of trainingStrings(r)) if (!s.system) n += s.text.length;
+  return n;
+}

@@ -6,12 +6,14 @@
  * near-duplicates only of records with the same words (after case and punctuation). Exact duplicates are left to the
  * duplicate rule.
  */
-import type { LintRule, RecordView } from '../context';
+import type { Span } from '../../dataset/types';
+import type { FileContext, LintRule, RecordView } from '../context';
 import { fingerprintId, recordFeatures } from '../record-features';
 import { IntList } from '../text/int-list';
 import { jaccardSorted, sortedUnique } from '../text/jaccard';
 import { KeyIndex } from '../text/key-index';
 import { bandKeys, lshLayout, type LshLayout } from '../text/minhash';
+import type { Fix } from '../types';
 import { deleteRecordFix, RecordEnds } from './delete-record';
 
 export const DEFAULT_NEAR_DUPLICATE_THRESHOLD = 0.8;
@@ -25,27 +27,11 @@ export const nearDuplicateRule: LintRule = {
   create(ctx) {
     const threshold = ctx.options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD;
     const layout = lshLayout(threshold);
-    const bands = layout.bands;
-    // The working lists are kept by the context and cleared here: the editor's session lints the same document again
-    // at every edit, and reusing them spares it allocating (and collecting) tens of megabytes each time.
-    const work = ctx.kept(`near-duplicate:work:${bands}`, () => ({
-      // Every indexed record's shingles one after another: one typed array, where 100,000s of small ones would cost
-      // the garbage collector dearly.
-      pool: new IntList(1 << 16), offsets: new IntList(), lines: new IntList(),
-      bandNext: new IntList(), // record * bands + band -> previous record with that band key, -1
-      seen: new Uint8Array(1024) as Uint8Array, // fingerprint id -> 1 once indexed (exact duplicates are left to duplicate)
-      bandHead: new Int32Array(1024) as Int32Array, // slot -> newest record with that band key, -1
-    }));
-    const { pool, offsets, lines, bandNext } = work;
-    pool.clear(); offsets.clear(); lines.clear(); bandNext.clear();
-    offsets.push(0);
-    work.seen.fill(0);
-    // Band keys are interned in a KeyIndex the context keeps (each view caches its slots in it); the chains of records
-    // per slot are this lint's own.
-    const bandIndex = ctx.kept(`near-duplicate:bands:${bands}x${layout.rows}`, () => new KeyIndex(1 << 12));
-    if (work.bandHead.length < bandIndex.size) work.bandHead = new Int32Array(bandIndex.size);
-    work.bandHead.fill(-1);
-    const hits = new Map<number, number>();
+    // The working lists and the band key index are kept by the context: the editor's session lints the same document
+    // again at every edit, and reusing them spares it allocating (and collecting) tens of megabytes each time; each
+    // view caches its band slots in that index.
+    const bandIndex = ctx.kept(`near-duplicate:bands:${layout.bands}x${layout.rows}`, () => new KeyIndex(1 << 12));
+    const index = new NearDuplicateIndex(threshold, layout.bands, bandIndex, ctx.kept(`near-duplicate:work:${layout.bands}`, newWork));
     const ends = new RecordEnds();
     return {
       invalidRecord(rec) {
@@ -53,53 +39,103 @@ export const nearDuplicateRule: LintRule = {
       },
       record(r) {
         const rec = r.source;
-        const fid = fingerprintId(ctx, r);
-        if (fid !== undefined) {
-          if (fid >= work.seen.length) work.seen = growBytes(work.seen, fid + 1);
-          if (work.seen[fid] === 1) { ends.passed(rec); return; }
-          work.seen[fid] = 1;
-        }
-        const f = recordFeatures(r);
-        if (f.signature.length === 0) { ends.passed(rec); return; }
-        const slots = bandSlots(r, f.signature, layout, bandIndex);
-        if (bandIndex.size > work.bandHead.length) work.bandHead = growHeads(work.bandHead, bandIndex.size);
-        const bandHead = work.bandHead;
-        hits.clear();
-        for (let b = 0; b < bands; b++) {
-          for (let c = bandHead[slots[b]], n = 0; c >= 0 && n < MAX_CHAIN; c = bandNext.data[c * bands + b], n++) hits.set(c, (hits.get(c) ?? 0) + 1);
-        }
-        let best = -1, bestJ = 0;
-        if (hits.size) {
-          const set = sortedUnique(f.shingles.slice());
-          const candidates = [...hits].sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, MAX_VERIFY);
-          for (const [c] of candidates) {
-            const j = jaccardSorted(set, sortedUnique(pool.data.slice(offsets.data[c], offsets.data[c + 1])));
-            if (j >= threshold && j > bestJ) { best = c; bestJ = j; }
-          }
-        }
-        const id = lines.length;
-        lines.push(rec.span.line);
-        pool.append(f.shingles);
-        offsets.push(pool.length);
-        for (let b = 0; b < bands; b++) {
-          bandNext.push(bandHead[slots[b]]);
-          bandHead[slots[b]] = id;
-        }
-        if (best >= 0) {
-          const line = lines.data[best];
-          const j = bestJ.toFixed(2);
-          ctx.report({
-            code: 'near-duplicate', severity: 'warning', span: rec.span,
-            message: `near-duplicate of line ${line}, Jaccard ${j} (word 5-grams)`,
-            related: [{ path: ctx.path, line, message: `similar record (Jaccard ${j})` }],
-            fixes: [deleteRecordFix(ctx, rec, ends.previous, 'Delete near-duplicate record')],
-          });
+        const f = index.firstOfItsContent(fingerprintId(ctx, r)) ? recordFeatures(r) : undefined;
+        if (f && f.signature.length) {
+          const best = index.add(bandSlots(r, f.signature, layout, bandIndex), f.shingles, rec.span.line);
+          if (best) reportNearDuplicate(ctx, rec.span, best, deleteRecordFix(ctx, rec, ends.previous, 'Delete near-duplicate record'));
         }
         ends.passed(rec);
       },
     };
   },
 };
+
+/** The earlier record a record is a near-duplicate of. */
+export interface NearMatch { line: number; jaccard: number }
+
+export function reportNearDuplicate(ctx: FileContext, span: Span, m: NearMatch, fix?: Fix): void {
+  const j = m.jaccard.toFixed(2);
+  ctx.report({
+    code: 'near-duplicate', severity: 'warning', span,
+    message: `near-duplicate of line ${m.line}, Jaccard ${j} (word 5-grams)`,
+    related: [{ path: ctx.path, line: m.line, message: `similar record (Jaccard ${j})` }],
+    fixes: fix && [fix],
+  });
+}
+
+interface Work {
+  pool: IntList; offsets: IntList; lines: IntList; bandNext: IntList;
+  seen: Uint8Array; bandHead: Int32Array;
+}
+
+function newWork(): Work {
+  return {
+    // Every indexed record's shingles one after another: one typed array, where 100,000s of small ones would cost
+    // the garbage collector dearly.
+    pool: new IntList(1 << 16), offsets: new IntList(), lines: new IntList(),
+    bandNext: new IntList(), // record * bands + band -> previous record with that band key, -1
+    seen: new Uint8Array(1024), // fingerprint id -> 1 once indexed (exact duplicates are left to duplicate)
+    bandHead: new Int32Array(1024), // slot -> newest record with that band key, -1
+  };
+}
+
+/**
+ * The rule's state for one file, fed record by record in file order: by the rule from record views, and by the
+ * parallel lint (lint-parallel.ts) from what its threads worked out per record.
+ */
+export class NearDuplicateIndex {
+  private readonly hits = new Map<number, number>();
+
+  /** `bandIndex`: where band keys are interned (slots); `work`: lists reused from an earlier lint, cleared here. */
+  constructor(private readonly threshold: number, private readonly bands: number, private readonly bandIndex: KeyIndex, private readonly work: Work = newWork()) {
+    const { pool, offsets, lines, bandNext } = work;
+    pool.clear(); offsets.clear(); lines.clear(); bandNext.clear();
+    offsets.push(0);
+    work.seen.fill(0);
+    if (work.bandHead.length < bandIndex.size) work.bandHead = new Int32Array(bandIndex.size);
+    work.bandHead.fill(-1);
+  }
+
+  /** False for a record whose content fingerprint id (undefined: none) was seen before: exact duplicates are left to duplicate. */
+  firstOfItsContent(fid: number | undefined): boolean {
+    if (fid === undefined) return true;
+    const work = this.work;
+    if (fid >= work.seen.length) work.seen = growBytes(work.seen, fid + 1);
+    if (work.seen[fid] === 1) return false;
+    work.seen[fid] = 1;
+    return true;
+  }
+
+  /** Indexes a record by its band slots and shingles; returns the earlier record it is a near-duplicate of. */
+  add(slots: Int32Array, shingles: Int32Array, line: number): NearMatch | undefined {
+    const { work, bands, hits, threshold } = this;
+    const { pool, offsets, lines, bandNext } = work;
+    if (this.bandIndex.size > work.bandHead.length) work.bandHead = growHeads(work.bandHead, this.bandIndex.size);
+    const bandHead = work.bandHead;
+    hits.clear();
+    for (let b = 0; b < bands; b++) {
+      for (let c = bandHead[slots[b]], n = 0; c >= 0 && n < MAX_CHAIN; c = bandNext.data[c * bands + b], n++) hits.set(c, (hits.get(c) ?? 0) + 1);
+    }
+    let best = -1, bestJ = 0;
+    if (hits.size) {
+      const set = sortedUnique(shingles.slice());
+      const candidates = [...hits].sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, MAX_VERIFY);
+      for (const [c] of candidates) {
+        const j = jaccardSorted(set, sortedUnique(pool.data.slice(offsets.data[c], offsets.data[c + 1])));
+        if (j >= threshold && j > bestJ) { best = c; bestJ = j; }
+      }
+    }
+    const id = lines.length;
+    lines.push(line);
+    pool.append(shingles);
+    offsets.push(pool.length);
+    for (let b = 0; b < bands; b++) {
+      bandNext.push(bandHead[slots[b]]);
+      bandHead[slots[b]] = id;
+    }
+    return best >= 0 ? { line: lines.data[best], jaccard: bestJ } : undefined;
+  }
+}
 
 const bandScratch = new Int32Array(112);
 

@@ -20,7 +20,7 @@ export const schemaRule: LintRule = {
   create(ctx) {
     /** Spans of each format's records, flat [line, column, endLine, endColumn, ...], to report the minority formats at the end. */
     const spansByFormat = new Map<RecordFormat, number[]>();
-    const unknownRecords: { span: Span; fields: string[]; nested?: string }[] = [];
+    const unknownRecords: UnknownRecord[] = [];
     const error = (message: string, span: Span): void => ctx.report({ code: 'schema', severity: 'error', message, span });
     return {
       record(r) {
@@ -60,30 +60,43 @@ export const schemaRule: LintRule = {
         }
       },
       finish() {
-        const majority = ctx.fileFormat();
-        for (const u of unknownRecords) {
-          let message = `the record has none of the fields of a known format: ${KNOWN_FORMATS}`;
-          if (majority !== 'unknown' && majority !== 'empty') message += `; the other records of this file are ${describeFormat(majority)}`;
-          const what = ctx.container === 'csv' || ctx.container === 'parquet' ? 'the file\'s columns' : 'its fields';
-          if (u.fields.length) message += `; ${what}: ${u.fields.slice(0, 8).join(', ')}${u.fields.length > 8 ? ', …' : ''} (rename them to one format's)`;
-          if (u.nested) message += `; ${u.nested}`;
-          error(message, u.span);
-        }
-        const total = ctx.formatCounts.get(majority as RecordFormat) ?? 0;
-        for (const [format, spans] of spansByFormat) {
-          if (format === majority) continue;
-          for (let i = 0; i < spans.length; i += 4) {
-            error(`the record is ${describeFormat(format)}, but ${total} of ${ctx.records} records in this file are ${describeFormat(majority)}: use one format per file`,
-              { line: spans[i], column: spans[i + 1], endLine: spans[i + 2], endColumn: spans[i + 3] });
-          }
-        }
+        reportFormatProblems(ctx, unknownRecords, spansByFormat);
       },
     };
   },
 };
 
+/** A record that is an object of no known format: reported once the file's format is known. */
+export interface UnknownRecord { span: Span; fields: string[]; nested?: string }
+
+/**
+ * The findings that need the whole file: records of no known format (`unknownRecords`, in file order), and records of
+ * a format other than the file's (`spansByFormat`: the spans of each format's records, flat, formats in first-seen
+ * order). Also used by the parallel lint (lint-parallel.ts), whose threads gather these.
+ */
+export function reportFormatProblems(ctx: FileContext, unknownRecords: UnknownRecord[], spansByFormat: Map<RecordFormat, number[]>): void {
+  const error = (message: string, span: Span): void => ctx.report({ code: 'schema', severity: 'error', message, span });
+  const majority = ctx.fileFormat();
+  for (const u of unknownRecords) {
+    let message = `the record has none of the fields of a known format: ${KNOWN_FORMATS}`;
+    if (majority !== 'unknown' && majority !== 'empty') message += `; the other records of this file are ${describeFormat(majority)}`;
+    const what = ctx.container === 'csv' || ctx.container === 'parquet' ? 'the file\'s columns' : 'its fields';
+    if (u.fields.length) message += `; ${what}: ${u.fields.slice(0, 8).join(', ')}${u.fields.length > 8 ? ', …' : ''} (rename them to one format's)`;
+    if (u.nested) message += `; ${u.nested}`;
+    error(message, u.span);
+  }
+  const total = ctx.formatCounts.get(majority as RecordFormat) ?? 0;
+  for (const [format, spans] of spansByFormat) {
+    if (format === majority) continue;
+    for (let i = 0; i < spans.length; i += 4) {
+      error(`the record is ${describeFormat(format)}, but ${total} of ${ctx.records} records in this file are ${describeFormat(majority)}: use one format per file`,
+        { line: spans[i], column: spans[i + 1], endLine: spans[i + 2], endColumn: spans[i + 3] });
+    }
+  }
+}
+
 /** A single object holding the real records in an array field, as in {"data": [{...}, ...]}. */
-function nestedRecordsHint(v: JsonObject): string | undefined {
+export function nestedRecordsHint(v: JsonObject): string | undefined {
   for (const [k, f] of Object.entries(v)) {
     if (Array.isArray(f) && f.length > 0 && isJsonObject(f[0])) {
       return `its \`${k}\` field holds a list of ${plural(f.length, 'object')}: if those are the records, put each one on its own line`;

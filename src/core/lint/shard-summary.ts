@@ -1,0 +1,337 @@
+/**
+ * The parallel lint's split of the whole-file rules (lint-parallel.ts). Each thread lints a slice of the file with the
+ * per-record rules and schema's per-record checks, and sums up each valid record in flat typed arrays (ShardSummary):
+ * its span, content fingerprint, near-duplicate shingles and LSH band keys, final-answer key, text length and format.
+ * The main thread then feeds those, slice after slice in file order, to the cores of duplicate, near-duplicate,
+ * answer-skew, length-outlier and schema's file-level check (mergeShards): no record is parsed twice, and the findings
+ * are those of one serial pass.
+ */
+import { isJsonObject } from '../dataset/format';
+import { openDataset } from '../dataset/read';
+import type { RecordFormat, SourceRecord, Span } from '../dataset/types';
+import { FileContext, RULE_ORDER, type RecordView, type ShardFindings } from './context';
+import type { FileRole } from './leakage-index';
+import { emptyStats, fileResult, visitRecord } from './lint-source';
+import { buildRecordView } from './record-view';
+import { appendRecordShingles } from './record-features';
+import { RULES } from './rules';
+import { answerKey, answerPreview, AnswerTally } from './rules/answer-skew';
+import { reportDuplicate } from './rules/duplicate';
+import { reportLengthOutliers, trainingLength } from './rules/length-outlier';
+import { DEFAULT_NEAR_DUPLICATE_THRESHOLD, NearDuplicateIndex, reportNearDuplicate } from './rules/near-duplicate';
+import { nestedRecordsHint, reportFormatProblems, type UnknownRecord } from './rules/schema';
+import { tooFewRecordsRule } from './rules/too-few-records';
+import { IntList } from './text/int-list';
+import { grow, KeyIndex } from './text/key-index';
+import { bandKeys, lshLayout, minhashSignature, PERMUTATIONS } from './text/minhash';
+import type { FileLintResult, FileStats, LintCode, LintOptions } from './types';
+
+/** The whole-file rules whose per-record half the threads work out; the main thread finishes them (mergeShards). */
+export const SUMMED_CODES: readonly LintCode[] = ['schema', 'duplicate', 'near-duplicate', 'answer-skew', 'length-outlier', 'too-few-records'];
+
+/** Per-record flags. */
+const HAS_FINGERPRINT = 1, HAS_ANSWER = 2, HAS_SIGNATURE = 4;
+/** Formats by number, for `format` (-1: not an object of a known format). */
+const FORMATS: RecordFormat[] = ['chat', 'sharegpt', 'instruction', 'prompt-completion', 'text'];
+
+/** What one slice's thread found: structured-cloneable, its typed arrays transferable. Lines and bytes are the file's. */
+export interface ShardSummary {
+  /** Records in the slice, invalid ones included, and its valid ones (`valid`: the length of the per-record arrays). */
+  records: number;
+  valid: number;
+  findings: ShardFindings;
+  stats: FileStats;
+  formatCounts: [RecordFormat, number][];
+  firstRecordSpan: Span | undefined;
+  /** line, column, endLine, endColumn per valid record. */
+  spans: Int32Array;
+  /** Start and end byte offsets in the file per valid record (to read a record again, rarely). */
+  bytes: Int32Array;
+  flags: Uint8Array;
+  /** Two 32-bit lanes of the content fingerprint, and of the final answer's key, per valid record. */
+  fingerprints: Int32Array;
+  answers: Int32Array;
+  lengths: Int32Array;
+  format: Int8Array;
+  /** near-duplicate: the band keys (layout.bands per valid record), and each record's shingles in `shingles` from offsets[i] to offsets[i + 1]. */
+  bandKeys: Int32Array;
+  shingles: Int32Array;
+  offsets: Int32Array;
+  unknownRecords: UnknownRecord[];
+}
+
+/** The per-record halves that the options leave on. */
+interface Needs { fingerprint: boolean; near: boolean; answer: boolean; length: boolean; schema: boolean }
+
+function needs(options: LintOptions): Needs {
+  const on = (code: LintCode): boolean => options.severity?.[code] !== 'off';
+  return { fingerprint: on('duplicate') || on('near-duplicate'), near: on('near-duplicate'), answer: on('answer-skew'), length: on('length-outlier'), schema: on('schema') };
+}
+
+/**
+ * Lints the slice `buf` of a file, which starts at line lineOffset + 1 and byte byteOffset: the rules of `codes` (per-record
+ * rules and schema, whose file-level check is left to mergeShards) and the summary of every valid record.
+ * `plainJsonl`: false when the slice did not read as plain JSONL (the caller then lints the file serially).
+ */
+export function summarizeShard(path: string, buf: Buffer, codes: readonly LintCode[], options: LintOptions, lineOffset: number, byteOffset: number): { plainJsonl: boolean; summary: ShardSummary } {
+  const ctx = new FileContext(path, options);
+  const stats = emptyStats();
+  const dataset = openDataset(buf, path);
+  ctx.container = dataset.container;
+  ctx.readProblems = dataset.problems;
+  // schema's finish (the file-level check) is mergeShards' work; per-record rules have none.
+  const visitors = RULES.filter((r) => codes.includes(r.code) && !ctx.isOff(r.code)).map((r) => r.create(ctx));
+  const need = needs(options);
+  const b = new SummaryBuilder(need, options, lineOffset, byteOffset);
+  const records = dataset.forEachRecord((rec) => {
+    const view = rec.error ? undefined : buildRecordView(rec, { fingerprint: need.fingerprint });
+    visitRecord(ctx, stats, visitors, rec, view);
+    if (view) b.add(view);
+  });
+  stats.records = records;
+  const shard = ctx.shardFindings();
+  for (const f of shard.findings) {
+    f.line += lineOffset;
+    f.endLine += lineOffset;
+    for (const rel of f.related) if (rel.path === path) rel.line += lineOffset;
+    delete f.fixes; // lintFiles output has none; their edits would need moving too
+  }
+  for (const [, span] of shard.firstDropped) { span.line += lineOffset; span.endLine += lineOffset; }
+  const first = ctx.firstRecordSpan && { ...ctx.firstRecordSpan, line: ctx.firstRecordSpan.line + lineOffset, endLine: ctx.firstRecordSpan.endLine + lineOffset };
+  return {
+    plainJsonl: dataset.container === 'jsonl' && dataset.problems.length === 0,
+    summary: b.finish(records, shard, stats, [...ctx.formatCounts], first),
+  };
+}
+
+/** The typed-array buffers of a summary, to transfer them to another thread instead of copying. */
+export function transferList(s: ShardSummary): ArrayBuffer[] {
+  return [s.spans, s.bytes, s.flags, s.fingerprints, s.answers, s.lengths, s.format, s.bandKeys, s.shingles, s.offsets].map((a) => a.buffer as ArrayBuffer);
+}
+
+class SummaryBuilder {
+  private n = 0;
+  private spans = new IntList(1 << 12);
+  private bytes = new IntList(1 << 11);
+  private flags = new Uint8Array(1 << 10);
+  private fingerprints = new IntList(1 << 11);
+  private answers = new IntList(1 << 11);
+  private lengths = new IntList(1 << 10);
+  private format = new Int8Array(1 << 10);
+  private bandKeys = new IntList(1 << 12);
+  private shingles = new IntList(1 << 16);
+  private offsets = new IntList(1 << 10);
+  private readonly unknownRecords: UnknownRecord[] = [];
+  private readonly signature = new Int32Array(PERMUTATIONS);
+  private readonly bands: number;
+  private readonly layout;
+
+  constructor(private readonly need: Needs, options: LintOptions, private readonly lineOffset: number, private readonly byteOffset: number) {
+    this.layout = lshLayout(options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD);
+    this.bands = this.layout.bands;
+    this.offsets.push(0);
+  }
+
+  add(r: RecordView): void {
+    const i = this.n++;
+    if (i === this.flags.length) { this.flags = growBytes(this.flags); this.format = growBytes(this.format); }
+    const rec: SourceRecord = r.source;
+    const sp = rec.span, d = this.lineOffset;
+    this.spans.push(sp.line + d); this.spans.push(sp.column); this.spans.push(sp.endLine + d); this.spans.push(sp.endColumn);
+    this.bytes.push(rec.byteOffset + this.byteOffset); this.bytes.push(rec.byteEnd + this.byteOffset);
+    let flags = 0;
+    const fp = r.fingerprint;
+    if (fp !== undefined) {
+      flags |= HAS_FINGERPRINT;
+      this.fingerprints.push(parseInt(fp.slice(0, 8), 16) | 0);
+      this.fingerprints.push(parseInt(fp.slice(8), 16) | 0);
+    } else {
+      this.fingerprints.push(0); this.fingerprints.push(0);
+    }
+    if (this.need.near) {
+      const before = this.shingles.length;
+      appendRecordShingles(r, this.shingles);
+      const n = this.shingles.length - before;
+      this.offsets.push(this.shingles.length);
+      this.bandKeys.reserve(this.bands);
+      if (n > 0) {
+        flags |= HAS_SIGNATURE;
+        minhashSignature(this.shingles.data.subarray(before), n, this.signature);
+        bandKeys(this.signature, this.layout, this.bandKeys.data.subarray(this.bandKeys.length));
+      }
+      this.bandKeys.length += this.bands;
+    }
+    const key = this.need.answer ? answerKey(r) : undefined;
+    if (key) { flags |= HAS_ANSWER; this.answers.push(key[0]); this.answers.push(key[1]); } else { this.answers.push(0); this.answers.push(0); }
+    if (this.need.length) this.lengths.push(trainingLength(r));
+    let format = -1;
+    if (this.need.schema && isJsonObject(r.value)) {
+      if (r.format === 'unknown') {
+        this.unknownRecords.push({ span: { ...sp, line: sp.line + d, endLine: sp.endLine + d }, fields: Object.keys(r.value), nested: nestedRecordsHint(r.value) });
+      } else format = FORMATS.indexOf(r.format);
+    }
+    this.format[i] = format;
+    this.flags[i] = flags;
+  }
+
+  finish(records: number, findings: ShardFindings, stats: FileStats, formatCounts: [RecordFormat, number][], firstRecordSpan: Span | undefined): ShardSummary {
+    const n = this.n;
+    return {
+      records, valid: n, findings, stats, formatCounts, firstRecordSpan,
+      spans: this.spans.toArray(), bytes: this.bytes.toArray(), flags: this.flags.slice(0, n), fingerprints: this.fingerprints.toArray(),
+      answers: this.answers.toArray(), lengths: this.lengths.toArray(), format: this.format.slice(0, n),
+      bandKeys: this.bandKeys.toArray(), shingles: this.shingles.toArray(), offsets: this.offsets.toArray(), unknownRecords: this.unknownRecords,
+    };
+  }
+}
+
+/**
+ * The file's result from its slices' summaries, in file order: their findings taken in as one pass would have made
+ * them, then the whole-file rules fed record by record. `buf`: the file's bytes (a record is read again for the text
+ * answer-skew quotes).
+ */
+export function mergeShards(path: string, buf: Buffer, options: LintOptions, role: FileRole | undefined, shards: ShardSummary[]): FileLintResult {
+  const ctx = new FileContext(path, options, role);
+  const stats = emptyStats();
+  let records = 0;
+  for (const s of shards) {
+    ctx.absorb(s.findings);
+    records += s.records;
+    for (const [format, n] of s.formatCounts) ctx.formatCounts.set(format, (ctx.formatCounts.get(format) ?? 0) + n);
+    ctx.firstRecordSpan ??= s.firstRecordSpan;
+    addStats(stats, s.stats);
+  }
+  ctx.records = records;
+  stats.records = records;
+  const need = needs(options);
+  const on = (code: LintCode): boolean => !ctx.isOff(code);
+  const firstAt = new FirstFindings(shards);
+
+  const threshold = options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD;
+  const { bands } = lshLayout(threshold);
+  // Sized for every record up front: growing a hash table of millions of keys rehashes them all each time.
+  const valid = shards.reduce((n, s) => n + s.valid, 0);
+  const ids = new KeyIndex(valid + 16); // content fingerprint -> dense id
+  let firstLine: Int32Array = new Int32Array(valid + 16); // id -> line of its first record
+  const bandIndex = new KeyIndex(need.near ? valid * bands + 16 : 16);
+  const near = need.near ? new NearDuplicateIndex(threshold, bands, bandIndex) : undefined;
+  const slots = new Int32Array(bands);
+  const answers = need.answer ? new AnswerTally() : undefined;
+  const duplicates = on('duplicate');
+  for (const s of shards) {
+    for (let i = 0; i < s.valid; i++) {
+      const flags = s.flags[i];
+      const line = s.spans[4 * i];
+      let fid: number | undefined;
+      if (flags & HAS_FINGERPRINT && need.fingerprint) {
+        fid = ids.intern(s.fingerprints[2 * i], s.fingerprints[2 * i + 1]);
+        if (duplicates) {
+          if (fid >= firstLine.length) firstLine = grow(firstLine, fid + 1);
+          const first = firstLine[fid];
+          if (first === 0) firstLine[fid] = line;
+          else { firstAt.note('duplicate', line); reportDuplicate(ctx, spanAt(s.spans, i), first); }
+        }
+      }
+      if (near && near.firstOfItsContent(fid) && flags & HAS_SIGNATURE) {
+        for (let b = 0; b < bands; b++) slots[b] = bandIndex.intern(s.bandKeys[i * bands + b], b);
+        const m = near.add(slots, s.shingles.subarray(s.offsets[i], s.offsets[i + 1]), line);
+        if (m) { firstAt.note('near-duplicate', line); reportNearDuplicate(ctx, spanAt(s.spans, i), m); }
+      }
+      if (answers && flags & HAS_ANSWER) {
+        const second = answers.add(s.answers[2 * i], s.answers[2 * i + 1], line);
+        if (second) second.text = answerPreview(reread(buf, s, i));
+      }
+    }
+  }
+  // The rest report from finish(), after every record, as the serial pass does.
+  if (on('schema')) schemaCheck(ctx, shards);
+  answers?.report(ctx);
+  if (on('too-few-records')) tooFewRecordsRule.create(ctx).finish?.();
+  if (need.length) {
+    const lengths = concat(shards.map((s) => s.lengths));
+    reportLengthOutliers(ctx, lengths, lengths.length, concat(shards.map((s) => s.spans)));
+  }
+  firstAt.reorder(ctx.found);
+  return fileResult({ ctx, stats, records, container: 'jsonl', problems: [] });
+}
+
+/**
+ * The serial pass counts codes in the order it first reports them (stats.findingsByCode keeps that order): by record,
+ * within a record by rule, then the codes that only finish() reports. This notes the line of each code's first
+ * finding (a JSONL record is one line) and puts the counts in that order.
+ */
+class FirstFindings {
+  private readonly lines = new Map<LintCode, number>();
+
+  constructor(shards: ShardSummary[]) {
+    for (const s of shards) {
+      for (const f of s.findings.findings) this.note(f.code, f.line);
+      for (const [code, span] of s.findings.firstDropped) this.note(code, span.line);
+    }
+  }
+
+  note(code: LintCode, line: number): void {
+    const l = this.lines.get(code);
+    if (l === undefined || line < l) this.lines.set(code, line);
+  }
+
+  reorder(found: Map<LintCode, number>): void {
+    const at = (code: LintCode): number => this.lines.get(code) ?? Infinity;
+    const entries = [...found].sort(([a], [b]) => at(a) - at(b) || (RULE_ORDER.get(a) ?? 0) - (RULE_ORDER.get(b) ?? 0));
+    found.clear();
+    for (const [code, n] of entries) found.set(code, n);
+  }
+}
+
+/** schema's file-level check from the slices' formats. */
+function schemaCheck(ctx: FileContext, shards: ShardSummary[]): void {
+  const spansByFormat = new Map<RecordFormat, number[]>();
+  for (const s of shards) {
+    for (let i = 0; i < s.valid; i++) {
+      const f = s.format[i];
+      if (f < 0) continue;
+      let spans = spansByFormat.get(FORMATS[f]);
+      if (!spans) spansByFormat.set(FORMATS[f], (spans = []));
+      spans.push(s.spans[4 * i], s.spans[4 * i + 1], s.spans[4 * i + 2], s.spans[4 * i + 3]);
+    }
+  }
+  reportFormatProblems(ctx, shards.flatMap((s) => s.unknownRecords), spansByFormat);
+}
+
+/** The view of valid record i of a slice, parsed again from the file's bytes. */
+function reread(buf: Buffer, s: ShardSummary, i: number): RecordView {
+  const text = buf.toString('utf8', s.bytes[2 * i], s.bytes[2 * i + 1]);
+  const line = s.spans[4 * i];
+  const rec: SourceRecord = {
+    index: 0, text, line, column: 1, span: spanAt(s.spans, i), byteOffset: s.bytes[2 * i], byteEnd: s.bytes[2 * i + 1], newlineAfter: true,
+    value: JSON.parse(text),
+  };
+  return buildRecordView(rec, { fingerprint: false });
+}
+
+function spanAt(spans: Int32Array, i: number): Span {
+  return { line: spans[4 * i], column: spans[4 * i + 1], endLine: spans[4 * i + 2], endColumn: spans[4 * i + 3] };
+}
+
+function addStats(to: FileStats, from: FileStats): void {
+  to.invalidRecords += from.invalidRecords;
+  to.conversations += from.conversations;
+  to.messages += from.messages;
+  if (from.minMessages !== null) to.minMessages = to.minMessages === null ? from.minMessages : Math.min(to.minMessages, from.minMessages);
+  if (from.maxMessages !== null) to.maxMessages = to.maxMessages === null ? from.maxMessages : Math.max(to.maxMessages, from.maxMessages);
+  for (const [role, n] of Object.entries(from.roles)) to.roles[role] = (to.roles[role] ?? 0) + n;
+}
+
+function concat(parts: Int32Array[]): Int32Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
+
+function growBytes<T extends Uint8Array | Int8Array>(a: T): T {
+  const next = new (a.constructor as new (n: number) => T)(a.length * 2);
+  next.set(a);
+  return next;
+}
