@@ -11,15 +11,12 @@
  */
 import type { FileContext, RecordView } from './context';
 import { recordFeatures } from './record-features';
-import { DEFAULT_NEAR_DUPLICATE_THRESHOLD } from './rules/near-duplicate';
+import { DEFAULT_NEAR_DUPLICATE_THRESHOLD, MAX_CHAIN, MAX_VERIFY } from './rules/near-duplicate';
 import { deleteRecordFix } from './rules/delete-record';
 import { jaccardSorted, sortedUnique } from './text/jaccard';
 import { KeyIndex } from './text/key-index';
 import { bandKeys, lshLayout, type LshLayout } from './text/minhash';
 
-/** As in rules/near-duplicate.ts (not exported there): earlier records examined per band, candidates confirmed. */
-const MAX_CHAIN = 16;
-const MAX_VERIFY = 8;
 
 /** A record of the session as this index sees it. */
 export interface NearEntry {

@@ -18,9 +18,9 @@ import { deleteRecordFix, RecordEnds } from './delete-record';
 
 export const DEFAULT_NEAR_DUPLICATE_THRESHOLD = 0.8;
 /** Earlier records examined per band, newest first: bounds the work when a band key is shared by a template. */
-const MAX_CHAIN = 16;
+export const MAX_CHAIN = 16;
 /** Candidates confirmed per record, those sharing the most bands first. */
-const MAX_VERIFY = 8;
+export const MAX_VERIFY = 8;
 
 export const nearDuplicateRule: LintRule = {
   code: 'near-duplicate',
