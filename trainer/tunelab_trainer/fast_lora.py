@@ -4,7 +4,8 @@ peft computes `base(x) + lora_B(lora_A(dropout(x))) * scaling`: on the CPU the d
 (`bernoulli_`, one Mersenne-Twister draw per element) is a fifth to a third of a training step of a small
 model, and the full-width scaling multiply and add are separate passes over the output. Here one autograd
 function does the same arithmetic with
-- the dropout mask drawn 16 bits per element (four elements per 64-bit draw); the drop probability is p
+- the dropout mask drawn 16 bits per element from numpy's PCG64 (four elements per 64-bit draw), seeded
+  from torch's generator; the drop probability is p
   rounded to a multiple of 1/65536 and the kept values are scaled by the exact inverse of the keep rate,
   so the layer stays unbiased;
 - the scaling applied to the rank-r intermediate and the LoRA term added inside the GEMM (`addmm`).
@@ -22,7 +23,7 @@ MASK_LEVELS = 65536  # the mask resolution: 16 random bits per element
 
 
 def dropout_keep_scale(p: float) -> tuple[int, float]:
-    """(16-bit threshold below which an element is dropped, scale of the kept ones) for drop probability p."""
+    """(how many of the 65536 mask levels drop an element, scale of the kept ones) for drop probability p < 1."""
     dropped = round(p * MASK_LEVELS)
     return dropped, MASK_LEVELS / (MASK_LEVELS - dropped)
 
