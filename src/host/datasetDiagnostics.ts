@@ -78,6 +78,10 @@ export class DatasetDiagnostics implements vscode.Disposable {
   private readonly results = new Map<string, { version: number; findings: Finding[] }>();
   private readonly running = new Map<string, Promise<readonly vscode.Diagnostic[]>>();
   private readonly queued = new Map<string, Promise<readonly vscode.Diagnostic[]>>();
+  /** What the running lint of each document was asked for: its version under the lint settings of that moment. */
+  private readonly runningFor = new Map<string, string>();
+  /** Bumped when the lint settings change: a lint started under other settings is not the answer. */
+  private settingsEpoch = 0;
   private readonly timings = new Map<string, LintTiming>();
   private readonly changedAt = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -109,7 +113,9 @@ export class DatasetDiagnostics implements vscode.Disposable {
       }),
       vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc.uri)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('tunelab.lint')) this.lintAllOpen();
+        if (!e.affectsConfiguration('tunelab.lint')) return;
+        this.settingsEpoch++;
+        this.lintAllOpen();
       }),
     );
     this.lintAllOpen();
@@ -147,6 +153,9 @@ export class DatasetDiagnostics implements vscode.Disposable {
     if (queued) return queued;
     const running = this.running.get(key);
     if (!running) return this.start(doc);
+    // A lint of this very text under these settings is running (the overview asking while the open's lint runs):
+    // its result is the answer, and a second lint would only redo it.
+    if (this.runningFor.get(key) === this.request(doc)) return running;
     const next = running.catch(() => undefined).then(() => {
       this.queued.delete(key);
       return this.start(doc);
@@ -155,11 +164,20 @@ export class DatasetDiagnostics implements vscode.Disposable {
     return next;
   }
 
+  private request(doc: vscode.TextDocument): string {
+    return `${doc.version}:${this.settingsEpoch}`;
+  }
+
   private start(doc: vscode.TextDocument): Promise<readonly vscode.Diagnostic[]> {
     const key = doc.uri.toString();
     const p = this.lintOnce(doc);
     this.running.set(key, p);
-    const clear = (): void => { if (this.running.get(key) === p) this.running.delete(key); };
+    this.runningFor.set(key, this.request(doc));
+    const clear = (): void => {
+      if (this.running.get(key) !== p) return;
+      this.running.delete(key);
+      this.runningFor.delete(key);
+    };
     p.then(clear, clear);
     return p;
   }
