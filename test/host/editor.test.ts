@@ -175,6 +175,16 @@ suite('editor: hover, overview, training gate, files changing', () => {
     assert.ok(text.includes('<|user|>') && text.includes('<|assistant|>'), `no rendered template in: ${text.slice(0, 500)}`);
   });
 
+  test('a lint asked for while the same text is being linted shares that lint instead of running a second', async () => {
+    const record = (i: number): string => JSON.stringify({ messages: [{ role: 'user', content: `Question ${i}?` }, { role: 'assistant', content: `Answer ${i}.` }] });
+    const uri = writeDataset('asked-twice.jsonl', Array.from({ length: 40 }, (_, i) => record(i)));
+    const a = await api();
+    await vscode.workspace.openTextDocument(uri);
+    await poll('asked-twice.jsonl to be linted', 20000, () => a.lintTiming(uri));
+    const [first, second] = await Promise.all([a.lintNow(uri), a.lintNow(uri)]);
+    assert.strictEqual(second, first, 'the second request ran a lint of its own');
+  });
+
   test('"Show Dataset Overview" opens one overview panel for the dataset, revealed again on a second call', async () => {
     const uri = workspaceFile('dup.jsonl');
     await openDataset(uri);
