@@ -18,14 +18,14 @@
  */
 import { describeJsonError } from '../dataset/json-scan';
 import type { RecordFormat, SourceRecord } from '../dataset/types';
-import { FileContext, type LintRule, type RecordView, type RuleVisitor } from './context';
+import { FileContext, type LintRule, type RuleVisitor } from './context';
 import { NearDuplicateIndex, type NearEntry } from './lint-session-near';
-import { emptyStats, fileResult, lintSource, needsFingerprint, type RuleRun } from './lint-source';
+import { countTurns, emptyStats, fileResult, lintSource, needsFingerprint, type RuleRun } from './lint-source';
 import { fingerprintId } from './record-features';
 import { buildRecordView } from './record-view';
 import { ruleGroups } from './rule-groups';
 import { trainingStrings } from './training-text';
-import type { FileLintResult, FileStats, Finding, LintCode, LintOptions } from './types';
+import type { FileLintResult, Finding, LintCode, LintOptions } from './types';
 
 export interface LintSession {
   readonly path: string;
@@ -483,17 +483,6 @@ function lowerBound(a: number[], n: number): number {
     if (a[mid] < n) lo = mid + 1; else hi = mid;
   }
   return lo;
-}
-
-/** As lint-source.ts counts a record's turns. */
-function countTurns(stats: FileStats, view: RecordView): void {
-  if (!view.turns) return;
-  const n = view.turns.length;
-  stats.conversations++;
-  stats.messages += n;
-  stats.minMessages = stats.minMessages === null ? n : Math.min(stats.minMessages, n);
-  stats.maxMessages = stats.maxMessages === null ? n : Math.max(stats.maxMessages, n);
-  for (const t of view.turns) if (t.role !== undefined) stats.roles[t.role] = (stats.roles[t.role] ?? 0) + 1;
 }
 
 /** A copy of a cached finding with its lines (and its fixes' and same-file related lines) moved down by `d`. */

@@ -89,7 +89,8 @@ export function needsFingerprint(ctx: FileContext, rules: readonly LintRule[]): 
   return on('duplicate') || on('near-duplicate') || (!!ctx.file?.leakage && on('leakage'));
 }
 
-function countTurns(stats: FileStats, view: RecordView): void {
+/** Adds a record's turns to the file's conversation and role counts. */
+export function countTurns(stats: FileStats, view: RecordView): void {
   if (!view.turns) return;
   const n = view.turns.length;
   stats.conversations++;
