@@ -1,17 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LINT_CODES, lintFiles, type Diagnostic, type LintCode } from '../../src/core/lint';
-import { makeCorpus } from './support/lint-corpus';
+import { makeCorpus, writeCorpus } from './support/lint-corpus';
 
 test('generated corpus: every code found on at least 95% of its planted defects, at most 0.5% of clean records with a finding', () => {
   const corpus = makeCorpus(20240611, 2000);
   const dir = mkdtempSync(join(tmpdir(), 'tunelab-corpus-'));
   try {
     const path = (name: string): string => join(dir, name);
-    for (const f of corpus.files) writeFileSync(path(f.name), f.lines.join('\n') + '\n');
+    writeCorpus(corpus, dir);
     const out = lintFiles(corpus.files.filter((f) => f.role === 'train').map((f) => path(f.name)),
       { ...corpus.options, evalFiles: corpus.files.filter((f) => f.role === 'eval').map((f) => path(f.name)) });
     assert.deepEqual(out.ioErrors, []);

@@ -14,7 +14,7 @@ import { buildRecordView } from '../../src/core/lint/record-view';
 import { PER_RECORD_CODES } from '../../src/core/lint/rule-groups';
 import { duplicateRule } from '../../src/core/lint/rules/duplicate';
 import { nearDuplicateRule } from '../../src/core/lint/rules/near-duplicate';
-import { chatJsonl, cleanChat, makeCorpus, rng } from './support/lint-corpus';
+import { chatJsonl, cleanChat, makeCorpus, rng, writeCorpus } from './support/lint-corpus';
 
 test('record view: the content fingerprint is computed once when the view is built, and duplicate and near-duplicate use that one', () => {
   const [a, b] = readDataset([JSON.stringify(cleanChat(rng(1))), JSON.stringify(cleanChat(rng(2)))].join('\n')).records;
@@ -65,7 +65,7 @@ test('parallel lint: the same output as the serial one on the planted-defect cor
   const dir = mkdtempSync(join(tmpdir(), 'tunelab-par-'));
   try {
     const path = (name: string): string => join(dir, name);
-    for (const f of corpus.files) writeFileSync(path(f.name), f.lines.join('\n') + '\n');
+    writeCorpus(corpus, dir);
     const big = path('big.jsonl');
     writeFileSync(big, chatJsonl(600_000, 3)); // many duplicates and near-duplicates spread over every slice
     const train = [...corpus.files.filter((f) => f.role === 'train').map((f) => path(f.name)), big];

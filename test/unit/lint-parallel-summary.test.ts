@@ -10,14 +10,14 @@ import { join } from 'node:path';
 import { lintFiles, lintFilesParallel, type LintOptions } from '../../src/core/lint';
 import { findPii } from '../../src/core/lint/rules/pii-detectors';
 import { findBoilerplate } from '../../src/core/lint/rules/markup';
-import { chatJsonl, cleanChat, makeCorpus, rng } from './support/lint-corpus';
+import { chatJsonl, cleanChat, makeCorpus, rng, writeCorpus } from './support/lint-corpus';
 
 test('parallel lint from per-slice summaries: byte-identical JSON to the serial lint (planted defects, mixed formats, skewed answers, outliers, limits, rules off)', async () => {
   const corpus = makeCorpus(4242, 1200);
   const dir = mkdtempSync(join(tmpdir(), 'tunelab-sum-'));
   try {
     const path = (name: string): string => join(dir, name);
-    for (const f of corpus.files) writeFileSync(path(f.name), f.lines.join('\n') + '\n');
+    writeCorpus(corpus, dir);
     // One chat file with what only the whole-file rules see: a skewed final answer, a length outlier, records of
     // another format, objects of no format, invalid lines; duplicates and near-duplicates spread over every slice.
     const r = rng(8);

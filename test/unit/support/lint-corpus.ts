@@ -5,6 +5,8 @@
  * Clean text deliberately carries look-alikes of what the rules hunt: dates, versions, times, decimals, ranges,
  * prices, `List<String>`, `a < b`, R&D, accented words, CJK and emoji.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LintCode, LintOptions } from '../../../src/core/lint';
 
 export type Rng = () => number;
@@ -249,6 +251,11 @@ export interface CorpusFile {
 }
 
 export interface Corpus { files: CorpusFile[]; options: LintOptions }
+
+/** Writes each file of the corpus into `dir` under its name, one record per line. */
+export function writeCorpus(corpus: Corpus, dir: string): void {
+  for (const f of corpus.files) writeFileSync(join(dir, f.name), f.lines.join('\n') + '\n');
+}
 
 /** A chat training file with every record-level defect, an eval file with leaks, a text file, and small files for the dataset-level codes. */
 export function makeCorpus(seed: number, cleanRecords = 3000): Corpus {
