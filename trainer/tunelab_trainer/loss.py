@@ -31,9 +31,10 @@ def labelled_nll(model, input_ids, attention, labels, autocast_dtype, position_i
         fired.append(True)
         return (args[0][keep].unsqueeze(0),) + tuple(args[1:])
 
-    handles = [head.register_forward_pre_hook(only_labelled)] if head is not None else []
+    handles = []
     if head is not None:
-        handles += _labelled_rows_through(_last_feedforward(model), keep)
+        handles = [head.register_forward_pre_hook(only_labelled),
+                   *_labelled_rows_through(_last_feedforward(model), keep)]
     context = torch.autocast(device_type=input_ids.device.type, dtype=autocast_dtype) if autocast_dtype else nullcontext()
     extra = {} if position_ids is None else {"position_ids": position_ids}
     try:
@@ -97,7 +98,7 @@ def _last_feedforward(model):
     again after the hooks are gone.
     """
     try:
-        base = model.get_base_model() if hasattr(model, "get_base_model") else model
+        base = _base_model(model)
         if getattr(base, "is_gradient_checkpointing", False):
             return None
         layers = getattr(base.get_decoder(), "layers", None)
@@ -131,9 +132,13 @@ def _labelled_rows_through(block, keep) -> list:
     return [block.register_forward_pre_hook(select), block.register_forward_hook(scatter)]
 
 
+def _base_model(model):
+    """The transformers model under a peft wrapper (or the model itself)."""
+    return model.get_base_model() if hasattr(model, "get_base_model") else model
+
+
 def _output_layer(model):
     try:
-        base = model.get_base_model() if hasattr(model, "get_base_model") else model
-        return base.get_output_embeddings()
+        return _base_model(model).get_output_embeddings()
     except (AttributeError, NotImplementedError):
         return None

@@ -150,12 +150,11 @@ class Training:
 
     def _packing_choice(self) -> bool:
         setting = self.cfg.get("packing", "auto")
-        exact = self.packing_exact
-        if setting is True and not exact:
+        if setting is True and not self.packing_exact:
             raise TrainerError("config", "packing is true, but packing is not exact for this model or method "
                                          f"({self.cfg['method']}): examples would attend to each other",
                                'Set packing to "auto" (packs only where exact) or false.')
-        return exact if setting == "auto" else bool(setting)
+        return self.packing_exact if setting == "auto" else bool(setting)
 
     def _restore(self, path: str) -> None:
         state = checkpoint.load_state(path)
