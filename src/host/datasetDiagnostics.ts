@@ -76,10 +76,9 @@ export class DatasetDiagnostics implements vscode.Disposable {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Findings of the last lint per document, with the version they belong to (for quick fixes). */
   private readonly results = new Map<string, { version: number; findings: Finding[] }>();
-  private readonly running = new Map<string, Promise<readonly vscode.Diagnostic[]>>();
+  /** The running lint of each document, with what it was asked for: its version under the lint settings of then. */
+  private readonly running = new Map<string, { lint: Promise<readonly vscode.Diagnostic[]>; request: string }>();
   private readonly queued = new Map<string, Promise<readonly vscode.Diagnostic[]>>();
-  /** What the running lint of each document was asked for: its version under the lint settings of that moment. */
-  private readonly runningFor = new Map<string, string>();
   /** Bumped when the lint settings change: a lint started under other settings is not the answer. */
   private settingsEpoch = 0;
   private readonly timings = new Map<string, LintTiming>();
@@ -155,8 +154,8 @@ export class DatasetDiagnostics implements vscode.Disposable {
     if (!running) return this.start(doc);
     // A lint of this very text under these settings is running (the overview asking while the open's lint runs):
     // its result is the answer, and a second lint would only redo it.
-    if (this.runningFor.get(key) === this.request(doc)) return running;
-    const next = running.catch(() => undefined).then(() => {
+    if (running.request === this.request(doc)) return running.lint;
+    const next = running.lint.catch(() => undefined).then(() => {
       this.queued.delete(key);
       return this.start(doc);
     });
@@ -171,13 +170,8 @@ export class DatasetDiagnostics implements vscode.Disposable {
   private start(doc: vscode.TextDocument): Promise<readonly vscode.Diagnostic[]> {
     const key = doc.uri.toString();
     const p = this.lintOnce(doc);
-    this.running.set(key, p);
-    this.runningFor.set(key, this.request(doc));
-    const clear = (): void => {
-      if (this.running.get(key) !== p) return;
-      this.running.delete(key);
-      this.runningFor.delete(key);
-    };
+    this.running.set(key, { lint: p, request: this.request(doc) });
+    const clear = (): void => { if (this.running.get(key)?.lint === p) this.running.delete(key); };
     p.then(clear, clear);
     return p;
   }
