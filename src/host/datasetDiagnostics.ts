@@ -74,8 +74,8 @@ export interface LintTiming {
 export class DatasetDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('tunelab');
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  /** Findings of the last lint per document, with the version they belong to (for quick fixes). */
-  private readonly results = new Map<string, { version: number; findings: Finding[] }>();
+  /** Findings of the last lint per document, with the version and lint settings they belong to (for quick fixes). */
+  private readonly results = new Map<string, { version: number; settingsEpoch: number; findings: Finding[] }>();
   /** The running lint of each document, with what it was asked for: its version under the lint settings of then. */
   private readonly running = new Map<string, { lint: Promise<readonly vscode.Diagnostic[]>; request: string }>();
   private readonly queued = new Map<string, Promise<readonly vscode.Diagnostic[]>>();
@@ -138,6 +138,9 @@ export class DatasetDiagnostics implements vscode.Disposable {
     }
     this.timers.set(key, setTimeout(() => {
       this.timers.delete(key);
+      // Linted since this was scheduled (e.g. the overview linted the document it just opened): nothing to redo.
+      const last = this.results.get(key);
+      if (last?.version === doc.version && last.settingsEpoch === this.settingsEpoch) return;
       void this.lintDocument(doc).catch(() => undefined); // logged in lintOnce
     }, delayMs));
   }
@@ -180,6 +183,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
     const key = doc.uri.toString();
     if (doc.isClosed) return [];
     const t0 = performance.now();
+    const settingsEpoch = this.settingsEpoch;
     try {
       if (!this.results.has(key) && doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end) > QUICK_HEAD_FROM_CHARS) void this.quickHead(doc);
       let r: DocLintResult;
@@ -195,7 +199,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
       if (doc.isClosed) return [];
       // Typed on while it ran: the positions may be off, and the change scheduled the next lint.
       if (r.version !== doc.version) return this.collection.get(doc.uri) ?? [];
-      this.results.set(key, { version: r.version, findings: r.result.findings });
+      this.results.set(key, { version: r.version, settingsEpoch, findings: r.result.findings });
       const t1 = performance.now();
       const published = this.publish(doc.uri, r.result);
       const t2 = performance.now();
