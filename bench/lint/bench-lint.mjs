@@ -23,11 +23,13 @@ import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
-const CLI = join(root, 'out/src/cli.js');
+// TUNELAB_BENCH_OUT: another build's output folder (an A/B comparison of two builds).
+const OUT = process.env.TUNELAB_BENCH_OUT ?? join(root, 'out');
+const CLI = join(OUT, 'src/cli.js');
 let lint, corpus;
 try {
-  lint = require(join(root, 'out/src/core/lint/index.js'));
-  corpus = require(join(root, 'out/test/unit/support/lint-corpus.js'));
+  lint = require(join(OUT, 'src/core/lint/index.js'));
+  corpus = require(join(OUT, 'test/unit/support/lint-corpus.js'));
   if (!existsSync(CLI)) throw new Error('no CLI');
 } catch {
   console.error('bench-lint: build first: npx tsc -p tsconfig.test.json');
