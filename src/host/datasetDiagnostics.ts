@@ -60,6 +60,8 @@ const WHOLE_FILE_CODES: ReadonlySet<string> = new Set<string>(DATASET_LINT_CODES
 /** How long the last lint of a document took, for the editor benchmark (bench/editor). */
 export interface LintTiming {
   version: number; workerMs: number; totalMs: number; incremental: boolean; findings: number;
+  /** Threads the worker linted on (a large document's first lint). */
+  threads?: number;
   /**
    * Host clock (performance.now()): the last change event seen, the lint's start, the worker's start and end of the
    * lint (from its epoch times), the result's arrival on the main thread, and the end of publishing.
@@ -204,7 +206,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
       const published = this.publish(doc.uri, r.result);
       const t2 = performance.now();
       this.timings.set(key, {
-        version: r.version, workerMs: r.ms, totalMs: t2 - t0, incremental: r.incremental, findings: r.result.findings.length,
+        version: r.version, workerMs: r.ms, totalMs: t2 - t0, incremental: r.incremental, threads: r.threads, findings: r.result.findings.length,
         changedAt: this.changedAt.get(key), startedAt: t0, receivedAt: received, publishedAt: t2, publishMs: t2 - t1, editMs: r.editMs,
         workerStartedAt: r.startedAt === undefined ? undefined : r.startedAt - performance.timeOrigin,
         workerEndedAt: r.endedAt === undefined ? undefined : r.endedAt - performance.timeOrigin,

@@ -42,6 +42,8 @@ export interface DocLintResult {
   ms: number;
   editMs?: number;
   incremental: boolean;
+  /** Threads the lint ran on (a large document's first lint); absent: the worker's one. */
+  threads?: number;
   /** When the worker started and ended the lint, in ms since the epoch (performance.timeOrigin + now(): comparable across threads). */
   startedAt?: number;
   endedAt?: number;

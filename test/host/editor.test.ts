@@ -2,6 +2,7 @@
 // record hover, the overview panel, the training gate, and files that change under the linter.
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { activeExtension, diagnosticCode, poll, sleep, waitForDiagnostics, workspaceDir, workspaceFile } from './helpers';
@@ -153,6 +154,42 @@ suite('editor: large files', () => {
     // 1200 invalid lines: the 1000 shown are all errors, the first ones in line order.
     assert.strictEqual(ds.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length, 1000, 'errors are shown first');
     assert.strictEqual(Math.min(...ds.filter((d) => diagnosticCode(d) === 'invalid-json').map((d) => d.range.start.line)), 1);
+  });
+  test('a large dataset is first linted on several threads, its findings keep their quick fixes, and an edit is then re-checked incrementally', async function () {
+    if (os.availableParallelism() < 2) this.skip(); // one core: the worker lints on its own thread
+    this.timeout(120000);
+    // 9 MB of distinct records: over the size from which the worker's first lint uses threads (PARALLEL_FIRST_LINT_CHARS).
+    const words = LONG_ANSWER.replace(/[,.]/g, '').split(' ');
+    let seed = 12345, size = 0;
+    const word = (): string => words[(seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % words.length] + (seed % 97);
+    const lines: string[] = [];
+    while (size < 9_000_000) {
+      const line = chat(Array.from({ length: 12 }, word).join(' ') + '?', Array.from({ length: 60 }, word).join(' ') + '.');
+      lines.push(line);
+      size += line.length + 1;
+    }
+    lines[20] = lines[3]; // a duplicate in the first thread's slice
+    const late = lines.length - 10;
+    lines[late] = lines[4]; // and one in the last thread's slice
+    lines.push('{"messages": [');
+    const uri = writeDataset('large-threaded.jsonl', lines);
+    await openDataset(uri);
+    const ds = await waitForDiagnostics(uri, (d) => d.some((x) => diagnosticCode(x) === 'invalid-json' && x.range.start.line === lines.length - 1), 90000);
+    const timing = (await api()).lintTiming(uri) as { threads?: number; incremental: boolean } | undefined;
+    assert.ok(timing && timing.threads !== undefined && timing.threads > 1, `first lint on threads: ${JSON.stringify(timing)}`);
+    const dups = ds.filter((d) => diagnosticCode(d) === 'duplicate').map((d) => d.range.start.line).sort((a, b) => a - b);
+    assert.deepStrictEqual(dups, [20, late]);
+    for (const line of dups) {
+      const actions = await codeActions(uri, line);
+      assert.ok(actions.some((a) => a.title === 'Delete duplicate record'), `delete fix on line ${line + 1}: ${actions.map((a) => a.title).join(', ')}`);
+    }
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(uri, new vscode.Position(5, 0), '{broken\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await waitForDiagnostics(uri, (d) => d.some((x) => diagnosticCode(x) === 'invalid-json' && x.range.start.line === 5), 60000);
+    const after = (await api()).lintTiming(uri) as { threads?: number; incremental: boolean };
+    assert.strictEqual(after.incremental, true, 'the session built after the threaded lint re-checks the edit');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 });
 

@@ -16,6 +16,7 @@ import { openDataset } from '../dataset/read';
 import { FileContext, type ShardFindings } from './context';
 import type { FileRole } from './leakage-index';
 import { planLint } from './lint-files';
+import { shiftFinding } from './finding-lines';
 import { fileResult, lintSource, runRules } from './lint-source';
 import { PER_RECORD_CODES, ruleGroups } from './rule-groups';
 import { mergeShards, summarizeShard, transferList, type ShardSummary } from './shard-summary';
@@ -59,7 +60,7 @@ export async function lintFilesParallel(paths: string[], opts: LintOptions & Par
   return plan.output();
 }
 
-async function lintFileParallel(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool): Promise<FileLintResult> {
+export async function lintFileParallel(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool): Promise<FileLintResult> {
   const opened = openDataset(buf, path); // container and file-level problems only: records are read below
   if (opened.container !== 'jsonl' || opened.problems.length) return lintSource(path, buf, options, role);
   // The leakage index and an in-process token counter live on this thread: the threads then split the rules instead.
@@ -178,17 +179,12 @@ export function lintShard(task: ShardTask): ShardResult {
   const run = runRules(task.path, buf, RULES.filter((r) => task.codes.includes(r.code)), task.options);
   const shard = run.ctx.shardFindings();
   const d = task.lineOffset;
-  for (const f of shard.findings) {
-    f.line += d;
-    f.endLine += d;
-    for (const rel of f.related) if (rel.path === task.path) rel.line += d;
-    delete f.fixes; // lintFiles output has none; their edits would need moving too
-  }
+  for (const f of shard.findings) shiftFinding(f, d, task.path);
   for (const [, span] of shard.firstDropped) { span.line += d; span.endLine += d; }
   return { plainJsonl: run.container === 'jsonl' && run.problems.length === 0, findings: shard };
 }
 
-class ShardPool {
+export class ShardPool {
   private readonly workers: Worker[];
 
   constructor(readonly size: number, script: string) {
@@ -234,4 +230,9 @@ if (!isMainThread && (workerData as { kind?: string } | null)?.kind === WORKER_K
       parentPort?.postMessage({ error: e instanceof Error ? e.message : String(e) });
     }
   });
+}
+
+/** True in a thread that ShardPool started: a bundle that also serves other messages must leave those to the pool's handler. */
+export function isShardWorker(): boolean {
+  return !isMainThread && (workerData as { kind?: string } | null)?.kind === WORKER_KIND;
 }

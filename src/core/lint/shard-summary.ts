@@ -13,6 +13,7 @@ import { FileContext, RULE_ORDER, type RecordView, type ShardFindings } from './
 import type { FileRole } from './leakage-index';
 import { emptyStats, fileResult, visitRecord } from './lint-source';
 import { buildRecordView } from './record-view';
+import { shiftFinding } from './finding-lines';
 import { appendRecordShingles } from './record-features';
 import { RULES } from './rules';
 import { answerKey, answerPreview, AnswerTally } from './rules/answer-skew';
@@ -24,7 +25,7 @@ import { tooFewRecordsRule } from './rules/too-few-records';
 import { IntList } from './text/int-list';
 import { grow, KeyIndex } from './text/key-index';
 import { bandKeys, lshLayout, minhashSignature, PERMUTATIONS } from './text/minhash';
-import type { FileLintResult, FileStats, LintCode, LintOptions } from './types';
+import type { FileLintResult, FileStats, Fix, LintCode, LintOptions } from './types';
 
 /** The whole-file rules whose per-record half the threads work out; the main thread finishes them (mergeShards). */
 export const SUMMED_CODES: readonly LintCode[] = ['schema', 'duplicate', 'near-duplicate', 'answer-skew', 'length-outlier', 'too-few-records'];
@@ -90,12 +91,7 @@ export function summarizeShard(path: string, buf: Buffer, codes: readonly LintCo
   });
   stats.records = records;
   const shard = ctx.shardFindings();
-  for (const f of shard.findings) {
-    f.line += lineOffset;
-    f.endLine += lineOffset;
-    for (const rel of f.related) if (rel.path === path) rel.line += lineOffset;
-    delete f.fixes; // lintFiles output has none; their edits would need moving too
-  }
+  for (const f of shard.findings) shiftFinding(f, lineOffset, path);
   for (const [, span] of shard.firstDropped) { span.line += lineOffset; span.endLine += lineOffset; }
   const first = ctx.firstRecordSpan && { ...ctx.firstRecordSpan, line: ctx.firstRecordSpan.line + lineOffset, endLine: ctx.firstRecordSpan.endLine + lineOffset };
   return {
@@ -229,13 +225,13 @@ export function mergeShards(path: string, buf: Buffer, options: LintOptions, rol
           if (fid >= firstLine.length) firstLine = grow(firstLine, fid + 1);
           const first = firstLine[fid];
           if (first === 0) firstLine[fid] = line;
-          else { firstAt.note('duplicate', line); reportDuplicate(ctx, spanAt(s.spans, i), first); }
+          else { firstAt.note('duplicate', line); reportDuplicate(ctx, spanAt(s.spans, i), first, deleteLineFix(buf, s, i, 'Delete duplicate record')); }
         }
       }
       if (near && near.firstOfItsContent(fid) && flags & HAS_SIGNATURE) {
         for (let b = 0; b < bands; b++) slots[b] = bandIndex.intern(s.bandKeys[i * bands + b], b);
         const m = near.add(slots, s.shingles.subarray(s.offsets[i], s.offsets[i + 1]), line);
-        if (m) { firstAt.note('near-duplicate', line); reportNearDuplicate(ctx, spanAt(s.spans, i), m); }
+        if (m) { firstAt.note('near-duplicate', line); reportNearDuplicate(ctx, spanAt(s.spans, i), m, deleteLineFix(buf, s, i, 'Delete near-duplicate record')); }
       }
       if (answers && flags & HAS_ANSWER) {
         const second = answers.add(s.answers[2 * i], s.answers[2 * i + 1], line);
@@ -307,6 +303,17 @@ function reread(buf: Buffer, s: ShardSummary, i: number): RecordView {
     value: JSON.parse(text),
   };
   return buildRecordView(rec, { fingerprint: false });
+}
+
+/** The serial rules' "delete this record" fix (deleteRecordFix) for valid record i of a slice: a JSONL line. */
+function deleteLineFix(buf: Buffer, s: ShardSummary, i: number, title: string): Fix {
+  const start = s.bytes[2 * i], end = s.bytes[2 * i + 1]; // end: before the line break (CR LF too)
+  const line = s.spans[4 * i];
+  const newlineAfter = end < buf.length && (buf[end] === 0x0a || end + 1 < buf.length);
+  const edit = newlineAfter
+    ? { line, column: 1, endLine: line + 1, endColumn: 1 }
+    : { line, column: 1, endLine: line, endColumn: buf.toString('utf8', start, end).length + 1 };
+  return { title, edits: [{ ...edit, newText: '' }] };
 }
 
 function spanAt(spans: Int32Array, i: number): Span {

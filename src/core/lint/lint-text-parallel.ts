@@ -1,0 +1,43 @@
+/**
+ * A document's text linted on several threads, as the CLI lints a file (lint-parallel.ts): the editor's first look at
+ * a large dataset, before its incremental session (lint-session.ts) is built. The text is written once into shared
+ * memory as UTF-8, which the threads read without a copy. The findings are those of lintText on the same text.
+ */
+import { openDataset } from '../dataset/read';
+import { lintFileParallel, ShardPool } from './lint-parallel';
+import type { FileLintResult, LintOptions } from './types';
+
+export interface TextParallelOptions {
+  /** Threads in all, this one included. */
+  jobs: number;
+  /**
+   * The script the pool's threads run: one that loads lint-parallel.ts, whose shard handler then serves them (default:
+   * this module's file, which is the bundle itself once bundled).
+   */
+  workerScript?: string;
+}
+
+/**
+ * lintText(path, text, options) on `jobs` threads; undefined where the threads would not read the text as lintText
+ * does, or would not help: one thread, text that UTF-8 cannot carry unchanged (an unpaired surrogate becomes U+FFFD),
+ * a leading U+FEFF (a file's bytes read it as a byte order mark), or anything but plain JSONL (JSON arrays, CSV).
+ */
+export async function lintTextParallel(path: string, text: string, options: LintOptions, opts: TextParallelOptions): Promise<FileLintResult | undefined> {
+  if (opts.jobs < 2 || !survivesUtf8(text) || text.charCodeAt(0) === 0xfeff) return undefined;
+  const buf = Buffer.from(new SharedArrayBuffer(Buffer.byteLength(text)));
+  buf.write(text);
+  const opened = openDataset(buf, path);
+  if (opened.container !== 'jsonl' || opened.problems.length) return undefined;
+  const pool = new ShardPool(opts.jobs - 1, opts.workerScript ?? __filename);
+  try {
+    return await lintFileParallel(path, buf, options, { role: 'train' }, pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+/** False for text with an unpaired surrogate. */
+function survivesUtf8(text: string): boolean {
+  const s = text as string & { isWellFormed?: () => boolean };
+  return typeof s.isWellFormed === 'function' ? s.isWellFormed() : !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
+}

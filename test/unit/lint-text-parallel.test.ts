@@ -1,0 +1,47 @@
+// The editor's first lint of a large document on several threads (src/core/lint/lint-text-parallel.ts) must give
+// lintText's findings on the same text, or decline (undefined) where the threads would read the text differently.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lintText, lintTextParallel, type LintOptions } from '../../src/core/lint';
+import { chatJsonl, makeCorpus } from './support/lint-corpus';
+
+const JOBS = 3; // more threads than this machine's cores: every slice boundary and the merge are exercised
+
+test('a document linted on threads equals lintText: planted defects of every code, non-ASCII, CRLF, rules off and limits', async () => {
+  const corpus = makeCorpus(7, 600);
+  const chat = corpus.files.find((f) => f.role === 'train' && f.name.endsWith('.jsonl'))!;
+  const texts: [string, string][] = [
+    ['planted', chat.lines.join('\n') + '\n'],
+    ['crlf', chat.lines.join('\r\n')], // no newline at the end, too
+    // Its delete fix ends on the line itself: there is no line break to take.
+    ['a duplicate last line without a line break', chat.lines.join('\n') + '\n' + chat.lines[chat.clean[0] - 1]],
+    ['mixed formats', [...chat.lines.slice(0, 200), '{"instruction": "Add 2 and 3.", "output": "5"}', '{broken', chatJsonl(200_000, 3)].join('\n')],
+    ['non-ASCII', chat.lines.map((l, i) => (i % 7 ? l : l.replace(/"content": "/, '"content": "naïve café 東京 😀 '))).join('\n')],
+  ];
+  const variants: LintOptions[] = [corpus.options, { ...corpus.options, maxFindingsPerCode: 2 }, { severity: { duplicate: 'off', pii: 'off' } }];
+  for (const [name, text] of texts) {
+    for (const options of variants) {
+      const parallel = await lintTextParallel('doc.jsonl', text, options, { jobs: JOBS });
+      assert.ok(parallel, `${name}: linted on threads`);
+      const serial = lintText('doc.jsonl', text, options);
+      assert.ok(serial.findings.length > 0, `${name}: the text has findings`);
+      assert.deepStrictEqual(parallel, serial, `${name}, ${JSON.stringify(options)}`);
+      assert.ok(parallel.findings.some((f) => f.fixes?.length), `${name}: quick fixes kept`);
+    }
+  }
+});
+
+test('declines where the threads would not read the text as lintText does, or would not help', async () => {
+  const lines = chatJsonl(50_000, 4);
+  const cases: [string, string, number][] = [
+    ['an unpaired surrogate (UTF-8 would turn it into U+FFFD)', lines + '{"text": "broken \ud800 half"}\n', JOBS],
+    ['a leading U+FEFF (read from bytes it is a byte order mark)', '\ufeff' + lines, JOBS],
+    ['a JSON array, not JSONL', `[${lines.trim().split('\n').join(',')}]`, JOBS],
+    ['one thread', lines, 1],
+  ];
+  for (const [why, text, jobs] of cases) {
+    assert.equal(await lintTextParallel('doc.jsonl', text, {}, { jobs }), undefined, why);
+  }
+  // The serial lint still sees what made the text unfit: the surrogate is an encoding finding.
+  assert.ok(lintText('doc.jsonl', cases[0][1]).findings.some((f) => f.code === 'encoding'));
+});
