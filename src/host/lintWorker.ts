@@ -4,6 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import * as lint from '../core/lint';
+import { ShardPool } from '../core/lint/lint-parallel';
 import type { FileLintResult, LintOptions } from '../core/lint';
 import { loadTokenizer, type ModelTokenizer } from '../core/tokenizer/model-tokenizer';
 import { applyChanges } from './textChanges';
@@ -31,6 +32,24 @@ const createSession = (lint as unknown as Record<string, SessionFactory | undefi
  */
 const PARALLEL_FIRST_LINT_CHARS = 8_000_000;
 const LINT_THREADS = Math.min(availableParallelism(), 4);
+/** Threads for threaded lints, started when a large document arrives (loading the bundle takes 0.1-0.2 s). */
+let pool: ShardPool | undefined;
+let poolIdle: NodeJS.Timeout | undefined;
+const POOL_IDLE_MS = 30_000;
+
+function threadPool(): ShardPool {
+  clearTimeout(poolIdle);
+  pool ??= new ShardPool(LINT_THREADS - 1, __filename);
+  poolIdle = setTimeout(() => {
+    void pool?.close();
+    pool = undefined;
+  }, POOL_IDLE_MS).unref();
+  return pool;
+}
+
+function wantsThreads(d: DocCopy): boolean {
+  return !!createSession && !d.session && d.text !== undefined && d.text.length >= PARALLEL_FIRST_LINT_CHARS && LINT_THREADS > 1;
+}
 
 /** Exact counting runs at about 0.5 MB/s: the overview of a larger file uses the estimate. */
 const EXACT_OVERVIEW_MAX_CHARS = 1_000_000;
@@ -72,9 +91,7 @@ function applyEdit(d: DocCopy, changes: readonly TextChange[]): void {
 
 function lintDoc(key: string, options: LintOptions | undefined): DocLintResult | Promise<DocLintResult> {
   const d = doc(key);
-  if (createSession && !d.session && d.text !== undefined && d.text.length >= PARALLEL_FIRST_LINT_CHARS && LINT_THREADS > 1) {
-    return firstLintOnThreads(key, d, options);
-  }
+  if (wantsThreads(d)) return firstLintOnThreads(key, d, options);
   return lintDocNow(key, options);
 }
 
@@ -86,7 +103,7 @@ async function firstLintOnThreads(key: string, d: DocCopy, options: LintOptions 
   const t0 = performance.now();
   const startedAt = performance.timeOrigin + t0;
   const { version, text } = d;
-  const result = await lint.lintTextParallel(d.path, text!, options ?? {}, { jobs: LINT_THREADS, workerScript: __filename });
+  const result = await lint.lintTextParallel(d.path, text!, options ?? {}, { jobs: LINT_THREADS, pool: threadPool() });
   if (!result) return lintDocNow(key, options); // not plain JSONL, or text UTF-8 would change: the session lints it
   if (docs.get(key) === d && d.version === version) d.last = result;
   setImmediate(() => {
@@ -186,9 +203,12 @@ function answer(req: WorkerRequest): unknown {
   switch (req.type) {
     case 'lint':
       return lint.lintSource(req.path, typeof req.input === 'string' ? req.input : Buffer.from(req.input), req.options);
-    case 'open':
-      docs.set(req.doc, { path: req.path, version: req.version, text: req.text, editMs: 0 });
+    case 'open': {
+      const d: DocCopy = { path: req.path, version: req.version, text: req.text, editMs: 0 };
+      docs.set(req.doc, d);
+      if (wantsThreads(d)) threadPool(); // its threads load while the host asks for the lint
       return undefined;
+    }
     case 'edit': {
       const d = docs.get(req.doc);
       if (!d) return undefined;

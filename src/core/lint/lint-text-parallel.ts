@@ -10,6 +10,8 @@ import type { FileLintResult, LintOptions } from './types';
 export interface TextParallelOptions {
   /** Threads in all, this one included. */
   jobs: number;
+  /** Started threads to use (jobs - 1 of them), left running: a caller that saw the document coming starts them early. */
+  pool?: ShardPool;
   /**
    * The script the pool's threads run: one that loads lint-parallel.ts, whose shard handler then serves them (default:
    * this module's file, which is the bundle itself once bundled).
@@ -28,11 +30,11 @@ export async function lintTextParallel(path: string, text: string, options: Lint
   buf.write(text);
   const opened = openDataset(buf, path);
   if (opened.container !== 'jsonl' || opened.problems.length) return undefined;
-  const pool = new ShardPool(opts.jobs - 1, opts.workerScript ?? __filename);
+  const pool = opts.pool ?? new ShardPool(opts.jobs - 1, opts.workerScript ?? __filename);
   try {
     return await lintFileParallel(path, buf, options, { role: 'train' }, pool);
   } finally {
-    await pool.close();
+    if (!opts.pool) await pool.close();
   }
 }
 
