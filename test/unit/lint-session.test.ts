@@ -192,3 +192,30 @@ test('lint session: edits that make the text something other than plain JSONL, a
   }
   assert.throws(() => session.edit([{ offset: text.length + 1, length: 0, text: 'x' }]), /outside the text/);
 });
+
+test('lint session: formats and roles are counted in the order they first occur, as a full lint lists them, while the records that name them first come and go', () => {
+  const r = rng(13);
+  const instruction = JSON.stringify({ instruction: 'Add 2 and 3.', output: '5' });
+  const share = JSON.stringify({ conversations: [{ from: 'human', value: 'Hi there.' }, { from: 'gpt', value: 'Hello!' }] });
+  const odd = JSON.stringify({ messages: [{ role: 'constructor', content: 'a role named like an Object method' }, { role: 'assistant', content: 'ok' }] });
+  const chats = Array.from({ length: 20 }, () => chatLine(r));
+  const session = createLintSession('d.jsonl');
+  const texts = [
+    [instruction, ...chats.slice(0, 10), share, ...chats.slice(10), odd],
+    [...chats.slice(0, 10), share, ...chats.slice(10), odd], // the first format and the first roles go
+    [share, ...chats, instruction, odd],
+    [...chats, instruction],
+  ];
+  for (const lines of texts) {
+    const text = lines.join('\n') + '\n';
+    const got = session.update(text);
+    const full = lintText('d.jsonl', text);
+    // JSON text: key order counts (deepEqual does not compare it). The overview lists formats and roles in this order.
+    const order = (x: FileLintResult): string => JSON.stringify([x.stats.formats, x.stats.roles]);
+    assert.equal(order(got), order(full));
+    assert.deepEqual(got, full);
+  }
+  const withOdd = lintText('d.jsonl', texts[0].join('\n'));
+  assert.equal(withOdd.stats.roles.constructor, 1, 'counted as a number, not added to Object.prototype.constructor');
+  assert.deepEqual(Object.keys(withOdd.stats.formats), ['instruction', 'chat', 'sharegpt']);
+});

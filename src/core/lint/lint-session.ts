@@ -18,9 +18,10 @@
  */
 import { describeJsonError } from '../dataset/json-scan';
 import type { RecordFormat, SourceRecord } from '../dataset/types';
-import { FileContext, type LintRule, type RuleVisitor } from './context';
+import { FileContext, type LintRule, type RecordView, type RuleVisitor } from './context';
 import { NearDuplicateIndex, type NearEntry } from './lint-session-near';
-import { countTurns, emptyStats, fileResult, lintSource, needsFingerprint, type RuleRun } from './lint-source';
+import { emptyStats, fileResult, lintSource, needsFingerprint, type RuleRun } from './lint-source';
+import { RecordCounts } from './record-counts';
 import { fingerprintId } from './record-features';
 import { buildRecordView } from './record-view';
 import { ruleGroups } from './rule-groups';
@@ -101,6 +102,8 @@ class IncrementalLint implements LintSession {
   private withAnswer = 0;
   /** Record lengths, sorted (length-outlier). */
   private readonly lengths = new SortedCounts();
+  /** Formats, conversations and turns of the records held. */
+  private readonly counts = new RecordCounts();
   lastUpdate = { linesChecked: 0, linesReused: 0, full: false };
 
   constructor(readonly path: string, private readonly options: LintOptions) {
@@ -202,6 +205,7 @@ class IncrementalLint implements LintSession {
     this.answers.clear();
     this.withAnswer = 0;
     this.lengths.clear();
+    this.counts.clear();
   }
 
   /** Index of the line holding offset `at` of the previous text. */
@@ -262,6 +266,7 @@ class IncrementalLint implements LintSession {
       this.answers.set(c.answer, (this.answers.get(c.answer) ?? 0) + 1);
     }
     if (c.length >= 0) this.lengths.add(c.length);
+    if (c.view) this.counts.add(c.view);
   }
 
   /** A record leaves the document (a moved one comes back through enter). */
@@ -273,6 +278,7 @@ class IncrementalLint implements LintSession {
       if (n) this.answers.set(c.answer, n); else this.answers.delete(c.answer);
     }
     if (c.length >= 0) this.lengths.remove(c.length);
+    if (c.view) this.counts.remove(c.view);
   }
 
   /** A line not seen before: its record, parsed, viewed and checked by the per-record rules. */
@@ -328,6 +334,11 @@ class IncrementalLint implements LintSession {
     return line;
   }
 
+  /** The record views of lines [0, lineCount), in order. */
+  private *views(lineCount: number): Generator<RecordView | undefined> {
+    for (let i = 0; i < lineCount; i++) yield this.lines[i]?.view;
+  }
+
   /** Numbers the records, runs or updates the whole-file rules and puts the findings together. */
   private assemble(lineCount: number): FileLintResult {
     const ctx = new FileContext(this.path, this.options, undefined, this.kept);
@@ -356,13 +367,12 @@ class IncrementalLint implements LintSession {
         stats.invalidRecords++;
         for (const v of visitors) v.invalidRecord?.(rec);
       } else {
-        ctx.formatCounts.set(view.format, (ctx.formatCounts.get(view.format) ?? 0) + 1);
-        countTurns(stats, view);
         for (const v of visitors) v.record?.(view);
       }
       for (const f of c.schema) schemaFindings.push(moved(f, line - 1, this.path));
       for (const f of c.own) perCtx.add(moved(f, line - 1, this.path));
     }
+    this.counts.fill(stats, ctx.formatCounts, this.views(lineCount));
     // In the order a full lint reports them (per-code limits keep the first ones): schema's field checks record by
     // record, then its format check; the others record by record.
     for (const f of schemaFindings) ctx.add(f);

@@ -97,7 +97,7 @@ export function countTurns(stats: FileStats, view: RecordView): void {
   stats.messages += n;
   stats.minMessages = stats.minMessages === null ? n : Math.min(stats.minMessages, n);
   stats.maxMessages = stats.maxMessages === null ? n : Math.max(stats.maxMessages, n);
-  for (const t of view.turns) if (t.role !== undefined) stats.roles[t.role] = (stats.roles[t.role] ?? 0) + 1;
+  for (const t of view.turns) if (t.role !== undefined) stats.roles[t.role] = (Object.hasOwn(stats.roles, t.role) ? stats.roles[t.role] : 0) + 1; // a role named "constructor" too
 }
 
 export function emptyStats(): FileStats {
