@@ -7,8 +7,9 @@
  * cached on it), the findings of the per-record rules (rule-groups.ts) and of schema's field checks (they depend on
  * the record alone), with line numbers relative to the record. An update finds the lines that changed (common leading
  * and trailing text; moved lines are found by their text), parses and checks only those, then:
- * - one pass over the cached lines numbers the records, counts formats and turns and runs the duplicate rule (a
- *   typed-array lookup per record) and any whole-file rule this file does not know;
+ * - one pass over the cached lines numbers the records, finds exact duplicates (a typed-array lookup of each line's
+ *   fingerprint id) and runs any whole-file rule this file does not know; formats and turns are counted as lines come
+ *   and go (record-counts.ts);
  * - near-duplicate keeps its LSH index between updates and re-checks only the records whose candidates changed
  *   (lint-session-near.ts);
  * - schema's format check, answer-skew and length-outlier run over the records only when they may report: the
@@ -23,6 +24,9 @@ import { NearDuplicateIndex, type NearEntry } from './lint-session-near';
 import { emptyStats, fileResult, lintSource, needsFingerprint, type RuleRun } from './lint-source';
 import { RecordCounts } from './record-counts';
 import { fingerprintId } from './record-features';
+import { deleteRecordFix } from './rules/delete-record';
+import { reportDuplicate } from './rules/duplicate';
+import { grow } from './text/key-index';
 import { buildRecordView } from './record-view';
 import { ruleGroups } from './rule-groups';
 import { trainingStrings } from './training-text';
@@ -104,6 +108,8 @@ class IncrementalLint implements LintSession {
   private readonly lengths = new SortedCounts();
   /** Formats, conversations and turns of the records held. */
   private readonly counts = new RecordCounts();
+  /** duplicate's work array, kept between updates. */
+  private firstLineOf: Int32Array = new Int32Array(1024);
   lastUpdate = { linesChecked: 0, linesReused: 0, full: false };
 
   constructor(readonly path: string, private readonly options: LintOptions) {
@@ -343,9 +349,10 @@ class IncrementalLint implements LintSession {
   private assemble(lineCount: number): FileLintResult {
     const ctx = new FileContext(this.path, this.options, undefined, this.kept);
     ctx.container = 'jsonl';
-    const duplicate = this.rule.get('duplicate')?.create(ctx);
-    const others = [...this.rule.values()].filter((r) => !KEPT_CODES.has(r.code)).map((r) => r.create(ctx));
-    const visitors = [...(duplicate ? [duplicate] : []), ...others];
+    const visitors = [...this.rule.values()].filter((r) => !KEPT_CODES.has(r.code)).map((r) => r.create(ctx));
+    // duplicate, as its rule does it, from the fingerprint ids the lines keep: fid -> line of its first record (0: none yet).
+    const duplicates = this.rule.has('duplicate');
+    if (duplicates) this.firstLineOf.fill(0);
     const perCtx = new FileContext(this.path, this.options);
     const stats = emptyStats();
     const schemaFindings: Finding[] = [];
@@ -367,6 +374,12 @@ class IncrementalLint implements LintSession {
         stats.invalidRecords++;
         for (const v of visitors) v.invalidRecord?.(rec);
       } else {
+        if (duplicates && c.fid >= 0) {
+          if (c.fid >= this.firstLineOf.length) this.firstLineOf = grow(this.firstLineOf, c.fid + 1);
+          const first = this.firstLineOf[c.fid];
+          if (first === 0) this.firstLineOf[c.fid] = line;
+          else reportDuplicate(ctx, rec.span, first, deleteRecordFix(ctx, rec, undefined, 'Delete duplicate record'));
+        }
         for (const v of visitors) v.record?.(view);
       }
       for (const f of c.schema) schemaFindings.push(moved(f, line - 1, this.path));
