@@ -12,6 +12,8 @@ export interface TrainingString {
   text: string;
   /** A system prompt: the same on many records by design, so similarity rules leave it out. */
   system: boolean;
+  /** What the text may hold, for the rules' cheap pre-checks (text-hints.ts): worked out on first use; -1 or absent: not yet. */
+  hints?: number;
 }
 
 /** Where a string is, for messages: "messages[1].content", "`output`". Built only for findings. */
@@ -38,7 +40,7 @@ function collect(r: RecordView): TrainingString[] {
         t.raw.tool_calls.forEach((call, k) => {
           const args = isJsonObject(call) && isJsonObject(call.function) ? call.function.arguments : undefined;
           if (typeof args === 'string') {
-            out.push({ path: [...t.path, 'tool_calls', k, 'function', 'arguments'], text: args, system });
+            out.push({ path: [...t.path, 'tool_calls', k, 'function', 'arguments'], text: args, system, hints: -1 });
           }
         });
       }
@@ -52,7 +54,7 @@ function collect(r: RecordView): TrainingString[] {
       if (Array.isArray(v.history)) {
         v.history.forEach((pair, i) => {
           if (!Array.isArray(pair)) return;
-          pair.forEach((s, j) => { if (typeof s === 'string') out.push({ path: ['history', i, j], text: s, system: false }); });
+          pair.forEach((s, j) => { if (typeof s === 'string') out.push({ path: ['history', i, j], text: s, system: false, hints: -1 }); });
         });
       }
       for (const key of ['instruction', 'input', 'output']) addString(out, v, key, false);
@@ -78,18 +80,18 @@ function collect(r: RecordView): TrainingString[] {
 
 function addString(out: TrainingString[], obj: JsonObject, key: string, system: boolean): void {
   const s = obj[key];
-  if (typeof s === 'string') out.push({ path: [key], text: s, system });
+  if (typeof s === 'string') out.push({ path: [key], text: s, system, hints: -1 });
 }
 
 /** A content value: a string, or a list of parts (strings or {type: "text", text}). */
 function addContent(out: TrainingString[], content: unknown, path: JsonPath, system: boolean): void {
   if (typeof content === 'string') {
-    out.push({ path, text: content, system });
+    out.push({ path, text: content, system, hints: -1 });
   } else if (Array.isArray(content)) {
     content.forEach((part, j) => {
-      if (typeof part === 'string') out.push({ path: [...path, j], text: part, system });
+      if (typeof part === 'string') out.push({ path: [...path, j], text: part, system, hints: -1 });
       else if (isJsonObject(part) && typeof part.text === 'string') {
-        out.push({ path: [...path, j, 'text'], text: part.text, system });
+        out.push({ path: [...path, j, 'text'], text: part.text, system, hints: -1 });
       }
     });
   }

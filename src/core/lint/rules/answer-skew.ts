@@ -2,6 +2,7 @@
  * answer-skew (on the file's first record): one assistant answer that ends more than 10% of the records, in files of
  * 20 records or more. The model learns to give it whatever the question ("I'm sorry, I can't help with that.").
  */
+import { inverse32 } from '../../dataset/canonical';
 import { isJsonObject } from '../../dataset/format';
 import type { FileContext, LintRule, RecordView } from '../context';
 import { fmix32 } from '../text/hash';
@@ -109,24 +110,55 @@ const lanes = new Int32Array(2);
 
 /**
  * Hashes the text with whitespace runs collapsed and ASCII lower-cased into `lanes`, without building that text
- * (answers can be long); false for blank text.
+ * (answers can be long); false for blank text. As canonical.ts's Fingerprint.normalizedText: stretches of words
+ * between single spaces are hashed without a branch per character; at a run of whitespace the space already hashed
+ * is taken back, the run skipped and one space hashed, unless the run ends the text.
  */
 function normalizedHash(s: string): boolean {
   let a = 0x9747b28c | 0, b = 0x5bd1e995 | 0;
-  let started = false, space = false;
-  for (let i = 0; i < s.length; i++) {
-    let c = s.charCodeAt(i);
-    if (c === 32 || (c >= 9 && c <= 13) || c === 0xa0) { space = started; continue; }
-    if (space) { a = Math.imul(a ^ 32, 0x01000193); b = Math.imul(b ^ 32, 0x5bd1e995); space = false; }
-    if (c >= 65 && c <= 90) c += 32;
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-    started = true;
+  const n = s.length;
+  let i = 0, prev = 0;
+  while (i < n && (ANSWER_CHAR[s.charCodeAt(i)] & SPACES) !== 0) i++;
+  if (i === n) return false;
+  for (;;) {
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      const k = ANSWER_CHAR[c];
+      if ((((k >> 1) | (prev & k)) & 1) !== 0) break; // a whitespace character other than ' ', or two in a row
+      prev = k;
+      const lower = c + (k & UPPER);
+      a = Math.imul(a ^ lower, 0x01000193);
+      b = Math.imul(b ^ lower, 0x5bd1e995);
+    }
+    if (i >= n) break;
+    if (prev === SPACE) {
+      a = Math.imul(a, A_INVERSE) ^ 32;
+      b = Math.imul(b, B_INVERSE) ^ 32;
+    }
+    while (i < n && (ANSWER_CHAR[s.charCodeAt(i)] & SPACES) !== 0) i++;
+    prev = 0;
+    if (i < n) {
+      a = Math.imul(a ^ 32, 0x01000193);
+      b = Math.imul(b ^ 32, 0x5bd1e995);
+    }
+  }
+  if (prev === SPACE) { // a single space at the end
+    a = Math.imul(a, A_INVERSE) ^ 32;
+    b = Math.imul(b, B_INVERSE) ^ 32;
   }
   lanes[0] = fmix32(a);
   lanes[1] = fmix32(b);
-  return started;
+  return true;
 }
+
+/** ANSWER_CHAR: 1 ' ', 2 another character that normalizedHash collapses (tab, line breaks, U+00A0), 32 A-Z. */
+const SPACE = 1, OTHER_SPACE = 2, SPACES = 3, UPPER = 32;
+const ANSWER_CHAR = new Uint8Array(0x10000);
+ANSWER_CHAR[32] = SPACE;
+for (let c = 9; c <= 13; c++) ANSWER_CHAR[c] = OTHER_SPACE;
+ANSWER_CHAR[0xa0] = OTHER_SPACE;
+for (let c = 65; c <= 90; c++) ANSWER_CHAR[c] = UPPER;
+const A_INVERSE = inverse32(0x01000193), B_INVERSE = inverse32(0x5bd1e995);
 
 function preview(text: string): string {
   const t = text.slice(0, 200).replace(/\s+/g, ' ').trim(); // a prefix: answers can be long

@@ -8,6 +8,7 @@ import type { LintRule } from '../context';
 import { StringLocation } from '../string-location';
 import { stringLabel, trainingStrings } from '../training-text';
 import { findEncodingIssues, repairText, type EncodingIssue } from './text-encoding';
+import { mayHaveEncodingIssues, textHints } from './text-hints';
 
 const WHAT: Record<EncodingIssue['kind'], string> = {
   mojibake: 'mojibake (UTF-8 text decoded as Windows-1252 or Latin-1, e.g. "Ã©" for "é")',
@@ -23,7 +24,7 @@ export const encodingRule: LintRule = {
     return {
       record(r) {
         for (const s of trainingStrings(r)) {
-          const issues = findEncodingIssues(s.text, !badUtf8);
+          const issues = findEncodingIssues(s.text, !badUtf8, mayHaveEncodingIssues(textHints(s), s.text));
           if (!issues.length) continue;
           const loc = StringLocation.find(r.source, s.path);
           if (!loc) continue;

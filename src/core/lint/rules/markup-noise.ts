@@ -7,6 +7,7 @@ import { stringLabel, type TrainingString } from '../training-text';
 import { plural } from './describe';
 import { findBoilerplate, findMarkup, stripMarkup } from './markup';
 import { reportStringFindings, type StringFinding } from './string-finding';
+import { textHints } from './text-hints';
 
 export const markupNoiseRule: LintRule = {
   code: 'markup-noise',
@@ -21,7 +22,7 @@ const NONE: StringFinding[] = [];
 
 function markupFindings(s: TrainingString): StringFinding[] {
   const items = findMarkup(s.text);
-  const boilerplate = findBoilerplate(s.text);
+  const boilerplate = findBoilerplate(s.text, textHints(s));
   if (!items.length && !boilerplate.length) return NONE;
   const out: StringFinding[] = [];
   if (items.length) {

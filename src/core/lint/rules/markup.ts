@@ -4,6 +4,8 @@
  * right after an identifier: `List<String>`, `Array<T>` and `a < b` are code, `<div class="x">` is scraped HTML.
  */
 
+import { mayHaveBoilerplate, scanTextHints } from './text-hints';
+
 export interface MarkupItem {
   start: number;
   end: number;
@@ -90,9 +92,12 @@ const BOILERPLATE = new RegExp([
   '(?:\\bcopyright\\s*)?©\\s*(?:19|20)\\d\\d\\b', '(?:^|\\n)[ \\t]*home(?:[ \\t]+[>»›/|][ \\t]+[^\\n<>]{1,40}?){2,}(?=\\n|$)',
 ].join('|'), 'gi');
 
-/** Scraped page furniture ("Accept cookies", "All rights reserved", "Home > Shop > Shoes") outside code: [start, end) of each. */
-export function findBoilerplate(s: string): [number, number][] {
-  if (!BOILERPLATE_HINT.test(s)) return [];
+/**
+ * Scraped page furniture ("Accept cookies", "All rights reserved", "Home > Shop > Shoes") outside code: [start, end)
+ * of each. `hints`: scanTextHints(s), when the caller has it already.
+ */
+export function findBoilerplate(s: string, hints = scanTextHints(s)): [number, number][] {
+  if (!mayHaveBoilerplate(hints) || !BOILERPLATE_HINT.test(s)) return [];
   const found = ranges(s, BOILERPLATE);
   if (!found.length) return found;
   const code = s.includes('`') ? ranges(s, CODE) : [];

@@ -1,9 +1,11 @@
 /**
  * Detectors for personal data and secrets in a string. Each regular expression finds candidates; checksums (Luhn,
  * IBAN mod 97), issuer prefixes and address ranges then drop look-alikes, so that order numbers, dates, version
- * strings, netmasks and times in ordinary text are not reported. Cheap substring tests skip the expressions that
- * cannot match.
+ * strings, netmasks and times in ordinary text are not reported. The string's hints (text-hints.ts) skip the
+ * expressions that cannot match.
  */
+
+import { digitRun, HINT_AT, HINT_COLON, HINT_DASH, HINT_DOT, HINT_PLUS, HINT_SECRET, scanTextHints } from './text-hints';
 
 export interface PiiKind {
   /** Words for messages: "e-mail address". */
@@ -53,60 +55,34 @@ const SECRETS: [RegExp, PiiKind][] = [
   [/(?<![\w-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}(?![\w-])/g, PII_KINDS.jwt],
   [/-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----(?:[^]*?-----END \1PRIVATE KEY-----|[^]*)/g, PII_KINDS.privateKey],
 ];
-/** Every match in `text`, in order of position, without overlaps (secrets win, then the longer match). */
-export function findPii(text: string): PiiMatch[] {
-  const h = scanHints(text);
+/**
+ * Every match in `text`, in order of position, without overlaps (secrets win, then the longer match). `h`: the
+ * hints, scanTextHints(text), when the caller has them already.
+ */
+export function findPii(text: string, h = scanTextHints(text)): PiiMatch[] {
   const found: PiiMatch[] = [];
-  if (h & SECRET_CHAR && SECRET_HINT.test(text)) {
+  if (h & HINT_SECRET && SECRET_HINT.test(text)) {
     for (const [re, k] of SECRETS) collect(text, re, k, found, k === PII_KINDS.apiKey ? looksLikeApiKey : undefined);
   }
-  if (h & AT) collect(text, EMAIL, PII_KINDS.email, found, (m) => !FILE_TLDS.has(m[1].toLowerCase()));
-  if (h & DIGIT) {
-    const digits = h >>> RUN_SHIFT;
-    if (h & DASH && digits >= 9) collect(text, SSN, PII_KINDS.ssn, found);
+  if (h & HINT_AT) collect(text, EMAIL, PII_KINDS.email, found, (m) => !FILE_TLDS.has(m[1].toLowerCase()));
+  // Phone, card, SSN and IPv4 matches are made of digits, spaces and `-.()+` only, so a match lies in one run of
+  // those and has at most its digits (digitRun: capped at 15, above every threshold here).
+  const digits = digitRun(h);
+  if (digits > 0) {
+    if (h & HINT_DASH && digits >= 9) collect(text, SSN, PII_KINDS.ssn, found);
     if (digits >= 10) collect(text, US_PHONE, PII_KINDS.phone, found);
-    if (h & PLUS && digits >= 8) collect(text, INTL_PHONE, PII_KINDS.phone, found, (m) => digitCount(m[0]) >= 8 && digitCount(m[0]) <= 15);
+    if (h & HINT_PLUS && digits >= 8) collect(text, INTL_PHONE, PII_KINDS.phone, found, (m) => digitCount(m[0]) >= 8 && digitCount(m[0]) <= 15);
     if (digits >= 13) collect(text, CARD, PII_KINDS.card, found, (m) => isCardNumber(m[0]));
-    if (h & DOT && digits >= 4) collect(text, IPV4, PII_KINDS.ip, found, (m) => isPublicIpv4(m[0]) && !afterVersionWord(text, m.index));
+    if (h & HINT_DOT && digits >= 4) collect(text, IPV4, PII_KINDS.ip, found, (m) => isPublicIpv4(m[0]) && !afterVersionWord(text, m.index));
     collectIbans(text, found);
   }
-  if (h & COLON && TWO_COLONS.test(text)) collect(text, IPV6, PII_KINDS.ip, found, (m) => isPublicIpv6(m[0]));
+  if (h & HINT_COLON && TWO_COLONS.test(text)) collect(text, IPV6, PII_KINDS.ip, found, (m) => isPublicIpv6(m[0]));
   return found.length ? removeOverlaps(found) : found;
 }
 
 const SECRET_HINT = /AKIA|ASIA|gh[pousr]_|github_pat_|sk-|xox[abprs]-|eyJ|PRIVATE KEY/;
 /** What every IPv6 match has: two colons at most 4 hex digits apart. */
 const TWO_COLONS = /:[0-9A-Fa-f]{0,4}:/;
-
-// scanHints' flags. The detectors' expressions cost far more per character than one pass that looks each character
-// up in a table (an alternation without a common prefix is tried at every position), and most strings hold nothing
-// they need. The pass is branch-free: a branch per character mispredicts at every word boundary.
-const DIGIT = 1, RUN = 2, AT = 4, COLON = 8, DASH = 16, PLUS = 32, DOT = 64, SECRET_CHAR = 128;
-/**
- * Above these bits: the most digits in one run of digits, spaces and `-.()+`. Phone, card, SSN and IPv4 matches are
- * made of these characters only, so a match lies in one such run and has at most its digits.
- */
-const RUN_SHIFT = 8;
-const CHAR_HINTS = new Int32Array(0x10000);
-for (let c = 48; c <= 57; c++) CHAR_HINTS[c] = DIGIT | RUN;
-for (const [ch, bits] of [[' ', RUN], ['(', RUN], [')', RUN], ['-', RUN | DASH | SECRET_CHAR], ['.', RUN | DOT], ['+', RUN | PLUS], ['@', AT], [':', COLON],
-  ['A', SECRET_CHAR], ['_', SECRET_CHAR], ['x', SECRET_CHAR], ['J', SECRET_CHAR], ['P', SECRET_CHAR]] as const) CHAR_HINTS[ch.charCodeAt(0)] |= bits;
-
-/**
- * What `text` holds that the detectors need: each flag is set whenever its detector could match (it may also be set
- * when none does). SECRET_CHAR: one character that every secret prefix has (A of AKIA and ASIA, _ of gh?_ and
- * github_pat_, - of sk-, x of xox, J of eyJ, P of PRIVATE KEY).
- */
-function scanHints(text: string): number {
-  let h = 0, run = 0, most = 0;
-  for (let i = 0, n = text.length; i < n; i++) {
-    const k = CHAR_HINTS[text.charCodeAt(i)];
-    h |= k;
-    run = (run + (k & DIGIT)) & -((k & RUN) >> 1); // the run goes on through RUN characters, counting digits
-    most = most > run ? most : run;
-  }
-  return (h & 0xff) | (Math.min(most, 0xffffff) << RUN_SHIFT);
-}
 
 function collect(text: string, re: RegExp, k: PiiKind, out: PiiMatch[], accept?: (m: RegExpExecArray) => boolean): void {
   re.lastIndex = 0;

@@ -7,12 +7,13 @@ import type { LintRule } from '../context';
 import { stringLabel } from '../training-text';
 import { findPii } from './pii-detectors';
 import { reportStringFindings, type StringFinding } from './string-finding';
+import { textHints } from './text-hints';
 
 export const piiRule: LintRule = {
   code: 'pii',
   create: (ctx) => ({
     record(r) {
-      reportStringFindings(ctx, r, (s) => findPii(s.text).map((m): StringFinding => ({
+      reportStringFindings(ctx, r, (s) => findPii(s.text, textHints(s)).map((m): StringFinding => ({
         code: 'pii', severity: m.kind.secret ? 'error' : 'warning', start: m.start, end: m.end,
         message: m.kind.secret
           ? `${m.kind.name} in ${stringLabel(s)}: a model trained on it can repeat it; revoke the credential and remove it from the data`

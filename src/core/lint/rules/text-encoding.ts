@@ -6,17 +6,26 @@
 export interface EncodingIssue { kind: 'mojibake' | 'control' | 'replacement' | 'surrogate'; start: number; end: number }
 
 // Windows-1252 characters for the bytes 0x80-0x9F; the five undefined bytes decode to the C1 control of the same value.
-const CP1252 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+export const CP1252 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
 const CONT = `[\\u0080-\\u00bf${CP1252}]`;
 /** A UTF-8 lead byte followed by the right number of continuation bytes, each shown as its Latin-1/Windows-1252 character. */
 const MOJIBAKE = new RegExp(`[\\u00c2-\\u00df]${CONT}|[\\u00e0-\\u00ef]${CONT}{2}|[\\u00f0-\\u00f4]${CONT}{3}`, 'g');
 const CONTROL = /\u001b\[[0-9;?]*[A-Za-z]|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 const SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNPAIRED_SURROGATE = new RegExp(SURROGATE.source);
+/** String.prototype.isWellFormed (ES2024, Node 20): native, several times faster than the expression on text with emoji. */
+const isWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+
+/** Whether `s` has a surrogate that is not part of a pair (what SURROGATE finds). */
+export function hasUnpairedSurrogate(s: string): boolean {
+  return isWellFormed ? !isWellFormed.call(s) : UNPAIRED_SURROGATE.test(s);
+}
 /** Quick test: only strings with one of these can have an issue. */
 const SUSPECT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u00c2-\u00f4\ud800-\udfff\ufffd]/;
 
-export function findEncodingIssues(s: string, withReplacement: boolean): EncodingIssue[] {
-  if (!SUSPECT.test(s)) return [];
+/** `mayHaveIssues`: false when the caller knows there is none (text-hints.ts's HINT_ENCODING); else SUSPECT tells. */
+export function findEncodingIssues(s: string, withReplacement: boolean, mayHaveIssues?: boolean): EncodingIssue[] {
+  if (mayHaveIssues === false || (mayHaveIssues === undefined && !SUSPECT.test(s))) return [];
   const out: EncodingIssue[] = [];
   collect(s, MOJIBAKE, 'mojibake', out);
   collect(s, CONTROL, 'control', out);
