@@ -1,8 +1,8 @@
 /**
- * lintFiles on several cores, with the same output. Without eval files, every thread (this one included) lints a
- * slice of the file (whole lines, read from one SharedArrayBuffer) with the per-record rules and sums up its records
- * for the rules that compare records or sum up the file; this thread then finishes those from the summaries in file
- * order (shard-summary.ts), so no record is parsed twice. With eval files (the leakage index lives here) or an
+ * lintFiles on several cores, with the same output. Without eval files, the threads (this one included) take slices
+ * of the file (whole lines, read from one SharedArrayBuffer) one after another, lint each with the per-record rules and
+ * sum up its records for the rules that compare records or sum up the file; this thread finishes those from the
+ * summaries in file order as they come (shard-summary.ts), so no record is parsed twice. With eval files (the leakage index lives here) or an
  * in-process token counter, the rules split in two groups instead (rule-groups.ts): per-record rules in the workers,
  * the rest here over the whole file at the same time. Either way the shards' findings are taken in file order
  * (FileContext.absorb), so counts, the per-code limit and its first dropped finding are those of one serial pass;
@@ -19,17 +19,14 @@ import { planLint } from './lint-files';
 import { shiftFinding } from './finding-lines';
 import { fileResult, lintSource, runRules } from './lint-source';
 import { PER_RECORD_CODES, ruleGroups } from './rule-groups';
-import { mergeShards, summarizeShard, transferList, type ShardSummary } from './shard-summary';
+import { ShardMerger, summarizeShard, transferList, type ShardSummary } from './shard-summary';
 import { RULES } from './rules';
 import type { FileLintResult, LintCode, LintOptions, LintOutput } from './types';
 
 /** Smaller files are linted on the main thread alone: starting workers costs more than it saves. */
 export const MIN_PARALLEL_BYTES = 1 << 20;
-/**
- * This thread's slice, relative to a worker's: smaller, since it also merges the summaries after its own slice (and
- * the workers start while it reads its first records): about 7% of the thread time on the 50 MB benchmark file.
- */
-const MAIN_WEIGHT = 0.85;
+/** The largest slice of a file that one thread lints at a time (splitByRecords): about 0.2 s of work. */
+const MAX_SLICE_BYTES = 4 << 20;
 const WORKER_KIND = 'tunelab-lint-shard';
 
 export interface ParallelOptions {
@@ -40,11 +37,13 @@ export interface ParallelOptions {
   minParallelBytes?: number;
   /** Script the workers run (default: this module's file, which is also the CLI bundle). */
   workerScript?: string;
+  /** The largest slice that one thread lints at a time (default MAX_SLICE_BYTES); tests set 1 to cut at every line. */
+  sliceBytes?: number;
 }
 
 /** lintFiles with the per-record rules on `jobs - 1` worker threads. */
 export async function lintFilesParallel(paths: string[], opts: LintOptions & ParallelOptions & { tables?: DecodedTables } = {}): Promise<LintOutput> {
-  const { jobs = 1, minParallelBytes = MIN_PARALLEL_BYTES, workerScript = __filename, ...lintOpts } = opts;
+  const { jobs = 1, minParallelBytes = MIN_PARALLEL_BYTES, workerScript = __filename, sliceBytes = MAX_SLICE_BYTES, ...lintOpts } = opts;
   const plan = planLint(paths, lintOpts, readShared);
   const pool = jobs > 1 ? new ShardPool(jobs - 1, workerScript) : undefined;
   try {
@@ -52,7 +51,7 @@ export async function lintFilesParallel(paths: string[], opts: LintOptions & Par
       const buf = f.load();
       if (!buf) continue;
       const parallel = pool && buf.length >= minParallelBytes && buf.length > 0;
-      plan.results.set(f.path, parallel ? await lintFileParallel(f.path, buf, plan.options, f.role, pool) : lintSource(f.path, buf, plan.options, f.role));
+      plan.results.set(f.path, parallel ? await lintFileParallel(f.path, buf, plan.options, f.role, pool, sliceBytes) : lintSource(f.path, buf, plan.options, f.role));
     }
   } finally {
     await pool?.close();
@@ -60,32 +59,91 @@ export async function lintFilesParallel(paths: string[], opts: LintOptions & Par
   return plan.output();
 }
 
-export async function lintFileParallel(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool): Promise<FileLintResult> {
+export async function lintFileParallel(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool, sliceBytes = MAX_SLICE_BYTES): Promise<FileLintResult> {
   const opened = openDataset(buf, path); // container and file-level problems only: records are read below
   if (opened.container !== 'jsonl' || opened.problems.length) return lintSource(path, buf, options, role);
   // The leakage index and an in-process token counter live on this thread: the threads then split the rules instead.
-  return role.leakage || options.tokenCounter ? splitByRules(path, buf, options, role, pool) : splitByRecords(path, buf, options, role, pool);
+  return role.leakage || options.tokenCounter ? splitByRules(path, buf, options, role, pool) : splitByRecords(path, buf, options, role, pool, sliceBytes);
 }
 
 /**
- * Each thread, this one included, lints a slice of the records with the per-record rules and sums up what the
- * whole-file rules need; this thread then runs those over the summaries in file order (shard-summary.ts).
+ * The file is cut into many slices of whole lines (more than threads), which the threads, this one included, take one
+ * after another from a shared counter: each lints its slice with the per-record rules and sums up what the whole-file
+ * rules need. This thread takes in the summaries in file order as they come (ShardMerger), before it lints another
+ * slice, so that its merging overlaps the workers' linting and no thread waits long for another at the end.
  */
-async function splitByRecords(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool): Promise<FileLintResult> {
+async function splitByRecords(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool, sliceBytes: number): Promise<FileLintResult> {
   const codes = [...PER_RECORD_CODES, 'schema' as const];
-  const threads = pool.size + 1;
-  const ranges = splitLines(buf, threads, MAIN_WEIGHT / (threads - 1 + MAIN_WEIGHT));
-  const remote = ranges.slice(1).map((range, i) => pool.run(i, { mode: 'summary', path, bytes: buf.buffer as SharedArrayBuffer, byteOffset: buf.byteOffset, ...range, options, codes }));
-  const [first] = ranges;
-  const local = summarizeShard(path, buf.subarray(first.start, first.end), codes, options, first.lineOffset, first.start);
-  const results = await Promise.allSettled(remote);
-  const summaries = [local.summary];
-  for (const r of results) {
-    if (r.status !== 'fulfilled' || !r.value.plainJsonl || !r.value.summary) return lintSource(path, buf, options, role); // read differently from the whole file, or a worker failed
-    summaries.push(r.value.summary);
+  const ranges = cutLines(buf, sliceStarts(buf.length, pool.size + 1, sliceBytes));
+  const n = ranges.length;
+  const next = new Int32Array(new SharedArrayBuffer(4)); // the next slice to take
+  const done = new Map<number, ShardSummary | undefined>(); // slice -> its summary; undefined: not plain JSONL
+  let failed = false;
+  let wake: (() => void) | undefined;
+  const arrived = (k: number, r: ShardResult): void => {
+    done.set(k, r.plainJsonl ? r.summary : undefined);
+    wake?.();
+  };
+  const task: ShardTask = { mode: 'slices', path, bytes: buf.buffer as SharedArrayBuffer, byteOffset: buf.byteOffset, start: 0, end: buf.length, lineOffset: 0, options, codes, ranges, next: next.buffer as SharedArrayBuffer };
+  const workers = Array.from({ length: pool.size }, (_, i) => pool.run(i, task, arrived).catch(() => { failed = true; wake?.(); }));
+  let merger: ShardMerger | undefined;
+  let serial = false;
+  for (let k = 0; k < n && !serial && !failed;) {
+    if (done.has(k)) {
+      const summary = done.get(k);
+      done.delete(k);
+      if (!summary) { serial = true; break; }
+      merger ??= new ShardMerger(path, buf, options, role, Math.ceil((summary.valid * buf.length) / Math.max(1, ranges[k].end - ranges[k].start) * 1.1));
+      merger.add(summary);
+      releaseNearDuplicateData(summary);
+      k++;
+      continue;
+    }
+    const mine = Atomics.add(next, 0, 1);
+    if (mine < n) {
+      const range = ranges[mine];
+      const local = summarizeShard(path, buf.subarray(range.start, range.end), codes, options, range.lineOffset, range.start);
+      done.set(mine, local.plainJsonl ? local.summary : undefined);
+      await turn(); // take in the workers' messages
+    } else {
+      await new Promise<void>((resolve) => { wake = resolve; });
+      wake = undefined;
+    }
   }
-  return local.plainJsonl ? mergeShards(path, buf, options, role, summaries) : lintSource(path, buf, options, role);
+  // Workers stop at their next slice; a pool must be idle before its next task.
+  Atomics.store(next, 0, n);
+  await Promise.all(workers);
+  return serial || failed || !merger ? lintSource(path, buf, options, role) : merger.finish();
 }
+
+/**
+ * Where the slices for `threads` should start (nominal byte offsets, before moving to a line start): a slice takes
+ * 1/(2 threads) of what is left, at most maxBytes and at least 1/64 of that (less in a small file), so they get shorter
+ * towards the end and the threads finish at about the same time. Each slice costs a little (a message, a rule context).
+ */
+export function sliceStarts(bytes: number, threads: number, maxBytes = MAX_SLICE_BYTES): number[] {
+  const starts: number[] = [];
+  const max = Math.max(1, maxBytes);
+  const min = Math.max(1, Math.floor(Math.min(max / 64, bytes / (8 * threads))));
+  for (let at = 0; at < bytes;) {
+    starts.push(at);
+    at += Math.min(max, Math.max(min, Math.ceil((bytes - at) / (2 * threads))));
+  }
+  return starts;
+}
+
+/** Lets the event loop deliver the workers' messages. */
+function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A merged summary's shingles and band keys are copied into the near-duplicate index: the summary's copy can go. */
+function releaseNearDuplicateData(s: ShardSummary): void {
+  s.shingles = EMPTY;
+  s.bandKeys = EMPTY;
+  s.offsets = EMPTY;
+}
+const EMPTY = new Int32Array(0);
 
 /** The per-record rules in the workers over slices of the file, the whole-file rules on this thread over all of it. */
 async function splitByRules(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool): Promise<FileLintResult> {
@@ -132,11 +190,22 @@ interface LineRange { start: number; end: number; lineOffset: number }
  * that the reader takes the slice for JSONL as it does the whole file.
  */
 export function splitLines(buf: Buffer, n: number, firstShare = 1 / n): LineRange[] {
+  const starts = [0];
+  for (let k = 1; k < n; k++) starts.push(Math.floor(buf.length * (firstShare + ((1 - firstShare) * (k - 1)) / (n - 1))));
+  return cutLines(buf, starts);
+}
+
+/**
+ * Splits buf into ranges of whole lines, each after the first starting after the first line break at or after its
+ * entry of `starts` (ascending byte offsets; the first is 0).
+ * Each range after the first starts at a line that is a JSON object on its own, so that the reader takes the slice
+ * for JSONL as it does the whole file.
+ */
+export function cutLines(buf: Buffer, starts: readonly number[]): LineRange[] {
   const ranges: LineRange[] = [];
   let start = 0, line = 0, counted = 0;
-  for (let k = 1; k < n; k++) {
-    const at = n === 1 ? 0 : firstShare + ((1 - firstShare) * (k - 1)) / (n - 1);
-    let cut = buf.indexOf(0x0a, Math.max(start, Math.floor(buf.length * at)));
+  for (let k = 1; k < starts.length; k++) {
+    let cut = buf.indexOf(0x0a, Math.max(start, starts[k]));
     for (let tries = 0; cut !== -1 && tries < 1000 && !startsObjectLine(buf, cut + 1); tries++) cut = buf.indexOf(0x0a, cut + 1);
     if (cut === -1 || !startsObjectLine(buf, cut + 1)) break;
     ranges.push({ start, end: cut + 1, lineOffset: line });
@@ -162,14 +231,20 @@ function startsObjectLine(buf: Buffer, at: number): boolean {
 // ------------------------------------------------------------------------------------------------ workers
 
 interface ShardTask extends LineRange {
-  /** rules: lint with `codes` (lintShard); summary: also sum up the records for the whole-file rules (summarizeShard). */
-  mode: 'rules' | 'summary';
+  /**
+   * rules: lint the range with `codes` (lintShard); slices: lint and sum up (summarizeShard) each of `ranges` taken
+   * from the counter `next`, each result posted as soon as it is done.
+   */
+  mode: 'rules' | 'slices';
   path: string;
   bytes: SharedArrayBuffer;
   byteOffset: number;
   options: LintOptions;
   /** The rules to run (per-record ones). */
   codes: LintCode[];
+  ranges?: LineRange[];
+  /** One Int32: the next of `ranges` that no thread has taken yet. */
+  next?: SharedArrayBuffer;
 }
 interface ShardResult { plainJsonl: boolean; findings?: ShardFindings; summary?: ShardSummary }
 
@@ -186,21 +261,29 @@ export function lintShard(task: ShardTask): ShardResult {
 
 export class ShardPool {
   private readonly workers: Worker[];
+  /** Workers that have exited (a crash): their tasks fail at once, so that the caller lints serially instead. */
+  private readonly exited = new Set<Worker>();
 
   constructor(readonly size: number, script: string) {
     this.workers = Array.from({ length: size }, () => {
       const w = new Worker(script, { workerData: { kind: WORKER_KIND } });
       w.unref();
+      w.once('exit', () => this.exited.add(w));
       return w;
     });
   }
 
-  /** Runs a task on worker i (one task per worker at a time). */
-  run(i: number, task: ShardTask): Promise<ShardResult> {
+  /** Runs a task on worker i (one task per worker at a time); a slices task hands each slice's result to `onSlice`. */
+  run(i: number, task: ShardTask, onSlice?: (slice: number, result: ShardResult) => void): Promise<ShardResult> {
     const w = this.workers[i];
+    if (this.exited.has(w)) return Promise.reject(new Error('lint worker exited'));
     return new Promise((resolve, reject) => {
       const done = (): void => { w.off('message', onMessage); w.off('error', onError); w.off('exit', onExit); };
-      const onMessage = (m: { result?: ShardResult; error?: string }): void => { done(); if (m.result) resolve(m.result); else reject(new Error(m.error)); };
+      const onMessage = (m: { result?: ShardResult; slice?: number; error?: string }): void => {
+        if (m.slice !== undefined) { onSlice?.(m.slice, m.result!); return; }
+        done();
+        if (m.result) resolve(m.result); else reject(new Error(m.error));
+      };
       const onError = (e: Error): void => { done(); reject(e); };
       const onExit = (code: number): void => { done(); reject(new Error(`lint worker exited with code ${code}`)); };
       w.on('message', onMessage);
@@ -219,10 +302,9 @@ export class ShardPool {
 if (!isMainThread && (workerData as { kind?: string } | null)?.kind === WORKER_KIND) {
   parentPort?.on('message', (task: ShardTask) => {
     try {
-      if (task.mode === 'summary') {
-        const buf = Buffer.from(task.bytes, task.byteOffset + task.start, task.end - task.start);
-        const result = summarizeShard(task.path, buf, task.codes, task.options, task.lineOffset, task.start);
-        parentPort?.postMessage({ result }, transferList(result.summary));
+      if (task.mode === 'slices') {
+        summarizeSlices(task);
+        parentPort?.postMessage({ result: { plainJsonl: true } });
         return;
       }
       parentPort?.postMessage({ result: lintShard(task) });
@@ -230,6 +312,17 @@ if (!isMainThread && (workerData as { kind?: string } | null)?.kind === WORKER_K
       parentPort?.postMessage({ error: e instanceof Error ? e.message : String(e) });
     }
   });
+}
+
+/** A slices task in a worker: takes slices from the shared counter until none is left, posting each summary. */
+function summarizeSlices(task: ShardTask): void {
+  const next = new Int32Array(task.next!);
+  const ranges = task.ranges!;
+  for (let k = Atomics.add(next, 0, 1); k < ranges.length; k = Atomics.add(next, 0, 1)) {
+    const { start, end, lineOffset } = ranges[k];
+    const result = summarizeShard(task.path, Buffer.from(task.bytes, task.byteOffset + start, end - start), task.codes, task.options, lineOffset, start);
+    parentPort?.postMessage({ slice: k, result }, transferList(result.summary));
+  }
 }
 
 /** True in a thread that ShardPool started: a bundle that also serves other messages must leave those to the pool's handler. */

@@ -23,12 +23,19 @@ import { DEFAULT_NEAR_DUPLICATE_THRESHOLD, NearDuplicateIndex, reportNearDuplica
 import { nestedRecordsHint, reportFormatProblems, type UnknownRecord } from './rules/schema';
 import { tooFewRecordsRule } from './rules/too-few-records';
 import { IntList } from './text/int-list';
+import { BandHeads } from './text/band-heads';
 import { grow, KeyIndex } from './text/key-index';
 import { bandKeys, lshLayout, minhashSignature, PERMUTATIONS } from './text/minhash';
 import type { FileLintResult, FileStats, Fix, LintCode, LintOptions } from './types';
 
 /** The whole-file rules whose per-record half the threads work out; the main thread finishes them (mergeShards). */
 export const SUMMED_CODES: readonly LintCode[] = ['schema', 'duplicate', 'near-duplicate', 'answer-skew', 'length-outlier', 'too-few-records'];
+
+/**
+ * Initial sizes of a slice's lists, per byte of the slice: generous guesses for chat data (the benchmark's records
+ * average about 770 bytes and 110 shingles), so that the lists seldom grow.
+ */
+const BYTES_PER_RECORD = 512, BYTES_PER_SHINGLE = 5;
 
 /** Per-record flags. */
 const HAS_FINGERPRINT = 1, HAS_ANSWER = 2, HAS_SIGNATURE = 4;
@@ -83,7 +90,7 @@ export function summarizeShard(path: string, buf: Buffer, codes: readonly LintCo
   // schema's finish (the file-level check) is mergeShards' work; per-record rules have none.
   const visitors = RULES.filter((r) => codes.includes(r.code) && !ctx.isOff(r.code)).map((r) => r.create(ctx));
   const need = needs(options);
-  const b = new SummaryBuilder(need, options, lineOffset, byteOffset);
+  const b = new SummaryBuilder(need, options, lineOffset, byteOffset, buf.length);
   const records = dataset.forEachRecord((rec) => {
     const view = rec.error ? undefined : buildRecordView(rec, { fingerprint: need.fingerprint });
     visitRecord(ctx, stats, visitors, rec, view);
@@ -107,24 +114,36 @@ export function transferList(s: ShardSummary): ArrayBuffer[] {
 
 class SummaryBuilder {
   private n = 0;
-  private spans = new IntList(1 << 12);
-  private bytes = new IntList(1 << 11);
-  private flags = new Uint8Array(1 << 10);
-  private fingerprints = new IntList(1 << 11);
-  private answers = new IntList(1 << 11);
-  private lengths = new IntList(1 << 10);
-  private format = new Int8Array(1 << 10);
-  private bandKeys = new IntList(1 << 12);
-  private shingles = new IntList(1 << 16);
-  private offsets = new IntList(1 << 10);
+  private spans: IntList;
+  private bytes: IntList;
+  private flags: Uint8Array;
+  private fingerprints: IntList;
+  private answers: IntList;
+  private lengths: IntList;
+  private format: Int8Array;
+  private bandKeys: IntList;
+  private shingles: IntList;
+  private offsets: IntList;
   private readonly unknownRecords: UnknownRecord[] = [];
   private readonly signature = new Int32Array(PERMUTATIONS);
   private readonly bands: number;
   private readonly layout;
 
-  constructor(private readonly need: Needs, options: LintOptions, private readonly lineOffset: number, private readonly byteOffset: number) {
+  /** `sliceBytes`: the slice's size, which the lists are sized for (most then never grow). */
+  constructor(private readonly need: Needs, options: LintOptions, private readonly lineOffset: number, private readonly byteOffset: number, sliceBytes: number) {
     this.layout = lshLayout(options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD);
     this.bands = this.layout.bands;
+    const records = Math.max(64, Math.ceil(sliceBytes / BYTES_PER_RECORD));
+    this.spans = new IntList(4 * records);
+    this.bytes = new IntList(2 * records);
+    this.flags = new Uint8Array(records);
+    this.fingerprints = new IntList(2 * records);
+    this.answers = new IntList(2 * records);
+    this.lengths = new IntList(need.length ? records : 16);
+    this.format = new Int8Array(records);
+    this.bandKeys = new IntList(need.near ? this.bands * records : 16);
+    this.shingles = new IntList(need.near ? Math.max(1024, Math.ceil(sliceBytes / BYTES_PER_SHINGLE)) : 16);
+    this.offsets = new IntList(need.near ? records + 1 : 16);
     this.offsets.push(0);
   }
 
@@ -174,9 +193,9 @@ class SummaryBuilder {
     const n = this.n;
     return {
       records, valid: n, findings, stats, formatCounts, firstRecordSpan,
-      spans: this.spans.toArray(), bytes: this.bytes.toArray(), flags: this.flags.slice(0, n), fingerprints: this.fingerprints.toArray(),
-      answers: this.answers.toArray(), lengths: this.lengths.toArray(), format: this.format.slice(0, n),
-      bandKeys: this.bandKeys.toArray(), shingles: this.shingles.toArray(), offsets: this.offsets.toArray(), unknownRecords: this.unknownRecords,
+      spans: this.spans.items(), bytes: this.bytes.items(), flags: this.flags.subarray(0, n), fingerprints: this.fingerprints.items(),
+      answers: this.answers.items(), lengths: this.lengths.items(), format: this.format.subarray(0, n),
+      bandKeys: this.bandKeys.items(), shingles: this.shingles.items(), offsets: this.offsets.items(), unknownRecords: this.unknownRecords,
     };
   }
 }
@@ -187,68 +206,108 @@ class SummaryBuilder {
  * answer-skew quotes).
  */
 export function mergeShards(path: string, buf: Buffer, options: LintOptions, role: FileRole | undefined, shards: ShardSummary[]): FileLintResult {
-  const ctx = new FileContext(path, options, role);
-  const stats = emptyStats();
-  let records = 0;
-  for (const s of shards) {
+  const merger = new ShardMerger(path, buf, options, role, shards.reduce((n, s) => n + s.valid, 0));
+  for (const s of shards) merger.add(s);
+  return merger.finish();
+}
+
+/**
+ * mergeShards one slice at a time, in file order, so that the main thread can take in the first slices while the
+ * workers still lint the last ones (lint-parallel.ts).
+ */
+export class ShardMerger {
+  private readonly ctx: FileContext;
+  private readonly stats = emptyStats();
+  private records = 0;
+  private readonly shards: ShardSummary[] = [];
+  private readonly need: Needs;
+  private readonly duplicates: boolean;
+  private readonly firstAt = new FirstFindings();
+  private readonly ids: KeyIndex; // content fingerprint -> dense id
+  private firstLine: Int32Array; // id -> line of its first record
+  private readonly bandHeads: BandHeads;
+  /** The slice's records that near-duplicate indexes. */
+  private readonly toIndex = new IntList(1024);
+  private readonly near: NearDuplicateIndex | undefined;
+  private readonly answers: AnswerTally | undefined;
+
+  /**
+   * `expectedValid`: about how many valid records the file holds. The hash tables are sized for that many up front:
+   * growing a table of millions of keys rehashes them all each time (it still grows when the guess is short).
+   */
+  constructor(path: string, private readonly buf: Buffer, options: LintOptions, role: FileRole | undefined, expectedValid: number) {
+    this.ctx = new FileContext(path, options, role);
+    this.need = needs(options);
+    this.duplicates = !this.ctx.isOff('duplicate');
+    const threshold = options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD;
+    const { bands } = lshLayout(threshold);
+    this.ids = new KeyIndex(expectedValid + 16);
+    this.firstLine = new Int32Array(expectedValid + 16);
+    this.bandHeads = new BandHeads(this.need.near ? bands : 0, expectedValid);
+    // Its band slot index stays empty: the merge chains records by band key (chainKeys).
+    this.near = this.need.near ? new NearDuplicateIndex(threshold, bands, new KeyIndex(16)) : undefined;
+    this.answers = this.need.answer ? new AnswerTally() : undefined;
+  }
+
+  /** Takes in the next slice's summary (slices in file order). */
+  add(s: ShardSummary): void {
+    const { ctx, need, firstAt, ids, bandHeads, near, answers, buf } = this;
+    const toIndex = this.toIndex;
+    toIndex.clear();
+    this.shards.push(s);
     ctx.absorb(s.findings);
-    records += s.records;
+    firstAt.noteShard(s);
+    this.records += s.records;
     for (const [format, n] of s.formatCounts) ctx.formatCounts.set(format, (ctx.formatCounts.get(format) ?? 0) + n);
     ctx.firstRecordSpan ??= s.firstRecordSpan;
-    addStats(stats, s.stats);
-  }
-  ctx.records = records;
-  stats.records = records;
-  const need = needs(options);
-  const on = (code: LintCode): boolean => !ctx.isOff(code);
-  const firstAt = new FirstFindings(shards);
-
-  const threshold = options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD;
-  const { bands } = lshLayout(threshold);
-  // Sized for every record up front: growing a hash table of millions of keys rehashes them all each time.
-  const valid = shards.reduce((n, s) => n + s.valid, 0);
-  const ids = new KeyIndex(valid + 16); // content fingerprint -> dense id
-  let firstLine: Int32Array = new Int32Array(valid + 16); // id -> line of its first record
-  const bandIndex = new KeyIndex(need.near ? valid * bands + 16 : 16);
-  const near = need.near ? new NearDuplicateIndex(threshold, bands, bandIndex) : undefined;
-  const slots = new Int32Array(bands);
-  const answers = need.answer ? new AnswerTally() : undefined;
-  const duplicates = on('duplicate');
-  for (const s of shards) {
+    addStats(this.stats, s.stats);
     for (let i = 0; i < s.valid; i++) {
       const flags = s.flags[i];
       const line = s.spans[4 * i];
       let fid: number | undefined;
       if (flags & HAS_FINGERPRINT && need.fingerprint) {
         fid = ids.intern(s.fingerprints[2 * i], s.fingerprints[2 * i + 1]);
-        if (duplicates) {
-          if (fid >= firstLine.length) firstLine = grow(firstLine, fid + 1);
-          const first = firstLine[fid];
-          if (first === 0) firstLine[fid] = line;
+        if (this.duplicates) {
+          if (fid >= this.firstLine.length) this.firstLine = grow(this.firstLine, fid + 1);
+          const first = this.firstLine[fid];
+          if (first === 0) this.firstLine[fid] = line;
           else { firstAt.note('duplicate', line); reportDuplicate(ctx, spanAt(s.spans, i), first, deleteLineFix(buf, s, i, 'Delete duplicate record')); }
         }
       }
-      if (near && near.firstOfItsContent(fid) && flags & HAS_SIGNATURE) {
-        for (let b = 0; b < bands; b++) slots[b] = bandIndex.intern(s.bandKeys[i * bands + b], b);
-        const m = near.add(slots, s.shingles.subarray(s.offsets[i], s.offsets[i + 1]), line);
-        if (m) { firstAt.note('near-duplicate', line); reportNearDuplicate(ctx, spanAt(s.spans, i), m, deleteLineFix(buf, s, i, 'Delete near-duplicate record')); }
-      }
+      if (near && near.firstOfItsContent(fid) && flags & HAS_SIGNATURE) toIndex.push(i);
       if (answers && flags & HAS_ANSWER) {
         const second = answers.add(s.answers[2 * i], s.answers[2 * i + 1], line);
         if (second) second.text = answerPreview(reread(buf, s, i));
       }
     }
+    // near-duplicate after the slice's other findings: each code's findings still come in file order.
+    if (!near) return;
+    near.chainKeys(s.bandKeys, toIndex.data, toIndex.length, bandHeads);
+    for (let j = 0; j < toIndex.length; j++) {
+      const i = toIndex.data[j];
+      const line = s.spans[4 * i];
+      const m = near.addChained(s.shingles.subarray(s.offsets[i], s.offsets[i + 1]), line);
+      if (m) { firstAt.note('near-duplicate', line); reportNearDuplicate(ctx, spanAt(s.spans, i), m, deleteLineFix(buf, s, i, 'Delete near-duplicate record')); }
+    }
   }
-  // The rest report from finish(), after every record, as the serial pass does.
-  if (on('schema')) schemaCheck(ctx, shards);
-  answers?.report(ctx);
-  if (on('too-few-records')) tooFewRecordsRule.create(ctx).finish?.();
-  if (need.length) {
-    const lengths = concat(shards.map((s) => s.lengths));
-    reportLengthOutliers(ctx, lengths, lengths.length, concat(shards.map((s) => s.spans)));
+
+  /** The file's result, once every slice is in. */
+  finish(): FileLintResult {
+    const { ctx, stats, records, need, shards } = this;
+    ctx.records = records;
+    stats.records = records;
+    const on = (code: LintCode): boolean => !ctx.isOff(code);
+    // The rest report from finish(), after every record, as the serial pass does.
+    if (on('schema')) schemaCheck(ctx, shards);
+    this.answers?.report(ctx);
+    if (on('too-few-records')) tooFewRecordsRule.create(ctx).finish?.();
+    if (need.length) {
+      const lengths = concat(shards.map((s) => s.lengths));
+      reportLengthOutliers(ctx, lengths, lengths.length, concat(shards.map((s) => s.spans)));
+    }
+    this.firstAt.reorder(ctx.found);
+    return fileResult({ ctx, stats, records, container: 'jsonl', problems: [] });
   }
-  firstAt.reorder(ctx.found);
-  return fileResult({ ctx, stats, records, container: 'jsonl', problems: [] });
 }
 
 /**
@@ -259,11 +318,9 @@ export function mergeShards(path: string, buf: Buffer, options: LintOptions, rol
 class FirstFindings {
   private readonly lines = new Map<LintCode, number>();
 
-  constructor(shards: ShardSummary[]) {
-    for (const s of shards) {
-      for (const f of s.findings.findings) this.note(f.code, f.line);
-      for (const [code, span] of s.findings.firstDropped) this.note(code, span.line);
-    }
+  noteShard(s: ShardSummary): void {
+    for (const f of s.findings.findings) this.note(f.code, f.line);
+    for (const [code, span] of s.findings.firstDropped) this.note(code, span.line);
   }
 
   note(code: LintCode, line: number): void {

@@ -9,6 +9,7 @@
 import type { Span } from '../../dataset/types';
 import type { FileContext, LintRule, RecordView } from '../context';
 import { fingerprintId, recordFeatures } from '../record-features';
+import type { BandHeads } from '../text/band-heads';
 import { IntList } from '../text/int-list';
 import { jaccardSorted, sortedUnique } from '../text/jaccard';
 import { KeyIndex } from '../text/key-index';
@@ -85,9 +86,12 @@ function newWork(): Work {
  */
 export class NearDuplicateIndex {
   private readonly hits = new Map<number, number>();
+  /** The current record's newest earlier record per band. */
+  private readonly heads: Int32Array;
 
   /** `bandIndex`: where band keys are interned (slots); `work`: lists reused from an earlier lint, cleared here. */
   constructor(private readonly threshold: number, private readonly bands: number, private readonly bandIndex: KeyIndex, private readonly work: Work = newWork()) {
+    this.heads = new Int32Array(bands);
     const { pool, offsets, lines, bandNext } = work;
     pool.clear(); offsets.clear(); lines.clear(); bandNext.clear();
     offsets.push(0);
@@ -108,13 +112,52 @@ export class NearDuplicateIndex {
 
   /** Indexes a record by its band slots and shingles; returns the earlier record it is a near-duplicate of. */
   add(slots: Int32Array, shingles: Int32Array, line: number): NearMatch | undefined {
-    const { work, bands, hits, threshold } = this;
-    const { pool, offsets, lines, bandNext } = work;
+    const { work, bands, heads } = this;
     if (this.bandIndex.size > work.bandHead.length) work.bandHead = growHeads(work.bandHead, this.bandIndex.size);
     const bandHead = work.bandHead;
+    const id = work.lines.length;
+    for (let b = 0; b < bands; b++) {
+      heads[b] = bandHead[slots[b]];
+      bandHead[slots[b]] = id;
+    }
+    work.bandNext.append(heads);
+    return this.match(heads, shingles, line);
+  }
+
+  /**
+   * add() in two steps, for the parallel lint's merge, which has the band keys instead of slots: chainKeys puts a batch
+   * of records in the band chains, one band after another (one band's table at a time stays in the cache), then
+   * addChained takes each of them in order. The matches are add()'s.
+   * `keys`: `bands` keys per record; `records`: which of them to index, in order; `byKey`: the chain heads by key, the
+   * same for every batch of this index.
+   */
+  chainKeys(keys: Int32Array, records: Int32Array, count: number, byKey: BandHeads): void {
+    const { bands } = this;
+    const bandNext = this.work.bandNext;
+    const first = bandNext.length / bands;
+    bandNext.reserve(count * bands);
+    const next = bandNext.data;
+    for (let b = 0; b < bands; b++) {
+      for (let j = 0; j < count; j++) next[(first + j) * bands + b] = byKey.swap(b, keys[records[j] * bands + b], first + j);
+    }
+    bandNext.length += count * bands;
+  }
+
+  /** The next record of those chainKeys chained: matched against the records before it, then indexed by its shingles. */
+  addChained(shingles: Int32Array, line: number): NearMatch | undefined {
+    const { bands, heads } = this;
+    const at = this.work.lines.length * bands;
+    for (let b = 0; b < bands; b++) heads[b] = this.work.bandNext.data[at + b];
+    return this.match(heads, shingles, line);
+  }
+
+  /** Matches the next record, whose bands' earlier records are `heads` (the newest each, -1: none), and keeps its shingles. */
+  private match(heads: Int32Array, shingles: Int32Array, line: number): NearMatch | undefined {
+    const { work, bands, hits, threshold } = this;
+    const { pool, offsets, lines, bandNext } = work;
     hits.clear();
     for (let b = 0; b < bands; b++) {
-      for (let c = bandHead[slots[b]], n = 0; c >= 0 && n < MAX_CHAIN; c = bandNext.data[c * bands + b], n++) hits.set(c, (hits.get(c) ?? 0) + 1);
+      for (let c = heads[b], n = 0; c >= 0 && n < MAX_CHAIN; c = bandNext.data[c * bands + b], n++) hits.set(c, (hits.get(c) ?? 0) + 1);
     }
     let best = -1, bestJ = 0;
     if (hits.size) {
@@ -125,14 +168,9 @@ export class NearDuplicateIndex {
         if (j >= threshold && j > bestJ) { best = c; bestJ = j; }
       }
     }
-    const id = lines.length;
     lines.push(line);
     pool.append(shingles);
     offsets.push(pool.length);
-    for (let b = 0; b < bands; b++) {
-      bandNext.push(bandHead[slots[b]]);
-      bandHead[slots[b]] = id;
-    }
     return best >= 0 ? { line: lines.data[best], jaccard: bestJ } : undefined;
   }
 }

@@ -29,6 +29,11 @@ export class IntList {
     this.length = 0;
   }
 
+  /** The items, without a copy: the list's own memory, so the list must not be used after. */
+  items(): Int32Array {
+    return this.data.subarray(0, this.length);
+  }
+
   /** A copy of the items. */
   toArray(): Int32Array {
     return this.data.slice(0, this.length);

@@ -69,15 +69,19 @@ function power(base: number, n: number): number {
  * measures the recall this gives against brute-force exact Jaccard.
  */
 export function minhashSignature(shingles: Int32Array, n: number, out: Int32Array): void {
+  if (n === 0) return;
   const filled = FILLED;
   filled.fill(0);
+  // Every bin starts at the largest value, so that the first shingle of a bin needs no branch of its own (one that the
+  // processor mispredicts often): a bin whose minimum is that value reads the same either way.
+  out.fill(0x7fffffff);
   for (let s = 0; s < n; s++) {
     const x = shingles[s];
     const bin = ((x >>> 16) * PERMUTATIONS) >>> 16; // high bits: uniform over the bins
     const v = fmix32(x ^ 0x3c6ef372); // independent of the bin, which used the high bits of x itself
-    if (filled[bin] === 0) { filled[bin] = 1; out[bin] = v; } else if (v < out[bin]) out[bin] = v;
+    filled[bin] = 1;
+    if (v < out[bin]) out[bin] = v;
   }
-  if (n === 0) return;
   for (let b = 0; b < PERMUTATIONS; b++) {
     if (filled[b] === 1) continue;
     let j = -1;

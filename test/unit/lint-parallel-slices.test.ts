@@ -1,0 +1,89 @@
+// The parallel lint cuts a file into many slices that the threads take one after another, the main thread merging
+// their summaries in file order as they come (src/core/lint/lint-parallel.ts splitByRecords). Wherever the cuts
+// fall, and whichever thread fails, the output must be the serial lint's.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lintFiles, lintFilesParallel } from '../../src/core/lint';
+import { cutLines, sliceStarts } from '../../src/core/lint/lint-parallel';
+import { BandHeads } from '../../src/core/lint/text/band-heads';
+import { chatJsonl, makeCorpus, rng } from './support/lint-corpus';
+
+/** A chat file with what a slice boundary could break: CRLF, lines that are not objects, blank lines, non-ASCII, and duplicates and near-duplicates far apart. */
+function awkwardFile(): string {
+  const corpus = makeCorpus(31, 300);
+  const chat = corpus.files.find((f) => f.role === 'train' && f.name.endsWith('.jsonl'))!;
+  const lines = [...chat.lines, ...chatJsonl(60_000, 4).split('\n').filter(Boolean)];
+  lines.splice(5, 0, '[1, 2]', '', '{broken', '"a string"', '{"instruction": "Add 2 and 3.", "output": "5"}');
+  lines.splice(40, 0, '  {"messages": [{"role": "user", "content": "indented naïve café 東京 😀"}, {"role": "assistant", "content": "ok"}]}');
+  lines.push(lines[12], lines[300]);
+  return lines.map((l, i) => (i % 3 === 0 ? l + '\r' : l)).join('\n'); // some CRLF, no line break at the end
+}
+
+test('parallel lint with a slice per line: the serial output at every cut point (CRLF, lines that are not objects, 2 and 3 threads)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tunelab-slices-'));
+  try {
+    const file = join(dir, 'awkward.jsonl');
+    writeFileSync(file, awkwardFile());
+    const serial = lintFiles([file]);
+    const codes = Object.keys(serial.stats.findingsByCode);
+    for (const c of ['duplicate', 'near-duplicate', 'invalid-json', 'schema']) assert.ok(codes.includes(c), `${c} in ${codes}`);
+    for (const jobs of [2, 3]) {
+      for (const sliceBytes of [1, 2000]) {
+        const parallel = await lintFilesParallel([file], { jobs, minParallelBytes: 0, sliceBytes });
+        assert.deepStrictEqual(parallel, serial, `jobs ${jobs}, slices of ${sliceBytes} bytes`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('parallel lint: a worker that dies after its first slice still gives the serial output, for that file and the next', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tunelab-slices-'));
+  try {
+    const files = [join(dir, 'chat.jsonl'), join(dir, 'missing.jsonl'), join(dir, 'next.jsonl')];
+    writeFileSync(files[0], awkwardFile());
+    writeFileSync(files[2], chatJsonl(40_000, 9));
+    const serial = lintFiles(files);
+    assert.equal(serial.ioErrors.length, 1);
+    const workerScript = join(__dirname, 'support', 'failing-shard-worker.js');
+    for (const jobs of [2, 3]) {
+      const parallel = await lintFilesParallel(files, { jobs, minParallelBytes: 0, sliceBytes: 1000, workerScript });
+      assert.deepStrictEqual(parallel, serial, `jobs ${jobs}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('slices: many more than threads, shorter towards the end, so that no thread waits long for the last one', () => {
+  for (const [bytes, threads] of [[200 << 20, 2], [200 << 20, 3], [1 << 20, 2], [10_000, 2]]) {
+    const starts = sliceStarts(bytes, threads);
+    const sizes = starts.map((s, k) => (starts[k + 1] ?? bytes) - s);
+    assert.equal(starts[0], 0);
+    assert.ok(sizes.every((n) => n > 0 && n <= 4 << 20), `${bytes}: slices of 1 to 4 MiB`);
+    assert.ok(starts.length >= 4 * threads, `${bytes}: ${starts.length} slices`);
+    assert.ok(sizes.at(-1)! * 8 <= sizes[0] || sizes.at(-1)! <= (4 << 20) / 64, `${bytes}: the last slice is short`);
+  }
+  const buf = Buffer.from(chatJsonl(50_000, 2));
+  const ranges = cutLines(buf, sliceStarts(buf.length, 2, 1));
+  assert.equal(ranges.length, buf.toString().split('\n').filter(Boolean).length); // one per line
+});
+
+test('BandHeads: the newest earlier record per band and key, as a map per band gives it, while the tables grow', () => {
+  const bands = 3;
+  const heads = new BandHeads(bands, 10); // far too small: it grows many times
+  const maps = Array.from({ length: bands }, () => new Map<number, number>());
+  const r = rng(5);
+  for (let id = 0; id < 100_000; id++) {
+    for (let b = 0; b < bands; b++) {
+      const key = r() < 0.3 ? Math.imul(id % 977, 0x9e3779b1) : (r() * 2 ** 32) | 0; // repeated keys, and fresh ones
+      const want = maps[b].get(key) ?? -1;
+      maps[b].set(key, id);
+      assert.equal(heads.swap(b, key, id), want, `record ${id}, band ${b}`);
+    }
+  }
+});
