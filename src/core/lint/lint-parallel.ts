@@ -16,7 +16,7 @@ import { openDataset } from '../dataset/read';
 import { FileContext, type ShardFindings } from './context';
 import type { FileRole } from './leakage-index';
 import { planLint } from './lint-files';
-import { shiftFinding } from './finding-lines';
+import { shiftShardFindings } from './finding-lines';
 import { fileResult, lintSource, runRules } from './lint-source';
 import { PER_RECORD_CODES, ruleGroups } from './rule-groups';
 import { ShardMerger, summarizeShard, transferList, type ShardSummary } from './shard-summary';
@@ -254,8 +254,7 @@ export function lintShard(task: ShardTask): ShardResult {
   const run = runRules(task.path, buf, RULES.filter((r) => task.codes.includes(r.code)), task.options);
   const shard = run.ctx.shardFindings();
   const d = task.lineOffset;
-  for (const f of shard.findings) shiftFinding(f, d, task.path);
-  for (const [, span] of shard.firstDropped) { span.line += d; span.endLine += d; }
+  shiftShardFindings(shard, d, task.path);
   return { plainJsonl: run.container === 'jsonl' && run.problems.length === 0, findings: shard };
 }
 

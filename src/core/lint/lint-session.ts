@@ -23,10 +23,10 @@ import { FileContext, type LintRule, type RecordView, type RuleVisitor } from '.
 import { NearDuplicateIndex, type NearEntry } from './lint-session-near';
 import { emptyStats, fileResult, lintSource, needsFingerprint, type RuleRun } from './lint-source';
 import { RecordCounts } from './record-counts';
+import { movedFinding } from './finding-lines';
 import { fingerprintId } from './record-features';
 import { deleteRecordFix } from './rules/delete-record';
-import { reportDuplicate } from './rules/duplicate';
-import { grow } from './text/key-index';
+import { FirstLines, reportDuplicate } from './rules/duplicate';
 import { buildRecordView } from './record-view';
 import { ruleGroups } from './rule-groups';
 import { trainingStrings } from './training-text';
@@ -108,8 +108,8 @@ class IncrementalLint implements LintSession {
   private readonly lengths = new SortedCounts();
   /** Formats, conversations and turns of the records held. */
   private readonly counts = new RecordCounts();
-  /** duplicate's work array, kept between updates. */
-  private firstLineOf: Int32Array = new Int32Array(1024);
+  /** duplicate's memory, kept between updates. */
+  private readonly firstLines = new FirstLines();
   lastUpdate = { linesChecked: 0, linesReused: 0, full: false };
 
   constructor(readonly path: string, private readonly options: LintOptions) {
@@ -352,7 +352,7 @@ class IncrementalLint implements LintSession {
     const visitors = [...this.rule.values()].filter((r) => !KEPT_CODES.has(r.code)).map((r) => r.create(ctx));
     // duplicate, as its rule does it, from the fingerprint ids the lines keep: fid -> line of its first record (0: none yet).
     const duplicates = this.rule.has('duplicate');
-    if (duplicates) this.firstLineOf.fill(0);
+    if (duplicates) this.firstLines.clear();
     const perCtx = new FileContext(this.path, this.options);
     const stats = emptyStats();
     const schemaFindings: Finding[] = [];
@@ -375,15 +375,13 @@ class IncrementalLint implements LintSession {
         for (const v of visitors) v.invalidRecord?.(rec);
       } else {
         if (duplicates && c.fid >= 0) {
-          if (c.fid >= this.firstLineOf.length) this.firstLineOf = grow(this.firstLineOf, c.fid + 1);
-          const first = this.firstLineOf[c.fid];
-          if (first === 0) this.firstLineOf[c.fid] = line;
-          else reportDuplicate(ctx, rec.span, first, deleteRecordFix(ctx, rec, undefined, 'Delete duplicate record'));
+          const first = this.firstLines.firstOf(c.fid, line);
+          if (first !== 0) reportDuplicate(ctx, rec.span, first, deleteRecordFix(ctx, rec, undefined, 'Delete duplicate record'));
         }
         for (const v of visitors) v.record?.(view);
       }
-      for (const f of c.schema) schemaFindings.push(moved(f, line - 1, this.path));
-      for (const f of c.own) perCtx.add(moved(f, line - 1, this.path));
+      for (const f of c.schema) schemaFindings.push(movedFinding(f, line - 1, this.path));
+      for (const f of c.own) perCtx.add(movedFinding(f, line - 1, this.path));
     }
     this.counts.fill(stats, ctx.formatCounts, this.views(lineCount));
     // In the order a full lint reports them (per-code limits keep the first ones): schema's field checks record by
@@ -506,16 +504,6 @@ function lowerBound(a: number[], n: number): number {
     if (a[mid] < n) lo = mid + 1; else hi = mid;
   }
   return lo;
-}
-
-/** A copy of a cached finding with its lines (and its fixes' and same-file related lines) moved down by `d`. */
-function moved(f: Finding, d: number, path: string): Finding {
-  const out: Finding = {
-    ...f, line: f.line + d, endLine: f.endLine + d,
-    related: f.related.map((r) => (r.path === path ? { ...r, line: r.line + d } : r)),
-  };
-  if (f.fixes) out.fixes = f.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((e) => ({ ...e, line: e.line + d, endLine: e.endLine + d })) }));
-  return out;
 }
 
 const CHUNK = 1 << 16;

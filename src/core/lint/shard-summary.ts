@@ -13,18 +13,19 @@ import { FileContext, RULE_ORDER, type RecordView, type ShardFindings } from './
 import type { FileRole } from './leakage-index';
 import { emptyStats, fileResult, visitRecord } from './lint-source';
 import { buildRecordView } from './record-view';
-import { shiftFinding } from './finding-lines';
+import { shiftShardFindings } from './finding-lines';
 import { appendRecordShingles } from './record-features';
 import { RULES } from './rules';
 import { answerKey, answerPreview, AnswerTally } from './rules/answer-skew';
-import { reportDuplicate } from './rules/duplicate';
+import { deleteLineFix } from './rules/delete-record';
+import { FirstLines, reportDuplicate } from './rules/duplicate';
 import { reportLengthOutliers, trainingLength } from './rules/length-outlier';
 import { DEFAULT_NEAR_DUPLICATE_THRESHOLD, NearDuplicateIndex, reportNearDuplicate } from './rules/near-duplicate';
 import { nestedRecordsHint, reportFormatProblems, type UnknownRecord } from './rules/schema';
 import { tooFewRecordsRule } from './rules/too-few-records';
 import { IntList } from './text/int-list';
 import { BandHeads } from './text/band-heads';
-import { grow, KeyIndex } from './text/key-index';
+import { KeyIndex } from './text/key-index';
 import { bandKeys, lshLayout, minhashSignature, PERMUTATIONS } from './text/minhash';
 import type { FileLintResult, FileStats, Fix, LintCode, LintOptions } from './types';
 
@@ -98,8 +99,7 @@ export function summarizeShard(path: string, buf: Buffer, codes: readonly LintCo
   });
   stats.records = records;
   const shard = ctx.shardFindings();
-  for (const f of shard.findings) shiftFinding(f, lineOffset, path);
-  for (const [, span] of shard.firstDropped) { span.line += lineOffset; span.endLine += lineOffset; }
+  shiftShardFindings(shard, lineOffset, path);
   const first = ctx.firstRecordSpan && { ...ctx.firstRecordSpan, line: ctx.firstRecordSpan.line + lineOffset, endLine: ctx.firstRecordSpan.endLine + lineOffset };
   return {
     plainJsonl: dataset.container === 'jsonl' && dataset.problems.length === 0,
@@ -224,7 +224,7 @@ export class ShardMerger {
   private readonly duplicates: boolean;
   private readonly firstAt = new FirstFindings();
   private readonly ids: KeyIndex; // content fingerprint -> dense id
-  private firstLine: Int32Array; // id -> line of its first record
+  private readonly firstLines: FirstLines;
   private readonly bandHeads: BandHeads;
   /** The slice's records that near-duplicate indexes. */
   private readonly toIndex = new IntList(1024);
@@ -242,7 +242,7 @@ export class ShardMerger {
     const threshold = options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD;
     const { bands } = lshLayout(threshold);
     this.ids = new KeyIndex(expectedValid + 16);
-    this.firstLine = new Int32Array(expectedValid + 16);
+    this.firstLines = new FirstLines(expectedValid + 16);
     this.bandHeads = new BandHeads(this.need.near ? bands : 0, expectedValid);
     // Its band slot index stays empty: the merge chains records by band key (chainKeys).
     this.near = this.need.near ? new NearDuplicateIndex(threshold, bands, new KeyIndex(16)) : undefined;
@@ -268,10 +268,8 @@ export class ShardMerger {
       if (flags & HAS_FINGERPRINT && need.fingerprint) {
         fid = ids.intern(s.fingerprints[2 * i], s.fingerprints[2 * i + 1]);
         if (this.duplicates) {
-          if (fid >= this.firstLine.length) this.firstLine = grow(this.firstLine, fid + 1);
-          const first = this.firstLine[fid];
-          if (first === 0) this.firstLine[fid] = line;
-          else { firstAt.note('duplicate', line); reportDuplicate(ctx, spanAt(s.spans, i), first, deleteLineFix(buf, s, i, 'Delete duplicate record')); }
+          const first = this.firstLines.firstOf(fid, line);
+          if (first !== 0) { firstAt.note('duplicate', line); reportDuplicate(ctx, spanAt(s.spans, i), first, deleteRecordLineFix(buf, s, i, 'Delete duplicate record')); }
         }
       }
       if (near && near.firstOfItsContent(fid) && flags & HAS_SIGNATURE) toIndex.push(i);
@@ -287,7 +285,7 @@ export class ShardMerger {
       const i = toIndex.data[j];
       const line = s.spans[4 * i];
       const m = near.addChained(s.shingles.subarray(s.offsets[i], s.offsets[i + 1]), line);
-      if (m) { firstAt.note('near-duplicate', line); reportNearDuplicate(ctx, spanAt(s.spans, i), m, deleteLineFix(buf, s, i, 'Delete near-duplicate record')); }
+      if (m) { firstAt.note('near-duplicate', line); reportNearDuplicate(ctx, spanAt(s.spans, i), m, deleteRecordLineFix(buf, s, i, 'Delete near-duplicate record')); }
     }
   }
 
@@ -363,14 +361,11 @@ function reread(buf: Buffer, s: ShardSummary, i: number): RecordView {
 }
 
 /** The serial rules' "delete this record" fix (deleteRecordFix) for valid record i of a slice: a JSONL line. */
-function deleteLineFix(buf: Buffer, s: ShardSummary, i: number, title: string): Fix {
+function deleteRecordLineFix(buf: Buffer, s: ShardSummary, i: number, title: string): Fix {
   const start = s.bytes[2 * i], end = s.bytes[2 * i + 1]; // end: before the line break (CR LF too)
-  const line = s.spans[4 * i];
   const newlineAfter = end < buf.length && (buf[end] === 0x0a || end + 1 < buf.length);
-  const edit = newlineAfter
-    ? { line, column: 1, endLine: line + 1, endColumn: 1 }
-    : { line, column: 1, endLine: line, endColumn: buf.toString('utf8', start, end).length + 1 };
-  return { title, edits: [{ ...edit, newText: '' }] };
+  // The line's length in characters matters only without a line break after it (the file's last line).
+  return deleteLineFix(s.spans[4 * i], newlineAfter, newlineAfter ? 0 : buf.toString('utf8', start, end).length, title);
 }
 
 function spanAt(spans: Int32Array, i: number): Span {

@@ -18,10 +18,15 @@ export class RecordEnds {
 
 /** JSONL: delete the whole line with its line break. Arrays and sequences: delete from the previous record's end, taking the comma. */
 export function deleteRecordFix(ctx: FileContext, rec: SourceRecord, previousEnd: Position | undefined, title: string): Fix {
-  const edit = ctx.container === 'jsonl' || !previousEnd
-    ? rec.newlineAfter
-      ? { line: rec.line, column: 1, endLine: rec.line + 1, endColumn: 1 }
-      : { line: rec.line, column: 1, endLine: rec.line, endColumn: rec.text.length + 1 }
-    : { line: previousEnd.line, column: previousEnd.column, endLine: rec.span.endLine, endColumn: rec.span.endColumn };
+  if (ctx.container === 'jsonl' || !previousEnd) return deleteLineFix(rec.line, rec.newlineAfter, rec.text.length, title);
+  const edit = { line: previousEnd.line, column: previousEnd.column, endLine: rec.span.endLine, endColumn: rec.span.endColumn };
+  return { title, edits: [{ ...edit, newText: '' }] };
+}
+
+/** Deletes line `line` with its line break, or its `length` characters when it has none (the text's last line). */
+export function deleteLineFix(line: number, newlineAfter: boolean, length: number, title: string): Fix {
+  const edit = newlineAfter
+    ? { line, column: 1, endLine: line + 1, endColumn: 1 }
+    : { line, column: 1, endLine: line, endColumn: length + 1 };
   return { title, edits: [{ ...edit, newText: '' }] };
 }
