@@ -101,7 +101,6 @@ function lintDoc(key: string, options: LintOptions | undefined): DocLintResult |
  */
 async function firstLintOnThreads(key: string, d: DocCopy, options: LintOptions | undefined): Promise<DocLintResult> {
   const t0 = performance.now();
-  const startedAt = performance.timeOrigin + t0;
   const { version, text } = d;
   const result = await lint.lintTextParallel(d.path, text!, options ?? {}, { jobs: LINT_THREADS, pool: threadPool() });
   if (!result) return lintDocNow(key, options); // not plain JSONL, or text UTF-8 would change: the session lints it
@@ -111,9 +110,15 @@ async function firstLintOnThreads(key: string, d: DocCopy, options: LintOptions 
     if (docs.get(key) !== d || d.session) return;
     buildSession(d, options);
   });
+  return answerOf(d, version, result, t0, { incremental: false, threads: LINT_THREADS });
+}
+
+/** The answer to a lintDoc begun at performance.now() `t0`, with the time spent on edits since the last one. */
+function answerOf(d: DocCopy, version: number, result: FileLintResult, t0: number, how: Pick<DocLintResult, 'incremental' | 'threads'>): DocLintResult {
   const editMs = d.editMs;
   d.editMs = 0;
-  return { version, result, ms: performance.now() - t0, incremental: false, threads: LINT_THREADS, editMs, startedAt, endedAt: performance.timeOrigin + performance.now() };
+  const now = performance.now();
+  return { version, result, ms: now - t0, ...how, editMs, startedAt: performance.timeOrigin + t0, endedAt: performance.timeOrigin + now };
 }
 
 function buildSession(d: DocCopy, options: LintOptions | undefined): FileLintResult {
@@ -129,7 +134,6 @@ function buildSession(d: DocCopy, options: LintOptions | undefined): FileLintRes
 function lintDocNow(key: string, options: LintOptions | undefined): DocLintResult {
   const d = doc(key);
   const t0 = performance.now();
-  const startedAt = performance.timeOrigin + t0;
   const optionsKey = JSON.stringify(options ?? {});
   let result: FileLintResult;
   let incremental = false;
@@ -145,10 +149,7 @@ function lintDocNow(key: string, options: LintOptions | undefined): DocLintResul
     result = lint.lintText(d.path, docText(d), options);
   }
   d.last = result;
-  const ms = performance.now() - t0;
-  const editMs = d.editMs;
-  d.editMs = 0;
-  return { version: d.version, result, ms, incremental, editMs, startedAt, endedAt: performance.timeOrigin + performance.now() };
+  return answerOf(d, d.version, result, t0, { incremental });
 }
 
 function tokenizerFor(modelDir: string | undefined): { tokenizer?: ModelTokenizer; why?: string } {
