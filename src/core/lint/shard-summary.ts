@@ -3,7 +3,7 @@
  * per-record rules and schema's per-record checks, and sums up each valid record in flat typed arrays (ShardSummary):
  * its span, content fingerprint, near-duplicate shingles and LSH band keys, final-answer key, text length and format.
  * The main thread then feeds those, slice after slice in file order, to the cores of duplicate, near-duplicate,
- * answer-skew, length-outlier and schema's file-level check (mergeShards): no record is parsed twice, and the findings
+ * answer-skew, length-outlier and schema's file-level check (ShardMerger): no record is parsed twice, and the findings
  * are those of one serial pass.
  */
 import { isJsonObject } from '../dataset/format';
@@ -29,7 +29,7 @@ import { KeyIndex } from './text/key-index';
 import { bandKeys, lshLayout, minhashSignature, PERMUTATIONS } from './text/minhash';
 import type { FileLintResult, FileStats, Fix, LintCode, LintOptions } from './types';
 
-/** The whole-file rules whose per-record half the threads work out; the main thread finishes them (mergeShards). */
+/** The whole-file rules whose per-record half the threads work out; the main thread finishes them (ShardMerger). */
 export const SUMMED_CODES: readonly LintCode[] = ['schema', 'duplicate', 'near-duplicate', 'answer-skew', 'length-outlier', 'too-few-records'];
 
 /**
@@ -79,7 +79,7 @@ function needs(options: LintOptions): Needs {
 
 /**
  * Lints the slice `buf` of a file, which starts at line lineOffset + 1 and byte byteOffset: the rules of `codes` (per-record
- * rules and schema, whose file-level check is left to mergeShards) and the summary of every valid record.
+ * rules and schema, whose file-level check is left to ShardMerger) and the summary of every valid record.
  * `plainJsonl`: false when the slice did not read as plain JSONL (the caller then lints the file serially).
  */
 export function summarizeShard(path: string, buf: Buffer, codes: readonly LintCode[], options: LintOptions, lineOffset: number, byteOffset: number): { plainJsonl: boolean; summary: ShardSummary } {
@@ -88,7 +88,7 @@ export function summarizeShard(path: string, buf: Buffer, codes: readonly LintCo
   const dataset = openDataset(buf, path);
   ctx.container = dataset.container;
   ctx.readProblems = dataset.problems;
-  // schema's finish (the file-level check) is mergeShards' work; per-record rules have none.
+  // schema's finish (the file-level check) is ShardMerger's work; per-record rules have none.
   const visitors = RULES.filter((r) => codes.includes(r.code) && !ctx.isOff(r.code)).map((r) => r.create(ctx));
   const need = needs(options);
   const b = new SummaryBuilder(need, options, lineOffset, byteOffset, buf.length);
@@ -201,19 +201,10 @@ class SummaryBuilder {
 }
 
 /**
- * The file's result from its slices' summaries, in file order: their findings taken in as one pass would have made
- * them, then the whole-file rules fed record by record. `buf`: the file's bytes (a record is read again for the text
- * answer-skew quotes).
- */
-export function mergeShards(path: string, buf: Buffer, options: LintOptions, role: FileRole | undefined, shards: ShardSummary[]): FileLintResult {
-  const merger = new ShardMerger(path, buf, options, role, shards.reduce((n, s) => n + s.valid, 0));
-  for (const s of shards) merger.add(s);
-  return merger.finish();
-}
-
-/**
- * mergeShards one slice at a time, in file order, so that the main thread can take in the first slices while the
- * workers still lint the last ones (lint-parallel.ts).
+ * The file's result from its slices' summaries, taken one slice at a time in file order (so that the main thread can
+ * take in the first slices while the workers still lint the last ones, lint-parallel.ts): their findings as one pass
+ * would have made them, then the whole-file rules fed record by record. `buf`: the file's bytes (a record is read
+ * again for the text answer-skew quotes).
  */
 export class ShardMerger {
   private readonly ctx: FileContext;
