@@ -59,6 +59,23 @@ test('parallel lint: a worker that dies after its first slice still gives the se
   }
 });
 
+test('parallel lint: the process waits for a worker that dies late, though an idle pool does not keep it alive', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tunelab-slices-'));
+  try {
+    const file = join(dir, 'chat.jsonl');
+    writeFileSync(file, chatJsonl(40_000, 3));
+    const serial = lintFiles([file]);
+    const workerScript = join(__dirname, 'support', 'slow-shard-worker.js');
+    // Nothing else holds the event loop open here: were the busy worker not counted, the test would end unfinished.
+    for (let run = 0; run < 3; run++) {
+      const parallel = await lintFilesParallel([file], { jobs: 2, minParallelBytes: 0, sliceBytes: 10_000, workerScript });
+      assert.deepStrictEqual(parallel, serial);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('slices: many more than threads, shorter towards the end, so that no thread waits long for the last one', () => {
   for (const [bytes, threads] of [[200 << 20, 2], [200 << 20, 3], [1 << 20, 2], [10_000, 2]]) {
     const starts = sliceStarts(bytes, threads);

@@ -272,12 +272,16 @@ export class ShardPool {
     });
   }
 
-  /** Runs a task on worker i (one task per worker at a time); a slices task hands each slice's result to `onSlice`. */
+  /**
+   * Runs a task on worker i (one task per worker at a time); a slices task hands each slice's result to `onSlice`.
+   * The worker holds the event loop open while it has a task: an idle pool must not keep a process alive, but a caller
+   * awaiting a worker that dies would otherwise see the loop end before the worker's exit event arrives.
+   */
   run(i: number, task: ShardTask, onSlice?: (slice: number, result: ShardResult) => void): Promise<ShardResult> {
     const w = this.workers[i];
     if (this.exited.has(w)) return Promise.reject(new Error('lint worker exited'));
     return new Promise((resolve, reject) => {
-      const done = (): void => { w.off('message', onMessage); w.off('error', onError); w.off('exit', onExit); };
+      const done = (): void => { w.off('message', onMessage); w.off('error', onError); w.off('exit', onExit); w.unref(); };
       const onMessage = (m: { result?: ShardResult; slice?: number; error?: string }): void => {
         if (m.slice !== undefined) { onSlice?.(m.slice, m.result!); return; }
         done();
@@ -288,6 +292,7 @@ export class ShardPool {
       w.on('message', onMessage);
       w.on('error', onError);
       w.on('exit', onExit);
+      w.ref();
       w.postMessage(task);
     });
   }
