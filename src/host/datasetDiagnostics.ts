@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { DATASET_LINT_CODES, type FileLintResult, type Finding, type Severity } from '../core/lint';
 import { limitNote, shownFindings } from './findingLimit';
-import type { DocLintResult } from './lintProtocol';
+import type { DocLintResult, SessionBuild } from './lintProtocol';
 import { UnknownDocumentError, type Linter } from './linter';
 
 // Documents the worker does not hold yet wait this long after a change (their first lint sends the whole text); the
@@ -62,6 +62,8 @@ export interface LintTiming {
   version: number; workerMs: number; totalMs: number; incremental: boolean; findings: number;
   /** Threads the worker linted on (a large document's first lint). */
   threads?: number;
+  /** How the session behind an incremental lint was built (seeded: records whose work came from the threaded lint). */
+  session?: SessionBuild;
   /**
    * Host clock (performance.now()): the last change event seen, the lint's start, the worker's start and end of the
    * lint (from its epoch times), the result's arrival on the main thread, and the end of publishing.
@@ -206,7 +208,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
       const published = this.publish(doc.uri, r.result);
       const t2 = performance.now();
       this.timings.set(key, {
-        version: r.version, workerMs: r.ms, totalMs: t2 - t0, incremental: r.incremental, threads: r.threads, findings: r.result.findings.length,
+        version: r.version, workerMs: r.ms, totalMs: t2 - t0, incremental: r.incremental, threads: r.threads, session: r.session, findings: r.result.findings.length,
         changedAt: this.changedAt.get(key), startedAt: t0, receivedAt: received, publishedAt: t2, publishMs: t2 - t1, editMs: r.editMs,
         workerStartedAt: r.startedAt === undefined ? undefined : r.startedAt - performance.timeOrigin,
         workerEndedAt: r.endedAt === undefined ? undefined : r.endedAt - performance.timeOrigin,

@@ -35,6 +35,9 @@ export type WorkerRequest =
   /** Token count and rendered template of one record's JSON text. */
   | { type: 'recordTokens'; id: number; modelDir?: string; recordText: string };
 
+/** What building a document's session took, and how many of its records took their per-record work from a threaded lint. */
+export interface SessionBuild { ms: number; records: number; seeded: number }
+
 export interface DocLintResult {
   version: number;
   result: FileLintResult;
@@ -44,6 +47,8 @@ export interface DocLintResult {
   incremental: boolean;
   /** Threads the lint ran on (a large document's first lint); absent: the worker's one. */
   threads?: number;
+  /** How the incremental session that gave an incremental answer was built. */
+  session?: SessionBuild;
   /** When the worker started and ended the lint, in ms since the epoch (performance.timeOrigin + now(): comparable across threads). */
   startedAt?: number;
   endedAt?: number;

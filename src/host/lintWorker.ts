@@ -5,12 +5,13 @@ import { availableParallelism } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import * as lint from '../core/lint';
 import { ShardPool } from '../core/lint/lint-parallel';
+import type { ShardSummary } from '../core/lint/shard-summary';
 import type { FileLintResult, LintOptions } from '../core/lint';
 import { loadTokenizer, type ModelTokenizer } from '../core/tokenizer/model-tokenizer';
 import { applyChanges } from './textChanges';
 import { computeOverview, ESTIMATED_RECORD_TOKENS, type RecordCounter } from './overviewData';
 import { estimateRecordTokens } from './recordTokens';
-import type { DocLintResult, RecordTokensInfo, TextChange, WorkerRequest, WorkerResponse } from './lintProtocol';
+import type { DocLintResult, RecordTokensInfo, SessionBuild, TextChange, WorkerRequest, WorkerResponse } from './lintProtocol';
 
 /** An incremental lint of one document (src/core/lint createLintSession) where the core offers it. */
 interface LintSession {
@@ -19,8 +20,11 @@ interface LintSession {
   lint(): FileLintResult;
   text(): string;
   readonly holdsText: boolean;
+  readonly lastUpdate?: { linesChecked: number; linesReused: number; linesSeeded?: number };
 }
-type SessionFactory = (path: string, options?: LintOptions) => LintSession;
+/** `seeds`: what a threaded lint of the text the first update gets worked out per record (lintTextParallel's). */
+type SessionFactory = (path: string, options?: LintOptions, seeds?: Seeds) => LintSession;
+type Seeds = { summaries: ShardSummary[] };
 // Looked up by name at run time: the bundler would otherwise fix a missing export to `undefined` at build time.
 const SESSION_EXPORT = 'createLintSession';
 const createSession = (lint as unknown as Record<string, SessionFactory | undefined>)[SESSION_EXPORT];
@@ -65,6 +69,7 @@ interface DocCopy {
   session?: LintSession;
   sessionOptions?: string;
   last?: FileLintResult;
+  sessionBuild?: SessionBuild;
   /** Time spent applying edits since the last lint (bench/editor). */
   editMs: number;
 }
@@ -97,35 +102,42 @@ function lintDoc(key: string, options: LintOptions | undefined): DocLintResult |
 
 /**
  * The first lint of a large document on LINT_THREADS threads (the same findings as the session's); the session is
- * built right after the answer is posted, so that edits are re-checked incrementally from then on.
+ * built right after the answer is posted, from what the threads worked out per record, so that edits are re-checked
+ * incrementally from then on.
  */
 async function firstLintOnThreads(key: string, d: DocCopy, options: LintOptions | undefined): Promise<DocLintResult> {
   const t0 = performance.now();
   const { version, text } = d;
-  const result = await lint.lintTextParallel(d.path, text!, options ?? {}, { jobs: LINT_THREADS, pool: threadPool() });
+  const seeds: Seeds = { summaries: [] };
+  const result = await lint.lintTextParallel(d.path, text!, options ?? {}, { jobs: LINT_THREADS, pool: threadPool(), seeds });
   if (!result) return lintDocNow(key, options); // not plain JSONL, or text UTF-8 would change: the session lints it
   if (docs.get(key) === d && d.version === version) d.last = result;
   setImmediate(() => {
     // Unless a lint built it meanwhile, or the document was closed or sent again.
     if (docs.get(key) !== d || d.session) return;
-    buildSession(d, options);
+    buildSession(d, options, { text: text!, seeds });
   });
   return answerOf(d, version, result, t0, { incremental: false, threads: LINT_THREADS });
 }
 
 /** The answer to a lintDoc begun at performance.now() `t0`, with the time spent on edits since the last one. */
-function answerOf(d: DocCopy, version: number, result: FileLintResult, t0: number, how: Pick<DocLintResult, 'incremental' | 'threads'>): DocLintResult {
+function answerOf(d: DocCopy, version: number, result: FileLintResult, t0: number, how: Pick<DocLintResult, 'incremental' | 'threads' | 'session'>): DocLintResult {
   const editMs = d.editMs;
   d.editMs = 0;
   const now = performance.now();
   return { version, result, ms: now - t0, ...how, editMs, startedAt: performance.timeOrigin + t0, endedAt: performance.timeOrigin + now };
 }
 
-function buildSession(d: DocCopy, options: LintOptions | undefined): FileLintResult {
+/** `seeded`: a threaded lint's seeds and the text they are of (the document may have been edited since). */
+function buildSession(d: DocCopy, options: LintOptions | undefined, seeded?: { text: string; seeds: Seeds }): FileLintResult {
+  const t0 = performance.now();
   const text = docText(d);
-  d.session = createSession!(d.path, options);
+  d.session = createSession!(d.path, options, seeded?.seeds);
   d.sessionOptions = JSON.stringify(options ?? {});
-  const result = d.session.update(text);
+  let result = d.session.update(seeded?.text ?? text);
+  const built = d.session.lastUpdate;
+  d.sessionBuild = { ms: performance.now() - t0, records: built ? built.linesChecked + built.linesReused : 0, seeded: built?.linesSeeded ?? 0 };
+  if (seeded && seeded.text !== text) result = d.session.update(text); // re-reads only the edited lines
   if (d.session.holdsText) d.text = undefined;
   d.last = result;
   return result;
@@ -137,11 +149,13 @@ function lintDocNow(key: string, options: LintOptions | undefined): DocLintResul
   const optionsKey = JSON.stringify(options ?? {});
   let result: FileLintResult;
   let incremental = false;
+  let session: SessionBuild | undefined;
   if (createSession) {
     if (!d.session || d.sessionOptions !== optionsKey) {
       result = buildSession(d, options);
     } else {
       incremental = true;
+      session = d.sessionBuild;
       result = d.text === undefined ? d.session.lint() : d.session.update(d.text);
       if (d.session.holdsText) d.text = undefined;
     }
@@ -149,7 +163,7 @@ function lintDocNow(key: string, options: LintOptions | undefined): DocLintResul
     result = lint.lintText(d.path, docText(d), options);
   }
   d.last = result;
-  return answerOf(d, d.version, result, t0, { incremental });
+  return answerOf(d, d.version, result, t0, { incremental, session });
 }
 
 function tokenizerFor(modelDir: string | undefined): { tokenizer?: ModelTokenizer; why?: string } {

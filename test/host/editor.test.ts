@@ -155,7 +155,7 @@ suite('editor: large files', () => {
     assert.strictEqual(ds.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length, 1000, 'errors are shown first');
     assert.strictEqual(Math.min(...ds.filter((d) => diagnosticCode(d) === 'invalid-json').map((d) => d.range.start.line)), 1);
   });
-  test('a large dataset is first linted on several threads, its findings keep their quick fixes, and an edit is then re-checked incrementally', async function () {
+  test('a large dataset is first linted on several threads, its findings keep their quick fixes, and an edit is then re-checked incrementally by a session built from the threads\' work', async function () {
     if (os.availableParallelism() < 2) this.skip(); // one core: the worker lints on its own thread
     this.timeout(120000);
     // 9 MB of distinct records: over the size from which the worker's first lint uses threads (PARALLEL_FIRST_LINT_CHARS).
@@ -187,8 +187,10 @@ suite('editor: large files', () => {
     edit.insert(uri, new vscode.Position(5, 0), '{broken\n');
     assert.ok(await vscode.workspace.applyEdit(edit));
     await waitForDiagnostics(uri, (d) => d.some((x) => diagnosticCode(x) === 'invalid-json' && x.range.start.line === 5), 60000);
-    const after = (await api()).lintTiming(uri) as { threads?: number; incremental: boolean };
+    const after = (await api()).lintTiming(uri) as { threads?: number; incremental: boolean; session?: { seeded: number; records: number } };
     assert.strictEqual(after.incremental, true, 'the session built after the threaded lint re-checks the edit');
+    // Built from what the threads worked out: every valid record's per-record work came from them (the last line is broken).
+    assert.deepStrictEqual(after.session && { seeded: after.session.seeded, records: after.session.records }, { seeded: lines.length - 1, records: lines.length });
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 });

@@ -120,7 +120,7 @@ test('lint session: each update equals a full lint of the new text (fixes includ
   lines[40] = lines[40].replace(/"content":"/, '"content":"Well, ');
   assert.notEqual(lines[40], before);
   check('one-line edit');
-  assert.deepEqual(session.lastUpdate, { linesChecked: 1, linesReused: lines.filter((l) => l.trim()).length - 1, full: false });
+  assert.deepEqual(session.lastUpdate, { linesChecked: 1, linesReused: lines.filter((l) => l.trim()).length - 1, linesSeeded: 0, full: false });
   check('no trailing newline', lines.join('\n'));
   check('a JSON array instead: linted in full', `[${lines.filter((l) => l.trim()).slice(0, 5).join(',\n')}]`);
   assert.equal(session.lastUpdate.full, true);

@@ -5,7 +5,8 @@
 // per-code limits, rules set off, and the caller's hint of the unchanged text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLintSession, lintText, type FileLintResult, type LintOptions } from '../../src/core/lint';
+import { createLintSession, lintText, lintTextParallel, type FileLintResult, type LintOptions } from '../../src/core/lint';
+import type { ShardSummary } from '../../src/core/lint/shard-summary';
 import { cleanChat, rng, sentence, type Rng } from './support/lint-corpus';
 
 const SKEW_ANSWER = "I'm sorry, I can't help with that.";
@@ -68,10 +69,20 @@ function unchangedParts(a: string, b: string): { prefix: number; suffix: number 
   return { prefix: p, suffix: s };
 }
 
-function randomEdits(seed: number, opts: LintOptions, steps: number): void {
+/**
+ * `seeded`: the session starts from a threaded lint of the first text (lintTextParallel's seeds), as the editor's
+ * does for a large document: its first update must take every valid record's work from them.
+ */
+async function randomEdits(seed: number, opts: LintOptions, steps: number, seeded = false): Promise<void> {
   const r = rng(seed);
   const lines = baseLines(r);
-  const session = createLintSession('d.jsonl', opts);
+  const seeds = { summaries: [] as ShardSummary[] };
+  if (seeded) {
+    const threaded = await lintTextParallel('d.jsonl', lines.join('\n') + '\n', opts, { jobs: 3, seeds });
+    assert.deepEqual(threaded, lintText('d.jsonl', lines.join('\n') + '\n', opts), 'the threaded lint');
+    assert.ok(seeds.summaries.length > 3, `${seeds.summaries.length} slices`);
+  }
+  const session = createLintSession('d.jsonl', opts, seeded ? seeds : undefined);
   let prev = '';
   const codes = new Set<string>();
   const check = (what: string): void => {
@@ -104,6 +115,8 @@ function randomEdits(seed: number, opts: LintOptions, steps: number): void {
     prev = text;
   };
   check('first update');
+  const valid = lines.filter((l) => { try { JSON.parse(l); return true; } catch { return false; } }).length;
+  assert.equal(session.lastUpdate.linesSeeded, seeded ? valid : 0, 'records whose per-record work came from the seeds');
   const at = (): number => Math.floor(r() * lines.length);
   const ops: [string, () => void][] = [
     ['copy a line elsewhere (exact duplicate, maybe before its first)', () => { lines.splice(at(), 0, lines[at()]); }],
@@ -138,13 +151,19 @@ function randomEdits(seed: number, opts: LintOptions, steps: number): void {
   }
 }
 
-test('lint session: random edits of a file with duplicates, near-duplicate families, mixed formats, answer skew and long records equal a full lint', () => {
-  for (const seed of [1, 2, 3]) randomEdits(seed, {}, 50);
+test('lint session: random edits of a file with duplicates, near-duplicate families, mixed formats, answer skew and long records equal a full lint', async () => {
+  for (const seed of [1, 2, 3]) await randomEdits(seed, {}, 50);
 });
 
-test('lint session: the same with per-code limits hit and rules set off or to another severity', () => {
-  randomEdits(4, { maxFindingsPerCode: 3, severity: { 'answer-skew': 'off', 'near-duplicate': 'error', 'length-outlier': 'off' } }, 40);
-  randomEdits(5, { maxFindingsPerCode: 5, severity: { duplicate: 'off' }, nearDuplicateThreshold: 0.6 }, 30);
+test('lint session: the same with per-code limits hit and rules set off or to another severity', async () => {
+  await randomEdits(4, { maxFindingsPerCode: 3, severity: { 'answer-skew': 'off', 'near-duplicate': 'error', 'length-outlier': 'off' } }, 40);
+  await randomEdits(5, { maxFindingsPerCode: 5, severity: { duplicate: 'off' }, nearDuplicateThreshold: 0.6 }, 30);
+});
+
+test('lint session started from a threaded lint\'s seeds: its first update takes each record\'s work from them, and it and every edit after equal a full lint', async () => {
+  await randomEdits(6, {}, 40, true);
+  await randomEdits(7, { maxFindingsPerCode: 3, severity: { pii: 'off', 'near-duplicate': 'error' }, nearDuplicateThreshold: 0.6 }, 30, true);
+  await randomEdits(8, { severity: { duplicate: 'off', 'answer-skew': 'off', 'length-outlier': 'off' } }, 20, true);
 });
 
 test('lint session: removing the first of an exact-duplicate group makes the next one the record near-duplicates are compared with', () => {

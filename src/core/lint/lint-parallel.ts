@@ -51,7 +51,7 @@ export async function lintFilesParallel(paths: string[], opts: LintOptions & Par
       const buf = f.load();
       if (!buf) continue;
       const parallel = pool && buf.length >= minParallelBytes && buf.length > 0;
-      plan.results.set(f.path, parallel ? await lintFileParallel(f.path, buf, plan.options, f.role, pool, sliceBytes) : lintSource(f.path, buf, plan.options, f.role));
+      plan.results.set(f.path, parallel ? await lintFileParallel(f.path, buf, plan.options, f.role, pool, { sliceBytes }) : lintSource(f.path, buf, plan.options, f.role));
     }
   } finally {
     await pool?.close();
@@ -59,11 +59,21 @@ export async function lintFilesParallel(paths: string[], opts: LintOptions & Par
   return plan.output();
 }
 
-export async function lintFileParallel(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool, sliceBytes = MAX_SLICE_BYTES): Promise<FileLintResult> {
+export interface FileParallelOptions {
+  /** The largest slice that one thread lints at a time (default MAX_SLICE_BYTES). */
+  sliceBytes?: number;
+  /**
+   * Filled with the slices' summaries, in file order, when the file was linted by slices: every per-record finding
+   * (no per-code limit) and the near-duplicate arrays kept, for an editor session to start from (session-seeds.ts).
+   */
+  keep?: ShardSummary[];
+}
+
+export async function lintFileParallel(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool, opts: FileParallelOptions = {}): Promise<FileLintResult> {
   const opened = openDataset(buf, path); // container and file-level problems only: records are read below
   if (opened.container !== 'jsonl' || opened.problems.length) return lintSource(path, buf, options, role);
   // The leakage index and an in-process token counter live on this thread: the threads then split the rules instead.
-  return role.leakage || options.tokenCounter ? splitByRules(path, buf, options, role, pool) : splitByRecords(path, buf, options, role, pool, sliceBytes);
+  return role.leakage || options.tokenCounter ? splitByRules(path, buf, options, role, pool) : splitByRecords(path, buf, options, role, pool, opts.sliceBytes ?? MAX_SLICE_BYTES, opts.keep);
 }
 
 /**
@@ -72,8 +82,10 @@ export async function lintFileParallel(path: string, buf: Buffer, options: LintO
  * rules need. This thread takes in the summaries in file order as they come (ShardMerger), before it lints another
  * slice, so that its merging overlaps the workers' linting and no thread waits long for another at the end.
  */
-async function splitByRecords(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool, sliceBytes: number): Promise<FileLintResult> {
+async function splitByRecords(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool, sliceBytes: number, keep?: ShardSummary[]): Promise<FileLintResult> {
   const codes = [...PER_RECORD_CODES, 'schema' as const];
+  // Kept summaries hold every finding: the merge applies the per-code limit all the same (FileContext.absorb).
+  const sliceOptions = keep ? { ...options, maxFindingsPerCode: Infinity } : options;
   const ranges = cutLines(buf, sliceStarts(buf.length, pool.size + 1, sliceBytes));
   const n = ranges.length;
   const next = new Int32Array(new SharedArrayBuffer(4)); // the next slice to take
@@ -84,7 +96,7 @@ async function splitByRecords(path: string, buf: Buffer, options: LintOptions, r
     done.set(k, r.plainJsonl ? r.summary : undefined);
     wake?.();
   };
-  const task: ShardTask = { mode: 'slices', path, bytes: buf.buffer as SharedArrayBuffer, byteOffset: buf.byteOffset, start: 0, end: buf.length, lineOffset: 0, options, codes, ranges, next: next.buffer as SharedArrayBuffer };
+  const task: ShardTask = { mode: 'slices', path, bytes: buf.buffer as SharedArrayBuffer, byteOffset: buf.byteOffset, start: 0, end: buf.length, lineOffset: 0, options: sliceOptions, codes, ranges, next: next.buffer as SharedArrayBuffer };
   const workers = Array.from({ length: pool.size }, (_, i) => pool.run(i, task, arrived).catch(() => { failed = true; wake?.(); }));
   let merger: ShardMerger | undefined;
   let serial = false;
@@ -95,14 +107,14 @@ async function splitByRecords(path: string, buf: Buffer, options: LintOptions, r
       if (!summary) { serial = true; break; }
       merger ??= new ShardMerger(path, buf, options, role, Math.ceil((summary.valid * buf.length) / Math.max(1, ranges[k].end - ranges[k].start) * 1.1));
       merger.add(summary);
-      releaseNearDuplicateData(summary);
+      if (keep) keep.push(summary); else releaseNearDuplicateData(summary);
       k++;
       continue;
     }
     const mine = Atomics.add(next, 0, 1);
     if (mine < n) {
       const range = ranges[mine];
-      const local = summarizeShard(path, buf.subarray(range.start, range.end), codes, options, range.lineOffset, range.start);
+      const local = summarizeShard(path, buf.subarray(range.start, range.end), codes, sliceOptions, range.lineOffset, range.start);
       done.set(mine, local.plainJsonl ? local.summary : undefined);
       await turn(); // take in the workers' messages
     } else {
@@ -113,7 +125,11 @@ async function splitByRecords(path: string, buf: Buffer, options: LintOptions, r
   // Workers stop at their next slice; a pool must be idle before its next task.
   Atomics.store(next, 0, n);
   await Promise.all(workers);
-  return serial || failed || !merger ? lintSource(path, buf, options, role) : merger.finish();
+  if (serial || failed || !merger) {
+    keep?.splice(0);
+    return lintSource(path, buf, options, role);
+  }
+  return merger.finish();
 }
 
 /**

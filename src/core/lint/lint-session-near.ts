@@ -33,6 +33,8 @@ interface NearState {
   slots: Int32Array | undefined;
   /** Sorted distinct shingles, made when first compared. */
   set?: Int32Array;
+  /** The shingles a threaded lint worked out (seed), until `set` is made from them. */
+  shingles?: Int32Array;
   indexed: boolean;
   /** In the document (between add and remove): a record can come and go several times between two settles. */
   present: boolean;
@@ -63,6 +65,14 @@ export class NearDuplicateIndex {
     this.layout = lshLayout(threshold);
   }
 
+  /**
+   * Gives a record, before add(), the band keys and shingles that a threaded lint worked out for it (session-seeds.ts),
+   * so that add() need not hash its text; `keys` undefined: the record has no words.
+   */
+  seed(e: NearEntry, keys: Int32Array | undefined, shingles: Int32Array): void {
+    e.near = { slots: keys && this.slotsOf(keys), indexed: false, present: false, j: 0, shingles };
+  }
+
   /** A record enters the document (before the session renumbers). */
   add(e: NearEntry): void {
     if (!e.view) return;
@@ -71,8 +81,7 @@ export class NearDuplicateIndex {
       let slots: Int32Array | undefined;
       if (f.signature.length) {
         bandKeys(f.signature, this.layout, this.scratch);
-        slots = new Int32Array(this.layout.bands);
-        for (let b = 0; b < slots.length; b++) slots[b] = this.keys.intern(this.scratch[b], b);
+        slots = this.slotsOf(this.scratch);
       }
       e.near = { slots, indexed: false, present: false, j: 0 };
     }
@@ -83,6 +92,12 @@ export class NearDuplicateIndex {
       if (group) group.push(e); else this.byFid.set(e.fid, [e]);
       this.touchedFids.add(e.fid);
     }
+  }
+
+  private slotsOf(keys: Int32Array): Int32Array {
+    const slots = new Int32Array(this.layout.bands);
+    for (let b = 0; b < slots.length; b++) slots[b] = this.keys.intern(keys[b], b);
+    return slots;
   }
 
   /** A record leaves the document (moved records leave and enter again). */
@@ -206,7 +221,11 @@ export class NearDuplicateIndex {
 
 function shingleSet(e: NearEntry): Int32Array {
   const st = e.near!;
-  return (st.set ??= sortedUnique(recordFeatures(e.view!).shingles.slice()));
+  if (!st.set) {
+    st.set = sortedUnique((st.shingles ?? recordFeatures(e.view!).shingles).slice());
+    st.shingles = undefined;
+  }
+  return st.set;
 }
 
 /** Index of the first record in `list` (document order) after position `pos`. */

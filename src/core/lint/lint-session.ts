@@ -27,8 +27,13 @@ import { movedFinding } from './finding-lines';
 import { fingerprintId } from './record-features';
 import { deleteRecordFix } from './rules/delete-record';
 import { FirstLines, reportDuplicate } from './rules/duplicate';
+import { answerKeyText } from './rules/answer-skew';
 import { buildRecordView } from './record-view';
 import { ruleGroups } from './rule-groups';
+import { SessionSeeds, type LineSeed } from './session-seeds';
+import type { ShardSummary } from './shard-summary';
+import { DEFAULT_NEAR_DUPLICATE_THRESHOLD } from './rules/near-duplicate';
+import { lshLayout } from './text/minhash';
 import { trainingStrings } from './training-text';
 import type { FileLintResult, Finding, LintCode, LintOptions } from './types';
 
@@ -53,8 +58,11 @@ export interface LintSession {
   text(): string;
   /** Whether the session holds the document's text (edit() and lint() work). */
   readonly holdsText: boolean;
-  /** Records (non-blank lines) parsed and checked by the last update, and those taken from the cache; for tests and benchmarks. */
-  readonly lastUpdate: { linesChecked: number; linesReused: number; full: boolean };
+  /**
+   * Records (non-blank lines) parsed and checked by the last update, those taken from the cache, and of the checked
+   * ones those whose per-record work came from seeds; for tests and benchmarks.
+   */
+  readonly lastUpdate: { linesChecked: number; linesReused: number; linesSeeded: number; full: boolean };
 }
 
 /** One line of the document that holds a record (valid JSON or not); blank lines are undefined. */
@@ -77,8 +85,12 @@ const KEPT_CODES: ReadonlySet<LintCode> = new Set<LintCode>(['schema', 'duplicat
 /** Probe visitors (see readLine) are made anew after this many lines, so that their own state stays small. */
 const PROBE_LINES = 100_000;
 
-export function createLintSession(path: string, options: LintOptions = {}): LintSession {
-  return new IncrementalLint(path, options);
+/**
+ * `seeds`: the slices' summaries of a threaded lint of the text the first update() gets (lintTextParallel's `seeds`),
+ * so that the first update takes each record's per-record work from them instead of doing it again.
+ */
+export function createLintSession(path: string, options: LintOptions = {}, seeds?: { summaries: ShardSummary[] }): LintSession {
+  return new IncrementalLint(path, options, seeds?.summaries.length ? seeds.summaries : undefined);
 }
 
 class IncrementalLint implements LintSession {
@@ -110,9 +122,15 @@ class IncrementalLint implements LintSession {
   private readonly counts = new RecordCounts();
   /** duplicate's memory, kept between updates. */
   private readonly firstLines = new FirstLines();
-  lastUpdate = { linesChecked: 0, linesReused: 0, full: false };
+  lastUpdate = { linesChecked: 0, linesReused: 0, linesSeeded: 0, full: false };
+  private seededLines = 0;
 
-  constructor(readonly path: string, private readonly options: LintOptions) {
+  /** Read once, by the first update (see createLintSession). */
+  private summaries: ShardSummary[] | undefined;
+  private seeds: SessionSeeds | undefined;
+
+  constructor(readonly path: string, private readonly options: LintOptions, summaries?: ShardSummary[]) {
+    this.summaries = summaries;
     const groups = ruleGroups(options, false);
     // Per-record rules keep no state across records, so one set of visitors serves every update; their findings
     // land here, every one of them (the per-code limit applies when the file's findings are put together).
@@ -142,7 +160,7 @@ class IncrementalLint implements LintSession {
       : !text.slice(firstStart, text.length - q).includes('\0'); // the lines before did not change
     if (!plain) {
       this.reset();
-      this.lastUpdate = { linesChecked: 0, linesReused: 0, full: true };
+      this.lastUpdate = { linesChecked: 0, linesReused: 0, linesSeeded: 0, full: true };
       return lintSource(this.path, text, this.options);
     }
     // Old lines first..last are replaced by the new text's lines from firstStart to the line break after the change.
@@ -155,7 +173,15 @@ class IncrementalLint implements LintSession {
       }
     }
     const texts = text.slice(firstStart, regionEnd).split('\n');
-    this.replaceLines(first, prev === undefined ? -1 : last, texts, firstStart, text.length - (prev?.length ?? 0));
+    if (this.summaries && prev === undefined) {
+      this.seeds = new SessionSeeds(this.path, this.summaries, texts.length, lshLayout(this.options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD).bands);
+    }
+    this.summaries = undefined;
+    try {
+      this.replaceLines(first, prev === undefined ? -1 : last, texts, firstStart, text.length - (prev?.length ?? 0));
+    } finally {
+      this.seeds = undefined;
+    }
     this.prevText = text;
     this.holdsText = true;
     return this.assemble(this.lines.length);
@@ -241,10 +267,12 @@ class IncrementalLint implements LintSession {
     const starts: number[] = [];
     const own: string[] = [];
     let checked = 0, at = start;
-    for (const t of texts) {
+    for (let k = 0; k < texts.length; k++) {
+      const t = texts[k];
       starts.push(at);
       at += t.length + 1;
-      const line = moved.get(t)?.pop() ?? this.readLine(t);
+      // (A lookup hashes the whole line: none when nothing was replaced, as in the first update.)
+      const line = (moved.size ? moved.get(t)?.pop() : undefined) ?? this.readLine(t, this.seeds?.at(first + k + 1));
       middle.push(line);
       // The cached line's own copy of its text; a blank line's copied too (a slice would keep the whole text alive).
       own.push(line ? line.text : t.length ? (' ' + t).slice(1) : '');
@@ -261,7 +289,8 @@ class IncrementalLint implements LintSession {
     this.firstRecordLine = this.lines.findIndex((c) => c !== undefined);
     let records = 0;
     for (const c of this.lines) if (c) records++;
-    this.lastUpdate = { linesChecked: checked, linesReused: records - checked, full: false };
+    this.lastUpdate = { linesChecked: checked, linesReused: records - checked, linesSeeded: this.seededLines, full: false };
+    this.seededLines = 0;
   }
 
   /** A record comes into the document: the whole-file rules' counts take it in. */
@@ -287,8 +316,11 @@ class IncrementalLint implements LintSession {
     if (c.view) this.counts.remove(c.view);
   }
 
-  /** A line not seen before: its record, parsed, viewed and checked by the per-record rules. */
-  private readLine(lineText: string): CachedLine | undefined {
+  /**
+   * A line not seen before: its record, parsed, viewed and checked by the per-record rules; with a seed (a threaded
+   * lint of the same text read a record there), what the rules work out per record is taken from it instead.
+   */
+  private readLine(lineText: string, seed?: LineSeed): CachedLine | undefined {
     const e = lineText.endsWith('\r') ? lineText.length - 1 : lineText.length;
     let lead = 0;
     while (lead < e && isBlank(lineText.charCodeAt(lead))) lead++;
@@ -307,6 +339,7 @@ class IncrementalLint implements LintSession {
     } catch (err) {
       rec.error = describeJsonError(err, recText);
     }
+    if (seed && !rec.error && seed.column === lead + 1) return this.seededLine(own, rec, seed);
     const view = rec.error ? undefined : buildRecordView(rec, { fingerprint: this.fingerprint });
     const line: CachedLine = { text: own, rec, view, own: [], schema: [], pos: -1, fid: -1, answer: undefined, length: -1 };
     if (view) {
@@ -322,7 +355,7 @@ class IncrementalLint implements LintSession {
       if (answer) {
         (this.probes.answer ??= answer.create(this.capture)).record?.(view);
         const key = view.cache.answer?.key;
-        if (key) line.answer = `${key[0]},${key[1]}`;
+        if (key) line.answer = answerKeyText(key);
       }
       if (this.rule.has('length-outlier')) {
         // As length-outlier counts: characters of the non-system training strings.
@@ -337,6 +370,21 @@ class IncrementalLint implements LintSession {
       else v.invalidRecord?.(rec);
     }
     line.own = this.capture.findings.splice(0); // line 1: the findings' lines are already relative (+1)
+    return line;
+  }
+
+  /** readLine's result for a valid record, from its seed: as the rules would have found it. */
+  private seededLine(text: string, rec: SourceRecord, seed: LineSeed): CachedLine {
+    this.seededLines++;
+    const view = buildRecordView(rec, { fingerprint: false });
+    if (this.fingerprint) view.fingerprint = seed.fingerprint;
+    const line: CachedLine = { text, rec, view, own: [], schema: [], pos: -1, fid: -1, answer: undefined, length: -1 };
+    if (this.rule.has('schema')) line.schema = seed.schema;
+    if (this.rule.has('answer-skew')) line.answer = seed.answer;
+    if (this.rule.has('length-outlier')) line.length = seed.length;
+    if (this.fingerprint) line.fid = fingerprintId(this.capture, view) ?? -1;
+    if (this.perRecord.length) line.own = seed.own;
+    this.near?.seed(line, seed.bandKeys, seed.shingles);
     return line;
   }
 

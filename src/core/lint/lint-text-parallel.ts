@@ -5,6 +5,7 @@
  */
 import { openDataset } from '../dataset/read';
 import { lintFileParallel, ShardPool } from './lint-parallel';
+import type { ShardSummary } from './shard-summary';
 import type { FileLintResult, LintOptions } from './types';
 
 export interface TextParallelOptions {
@@ -17,6 +18,11 @@ export interface TextParallelOptions {
    * this module's file, which is the bundle itself once bundled).
    */
   workerScript?: string;
+  /**
+   * Filled with what the threads worked out per record, for createLintSession to start from without doing it again;
+   * left empty where the text was not linted by slices.
+   */
+  seeds?: { summaries: ShardSummary[] };
 }
 
 /**
@@ -32,7 +38,7 @@ export async function lintTextParallel(path: string, text: string, options: Lint
   if (opened.container !== 'jsonl' || opened.problems.length) return undefined;
   const pool = opts.pool ?? new ShardPool(opts.jobs - 1, opts.workerScript ?? __filename);
   try {
-    return await lintFileParallel(path, buf, options, { role: 'train' }, pool);
+    return await lintFileParallel(path, buf, options, { role: 'train' }, pool, { keep: opts.seeds?.summaries });
   } finally {
     if (!opts.pool) await pool.close();
   }

@@ -39,7 +39,7 @@ export const SUMMED_CODES: readonly LintCode[] = ['schema', 'duplicate', 'near-d
 const BYTES_PER_RECORD = 512, BYTES_PER_SHINGLE = 5;
 
 /** Per-record flags. */
-const HAS_FINGERPRINT = 1, HAS_ANSWER = 2, HAS_SIGNATURE = 4;
+export const HAS_FINGERPRINT = 1, HAS_ANSWER = 2, HAS_SIGNATURE = 4;
 /** Formats by number, for `format` (-1: not an object of a known format). */
 const FORMATS: RecordFormat[] = ['chat', 'sharegpt', 'instruction', 'prompt-completion', 'text'];
 

@@ -94,6 +94,11 @@ export function answerKey(r: RecordView): [number, number] | undefined {
   return r.cache.answer.key;
 }
 
+/** An answer key as the editor session keeps it (a map key): answerKey's two lanes. */
+export function answerKeyText(key: readonly [number, number]): string {
+  return `${key[0]},${key[1]}`;
+}
+
 /** The text the record trains on last: the final assistant turn, `output` or `completion`. */
 function finalAnswer(r: RecordView): string | undefined {
   if (r.turns) {

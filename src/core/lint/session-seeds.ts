@@ -1,0 +1,79 @@
+/**
+ * What a threaded lint of a document (lint-text-parallel.ts) already worked out per record, handed to the editor's
+ * incremental session (lint-session.ts) so that building it does not do that work a second time: per valid record, its
+ * per-record findings and schema's field checks, content fingerprint, final-answer key, text length, and near-duplicate
+ * shingles and band keys. The session still parses each line (it keeps the records) but runs no per-record rule and
+ * hashes no text for the lines seeded here. Built from the slices' summaries (shard-summary.ts) of that very text.
+ */
+import { hex64 } from '../dataset/canonical';
+import { movedFinding } from './finding-lines';
+import { answerKeyText } from './rules/answer-skew';
+import { HAS_ANSWER, HAS_FINGERPRINT, HAS_SIGNATURE, type ShardSummary } from './shard-summary';
+import type { Finding } from './types';
+
+/** One record's seed; findings with line numbers relative to the record's line (line 1), as the session keeps them. */
+export interface LineSeed {
+  /** Column of the record's first character: the session checks that it reads the line as the threads did. */
+  column: number;
+  fingerprint: string | undefined;
+  /** answer-skew's key, as the session writes it; undefined: no answer. */
+  answer: string | undefined;
+  length: number;
+  /** Band keys (one per band); undefined: no words. */
+  bandKeys: Int32Array | undefined;
+  shingles: Int32Array;
+  own: Finding[];
+  schema: Finding[];
+}
+
+export class SessionSeeds {
+  /** Per file line (1-based): 1 + the index of its summary; 0: no seed. */
+  private readonly shardOf: Int32Array;
+  /** Per file line: the record's index in its summary. */
+  private readonly indexOf: Int32Array;
+  private readonly findingsAt = new Map<number, Finding[]>();
+  private readonly bands: number;
+
+  /**
+   * `summaries`: every slice's, in file order, made with no per-code limit (every per-record finding is there) and
+   * with their near-duplicate arrays kept; `bands`: the LSH layout's band count.
+   */
+  constructor(private readonly path: string, private readonly summaries: readonly ShardSummary[], lines: number, bands: number) {
+    this.bands = bands;
+    this.shardOf = new Int32Array(lines + 2);
+    this.indexOf = new Int32Array(lines + 2);
+    summaries.forEach((s, k) => {
+      for (let i = 0; i < s.valid; i++) {
+        const line = s.spans[4 * i];
+        if (line < this.shardOf.length) { this.shardOf[line] = k + 1; this.indexOf[line] = i; }
+      }
+      for (const f of s.findings.findings) {
+        const list = this.findingsAt.get(f.line);
+        if (list) list.push(f); else this.findingsAt.set(f.line, [f]);
+      }
+    });
+  }
+
+  /** The seed of the record on file line `line` (1-based), if the threads read one there. */
+  at(line: number): LineSeed | undefined {
+    const k = line < this.shardOf.length ? this.shardOf[line] - 1 : -1;
+    if (k < 0) return undefined;
+    const s = this.summaries[k], i = this.indexOf[line];
+    const flags = s.flags[i];
+    const own: Finding[] = [], schema: Finding[] = [];
+    for (const f of this.findingsAt.get(line) ?? []) (f.code === 'schema' ? schema : own).push(movedFinding(f, 1 - line, this.path));
+    const b = this.bands;
+    return {
+      column: s.spans[4 * i + 1],
+      fingerprint: flags & HAS_FINGERPRINT ? hex64(s.fingerprints[2 * i], s.fingerprints[2 * i + 1]) : undefined,
+      answer: flags & HAS_ANSWER ? answerKeyText([s.answers[2 * i], s.answers[2 * i + 1]]) : undefined,
+      length: s.lengths.length > i ? s.lengths[i] : -1,
+      bandKeys: flags & HAS_SIGNATURE ? s.bandKeys.subarray(b * i, b * i + b) : undefined,
+      shingles: s.offsets.length > i + 1 ? s.shingles.subarray(s.offsets[i], s.offsets[i + 1]) : EMPTY,
+      own,
+      schema,
+    };
+  }
+}
+
+const EMPTY = new Int32Array(0);
