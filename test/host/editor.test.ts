@@ -173,8 +173,23 @@ suite('editor: large files', () => {
     lines[late] = lines[4]; // and one in the last thread's slice
     lines.push('{"messages": [');
     const uri = writeDataset('large-threaded.jsonl', lines);
+    // Every set of diagnostics shown: the first is the quick look at the file's start, ahead of the whole file.
+    const shown: vscode.Diagnostic[][] = [];
+    const listener = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (e.uris.some((u) => u.toString() === uri.toString())) shown.push(vscode.languages.getDiagnostics(uri));
+    });
     await openDataset(uri);
     const ds = await waitForDiagnostics(uri, (d) => d.some((x) => diagnosticCode(x) === 'invalid-json' && x.range.start.line === lines.length - 1), 90000);
+    listener.dispose();
+    const quick = shown.find((d) => d.length > 0)!;
+    const note = quick.find((d) => diagnosticCode(d) === 'checking');
+    const headLines = Number(/^Checked the first (\d+) of/.exec(note?.message ?? '')?.[1]);
+    // About 250 KB of lines: enough for several screens, small enough not to hold up the whole file.
+    const headChars = lines.slice(0, headLines).reduce((n, l) => n + l.length + 1, 0);
+    assert.ok(headChars >= 250_000 && headChars < 250_000 + 2000, `a quick look at the first 250 KB first: ${note?.message} (${headChars} characters)`);
+    assert.ok(quick.every((d) => d.range.start.line < headLines), 'findings of the start only');
+    assert.ok(quick.some((d) => diagnosticCode(d) === 'duplicate' && d.range.start.line === 20), 'the start\'s own findings');
+    assert.ok(!ds.some((d) => diagnosticCode(d) === 'checking'), 'the note goes with the whole file\'s findings');
     const timing = (await api()).lintTiming(uri) as { threads?: number; incremental: boolean } | undefined;
     assert.ok(timing && timing.threads !== undefined && timing.threads > 1, `first lint on threads: ${JSON.stringify(timing)}`);
     const dups = ds.filter((d) => diagnosticCode(d) === 'duplicate').map((d) => d.range.start.line).sort((a, b) => a - b);
