@@ -3,6 +3,7 @@
 // Targets (issue 3): diagnostics within 3 s of opening a 50 MB file; an edit's diagnostics within 200 ms.
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as inspector from 'inspector';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -138,6 +139,9 @@ async function maxLag<T>(work: () => Promise<T>): Promise<{ value: T; lagMs: num
     // the browser's key event), then deleteLeft.
     const editor = await vscode.window.showTextDocument(doc, { preview: false });
     const typed: Record<string, unknown>[] = [];
+    // TUNELAB_BENCH_EDITOR_PROFILE=FILE.cpuprofile: a CPU profile of the extension host's main thread (VS Code's code
+    // and every extension's, Tunelab's included) over the typed edits, to tell whose work an edit waits for.
+    const profile = process.env.TUNELAB_BENCH_EDITOR_PROFILE ? await startProfile() : undefined;
     for (let i = 0; i < 3; i++) {
       const line = mid + 13 + i * 89;
       const end = new vscode.Position(line, doc.lineAt(line).text.length);
@@ -152,6 +156,7 @@ async function maxLag<T>(work: () => Promise<T>): Promise<{ value: T; lagMs: num
       await vscode.commands.executeCommand('deleteLeft');
       await waitForDiagnostics(uri, validAt(line), 120000);
     }
+    if (profile) fs.writeFileSync(process.env.TUNELAB_BENCH_EDITOR_PROFILE!, JSON.stringify(await profile()));
     figures.typed = typed;
     figures.typeToDiagnosticsMedianMs = median(typed.map((e) => e.typeToDiagnosticsMs as number));
 
@@ -191,3 +196,19 @@ async function maxLag<T>(work: () => Promise<T>): Promise<{ value: T; lagMs: num
     for (const [key, value] of restore) await vscode.workspace.getConfiguration().update(key, value, vscode.ConfigurationTarget.Global);
   });
 });
+
+/** Starts the inspector's sampling profiler in this process; the function it gives stops it and returns the profile. */
+async function startProfile(): Promise<() => Promise<object>> {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object): Promise<{ profile?: object }> =>
+    new Promise((resolve, reject) => session.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result as { profile?: object }))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 500 });
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = await post('Profiler.stop');
+    session.disconnect();
+    return profile!;
+  };
+}
