@@ -42,11 +42,16 @@ export class Linter implements vscode.Disposable {
     return this.ensureWorker() ? this.copies.has(doc) : this.inline.has(doc);
   }
 
-  /** Gives the worker the whole text of a document. */
+  /**
+   * Gives the worker the whole text of a document. The host keeps a copy only when there is no worker: with one, a
+   * copy here would never see the edits and would hold a large document's text (up to twice its size) for nothing.
+   */
   syncDocument(doc: string, path: string, version: number, text: string): void {
-    this.inline.set(doc, { path, version, text });
     const worker = this.ensureWorker();
-    if (!worker) return;
+    if (!worker) {
+      this.inline.set(doc, { path, version, text });
+      return;
+    }
     worker.postMessage({ type: 'open', doc, path, version, text } satisfies WorkerRequest);
     this.copies.add(doc);
   }
@@ -89,6 +94,11 @@ export class Linter implements vscode.Disposable {
 
   /** Copies kept when there is no worker (unbundled runs). */
   private readonly inline = new Map<string, { path: string; version: number; text: string }>();
+
+  /** Documents whose text the host itself keeps (only without a worker); for tests. */
+  hostCopies(): number {
+    return this.inline.size;
+  }
 
   private ask<Q extends DistributiveOmit<Question, 'id'>>(question: Q): Promise<WorkerAnswers[Q['type']]> {
     const worker = this.ensureWorker()!;
