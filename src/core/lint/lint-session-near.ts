@@ -9,6 +9,7 @@
  * re-checked, the same way as the rule (same candidate order, same exact Jaccard). The session's test compares every
  * update with a full lint, which keeps the two in step.
  */
+import type { SourceRecord } from '../dataset/types';
 import type { FileContext, RecordView } from './context';
 import { recordFeatures } from './record-features';
 import { DEFAULT_NEAR_DUPLICATE_THRESHOLD, MAX_CHAIN, MAX_VERIFY } from './rules/near-duplicate';
@@ -22,7 +23,9 @@ import { bandKeys, lshLayout, type LshLayout } from './text/minhash';
 export interface NearEntry {
   /** Position in the document (the session renumbers every update): orders the records. */
   pos: number;
-  view: RecordView | undefined;
+  rec: SourceRecord;
+  /** A valid record (JSON that parsed); an invalid one is never indexed. */
+  valid: boolean;
   /** Dense id of the content fingerprint (exact duplicates share it); -1 without one. */
   fid: number;
   near?: NearState;
@@ -33,7 +36,7 @@ interface NearState {
   slots: Int32Array | undefined;
   /** Sorted distinct shingles, made when first compared. */
   set?: Int32Array;
-  /** The shingles a threaded lint worked out (seed), until `set` is made from them. */
+  /** The record's shingles (may repeat), until `set` is made from them. */
   shingles?: Int32Array;
   indexed: boolean;
   /** In the document (between add and remove): a record can come and go several times between two settles. */
@@ -66,25 +69,31 @@ export class NearDuplicateIndex {
   }
 
   /**
-   * Gives a record, before add(), the band keys and shingles that a threaded lint worked out for it (session-seeds.ts),
-   * so that add() need not hash its text; `keys` undefined: the record has no words.
+   * Gives a valid record, before its first add(), its band keys and shingles from its view (the view need not be
+   * kept after this).
+   */
+  prepare(e: NearEntry, view: RecordView): void {
+    const f = recordFeatures(view);
+    let slots: Int32Array | undefined;
+    if (f.signature.length) {
+      bandKeys(f.signature, this.layout, this.scratch);
+      slots = this.slotsOf(this.scratch);
+    }
+    e.near = { slots, indexed: false, present: false, j: 0, shingles: f.shingles };
+  }
+
+  /**
+   * prepare() from what a threaded lint worked out for the record (session-seeds.ts), without hashing its text;
+   * `keys` undefined: the record has no words.
    */
   seed(e: NearEntry, keys: Int32Array | undefined, shingles: Int32Array): void {
     e.near = { slots: keys && this.slotsOf(keys), indexed: false, present: false, j: 0, shingles };
   }
 
-  /** A record enters the document (before the session renumbers). */
+  /** A record enters the document (before the session renumbers); a valid one must have been prepared or seeded. */
   add(e: NearEntry): void {
-    if (!e.view) return;
-    if (!e.near) {
-      const f = recordFeatures(e.view);
-      let slots: Int32Array | undefined;
-      if (f.signature.length) {
-        bandKeys(f.signature, this.layout, this.scratch);
-        slots = this.slotsOf(this.scratch);
-      }
-      e.near = { slots, indexed: false, present: false, j: 0 };
-    }
+    if (!e.valid) return;
+    if (!e.near) throw new Error('near-duplicate index: a record added before prepare()');
     e.near.present = true;
     this.added.push(e);
     if (e.fid >= 0) {
@@ -143,8 +152,8 @@ export class NearDuplicateIndex {
 
   /** The rule's finding for a record settle() returned; its line and its partner's are the current ones. */
   report(ctx: FileContext, e: NearEntry): void {
-    const rec = e.view!.source;
-    const line = e.near!.best!.view!.source.span.line;
+    const rec = e.rec;
+    const line = e.near!.best!.rec.span.line;
     const j = e.near!.j.toFixed(2);
     ctx.report({
       code: 'near-duplicate', severity: 'warning', span: rec.span,
@@ -222,7 +231,7 @@ export class NearDuplicateIndex {
 function shingleSet(e: NearEntry): Int32Array {
   const st = e.near!;
   if (!st.set) {
-    st.set = sortedUnique((st.shingles ?? recordFeatures(e.view!).shingles).slice());
+    st.set = sortedUnique(st.shingles!.slice());
     st.shingles = undefined;
   }
   return st.set;

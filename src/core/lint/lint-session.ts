@@ -3,9 +3,11 @@
  * lintText(path, text, options) gives, but re-reads only the lines an edit changed, and re-does only the part of the
  * whole-file rules that the changed records can affect.
  *
- * Each JSONL line keeps its parsed record, its record view (content fingerprint, shingles and MinHash signature are
- * cached on it), the findings of the per-record rules (rule-groups.ts) and of schema's field checks (they depend on
- * the record alone), with line numbers relative to the record. An update finds the lines that changed (common leading
+ * Each JSONL line keeps what the rules need of its record, not the parsed record: the findings of the per-record rules
+ * (rule-groups.ts) and of schema's field checks (they depend on the record alone, line numbers relative to the
+ * record), its content fingerprint id, answer key, length, format and roles, and its near-duplicate shingles and band
+ * slots. A rule that needs the record itself (schema's format check of records of another format, answer-skew and
+ * length-outlier when they may report) gets it parsed again from the line. An update finds the lines that changed (common leading
  * and trailing text; moved lines are found by their text), parses and checks only those, then:
  * - one pass over the cached lines numbers the records, finds exact duplicates (a typed-array lookup of each line's
  *   fingerprint id) and runs any whole-file rule this file does not know; formats and turns are counted as lines come
@@ -22,7 +24,7 @@ import type { RecordFormat, SourceRecord } from '../dataset/types';
 import { FileContext, type LintRule, type RecordView, type RuleVisitor } from './context';
 import { NearDuplicateIndex, type NearEntry } from './lint-session-near';
 import { emptyStats, fileResult, lintSource, needsFingerprint, type RuleRun } from './lint-source';
-import { RecordCounts } from './record-counts';
+import { RecordCounts, shapeOf, type RecordShape } from './record-counts';
 import { movedFinding } from './finding-lines';
 import { fingerprintId } from './record-features';
 import { deleteRecordFix } from './rules/delete-record';
@@ -65,11 +67,16 @@ export interface LintSession {
   readonly lastUpdate: { linesChecked: number; linesReused: number; linesSeeded: number; full: boolean };
 }
 
-/** One line of the document that holds a record (valid JSON or not); blank lines are undefined. */
+/**
+ * One line of the document that holds a record (valid JSON or not); blank lines are undefined. The parsed record is
+ * not kept (on a 50 MB file it was most of the session's memory): what the rules need later is kept instead, and the
+ * rare rule that needs the record itself gets it parsed again (viewOf).
+ */
 interface CachedLine extends NearEntry {
   /** The line as in the text, without its line break; the key that tells whether the line changed. */
   text: string;
-  rec: SourceRecord;
+  /** Its format and turns' roles (RecordCounts); undefined for an invalid record. */
+  shape: RecordShape | undefined;
   /** Findings of the per-record rules, line numbers relative to the record's line. */
   own: Finding[];
   /** Findings of schema's field checks (all of schema but its format check), relative like `own`. */
@@ -301,7 +308,7 @@ class IncrementalLint implements LintSession {
       this.answers.set(c.answer, (this.answers.get(c.answer) ?? 0) + 1);
     }
     if (c.length >= 0) this.lengths.add(c.length);
-    if (c.view) this.counts.add(c.view);
+    if (c.shape) this.counts.add(c.shape);
   }
 
   /** A record leaves the document (a moved one comes back through enter). */
@@ -313,7 +320,7 @@ class IncrementalLint implements LintSession {
       if (n) this.answers.set(c.answer, n); else this.answers.delete(c.answer);
     }
     if (c.length >= 0) this.lengths.remove(c.length);
-    if (c.view) this.counts.remove(c.view);
+    if (c.shape) this.counts.remove(c.shape);
   }
 
   /**
@@ -341,8 +348,10 @@ class IncrementalLint implements LintSession {
     }
     if (seed && !rec.error && seed.column === lead + 1) return this.seededLine(own, rec, seed);
     const view = rec.error ? undefined : buildRecordView(rec, { fingerprint: this.fingerprint });
-    const line: CachedLine = { text: own, rec, view, own: [], schema: [], pos: -1, fid: -1, answer: undefined, length: -1 };
+    const line: CachedLine = { text: own, rec, valid: !!view, shape: undefined, own: [], schema: [], pos: -1, fid: -1, answer: undefined, length: -1 };
     if (view) {
+      line.shape = shapeOf(view);
+      this.near?.prepare(line, view);
       // Schema's record() does its field checks (findings that depend on this record alone) and notes the record for
       // its format check, which the session does itself (assemble); answer-skew's record() leaves the answer's key on
       // the view. One visitor each serves many lines; their notes are dropped every PROBE_LINES lines.
@@ -370,27 +379,37 @@ class IncrementalLint implements LintSession {
       else v.invalidRecord?.(rec);
     }
     line.own = this.capture.findings.splice(0); // line 1: the findings' lines are already relative (+1)
+    rec.value = undefined; // the parsed record goes (see CachedLine)
     return line;
   }
 
   /** readLine's result for a valid record, from its seed: as the rules would have found it. */
   private seededLine(text: string, rec: SourceRecord, seed: LineSeed): CachedLine {
     this.seededLines++;
-    const view = buildRecordView(rec, { fingerprint: false });
+    const view = buildRecordView(rec, { fingerprint: false }); // for its shape only
     if (this.fingerprint) view.fingerprint = seed.fingerprint;
-    const line: CachedLine = { text, rec, view, own: [], schema: [], pos: -1, fid: -1, answer: undefined, length: -1 };
+    const line: CachedLine = { text, rec, valid: true, shape: shapeOf(view), own: [], schema: [], pos: -1, fid: -1, answer: undefined, length: -1 };
     if (this.rule.has('schema')) line.schema = seed.schema;
     if (this.rule.has('answer-skew')) line.answer = seed.answer;
     if (this.rule.has('length-outlier')) line.length = seed.length;
     if (this.fingerprint) line.fid = fingerprintId(this.capture, view) ?? -1;
     if (this.perRecord.length) line.own = seed.own;
     this.near?.seed(line, seed.bandKeys, seed.shingles);
+    rec.value = undefined;
     return line;
   }
 
-  /** The record views of lines [0, lineCount), in order. */
-  private *views(lineCount: number): Generator<RecordView | undefined> {
-    for (let i = 0; i < lineCount; i++) yield this.lines[i]?.view;
+  /** The shapes of lines [0, lineCount), in order. */
+  private *shapes(lineCount: number): Generator<RecordShape | undefined> {
+    for (let i = 0; i < lineCount; i++) yield this.lines[i]?.shape;
+  }
+
+  /**
+   * The view of a valid record, parsed again from its line, for a rule that needs the record itself (after the
+   * records are numbered: the view's record is a copy that shares the line's span). Not kept.
+   */
+  private viewOf(c: CachedLine): RecordView {
+    return buildRecordView({ ...c.rec, value: JSON.parse(c.rec.text) }, { fingerprint: false });
   }
 
   /** Numbers the records, runs or updates the whole-file rules and puts the findings together. */
@@ -398,6 +417,8 @@ class IncrementalLint implements LintSession {
     const ctx = new FileContext(this.path, this.options, undefined, this.kept);
     ctx.container = 'jsonl';
     const visitors = [...this.rule.values()].filter((r) => !KEPT_CODES.has(r.code)).map((r) => r.create(ctx));
+    // Whole-file rules of no file in the session (leakage) or that only finish (too-few-records) take no records.
+    const takesRecords = visitors.some((v) => v.record);
     // duplicate, as its rule does it, from the fingerprint ids the lines keep: fid -> line of its first record (0: none yet).
     const duplicates = this.rule.has('duplicate');
     if (duplicates) this.firstLines.clear();
@@ -417,8 +438,7 @@ class IncrementalLint implements LintSession {
       rec.newlineAfter = i < lineCount - 1;
       ctx.records++;
       ctx.firstRecordSpan ??= rec.span;
-      const view = c.view;
-      if (!view) {
+      if (!c.valid) {
         stats.invalidRecords++;
         for (const v of visitors) v.invalidRecord?.(rec);
       } else {
@@ -426,12 +446,15 @@ class IncrementalLint implements LintSession {
           const first = this.firstLines.firstOf(c.fid, line);
           if (first !== 0) reportDuplicate(ctx, rec.span, first, deleteRecordFix(ctx, rec, undefined, 'Delete duplicate record'));
         }
-        for (const v of visitors) v.record?.(view);
+        if (takesRecords) {
+          const view = this.viewOf(c);
+          for (const v of visitors) v.record?.(view);
+        }
       }
       for (const f of c.schema) schemaFindings.push(movedFinding(f, line - 1, this.path));
       for (const f of c.own) perCtx.add(movedFinding(f, line - 1, this.path));
     }
-    this.counts.fill(stats, ctx.formatCounts, this.views(lineCount));
+    this.counts.fill(stats, ctx.formatCounts, this.shapes(lineCount));
     // In the order a full lint reports them (per-code limits keep the first ones): schema's field checks record by
     // record, then its format check; the others record by record.
     for (const f of schemaFindings) ctx.add(f);
@@ -440,8 +463,8 @@ class IncrementalLint implements LintSession {
     const runOver = (code: LintCode): void => {
       const v = this.rule.get(code)!.create(ctx);
       for (let i = 0; i < lineCount; i++) {
-        const view = this.lines[i]?.view;
-        if (view) v.record?.(view);
+        const c = this.lines[i];
+        if (c?.valid) v.record?.(this.viewOf(c));
       }
       v.finish?.();
     };
@@ -466,8 +489,8 @@ class IncrementalLint implements LintSession {
     const check = new FileContext(this.path, { ...this.options, maxFindingsPerCode: Infinity }, undefined, this.kept);
     const v = this.rule.get('schema')!.create(check);
     for (let i = 0; i < lineCount; i++) {
-      const view = this.lines[i]?.view;
-      if (view && view.format !== majority) v.record!(view);
+      const c = this.lines[i];
+      if (c?.shape && c.shape.format !== majority) v.record!(this.viewOf(c));
     }
     check.findings.length = 0;
     for (const [format, n] of ctx.formatCounts) check.formatCounts.set(format as RecordFormat, n);

@@ -8,6 +8,17 @@ import type { RecordFormat } from '../dataset/types';
 import type { RecordView } from './context';
 import type { FileStats } from './types';
 
+/** What the counts need of a record: its format and its turns' roles (a RecordView has both). */
+export interface RecordShape {
+  format: RecordView['format'];
+  turns?: readonly { role: string | undefined }[];
+}
+
+/** The shape of a view, without the rest of the record (the session keeps it after dropping the parsed record). */
+export function shapeOf(view: RecordView): RecordShape {
+  return view.turns ? { format: view.format, turns: view.turns.map((t) => ({ role: t.role })) } : { format: view.format };
+}
+
 export class RecordCounts {
   private readonly formats = new Map<RecordFormat, number>();
   private readonly roles = new Map<string, number>();
@@ -16,11 +27,11 @@ export class RecordCounts {
   private conversations = 0;
   private messages = 0;
 
-  add(view: RecordView): void {
+  add(view: RecordShape): void {
     this.count(view, 1);
   }
 
-  remove(view: RecordView): void {
+  remove(view: RecordShape): void {
     this.count(view, -1);
   }
 
@@ -36,7 +47,7 @@ export class RecordCounts {
    * Writes the counts into `stats` and `formatCounts` (both empty), formats and roles in the order they first occur in
    * `views` (the records in file order): usually the first record or two name them all, so the walk stops there.
    */
-  fill(stats: FileStats, formatCounts: Map<RecordFormat, number>, views: Iterable<RecordView | undefined>): void {
+  fill(stats: FileStats, formatCounts: Map<RecordFormat, number>, views: Iterable<RecordShape | undefined>): void {
     stats.conversations = this.conversations;
     stats.messages = this.messages;
     let min: number | null = null, max: number | null = null;
@@ -55,7 +66,7 @@ export class RecordCounts {
     }
   }
 
-  private count(view: RecordView, d: 1 | -1): void {
+  private count(view: RecordShape, d: 1 | -1): void {
     bump(this.formats, view.format, d);
     if (!view.turns) return;
     const n = view.turns.length;
