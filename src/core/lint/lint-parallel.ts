@@ -96,7 +96,7 @@ async function splitByRecords(path: string, buf: Buffer, options: LintOptions, r
     done.set(k, r.plainJsonl ? r.summary : undefined);
     wake?.();
   };
-  const task: ShardTask = { mode: 'slices', path, bytes: buf.buffer as SharedArrayBuffer, byteOffset: buf.byteOffset, start: 0, end: buf.length, lineOffset: 0, options: sliceOptions, codes, ranges, next: next.buffer as SharedArrayBuffer };
+  const task: ShardTask = { mode: 'slices', path, bytes: buf.buffer as SharedArrayBuffer, byteOffset: buf.byteOffset, start: 0, end: buf.length, lineOffset: 0, options: sliceOptions, codes, ranges, next: next.buffer as SharedArrayBuffer, shapes: !!keep };
   const workers = Array.from({ length: pool.size }, (_, i) => pool.run(i, task, arrived).catch(() => { failed = true; wake?.(); }));
   let merger: ShardMerger | undefined;
   let serial = false;
@@ -114,7 +114,7 @@ async function splitByRecords(path: string, buf: Buffer, options: LintOptions, r
     const mine = Atomics.add(next, 0, 1);
     if (mine < n) {
       const range = ranges[mine];
-      const local = summarizeShard(path, buf.subarray(range.start, range.end), codes, sliceOptions, range.lineOffset, range.start);
+      const local = summarizeShard(path, buf.subarray(range.start, range.end), codes, sliceOptions, range.lineOffset, range.start, !!keep);
       done.set(mine, local.plainJsonl ? local.summary : undefined);
       await turn(); // take in the workers' messages
     } else {
@@ -261,6 +261,8 @@ interface ShardTask extends LineRange {
   ranges?: LineRange[];
   /** One Int32: the next of `ranges` that no thread has taken yet. */
   next?: SharedArrayBuffer;
+  /** slices: each summary carries its records' shapes too (an editor session starts from them). */
+  shapes?: boolean;
 }
 interface ShardResult { plainJsonl: boolean; findings?: ShardFindings; summary?: ShardSummary }
 
@@ -340,7 +342,7 @@ function summarizeSlices(task: ShardTask): void {
   const ranges = task.ranges!;
   for (let k = Atomics.add(next, 0, 1); k < ranges.length; k = Atomics.add(next, 0, 1)) {
     const { start, end, lineOffset } = ranges[k];
-    const result = summarizeShard(task.path, Buffer.from(task.bytes, task.byteOffset + start, end - start), task.codes, task.options, lineOffset, start);
+    const result = summarizeShard(task.path, Buffer.from(task.bytes, task.byteOffset + start, end - start), task.codes, task.options, lineOffset, start, task.shapes);
     parentPort?.postMessage({ slice: k, result }, transferList(result.summary));
   }
 }

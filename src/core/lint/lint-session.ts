@@ -26,7 +26,7 @@ import { NearDuplicateIndex, type NearEntry } from './lint-session-near';
 import { emptyStats, fileResult, lintSource, needsFingerprint, type RuleRun } from './lint-source';
 import { RecordCounts, shapeOf, type RecordShape } from './record-counts';
 import { movedFinding } from './finding-lines';
-import { fingerprintId } from './record-features';
+import { fingerprintId, fingerprintIdOf } from './record-features';
 import { deleteRecordFix } from './rules/delete-record';
 import { FirstLines, reportDuplicate } from './rules/duplicate';
 import { answerKeyText } from './rules/answer-skew';
@@ -341,12 +341,13 @@ class IncrementalLint implements LintSession {
       index: 0, text: recText, line: 1, column: 1, span: { line: 1, column: lead + 1, endLine: 1, endColumn: trail + 1 },
       byteOffset: 0, byteEnd: 0, newlineAfter: false, // byte offsets: not known for editor text, and no rule reads them
     };
+    // The threads parsed this very line (the seeds are of this text) and handed on what the rules need: no parse here.
+    if (seed && seed.column === lead + 1) return this.seededLine(own, rec, seed);
     try {
       rec.value = JSON.parse(recText);
     } catch (err) {
       rec.error = describeJsonError(err, recText);
     }
-    if (seed && !rec.error && seed.column === lead + 1) return this.seededLine(own, rec, seed);
     const view = rec.error ? undefined : buildRecordView(rec, { fingerprint: this.fingerprint });
     const line: CachedLine = { text: own, rec, valid: !!view, shape: undefined, own: [], schema: [], pos: -1, fid: -1, answer: undefined, length: -1 };
     if (view) {
@@ -386,16 +387,13 @@ class IncrementalLint implements LintSession {
   /** readLine's result for a valid record, from its seed: as the rules would have found it. */
   private seededLine(text: string, rec: SourceRecord, seed: LineSeed): CachedLine {
     this.seededLines++;
-    const view = buildRecordView(rec, { fingerprint: false }); // for its shape only
-    if (this.fingerprint) view.fingerprint = seed.fingerprint;
-    const line: CachedLine = { text, rec, valid: true, shape: shapeOf(view), own: [], schema: [], pos: -1, fid: -1, answer: undefined, length: -1 };
+    const line: CachedLine = { text, rec, valid: true, shape: seed.shape, own: [], schema: [], pos: -1, fid: -1, answer: undefined, length: -1 };
     if (this.rule.has('schema')) line.schema = seed.schema;
     if (this.rule.has('answer-skew')) line.answer = seed.answer;
     if (this.rule.has('length-outlier')) line.length = seed.length;
-    if (this.fingerprint) line.fid = fingerprintId(this.capture, view) ?? -1;
+    if (this.fingerprint && seed.fingerprint !== undefined) line.fid = fingerprintIdOf(this.capture, seed.fingerprint);
     if (this.perRecord.length) line.own = seed.own;
     this.near?.seed(line, seed.bandKeys, seed.shingles);
-    rec.value = undefined;
     return line;
   }
 

@@ -19,6 +19,16 @@ export function shapeOf(view: RecordView): RecordShape {
   return view.turns ? { format: view.format, turns: view.turns.map((t) => ({ role: t.role })) } : { format: view.format };
 }
 
+/** A record's shape as a string (shapeFromKey reads it back): the parallel lint's threads hand shapes on this way. */
+export function shapeKey(view: RecordView): string {
+  return JSON.stringify([view.format, view.turns ? view.turns.map((t) => t.role ?? null) : null]);
+}
+
+export function shapeFromKey(key: string): RecordShape {
+  const [format, roles] = JSON.parse(key) as [RecordView['format'], (string | null)[] | null];
+  return roles ? { format, turns: roles.map((role) => ({ role: role ?? undefined })) } : { format };
+}
+
 export class RecordCounts {
   private readonly formats = new Map<RecordFormat, number>();
   private readonly roles = new Map<string, number>();

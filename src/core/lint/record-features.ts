@@ -68,11 +68,25 @@ const EMPTY = new Int32Array(0);
  */
 export function fingerprintId(ctx: FileContext, r: RecordView): number | undefined {
   if (r.fingerprint === undefined) return undefined;
-  const ids = ctx.kept('fingerprint-ids', () => new Map<string, number>());
+  const ids = fingerprintIds(ctx);
   const cached = r.cache.fingerprintId;
   if (cached && cached.ids === ids) return cached.id;
-  let id = ids.get(r.fingerprint);
-  if (id === undefined) ids.set(r.fingerprint, (id = ids.size));
+  const id = idOf(ids, r.fingerprint);
   r.cache.fingerprintId = { ids, id };
+  return id;
+}
+
+/** fingerprintId of a fingerprint without its record (the editor session's seeded lines). */
+export function fingerprintIdOf(ctx: FileContext, fingerprint: string): number {
+  return idOf(fingerprintIds(ctx), fingerprint);
+}
+
+function fingerprintIds(ctx: FileContext): Map<string, number> {
+  return ctx.kept('fingerprint-ids', () => new Map<string, number>());
+}
+
+function idOf(ids: Map<string, number>, fingerprint: string): number {
+  let id = ids.get(fingerprint);
+  if (id === undefined) ids.set(fingerprint, (id = ids.size));
   return id;
 }

@@ -7,6 +7,7 @@
  */
 import { hex64 } from '../dataset/canonical';
 import { movedFinding } from './finding-lines';
+import { shapeFromKey, type RecordShape } from './record-counts';
 import { answerKeyText } from './rules/answer-skew';
 import { HAS_ANSWER, HAS_FINGERPRINT, HAS_SIGNATURE, type ShardSummary } from './shard-summary';
 import type { Finding } from './types';
@@ -24,6 +25,8 @@ export interface LineSeed {
   shingles: Int32Array;
   own: Finding[];
   schema: Finding[];
+  /** Its format and roles: the session need not parse the line. */
+  shape: RecordShape;
 }
 
 export class SessionSeeds {
@@ -32,17 +35,20 @@ export class SessionSeeds {
   /** Per file line: the record's index in its summary. */
   private readonly indexOf: Int32Array;
   private readonly findingsAt = new Map<number, Finding[]>();
+  /** One shape object per distinct shape: most records of a file share a few. */
+  private readonly shapes = new Map<string, RecordShape>();
   private readonly bands: number;
 
   /**
-   * `summaries`: every slice's, in file order, made with no per-code limit (every per-record finding is there) and
-   * with their near-duplicate arrays kept; `bands`: the LSH layout's band count.
+   * `summaries`: every slice's, in file order, made with no per-code limit (every per-record finding is there), with
+   * their near-duplicate arrays kept and with shapes (lint-parallel.ts `keep`); `bands`: the LSH layout's band count.
    */
   constructor(private readonly path: string, private readonly summaries: readonly ShardSummary[], lines: number, bands: number) {
     this.bands = bands;
     this.shardOf = new Int32Array(lines + 2);
     this.indexOf = new Int32Array(lines + 2);
     summaries.forEach((s, k) => {
+      if (!s.shapes) throw new Error('session seeds: a summary without shapes');
       for (let i = 0; i < s.valid; i++) {
         const line = s.spans[4 * i];
         if (line < this.shardOf.length) { this.shardOf[line] = k + 1; this.indexOf[line] = i; }
@@ -72,7 +78,14 @@ export class SessionSeeds {
       shingles: s.offsets.length > i + 1 ? s.shingles.subarray(s.offsets[i], s.offsets[i + 1]) : EMPTY,
       own,
       schema,
+      shape: this.shape(s.shapes!.keys[s.shapes!.of[i]]),
     };
+  }
+
+  private shape(key: string): RecordShape {
+    let shape = this.shapes.get(key);
+    if (!shape) this.shapes.set(key, (shape = shapeFromKey(key)));
+    return shape;
   }
 }
 

@@ -23,6 +23,7 @@ import { reportLengthOutliers, trainingLength } from './rules/length-outlier';
 import { DEFAULT_NEAR_DUPLICATE_THRESHOLD, NearDuplicateIndex, reportNearDuplicate } from './rules/near-duplicate';
 import { nestedRecordsHint, reportFormatProblems, type UnknownRecord } from './rules/schema';
 import { tooFewRecordsRule } from './rules/too-few-records';
+import { shapeKey } from './record-counts';
 import { IntList } from './text/int-list';
 import { BandHeads } from './text/band-heads';
 import { KeyIndex } from './text/key-index';
@@ -67,6 +68,8 @@ export interface ShardSummary {
   shingles: Int32Array;
   offsets: Int32Array;
   unknownRecords: UnknownRecord[];
+  /** Asked for (summarizeShard's `withShapes`): each valid record's shape (record-counts.ts shapeKey), as an index into `keys`. */
+  shapes?: { keys: string[]; of: Int32Array };
 }
 
 /** The per-record halves that the options leave on. */
@@ -82,7 +85,7 @@ function needs(options: LintOptions): Needs {
  * rules and schema, whose file-level check is left to ShardMerger) and the summary of every valid record.
  * `plainJsonl`: false when the slice did not read as plain JSONL (the caller then lints the file serially).
  */
-export function summarizeShard(path: string, buf: Buffer, codes: readonly LintCode[], options: LintOptions, lineOffset: number, byteOffset: number): { plainJsonl: boolean; summary: ShardSummary } {
+export function summarizeShard(path: string, buf: Buffer, codes: readonly LintCode[], options: LintOptions, lineOffset: number, byteOffset: number, withShapes = false): { plainJsonl: boolean; summary: ShardSummary } {
   const ctx = new FileContext(path, options);
   const stats = emptyStats();
   const dataset = openDataset(buf, path);
@@ -91,7 +94,7 @@ export function summarizeShard(path: string, buf: Buffer, codes: readonly LintCo
   // schema's finish (the file-level check) is ShardMerger's work; per-record rules have none.
   const visitors = RULES.filter((r) => codes.includes(r.code) && !ctx.isOff(r.code)).map((r) => r.create(ctx));
   const need = needs(options);
-  const b = new SummaryBuilder(need, options, lineOffset, byteOffset, buf.length);
+  const b = new SummaryBuilder(need, options, lineOffset, byteOffset, buf.length, withShapes);
   const records = dataset.forEachRecord((rec) => {
     const view = rec.error ? undefined : buildRecordView(rec, { fingerprint: need.fingerprint });
     visitRecord(ctx, stats, visitors, rec, view);
@@ -109,7 +112,9 @@ export function summarizeShard(path: string, buf: Buffer, codes: readonly LintCo
 
 /** The typed-array buffers of a summary, to transfer them to another thread instead of copying. */
 export function transferList(s: ShardSummary): ArrayBuffer[] {
-  return [s.spans, s.bytes, s.flags, s.fingerprints, s.answers, s.lengths, s.format, s.bandKeys, s.shingles, s.offsets].map((a) => a.buffer as ArrayBuffer);
+  const arrays = [s.spans, s.bytes, s.flags, s.fingerprints, s.answers, s.lengths, s.format, s.bandKeys, s.shingles, s.offsets];
+  if (s.shapes) arrays.push(s.shapes.of);
+  return arrays.map((a) => a.buffer as ArrayBuffer);
 }
 
 class SummaryBuilder {
@@ -125,12 +130,14 @@ class SummaryBuilder {
   private shingles: IntList;
   private offsets: IntList;
   private readonly unknownRecords: UnknownRecord[] = [];
+  private readonly shapeIds: Map<string, number> | undefined;
+  private readonly shapes: IntList | undefined;
   private readonly signature = new Int32Array(PERMUTATIONS);
   private readonly bands: number;
   private readonly layout;
 
   /** `sliceBytes`: the slice's size, which the lists are sized for (most then never grow). */
-  constructor(private readonly need: Needs, options: LintOptions, private readonly lineOffset: number, private readonly byteOffset: number, sliceBytes: number) {
+  constructor(private readonly need: Needs, options: LintOptions, private readonly lineOffset: number, private readonly byteOffset: number, sliceBytes: number, withShapes: boolean) {
     this.layout = lshLayout(options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD);
     this.bands = this.layout.bands;
     const records = Math.max(64, Math.ceil(sliceBytes / BYTES_PER_RECORD));
@@ -145,6 +152,10 @@ class SummaryBuilder {
     this.shingles = new IntList(need.near ? Math.max(1024, Math.ceil(sliceBytes / BYTES_PER_SHINGLE)) : 16);
     this.offsets = new IntList(need.near ? records + 1 : 16);
     this.offsets.push(0);
+    if (withShapes) {
+      this.shapeIds = new Map();
+      this.shapes = new IntList(records);
+    }
   }
 
   add(r: RecordView): void {
@@ -187,6 +198,12 @@ class SummaryBuilder {
     }
     this.format[i] = format;
     this.flags[i] = flags;
+    if (this.shapeIds) {
+      const key = shapeKey(r);
+      let id = this.shapeIds.get(key);
+      if (id === undefined) this.shapeIds.set(key, (id = this.shapeIds.size));
+      this.shapes!.push(id);
+    }
   }
 
   finish(records: number, findings: ShardFindings, stats: FileStats, formatCounts: [RecordFormat, number][], firstRecordSpan: Span | undefined): ShardSummary {
@@ -196,6 +213,7 @@ class SummaryBuilder {
       spans: this.spans.items(), bytes: this.bytes.items(), flags: this.flags.subarray(0, n), fingerprints: this.fingerprints.items(),
       answers: this.answers.items(), lengths: this.lengths.items(), format: this.format.subarray(0, n),
       bandKeys: this.bandKeys.items(), shingles: this.shingles.items(), offsets: this.offsets.items(), unknownRecords: this.unknownRecords,
+      shapes: this.shapeIds && { keys: [...this.shapeIds.keys()], of: this.shapes!.items() },
     };
   }
 }
