@@ -238,3 +238,17 @@ test('lint session: formats and roles are counted in the order they first occur,
   assert.equal(withOdd.stats.roles.constructor, 1, 'counted as a number, not added to Object.prototype.constructor');
   assert.deepEqual(Object.keys(withOdd.stats.formats), ['instruction', 'chat', 'sharegpt']);
 });
+
+test('lint session: seeds serve only the text of the first update, even when that update is not plain JSONL', async () => {
+  const r = rng(21);
+  const seeded = Array.from({ length: 80 }, () => chatLine(r)).join('\n') + '\n';
+  const seeds = { summaries: [] as ShardSummary[] };
+  await lintTextParallel('d.jsonl', seeded, {}, { jobs: 2, seeds });
+  assert.ok(seeds.summaries.length > 0);
+  const session = createLintSession('d.jsonl', {}, seeds);
+  const withNul = seeded.replace('"user"', '"us\0er"'); // not plain JSONL for the session: linted in full
+  assert.deepEqual(session.update(withNul), lintText('d.jsonl', withNul));
+  const other = Array.from({ length: 80 }, () => chatLine(r)).join('\n') + '\n';
+  assert.deepEqual(session.update(other), lintText('d.jsonl', other));
+  assert.equal(session.lastUpdate.linesSeeded, 0);
+});

@@ -7,8 +7,8 @@
  * (rule-groups.ts) and of schema's field checks (they depend on the record alone, line numbers relative to the
  * record), its content fingerprint id, answer key, length, format and roles, and its near-duplicate shingles and band
  * slots. A rule that needs the record itself (schema's format check of records of another format, answer-skew and
- * length-outlier when they may report) gets it parsed again from the line. An update finds the lines that changed (common leading
- * and trailing text; moved lines are found by their text), parses and checks only those, then:
+ * length-outlier when they may report) gets it parsed again from the line. An update finds the lines that changed
+ * (common leading and trailing text; moved lines are found by their text), parses and checks only those, then:
  * - one pass over the cached lines numbers the records, finds exact duplicates (a typed-array lookup of each line's
  *   fingerprint id) and runs any whole-file rule this file does not know; formats and turns are counted as lines come
  *   and go (record-counts.ts);
@@ -149,6 +149,9 @@ class IncrementalLint implements LintSession {
   }
 
   update(text: string, unchanged?: { prefix: number; suffix: number }): FileLintResult {
+    // Seeds are of the text the first update gets, and of no later one.
+    const summaries = this.summaries;
+    this.summaries = undefined;
     if (!this.holdsText && this.lines.length) this.reset(); // edit() left text that is not plain JSONL
     const prev = this.holdsText ? (this.prevText ??= this.text()) : undefined;
     // The lines an edit touched: between the text's common prefix and common suffix with the previous text, found by
@@ -180,10 +183,9 @@ class IncrementalLint implements LintSession {
       }
     }
     const texts = text.slice(firstStart, regionEnd).split('\n');
-    if (this.summaries && prev === undefined) {
-      this.seeds = new SessionSeeds(this.path, this.summaries, texts.length, lshLayout(this.options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD).bands);
+    if (summaries && prev === undefined) {
+      this.seeds = new SessionSeeds(this.path, summaries, texts.length, lshLayout(this.options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD).bands);
     }
-    this.summaries = undefined;
     try {
       this.replaceLines(first, prev === undefined ? -1 : last, texts, firstStart, text.length - (prev?.length ?? 0));
     } finally {
