@@ -59,6 +59,11 @@ async function maxLag<T>(work: () => Promise<T>): Promise<{ value: T; lagMs: num
 
     // The same timer with nothing to do: what the shared machine's load alone costs (compare the lags below).
     figures.hostMaxLagIdleMs = (await maxLag(() => new Promise((r) => setTimeout(r, 3000)))).lagMs;
+    // TUNELAB_BENCH_EDITOR_PROFILE=DIR: CPU profiles of the extension host's main thread (VS Code's code and every
+    // extension's, Tunelab's included) from opening to the whole file's diagnostics (open.cpuprofile) and over the
+    // typed edits (typed.cpuprofile), to tell whose work the lint waits for.
+    const profileDir = process.env.TUNELAB_BENCH_EDITOR_PROFILE;
+    const openProfile = profileDir ? await startProfile() : undefined;
     const t0 = performance.now();
     const doc = await vscode.workspace.openTextDocument(uri);
     figures.openDocumentMs = performance.now() - t0;
@@ -72,6 +77,7 @@ async function maxLag<T>(work: () => Promise<T>): Promise<{ value: T; lagMs: num
       return waitForDiagnostics(uri, (ds) => ds.some((d) => diagnosticCode(d) === 'invalid-json'), 120000);
     });
     figures.openToDiagnosticsMs = performance.now() - t0;
+    if (openProfile) fs.writeFileSync(path.join(profileDir!, 'open.cpuprofile'), JSON.stringify(await openProfile()));
     figures.documentOpenToDiagnosticsMs = performance.now() - tOpen;
     figures.firstLint = api.lintTiming(uri);
     figures.hostMaxLagWhileLintingMs = opened.lagMs;
@@ -139,9 +145,7 @@ async function maxLag<T>(work: () => Promise<T>): Promise<{ value: T; lagMs: num
     // the browser's key event), then deleteLeft.
     const editor = await vscode.window.showTextDocument(doc, { preview: false });
     const typed: Record<string, unknown>[] = [];
-    // TUNELAB_BENCH_EDITOR_PROFILE=FILE.cpuprofile: a CPU profile of the extension host's main thread (VS Code's code
-    // and every extension's, Tunelab's included) over the typed edits, to tell whose work an edit waits for.
-    const profile = process.env.TUNELAB_BENCH_EDITOR_PROFILE ? await startProfile() : undefined;
+    const profile = profileDir ? await startProfile() : undefined;
     for (let i = 0; i < 3; i++) {
       const line = mid + 13 + i * 89;
       const end = new vscode.Position(line, doc.lineAt(line).text.length);
@@ -156,7 +160,7 @@ async function maxLag<T>(work: () => Promise<T>): Promise<{ value: T; lagMs: num
       await vscode.commands.executeCommand('deleteLeft');
       await waitForDiagnostics(uri, validAt(line), 120000);
     }
-    if (profile) fs.writeFileSync(process.env.TUNELAB_BENCH_EDITOR_PROFILE!, JSON.stringify(await profile()));
+    if (profile) fs.writeFileSync(path.join(profileDir!, 'typed.cpuprofile'), JSON.stringify(await profile()));
     figures.typed = typed;
     figures.typeToDiagnosticsMedianMs = median(typed.map((e) => e.typeToDiagnosticsMs as number));
 
