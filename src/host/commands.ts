@@ -113,7 +113,7 @@ function parseTrainOptions(arg: unknown): TrainOptions {
 async function datasetFromArg(arg: unknown): Promise<vscode.Uri | undefined> {
   const given = asUri(arg);
   if (given) return given;
-  const active = vscode.window.activeTextEditor?.document;
+  const active = (vscode.window.activeTextEditor ?? await activeEditorSoon())?.document;
   if (active && /\.(jsonl|json)$/i.test(active.fileName)) return active.uri;
   const picked = await vscode.window.showOpenDialog({
     canSelectMany: false,
@@ -122,6 +122,23 @@ async function datasetFromArg(arg: unknown): Promise<vscode.Uri | undefined> {
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
   });
   return picked?.[0];
+}
+
+/**
+ * The active editor when the extension host learns of it within a moment: a command run right after a file was
+ * opened can reach this process before the news of its editor does (seen in the UI tests), and should not ask the
+ * user to pick the file they are looking at.
+ */
+function activeEditorSoon(ms = 1000): Promise<vscode.TextEditor | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { sub.dispose(); resolve(vscode.window.activeTextEditor); }, ms);
+    const sub = vscode.window.onDidChangeActiveTextEditor((e) => {
+      if (!e) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(e);
+    });
+  });
 }
 
 async function pickRun(t: Tunelab, arg: unknown, title: string, want: (s: string) => boolean): Promise<RunRef | undefined> {

@@ -43,6 +43,8 @@ suite('dataset overview (UI)', function () {
   test('shows counts, token percentiles and findings; clicking a finding reveals its record', async () => {
     const page = browser.page;
     await quickOpen(page, 'dup.jsonl');
+    // The duplicate's squiggle: the extension host has the document (and its editor) before the command runs there.
+    await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 30000 });
     await runCommand(page, 'Tunelab: Show Dataset Overview');
     const frame = await findFrame(page, '#overview-status');
     await poll('the overview to fill in', 60000, async () =>
