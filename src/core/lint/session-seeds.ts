@@ -1,9 +1,9 @@
 /**
  * What a threaded lint of a document (lint-text-parallel.ts) already worked out per record, handed to the editor's
  * incremental session (lint-session.ts) so that building it does not do that work a second time: per valid record, its
- * per-record findings and schema's field checks, content fingerprint, final-answer key, text length, and near-duplicate
- * shingles and band keys. The session still parses each line (it keeps the records) but runs no per-record rule and
- * hashes no text for the lines seeded here. Built from the slices' summaries (shard-summary.ts) of that very text.
+ * per-record findings and schema's field checks, content fingerprint, final-answer key, text length, near-duplicate
+ * shingles and band keys, and its format and roles. The session neither parses the lines seeded here nor runs a rule
+ * on them. Built from the slices' summaries (shard-summary.ts) of that very text.
  */
 import { hex64 } from '../dataset/canonical';
 import { movedFinding } from './finding-lines';
