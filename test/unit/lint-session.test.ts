@@ -5,9 +5,11 @@
 // per-code limits, rules set off, and the caller's hint of the unchanged text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createLintSession, lintText, lintTextParallel, type FileLintResult, type LintOptions } from '../../src/core/lint';
 import type { ShardSummary } from '../../src/core/lint/shard-summary';
-import { cleanChat, rng, sentence, type Rng } from './support/lint-corpus';
+import { chatJsonl, cleanChat, rng, sentence, type Rng } from './support/lint-corpus';
 
 const SKEW_ANSWER = "I'm sorry, I can't help with that.";
 
@@ -251,4 +253,21 @@ test('lint session: seeds serve only the text of the first update, even when tha
   const other = Array.from({ length: 80 }, () => chatLine(r)).join('\n') + '\n';
   assert.deepEqual(session.update(other), lintText('d.jsonl', other));
   assert.equal(session.lastUpdate.linesSeeded, 0);
+});
+
+test('lint session: keeps what the rules need of each record, not the parsed records (heap under 6 bytes per character of text)', () => {
+  v8.setFlagsFromString('--expose_gc');
+  const gc = runInNewContext('gc') as () => void;
+  const text = chatJsonl(5_000_000, 3);
+  let session: ReturnType<typeof createLintSession> | undefined = createLintSession('d.jsonl');
+  session.update(text);
+  gc();
+  const withSession = process.memoryUsage().heapUsed;
+  assert.ok(session.holdsText);
+  session = undefined;
+  gc();
+  const perChar = (withSession - process.memoryUsage().heapUsed) / text.length;
+  // About 4.3 bytes per character: the lines' own copies, findings, fingerprint ids, shingles and LSH slots. Keeping
+  // every parsed record and its view took about 7.9.
+  assert.ok(perChar < 6, `${perChar.toFixed(2)} bytes of heap per character`);
 });
