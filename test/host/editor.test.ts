@@ -239,6 +239,20 @@ suite('editor: hover, overview, training gate, files changing', () => {
     assert.strictEqual(second, first, 'the second request ran a lint of its own');
   });
 
+  test('"Show Dataset Overview" run just before its editor shows waits a moment for it instead of asking for a file', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const uri = workspaceFile('dup.jsonl');
+    const doc = await vscode.workspace.openTextDocument(uri); // loaded, not shown: no active editor yet
+    // As when the palette's command reaches the extension host before the news of the editor just opened.
+    const shown = vscode.commands.executeCommand('tunelab.showDatasetOverview');
+    await sleep(50);
+    await vscode.window.showTextDocument(doc);
+    const outcome = await Promise.race([Promise.resolve(shown).then(() => 'done'), sleep(10000).then(() => 'still waiting')]);
+    if (outcome !== 'done') await vscode.commands.executeCommand('workbench.action.closeQuickOpen'); // a file picker
+    assert.strictEqual(outcome, 'done', 'the command asked for a file instead of taking the editor that showed');
+    assert.strictEqual((await api()).overviewPanelUri()?.toString(), uri.toString());
+  });
+
   test('"Show Dataset Overview" opens one overview panel for the dataset, revealed again on a second call', async () => {
     const uri = workspaceFile('dup.jsonl');
     await openDataset(uri);
