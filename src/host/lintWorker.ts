@@ -5,8 +5,7 @@ import { availableParallelism } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import * as lint from '../core/lint';
 import { ShardPool } from '../core/lint/lint-parallel';
-import type { ShardSummary } from '../core/lint/shard-summary';
-import type { FileLintResult, LintOptions } from '../core/lint';
+import type { FileLintResult, LintOptions, LintSeeds } from '../core/lint';
 import { loadTokenizer, type ModelTokenizer } from '../core/tokenizer/model-tokenizer';
 import { applyChanges } from './textChanges';
 import { computeOverview, ESTIMATED_RECORD_TOKENS, type RecordCounter } from './overviewData';
@@ -23,8 +22,7 @@ interface LintSession {
   readonly lastUpdate?: { linesChecked: number; linesReused: number; linesSeeded?: number };
 }
 /** `seeds`: what a threaded lint of the text the first update gets worked out per record (lintTextParallel's). */
-type SessionFactory = (path: string, options?: LintOptions, seeds?: Seeds) => LintSession;
-type Seeds = { summaries: ShardSummary[] };
+type SessionFactory = (path: string, options?: LintOptions, seeds?: LintSeeds) => LintSession;
 // Looked up by name at run time: the bundler would otherwise fix a missing export to `undefined` at build time.
 const SESSION_EXPORT = 'createLintSession';
 const createSession = (lint as unknown as Record<string, SessionFactory | undefined>)[SESSION_EXPORT];
@@ -108,7 +106,7 @@ function lintDoc(key: string, options: LintOptions | undefined): DocLintResult |
 async function firstLintOnThreads(key: string, d: DocCopy, options: LintOptions | undefined): Promise<DocLintResult> {
   const t0 = performance.now();
   const { version, text } = d;
-  const seeds: Seeds = { summaries: [] };
+  const seeds: LintSeeds = { summaries: [] };
   const result = await lint.lintTextParallel(d.path, text!, options ?? {}, { jobs: LINT_THREADS, pool: threadPool(), seeds });
   if (!result) return lintDocNow(key, options); // not plain JSONL, or text UTF-8 would change: the session lints it
   if (docs.get(key) === d && d.version === version) d.last = result;
@@ -129,7 +127,7 @@ function answerOf(d: DocCopy, version: number, result: FileLintResult, t0: numbe
 }
 
 /** `seeded`: a threaded lint's seeds and the text they are of (the document may have been edited since). */
-function buildSession(d: DocCopy, options: LintOptions | undefined, seeded?: { text: string; seeds: Seeds }): FileLintResult {
+function buildSession(d: DocCopy, options: LintOptions | undefined, seeded?: { text: string; seeds: LintSeeds }): FileLintResult {
   const t0 = performance.now();
   const text = docText(d);
   d.session = createSession!(d.path, options, seeded?.seeds);

@@ -7,8 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createLintSession, lintText, lintTextParallel, type FileLintResult, type LintOptions } from '../../src/core/lint';
-import type { ShardSummary } from '../../src/core/lint/shard-summary';
+import { createLintSession, lintText, lintTextParallel, type FileLintResult, type LintOptions, type LintSeeds } from '../../src/core/lint';
 import { chatJsonl, cleanChat, rng, sentence, type Rng } from './support/lint-corpus';
 
 const SKEW_ANSWER = "I'm sorry, I can't help with that.";
@@ -78,7 +77,7 @@ function unchangedParts(a: string, b: string): { prefix: number; suffix: number 
 async function randomEdits(seed: number, opts: LintOptions, steps: number, seeded = false): Promise<void> {
   const r = rng(seed);
   const lines = baseLines(r);
-  const seeds = { summaries: [] as ShardSummary[] };
+  const seeds: LintSeeds = { summaries: [] };
   if (seeded) {
     const threaded = await lintTextParallel('d.jsonl', lines.join('\n') + '\n', opts, { jobs: 3, seeds });
     assert.deepEqual(threaded, lintText('d.jsonl', lines.join('\n') + '\n', opts), 'the threaded lint');
@@ -244,7 +243,7 @@ test('lint session: formats and roles are counted in the order they first occur,
 test('lint session: seeds serve only the text of the first update, even when that update is not plain JSONL', async () => {
   const r = rng(21);
   const seeded = Array.from({ length: 80 }, () => chatLine(r)).join('\n') + '\n';
-  const seeds = { summaries: [] as ShardSummary[] };
+  const seeds: LintSeeds = { summaries: [] };
   await lintTextParallel('d.jsonl', seeded, {}, { jobs: 2, seeds });
   assert.ok(seeds.summaries.length > 0);
   const session = createLintSession('d.jsonl', {}, seeds);

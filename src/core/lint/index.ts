@@ -6,6 +6,7 @@ export { lintFiles } from './lint-files';
 export { lintFilesParallel, isShardWorker, type ParallelOptions } from './lint-parallel';
 export { lintTextParallel } from './lint-text-parallel';
 export { createLintSession, type LintSession } from './lint-session';
+export type { LintSeeds } from './session-seeds';
 export { formatFindingsText } from './format-text';
 export { loadLintConfig, validateLintConfig, LINT_CONFIG_FILE, type LintConfig } from './config';
 export { ESTIMATED_TOKENS } from './token-count';

@@ -32,7 +32,7 @@ import { FirstLines, reportDuplicate } from './rules/duplicate';
 import { answerKeyText } from './rules/answer-skew';
 import { buildRecordView } from './record-view';
 import { ruleGroups } from './rule-groups';
-import { SessionSeeds, type LineSeed } from './session-seeds';
+import { SessionSeeds, type LineSeed, type LintSeeds } from './session-seeds';
 import type { ShardSummary } from './shard-summary';
 import { DEFAULT_NEAR_DUPLICATE_THRESHOLD } from './rules/near-duplicate';
 import { lshLayout } from './text/minhash';
@@ -96,7 +96,7 @@ const PROBE_LINES = 100_000;
  * `seeds`: the slices' summaries of a threaded lint of the text the first update() gets (lintTextParallel's `seeds`),
  * so that the first update takes each record's per-record work from them instead of doing it again.
  */
-export function createLintSession(path: string, options: LintOptions = {}, seeds?: { summaries: ShardSummary[] }): LintSession {
+export function createLintSession(path: string, options: LintOptions = {}, seeds?: LintSeeds): LintSession {
   return new IncrementalLint(path, options, seeds?.summaries.length ? seeds.summaries : undefined);
 }
 

@@ -5,7 +5,7 @@
  */
 import { openDataset } from '../dataset/read';
 import { lintFileParallel, ShardPool } from './lint-parallel';
-import type { ShardSummary } from './shard-summary';
+import type { LintSeeds } from './session-seeds';
 import type { FileLintResult, LintOptions } from './types';
 
 export interface TextParallelOptions {
@@ -22,7 +22,7 @@ export interface TextParallelOptions {
    * Filled with what the threads worked out per record, for createLintSession to start from without doing it again;
    * left empty where the text was not linted by slices.
    */
-  seeds?: { summaries: ShardSummary[] };
+  seeds?: LintSeeds;
 }
 
 /**

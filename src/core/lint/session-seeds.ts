@@ -12,6 +12,12 @@ import { answerKeyText } from './rules/answer-skew';
 import { HAS_ANSWER, HAS_FINGERPRINT, HAS_SIGNATURE, type ShardSummary } from './shard-summary';
 import type { Finding } from './types';
 
+/**
+ * What a threaded lint hands an editor session: its slices' summaries, filled by lintTextParallel (`seeds`) and read by
+ * createLintSession.
+ */
+export interface LintSeeds { summaries: ShardSummary[] }
+
 /** One record's seed; findings with line numbers relative to the record's line (line 1), as the session keeps them. */
 export interface LineSeed {
   /** Column of the record's first character: the session checks that it reads the line as the threads did. */
