@@ -7,6 +7,7 @@ import { runDoctor, type DoctorReport } from '../core/python';
 import { summarizeRun } from '../core/runs';
 import { isFormConfig, type FormConfig } from '../../webview/protocol';
 import type { Tunelab } from './context';
+import { isDatasetDocument } from './datasetDiagnostics';
 import { findPython } from './pythonEnvironment';
 import { UNTRUSTED_NOTICE, type RunRef } from './runManager';
 import { revealFinding } from './trainingGate';
@@ -71,6 +72,12 @@ const COMMANDS: Record<string, CommandFactory> = {
     if (!target || typeof line !== 'number') return undefined;
     const col = typeof column === 'number' ? column : 1;
     return revealFinding(target, { line, column: col, endLine: line, endColumn: col });
+  },
+  'tunelab.speedUpLargeDatasets': (t) => async (arg) => {
+    const given = asUri(arg);
+    const doc = given ? await vscode.workspace.openTextDocument(given) : vscode.window.activeTextEditor?.document;
+    // Link detection goes off for the dataset's language only (JSON Lines unless a JSON-array dataset is meant).
+    return t.largeDatasets.turnOff(doc && isDatasetDocument(doc) ? doc.languageId : 'jsonl');
   },
   'tunelab.doctor': (t) => () => doctor(t),
   'tunelab.refreshRuns': (t) => () => t.runsView.refresh(),

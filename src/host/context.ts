@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { RunSummary } from '../core/runs';
 import { registerCommands } from './commands';
 import { DatasetDiagnostics, type LintTiming } from './datasetDiagnostics';
+import { LargeDatasetSettings } from './largeDatasetSettings';
 import { Linter } from './linter';
 import { OverviewPanels } from './overviewPanel';
 import { DatasetQuickFixes } from './quickFixes';
@@ -35,6 +36,7 @@ export interface Tunelab {
   readonly reportPanels: ReportPanels;
   readonly overviewPanels: OverviewPanels;
   readonly gate: TrainingGate;
+  readonly largeDatasets: LargeDatasetSettings;
 }
 
 /** What activate() returns, for the extension-host tests; kept minimal. */
@@ -80,7 +82,8 @@ export function createTunelab(extension: vscode.ExtensionContext, log: vscode.Lo
   own(vscode.languages.registerHoverProvider(DATASET_SELECTOR, new RecordHoverProvider(linter, (doc) => modelDir(doc.uri), log)));
   const overviewPanels = own(new OverviewPanels({ extensionUri: extension.extensionUri, log, linter, diagnostics, modelDir }));
   own(new TrainingStatusBar(runs));
-  const tunelab: Tunelab = { extension, log, linter, diagnostics, runs, runsView, trainingPanels, reportPanels, overviewPanels, gate };
+  const largeDatasets = own(new LargeDatasetSettings(extension, log));
+  const tunelab: Tunelab = { extension, log, linter, diagnostics, runs, runsView, trainingPanels, reportPanels, overviewPanels, gate, largeDatasets };
   registerCommands(tunelab);
   runs.resumeWatching();
 

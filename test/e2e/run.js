@@ -82,7 +82,8 @@ function runUiSuites({ server, runDir, workspace }) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(REPO, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--ui', 'tdd',
       '--timeout', '300000', '--reporter', path.join(__dirname, 'resultsReporter.js'), '--reporter-option', `output=${resultsFile}`,
-      ...files],
+      // TUNELAB_E2E_GREP picks tests by title, as it does for the host suites.
+      ...(process.env.TUNELAB_E2E_GREP ? ['--grep', process.env.TUNELAB_E2E_GREP] : []), ...files],
     { cwd: REPO, stdio: 'inherit', env: { ...process.env, TUNELAB_E2E_URL: server.base, TUNELAB_E2E_WORKSPACE: workspace,
       TUNELAB_E2E_BROWSER_DIR: path.join(runDir, 'browser-ui'), TUNELAB_E2E_SCREENSHOTS: path.join(REPO, 'test-output', 'ui') } });
     const timer = setTimeout(() => { log(`UI suites still running after ${UI_TIMEOUT_MS / 1000} s: killing them`); child.kill('SIGKILL'); }, UI_TIMEOUT_MS);

@@ -1,19 +1,7 @@
 // UI: the dataset overview through the real workbench in Chromium: open a dataset, run "Tunelab: Show Dataset
 // Overview" from the palette, check its figures, click a finding's line number and see the editor go to that record.
 import assert from 'node:assert';
-import { e2eEnv, findFrame, openWorkbench, poll, runCommand, screenshot, screenshotIfFailed, waitForViewContainer } from './workbench.mjs';
-
-/** Opens a workspace file through Quick Open, as a user would. */
-async function quickOpen(page, name) {
-  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10000 });
-  await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15000 });
-  await page.keyboard.press('Enter');
-  await page.locator(`.tabs-container .tab[aria-label^="${name}"]`).first().waitFor({ timeout: 15000 });
-}
+import { e2eEnv, findFrame, openWorkbench, poll, quickOpen, runCommand, screenshot, screenshotIfFailed, waitForViewContainer } from './workbench.mjs';
 
 /** The cursor's line as the status bar shows it ("Ln 3, Col 1"). */
 async function cursorLine(page) {

@@ -54,6 +54,18 @@ export async function runCommand(page, title) {
   await input.waitFor({ state: 'hidden', timeout: 10000 }).catch(() => {});
 }
 
+/** Opens a workspace file through Quick Open, as a user would. */
+export async function quickOpen(page, name, timeoutMs = 15000) {
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+  await page.locator(`.tabs-container .tab[aria-label^="${name}"]`).first().waitFor({ timeout: timeoutMs });
+}
+
 /** The webview frame that holds `selector` (webviews are iframes two levels deep: walk every frame). */
 export async function findFrame(page, selector, timeoutMs = 60000) {
   const deadline = Date.now() + timeoutMs;

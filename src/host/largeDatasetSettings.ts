@@ -1,0 +1,90 @@
+// Offers, once, to turn off the VS Code features that re-read a whole document when a large dataset is shown
+// (wholeDocumentScans.ts says which and why). Nothing changes without the user's click: the offer is a notification,
+// and the command "Tunelab: Speed Up Editing Large Datasets" does the same on demand.
+import * as vscode from 'vscode';
+import { isDatasetDocument } from './datasetDiagnostics';
+import { LARGE_DATASET_CHARS, offerMessage, scansStillOn, settingId, type WholeDocumentScan } from './wholeDocumentScans';
+
+/** The user's "Don't Ask Again" (every workspace), and an answered offer (this workspace). */
+const NEVER_KEY = 'tunelab.largeDatasetOffer.never';
+const ANSWERED_KEY = 'tunelab.largeDatasetOffer.answered';
+const NOT_NOW = 'Not Now';
+const NEVER = "Don't Ask Again";
+
+export class LargeDatasetSettings implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  /** An offer is showing, or was put off for this session ("Not Now" or closed). */
+  private offered = false;
+
+  constructor(private readonly extension: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {
+    this.disposables.push(vscode.window.onDidChangeActiveTextEditor((e) => { if (e) this.consider(e.document); }));
+    const active = vscode.window.activeTextEditor;
+    if (active) this.consider(active.document);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+
+  /** Shows the offer when `doc` is a large dataset and some of the scans are on for it. */
+  private consider(doc: vscode.TextDocument): void {
+    if (this.offered || this.extension.globalState.get(NEVER_KEY) || this.extension.workspaceState.get(ANSWERED_KEY)) return;
+    if (documentChars(doc) < LARGE_DATASET_CHARS || !isDatasetDocument(doc)) return;
+    if (!vscode.workspace.getConfiguration('tunelab', doc.uri).get<boolean>('lint.enable', true)) return;
+    const on = scansStillOn((s) => effective(s, doc));
+    this.log.info(`${doc.uri.fsPath || doc.uri.toString()} is a large dataset; VS Code's whole-document scans on: ${on.map(settingId).join(', ') || 'none'}`);
+    if (!on.length) return;
+    this.offered = true;
+    const turnOff = writesWorkspace() ? 'Turn Off in This Workspace' : 'Turn Off in User Settings';
+    const name = doc.uri.path.split('/').pop() ?? doc.fileName;
+    void vscode.window.showInformationMessage(offerMessage(name, documentChars(doc), on, doc.languageId), turnOff, NOT_NOW, NEVER).then(async (pick) => {
+      if (pick === NEVER) await this.extension.globalState.update(NEVER_KEY, true);
+      if (pick !== turnOff) return;
+      await this.extension.workspaceState.update(ANSWERED_KEY, true);
+      await this.turnOff(doc.languageId);
+    }, (err) => this.log.warn(`large dataset offer: ${String(err)}`));
+  }
+
+  /**
+   * Turns the scans off in this workspace's settings (user settings when no folder is open), link detection for
+   * `languageId` only. Returns the settings it changed; reports any that stay on (a folder's own setting wins).
+   */
+  async turnOff(languageId: string): Promise<string[]> {
+    const scope = { languageId };
+    const target = writesWorkspace() ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    const where = target === vscode.ConfigurationTarget.Workspace ? "this workspace's settings" : 'your user settings';
+    const changed: string[] = [];
+    for (const s of scansStillOn((x) => effective(x, scope))) {
+      try {
+        await vscode.workspace.getConfiguration(s.section, scope).update(s.key, false, target, s.perLanguage || undefined);
+        changed.push(label(s, languageId));
+      } catch (err) {
+        this.log.warn(`could not turn off ${settingId(s)}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    const still = scansStillOn((x) => effective(x, scope)).map((s) => label(s, languageId));
+    if (changed.length) this.log.info(`turned off ${changed.join(', ')} in ${where} (large datasets)`);
+    if (still.length) void vscode.window.showWarningMessage(`Tunelab: ${still.join(', ')} stayed on: a folder's own settings set it. Change it there to speed up editing large datasets.`);
+    else if (changed.length) void vscode.window.showInformationMessage(`Tunelab: turned off ${changed.join(', ')} in ${where}.`);
+    else void vscode.window.showInformationMessage('Tunelab: nothing to turn off: VS Code\'s whole-document scans are already off here.');
+    return changed;
+  }
+}
+
+function label(s: WholeDocumentScan, languageId: string): string {
+  return s.perLanguage ? `[${languageId}] ${settingId(s)}` : settingId(s);
+}
+
+function effective(s: WholeDocumentScan, scope: vscode.ConfigurationScope): unknown {
+  return vscode.workspace.getConfiguration(s.section, scope).get(s.key);
+}
+
+/** Workspace settings need a folder or a workspace file. */
+function writesWorkspace(): boolean {
+  return !!vscode.workspace.workspaceFolders?.length;
+}
+
+/** The document's length without building its text (getText of 50 MB costs about 0.1 s). */
+function documentChars(doc: vscode.TextDocument): number {
+  return doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end);
+}

@@ -1,0 +1,51 @@
+// VS Code features that read a whole document, and what they cost a large dataset (bench/editor/RESULTS.md). Pure:
+// the adapter (largeDatasetSettings.ts) reads and writes the settings.
+
+export interface WholeDocumentScan {
+  /** Configuration section and key, as `vscode.workspace.getConfiguration(section).get(key)` takes them. */
+  section: string;
+  key: string;
+  /** Set for the dataset's language only (`"[jsonl]": {...}`), not for every file. */
+  perLanguage: boolean;
+  /** What the user loses with it off, for the message. */
+  loses: string;
+}
+
+/**
+ * On a 50 MB document: merge-conflict reads the whole text after every change (130-170 ms per edit, the larger part
+ * of an edit's wait for its diagnostics), link detection when it opens (1.2 s of the extension host's CPU, shared
+ * with the first lint). With all three off, typed edits got their diagnostics in 156-186 ms, against 299-380 ms.
+ */
+export const WHOLE_DOCUMENT_SCANS: readonly WholeDocumentScan[] = [
+  { section: 'merge-conflict', key: 'decorators.enabled', perLanguage: false, loses: 'merge-conflict colours' },
+  { section: 'merge-conflict', key: 'codeLens.enabled', perLanguage: false, loses: 'merge-conflict code lenses' },
+  { section: 'editor', key: 'links', perLanguage: true, loses: 'clickable links' },
+];
+
+/** Documents from this many characters on are offered the change: below it the scans cost little per edit. */
+export const LARGE_DATASET_CHARS = 20_000_000;
+
+export function settingId(scan: WholeDocumentScan): string {
+  return `${scan.section}.${scan.key}`;
+}
+
+/**
+ * The scans still on. `current` gives a setting's effective value for the document, undefined where VS Code does
+ * not know the setting (its extension disabled): that one cannot be written either.
+ */
+export function scansStillOn(current: (scan: WholeDocumentScan) => unknown): WholeDocumentScan[] {
+  return WHOLE_DOCUMENT_SCANS.filter((s) => current(s) === true);
+}
+
+/** The offer's text: the document's size, what runs, what turning it off costs. */
+export function offerMessage(fileName: string, chars: number, scans: readonly WholeDocumentScan[], language: string): string {
+  const mb = Math.round(chars / 1e6);
+  const names = scans.map((s) => (s.perLanguage ? `${settingId(s)} (${language} files)` : settingId(s)));
+  const loses = [...new Set(scans.map((s) => s.loses))];
+  return `${fileName} is ${mb} MB: VS Code's merge-conflict scan (after every edit) and link detection (on opening) re-read the whole file, ` +
+    `which slows its diagnostics while you type. Turn off ${joinWords(names)}? You lose ${joinWords(loses)} there.`;
+}
+
+function joinWords(xs: readonly string[]): string {
+  return xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
+}

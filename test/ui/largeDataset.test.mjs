@@ -1,0 +1,84 @@
+// UI: a large dataset shown in the real workbench gets Tunelab's offer to turn off VS Code's whole-document scans
+// (merge-conflict after every edit, link detection on open); clicking the offer's button writes exactly those
+// settings to the workspace's .vscode/settings.json, link detection for JSON Lines only.
+import assert from 'node:assert';
+import fs from 'node:fs';
+import path from 'node:path';
+import { e2eEnv, openWorkbench, poll, quickOpen, runCommand, screenshot, screenshotIfFailed, waitForViewContainer } from './workbench.mjs';
+
+/** Distinct chat records of made-up words (a seeded generator: no duplicates, no near-duplicates) up to `bytes`. */
+function largeDataset(bytes) {
+  let s = 0x2545f491;
+  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) | 0) >>> 0) / 2 ** 32;
+  const syllables = ['ka', 'lo', 'mi', 'ren', 'tu', 'sa', 'vel', 'dor', 'ni', 'pa', 'que', 'zi', 'mor', 'tan', 'le', 'bu'];
+  const word = () => Array.from({ length: 2 + Math.floor(rand() * 3) }, () => syllables[Math.floor(rand() * syllables.length)]).join('');
+  const sentence = (n) => Array.from({ length: n }, word).join(' ');
+  const lines = [];
+  let size = 0;
+  while (size < bytes) {
+    const line = JSON.stringify({ messages: [{ role: 'user', content: `${sentence(12)}?` }, { role: 'assistant', content: `${sentence(40)}.` }] });
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return lines.join('\n') + '\n';
+}
+
+suite('large dataset settings (UI)', function () {
+  const env = e2eEnv();
+  const file = path.join(env.workspace, 'large.jsonl');
+  const settingsFile = path.join(env.workspace, '.vscode', 'settings.json');
+  let settingsBefore;
+  let browser;
+
+  suiteSetup(async function () {
+    this.timeout(150000);
+    settingsBefore = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : undefined;
+    fs.writeFileSync(file, largeDataset(21_000_000));
+    browser = await openWorkbench(env);
+    await waitForViewContainer(browser.page, 'Tunelab');
+  });
+
+  teardown(async function () {
+    await screenshotIfFailed(this.currentTest, browser?.page, env.screenshots, 'failed-large');
+  });
+
+  suiteTeardown(async () => {
+    if (browser) await browser.close();
+    fs.rmSync(file, { force: true });
+    if (settingsBefore === undefined) fs.rmSync(settingsFile, { force: true });
+    else fs.writeFileSync(settingsFile, settingsBefore);
+  });
+
+  test('a 21 MB dataset: the offer names the settings; its button turns them off in the workspace', async function () {
+    this.timeout(240000);
+    const page = browser.page;
+    await quickOpen(page, 'large.jsonl', 90000);
+    // VS Code in a browser asks before showing a file this large (workbench.editorLargeFileConfirmation).
+    const openAnyway = page.locator('.monaco-button', { hasText: 'Open Anyway' });
+    if (await openAnyway.waitFor({ timeout: 5000 }).then(() => true, () => false)) await openAnyway.click();
+    // The offer is a notification: a toast for some seconds, then in the notification centre until answered.
+    const offer = page.locator('.notification-list-item', { hasText: 'large.jsonl is 21 MB' }).first();
+    await poll('the offer to show', 90000, async () => {
+      if (await offer.isVisible()) return true;
+      await runCommand(page, 'Notifications: Show Notifications');
+      return (await offer.isVisible()) ? true : undefined;
+    }, 2000);
+    const text = await offer.innerText();
+    assert.match(text, /merge-conflict\.decorators\.enabled/);
+    assert.match(text, /editor\.links \(jsonl files\)/);
+    await screenshot(page, env.screenshots, 'large-dataset-offer.png');
+    await offer.locator('.monaco-button', { hasText: 'Turn Off in This Workspace' }).click();
+    const written = await poll('the workspace settings to be written', 30000, async () => {
+      if (!fs.existsSync(settingsFile)) return undefined;
+      try {
+        const json = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
+        return json['[jsonl]']?.['editor.links'] === false ? json : undefined;
+      } catch {
+        return undefined; // being written
+      }
+    });
+    assert.strictEqual(written['merge-conflict.decorators.enabled'], false);
+    assert.strictEqual(written['merge-conflict.codeLens.enabled'], false);
+    assert.strictEqual(written['editor.links'], undefined, 'link detection stays on for other files');
+  });
+});

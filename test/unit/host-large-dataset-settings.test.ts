@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { LARGE_DATASET_CHARS, offerMessage, scansStillOn, settingId, WHOLE_DOCUMENT_SCANS } from '../../src/host/wholeDocumentScans';
+
+test('whole-document scans: the three VS Code settings measured in bench/editor, link detection per language only', () => {
+  assert.deepEqual(WHOLE_DOCUMENT_SCANS.map(settingId), ['merge-conflict.decorators.enabled', 'merge-conflict.codeLens.enabled', 'editor.links']);
+  assert.deepEqual(WHOLE_DOCUMENT_SCANS.filter((s) => s.perLanguage).map(settingId), ['editor.links']);
+  assert.ok(LARGE_DATASET_CHARS >= 10_000_000 && LARGE_DATASET_CHARS <= 50_000_000, 'the offer is for files of tens of MB');
+});
+
+test('whole-document scans: only settings that are on are offered; unknown ones (extension disabled) are left alone', () => {
+  const values: Record<string, unknown> = { 'merge-conflict.decorators.enabled': true, 'merge-conflict.codeLens.enabled': false, 'editor.links': true };
+  assert.deepEqual(scansStillOn((s) => values[settingId(s)]).map(settingId), ['merge-conflict.decorators.enabled', 'editor.links']);
+  assert.deepEqual(scansStillOn(() => undefined), [], 'merge-conflict disabled and links unknown: nothing to offer');
+  assert.deepEqual(scansStillOn(() => false), []);
+  assert.deepEqual(scansStillOn(() => 'true'), [], 'only a real true counts as on');
+});
+
+test('whole-document scans: the offer names the file, its size, each setting (links with the language) and what is lost', () => {
+  const msg = offerMessage('chats.jsonl', 48_700_000, WHOLE_DOCUMENT_SCANS, 'jsonl');
+  assert.match(msg, /^chats\.jsonl is 49 MB: VS Code's merge-conflict scan \(after every edit\) and link detection \(on opening\) re-read the whole file/);
+  assert.match(msg, /merge-conflict\.decorators\.enabled, merge-conflict\.codeLens\.enabled and editor\.links \(jsonl files\)\?/);
+  assert.match(msg, /You lose merge-conflict colours, merge-conflict code lenses and clickable links there\.$/);
+  const one = offerMessage('a.jsonl', 20_000_000, WHOLE_DOCUMENT_SCANS.slice(2), 'jsonl');
+  assert.match(one, /Turn off editor\.links \(jsonl files\)\? You lose clickable links there/);
+});
