@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { DATASET_LINT_CODES, type FileLintResult, type Finding, type Severity } from '../core/lint';
 import { limitNote, shownFindings } from './findingLimit';
 import type { DocLintResult, SessionBuild } from './lintProtocol';
+import { documentFacts } from './documentFile';
 import { UnknownDocumentError, type Linter } from './linter';
 
 // Documents the worker does not hold yet wait this long after a change (their first lint sends the whole text); the
@@ -27,6 +28,17 @@ export function isDatasetDocument(doc: vscode.TextDocument): boolean {
   if (doc.languageId === 'jsonl' || /\.jsonl$/i.test(doc.fileName)) return true;
   if (doc.languageId !== 'json' && !/\.json$/i.test(doc.fileName)) return false;
   return looksLikeRecordArray(doc.getText(new vscode.Range(0, 0, 20, 0)));
+}
+
+/**
+ * A large document just loaded from its file, unmodified, that VS Code read as UTF-8 with LF line ends: the worker
+ * can read the file itself (documentFile.ts checks it matches) instead of the host building and sending the text.
+ */
+function readFromFile(doc: vscode.TextDocument): boolean {
+  if (doc.uri.scheme !== 'file' || doc.isDirty || doc.eol !== vscode.EndOfLine.LF) return false;
+  const files = vscode.workspace.getConfiguration('files', doc);
+  if (files.get('encoding') !== 'utf8' || files.get('autoGuessEncoding') === true) return false;
+  return doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end) >= FROM_FILE_CHARS;
 }
 
 export function documentPath(uri: vscode.Uri): string {
@@ -57,6 +69,8 @@ export function toDiagnostic(f: Finding, uri: vscode.Uri): vscode.Diagnostic {
  * 10-30 ms, where 1 MB took 90-130 ms, all of it before the whole lint could start.
  */
 const QUICK_HEAD_FROM_CHARS = 4_000_000;
+/** Documents from this size on are read by the worker from their file when they can be (readFromFile). */
+const FROM_FILE_CHARS = 4_000_000;
 const QUICK_HEAD_CHARS = 250_000;
 /** Findings about the whole dataset: not shown from the quick look at its start. */
 const WHOLE_FILE_CODES: ReadonlySet<string> = new Set<string>(DATASET_LINT_CODES);
@@ -66,6 +80,8 @@ export interface LintTiming {
   version: number; workerMs: number; totalMs: number; incremental: boolean; findings: number;
   /** Threads the worker linted on (a large document's first lint). */
   threads?: number;
+  /** The worker read the document from its file instead of being sent its text. */
+  fromFile?: boolean;
   /** How the session behind an incremental lint was built (seeded: records whose work came from the threaded lint). */
   session?: SessionBuild;
   /**
@@ -196,10 +212,13 @@ export class DatasetDiagnostics implements vscode.Disposable {
       if (!this.results.has(key) && doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end) > QUICK_HEAD_FROM_CHARS) void this.quickHead(doc);
       let r: DocLintResult;
       try {
-        if (!this.linter.hasCopy(key)) this.linter.syncDocument(key, documentPath(doc.uri), doc.version, doc.getText());
+        if (!this.linter.hasCopy(key) && !(readFromFile(doc) && this.linter.syncDocumentFromFile(key, doc.uri.fsPath, doc.version, documentFacts(doc.lineCount, (i) => doc.lineAt(i).text)))) {
+          this.linter.syncDocument(key, documentPath(doc.uri), doc.version, doc.getText());
+        }
         r = await this.linter.lintDocument(key);
       } catch (err) {
         if (!(err instanceof UnknownDocumentError) || doc.isClosed) throw err;
+        if (/its file was not used/.test(err.message)) this.log.info(err.message);
         this.linter.syncDocument(key, documentPath(doc.uri), doc.version, doc.getText());
         r = await this.linter.lintDocument(key);
       }
@@ -212,7 +231,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
       const published = this.publish(doc.uri, r.result);
       const t2 = performance.now();
       this.timings.set(key, {
-        version: r.version, workerMs: r.ms, totalMs: t2 - t0, incremental: r.incremental, threads: r.threads, session: r.session, findings: r.result.findings.length,
+        version: r.version, workerMs: r.ms, totalMs: t2 - t0, incremental: r.incremental, threads: r.threads, fromFile: r.fromFile, session: r.session, findings: r.result.findings.length,
         changedAt: this.changedAt.get(key), startedAt: t0, receivedAt: received, publishedAt: t2, publishMs: t2 - t1, editMs: r.editMs,
         workerStartedAt: r.startedAt === undefined ? undefined : r.startedAt - performance.timeOrigin,
         workerEndedAt: r.endedAt === undefined ? undefined : r.endedAt - performance.timeOrigin,

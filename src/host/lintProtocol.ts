@@ -3,6 +3,7 @@
 // sending the whole text again.
 import type { FileLintResult, LintOptions } from '../core/lint';
 import type { DatasetOverview } from '../../webview/overviewProtocol';
+import type { DocumentFacts } from './documentFile';
 
 /** One change of a document, as onDidChangeTextDocument reports it (UTF-16 offsets in the text before it). */
 export interface TextChange { offset: number; length: number; text: string }
@@ -25,6 +26,11 @@ export type WorkerRequest =
   | { type: 'lint'; id: number; path: string; input: string | Uint8Array; options?: LintOptions }
   /** Starts (or restarts) the worker's copy of a document. */
   | { type: 'open'; doc: string; path: string; version: number; text: string }
+  /**
+   * Starts the copy from the document's file, read by the worker, when the file matches `facts` (documentFile.ts);
+   * otherwise the worker keeps no copy and the next lintDoc fails as for an unknown document.
+   */
+  | { type: 'openFile'; doc: string; path: string; version: number; facts: DocumentFacts }
   /** Applies one change event's edits, in order, to the copy. */
   | { type: 'edit'; doc: string; version: number; changes: TextChange[] }
   | { type: 'close'; doc: string }
@@ -49,6 +55,8 @@ export interface DocLintResult {
   threads?: number;
   /** How the incremental session that gave an incremental answer was built. */
   session?: SessionBuild;
+  /** The copy was read from the document's file (openFile), not sent by the host; set on its first lint. */
+  fromFile?: boolean;
   /** When the worker started and ended the lint, in ms since the epoch (performance.timeOrigin + now(): comparable across threads). */
   startedAt?: number;
   endedAt?: number;
@@ -62,4 +70,5 @@ export interface WorkerAnswers {
   recordTokens: RecordTokensInfo;
 }
 
-export type WorkerResponse = { id: number; value: unknown } | { id: number; error: string; unknownDoc?: boolean };
+/** `unknownDoc`: the worker has no copy of that document (the host then sends its text). */
+export type WorkerResponse = { id: number; value: unknown } | { id: number; error: string; unknownDoc?: string };

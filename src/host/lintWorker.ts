@@ -7,6 +7,7 @@ import * as lint from '../core/lint';
 import { ShardPool } from '../core/lint/lint-parallel';
 import type { FileLintResult, LintOptions, LintSeeds } from '../core/lint';
 import { loadTokenizer, type ModelTokenizer } from '../core/tokenizer/model-tokenizer';
+import { readDocumentFile } from './documentFile';
 import { applyChanges } from './textChanges';
 import { computeOverview, ESTIMATED_RECORD_TOKENS, type RecordCounter } from './overviewData';
 import { estimateRecordTokens } from './recordTokens';
@@ -50,7 +51,9 @@ function threadPool(): ShardPool {
 }
 
 function wantsThreads(d: DocCopy): boolean {
-  return !!createSession && !d.session && d.text !== undefined && d.text.length >= PARALLEL_FIRST_LINT_CHARS && LINT_THREADS > 1;
+  // A file's bytes stand in for its characters here: at least as many.
+  const size = d.text?.length ?? d.bytes?.length ?? 0;
+  return !!createSession && !d.session && (d.text !== undefined || d.bytes !== undefined) && size >= PARALLEL_FIRST_LINT_CHARS && LINT_THREADS > 1;
 }
 
 /** Exact counting runs at about 0.5 MB/s: the overview of a larger file uses the estimate. */
@@ -64,6 +67,10 @@ interface DocCopy {
    * line, and no copy of a 50 MB text is made per keystroke (docText makes one when something needs it).
    */
   text: string | undefined;
+  /** The document's UTF-8 bytes as read from its file (openFile), until its text is needed (docText decodes them). */
+  bytes?: Buffer;
+  /** Read from its file: said in the answer to its first lint. */
+  fromFile?: boolean;
   session?: LintSession;
   sessionOptions?: string;
   last?: FileLintResult;
@@ -73,23 +80,37 @@ interface DocCopy {
 }
 
 const docs = new Map<string, DocCopy>();
+/** Why a document's file was not taken as its text (openFile), for the host's log. */
+const fileRefused = new Map<string, string>();
 
-class UnknownDocument extends Error {}
+class UnknownDocument extends Error {
+  constructor(readonly key: string) {
+    const why = fileRefused.get(key);
+    super(`the lint worker has no copy of ${key}${why ? ` (its file was not used: ${why})` : ''}`);
+  }
+}
 
 function doc(key: string): DocCopy {
   const d = docs.get(key);
-  if (!d) throw new UnknownDocument(`the lint worker has no copy of ${key}`);
+  if (!d) throw new UnknownDocument(key);
   return d;
 }
 
 function docText(d: DocCopy): string {
+  if (d.text === undefined && d.bytes) {
+    d.text = d.bytes.toString('utf8');
+    d.bytes = undefined;
+  }
   return (d.text ??= d.session!.text());
 }
 
 function applyEdit(d: DocCopy, changes: readonly TextChange[]): void {
-  if (d.text === undefined && d.session!.edit(changes)) return;
-  // Not held (or no longer plain JSONL: the session applied the edits, and its text is the document's).
-  d.text = d.text === undefined ? d.session!.text() : applyChanges(d.text, changes);
+  if (d.text === undefined && d.session) {
+    // Held by the session; when it is no longer plain JSONL, the session applied the edits and its text is the document's.
+    if (!d.session.edit(changes)) d.text = d.session.text();
+    return;
+  }
+  d.text = applyChanges(docText(d), changes);
 }
 
 function lintDoc(key: string, options: LintOptions | undefined): DocLintResult | Promise<DocLintResult> {
@@ -105,15 +126,18 @@ function lintDoc(key: string, options: LintOptions | undefined): DocLintResult |
  */
 async function firstLintOnThreads(key: string, d: DocCopy, options: LintOptions | undefined): Promise<DocLintResult> {
   const t0 = performance.now();
-  const { version, text } = d;
+  const { version, text, bytes } = d;
   const seeds: LintSeeds = { summaries: [] };
-  const result = await lint.lintTextParallel(d.path, text!, options ?? {}, { jobs: LINT_THREADS, pool: threadPool(), seeds });
+  const threads = { jobs: LINT_THREADS, pool: threadPool(), seeds };
+  const result = text !== undefined ? await lint.lintTextParallel(d.path, text, options ?? {}, threads) : await lint.lintBytesParallel(d.path, bytes!, options ?? {}, threads);
   if (!result) return lintDocNow(key, options); // not plain JSONL, or text UTF-8 would change: the session lints it
   if (docs.get(key) === d && d.version === version) d.last = result;
   setImmediate(() => {
     // Unless a lint built it meanwhile, or the document was closed or sent again.
     if (docs.get(key) !== d || d.session) return;
-    buildSession(d, options, { text: text!, seeds });
+    // The text the seeds are of: the bytes' text is decoded once, and is the copy's own while no edit came.
+    const linted = text ?? (d.bytes === bytes ? docText(d) : bytes!.toString('utf8'));
+    buildSession(d, options, { text: linted, seeds });
   });
   return answerOf(d, version, result, t0, { incremental: false, threads: LINT_THREADS });
 }
@@ -122,8 +146,10 @@ async function firstLintOnThreads(key: string, d: DocCopy, options: LintOptions 
 function answerOf(d: DocCopy, version: number, result: FileLintResult, t0: number, how: Pick<DocLintResult, 'incremental' | 'threads' | 'session'>): DocLintResult {
   const editMs = d.editMs;
   d.editMs = 0;
+  const fromFile = d.fromFile;
+  d.fromFile = undefined;
   const now = performance.now();
-  return { version, result, ms: now - t0, ...how, editMs, startedAt: performance.timeOrigin + t0, endedAt: performance.timeOrigin + now };
+  return { version, result, ms: now - t0, ...how, editMs, fromFile, startedAt: performance.timeOrigin + t0, endedAt: performance.timeOrigin + now };
 }
 
 /** `seeded`: a threaded lint's seeds and the text they are of (the document may have been edited since). */
@@ -216,11 +242,18 @@ function answer(req: WorkerRequest): unknown {
   switch (req.type) {
     case 'lint':
       return lint.lintSource(req.path, typeof req.input === 'string' ? req.input : Buffer.from(req.input), req.options);
-    case 'open': {
-      const d: DocCopy = { path: req.path, version: req.version, text: req.text, editMs: 0 };
-      docs.set(req.doc, d);
-      if (wantsThreads(d)) threadPool(); // its threads load while the host asks for the lint
-      return undefined;
+    case 'open':
+      fileRefused.delete(req.doc);
+      return opened(req.doc, { path: req.path, version: req.version, text: req.text, editMs: 0 });
+    case 'openFile': {
+      const { bytes, why } = readDocumentFile(req.path, req.facts);
+      if (!bytes) {
+        docs.delete(req.doc);
+        fileRefused.set(req.doc, why ?? 'unknown');
+        return undefined;
+      }
+      fileRefused.delete(req.doc);
+      return opened(req.doc, { path: req.path, version: req.version, text: undefined, bytes, fromFile: true, editMs: 0 });
     }
     case 'edit': {
       const d = docs.get(req.doc);
@@ -248,11 +281,18 @@ function answer(req: WorkerRequest): unknown {
   }
 }
 
+function opened(key: string, d: DocCopy): undefined {
+  docs.set(key, d);
+  if (wantsThreads(d)) threadPool(); // its threads load while the host asks for the lint
+  return undefined;
+}
+
 function respond(req: WorkerRequest, value: unknown, err?: unknown): void {
   if (!('id' in req)) return;
   let response: WorkerResponse;
   if (err === undefined) response = { id: req.id, value };
-  else response = { id: req.id, error: err instanceof Error ? err.stack ?? err.message : String(err), unknownDoc: err instanceof UnknownDocument };
+  else if (err instanceof UnknownDocument) response = { id: req.id, error: err.message, unknownDoc: err.key }; // expected: no stack
+  else response = { id: req.id, error: err instanceof Error ? err.stack ?? err.message : String(err) };
   parentPort?.postMessage(response);
 }
 

@@ -6,13 +6,14 @@ import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
 import { lintSource, type FileLintResult, type LintOptions } from '../core/lint';
 import type { DatasetOverview } from '../../webview/overviewProtocol';
+import type { DocumentFacts } from './documentFile';
 import type { DocLintResult, RecordTokensInfo, TextChange, WorkerAnswers, WorkerRequest, WorkerResponse } from './lintProtocol';
 
 /** The worker lost its copy of a document (it restarted, or an edit did not apply): send the whole text again. */
 export class UnknownDocumentError extends Error {}
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
-type Question = Exclude<WorkerRequest, { type: 'open' | 'edit' | 'close' }>;
+type Question = Exclude<WorkerRequest, { type: 'open' | 'openFile' | 'edit' | 'close' }>;
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
 export class Linter implements vscode.Disposable {
@@ -54,6 +55,19 @@ export class Linter implements vscode.Disposable {
     }
     worker.postMessage({ type: 'open', doc, path, version, text } satisfies WorkerRequest);
     this.copies.add(doc);
+  }
+
+  /**
+   * Has the worker read a document's text from its file instead (a large document just opened, unmodified): the
+   * worker checks the file against `facts` and keeps no copy when they differ, so that the next lintDocument fails
+   * with UnknownDocumentError and the caller sends the text. False without a worker (nothing was sent).
+   */
+  syncDocumentFromFile(doc: string, path: string, version: number, facts: DocumentFacts): boolean {
+    const worker = this.ensureWorker();
+    if (!worker) return false;
+    worker.postMessage({ type: 'openFile', doc, path, version, facts } satisfies WorkerRequest);
+    this.copies.add(doc);
+    return true;
   }
 
   /** Forwards one change event; a document the worker does not hold is synced whole at its next lint instead. */
@@ -123,7 +137,7 @@ export class Linter implements vscode.Disposable {
       if (!p) return;
       this.pending.delete(msg.id);
       if ('error' in msg) {
-        if (msg.unknownDoc) this.copies.clear();
+        if (msg.unknownDoc) this.copies.delete(msg.unknownDoc);
         p.reject(msg.unknownDoc ? new UnknownDocumentError(msg.error) : new Error(msg.error));
       } else {
         p.resolve(msg.value);

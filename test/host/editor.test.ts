@@ -190,8 +190,9 @@ suite('editor: large files', () => {
     assert.ok(quick.every((d) => d.range.start.line < headLines), 'findings of the start only');
     assert.ok(quick.some((d) => diagnosticCode(d) === 'duplicate' && d.range.start.line === 20), 'the start\'s own findings');
     assert.ok(!ds.some((d) => diagnosticCode(d) === 'checking'), 'the note goes with the whole file\'s findings');
-    const timing = (await api()).lintTiming(uri) as { threads?: number; incremental: boolean } | undefined;
+    const timing = (await api()).lintTiming(uri) as { threads?: number; incremental: boolean; fromFile?: boolean } | undefined;
     assert.ok(timing && timing.threads !== undefined && timing.threads > 1, `first lint on threads: ${JSON.stringify(timing)}`);
+    assert.strictEqual(timing.fromFile, true, 'the worker read the unmodified document from its file, not from text the host built and sent');
     const dups = ds.filter((d) => diagnosticCode(d) === 'duplicate').map((d) => d.range.start.line).sort((a, b) => a - b);
     assert.deepStrictEqual(dups, [20, late]);
     for (const line of dups) {

@@ -2,10 +2,14 @@
 // worker, which the host's forwarded edits keep current; the host keeps its own copy only when no worker can start.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import { lintText } from '../../src/core/lint';
+import { documentFacts, type DocumentFacts } from '../../src/host/documentFile';
 import { Linter, UnknownDocumentError } from '../../src/host/linter';
+import { chatJsonl } from './support/lint-corpus';
 
 const log = { warn: () => undefined, error: () => undefined } as unknown as vscode.LogOutputChannel;
 const line = (q: string, a: string): string => JSON.stringify({ messages: [{ role: 'user', content: q }, { role: 'assistant', content: a }] });
@@ -46,5 +50,58 @@ test('without a worker (its script missing), the host lints its own copy, and an
     assert.equal(linter.hostCopies(), 1);
   } finally {
     linter.dispose();
+  }
+});
+
+/** A file for syncDocumentFromFile, with the facts the host would send of the document it shows. */
+function datasetFile(name: string, text: string, fileContent: string = text): { path: string; facts: DocumentFacts; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'tunelab-linter-'));
+  const path = join(dir, name);
+  writeFileSync(path, fileContent);
+  const lines = text.split('\n');
+  return { path, facts: documentFacts(lines.length, (i) => lines[i]), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+test('a large document read by the worker from its file: threaded first lint, then edits, each equal to lintText', async () => {
+  // Over the worker's threshold for a threaded first lint (8 M characters); duplicates planted by the generator.
+  const text = chatJsonl(8_500_000, 5);
+  const file = datasetFile('big.jsonl', text);
+  const linter = new Linter(join(__dirname, '..', '..', 'src', 'host', 'lintWorker.js'), log);
+  try {
+    assert.ok(linter.syncDocumentFromFile('big', file.path, 1, file.facts));
+    const first = await linter.lintDocument('big');
+    assert.equal(first.fromFile, true);
+    assert.equal(first.threads, 2 <= availableParallelism() ? Math.min(availableParallelism(), 4) : undefined);
+    assert.deepEqual(first.result, lintText(file.path, text));
+    const added = line('Hi?', 'Hello.') + '\n' + line('Hi?', 'Hello.') + '\n';
+    linter.editDocument('big', 2, [{ offset: text.length, length: 0, text: added }]);
+    const second = await linter.lintDocument('big');
+    assert.equal(second.version, 2);
+    assert.equal(second.fromFile, undefined, 'said on the first lint only');
+    assert.deepEqual(second.result, lintText(file.path, text + added));
+    assert.equal(linter.hostCopies(), 0);
+  } finally {
+    linter.dispose();
+    file.cleanup();
+  }
+});
+
+test('a file that is not the document\'s text is not used: the lint asks for the text, and the reason is given', async () => {
+  const text = [line('Hi?', 'Hello.'), line('Name a colour.', 'Blue.'), line('Hi?', 'Hello.'), ''].join('\n');
+  const file = datasetFile('crlf.jsonl', text, text.replace(/\n/g, '\r\n')); // VS Code may show it with LF
+  const linter = new Linter(join(__dirname, '..', '..', 'src', 'host', 'lintWorker.js'), log);
+  try {
+    linter.syncDocument('other', 'other.jsonl', 1, text);
+    assert.ok(linter.syncDocumentFromFile('crlf', file.path, 1, file.facts));
+    await assert.rejects(linter.lintDocument('crlf'), (err: Error) => err instanceof UnknownDocumentError && /^the lint worker has no copy of crlf \(its file was not used: carriage returns\)$/.test(err.message));
+    assert.equal(linter.hasCopy('crlf'), false);
+    assert.equal(linter.hasCopy('other'), true, 'only that document is sent again');
+    linter.syncDocument('crlf', file.path, 1, text);
+    const r = await linter.lintDocument('crlf');
+    assert.equal(r.fromFile, undefined);
+    assert.deepEqual(r.result, lintText(file.path, text));
+  } finally {
+    linter.dispose();
+    file.cleanup();
   }
 });

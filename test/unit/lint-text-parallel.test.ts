@@ -2,7 +2,7 @@
 // lintText's findings on the same text, or decline (undefined) where the threads would read the text differently.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lintText, lintTextParallel, type LintOptions } from '../../src/core/lint';
+import { lintBytesParallel, lintText, lintTextParallel, type LintOptions } from '../../src/core/lint';
 import { chatJsonl, makeCorpus } from './support/lint-corpus';
 
 const JOBS = 3; // more threads than this machine's cores: every slice boundary and the merge are exercised
@@ -44,4 +44,18 @@ test('declines where the threads would not read the text as lintText does, or wo
   }
   // The serial lint still sees what made the text unfit: the surrogate is an encoding finding.
   assert.ok(lintText('doc.jsonl', cases[0][1]).findings.some((f) => f.code === 'encoding'));
+});
+
+test('a document\'s UTF-8 bytes in shared memory (its file) linted on threads equal lintText of its text', async () => {
+  const corpus = makeCorpus(8, 400);
+  const chat = corpus.files.find((f) => f.role === 'train' && f.name.endsWith('.jsonl'))!;
+  const text = chat.lines.map((l, i) => (i % 5 ? l : l.replace(/"content": "/, '"content": "naïve 東京 😀 '))).join('\n') + '\n';
+  const shared = Buffer.from(new SharedArrayBuffer(Buffer.byteLength(text)));
+  shared.write(text);
+  const seeds = { summaries: [] };
+  const parallel = await lintBytesParallel('doc.jsonl', shared, corpus.options, { jobs: JOBS, seeds });
+  assert.deepStrictEqual(parallel, lintText('doc.jsonl', text, corpus.options));
+  assert.ok(seeds.summaries.length > 0, 'the threads\' seeds kept for the session');
+  // Bytes the threads cannot share (not in a SharedArrayBuffer): declined, never copied behind the caller's back.
+  assert.equal(await lintBytesParallel('doc.jsonl', Buffer.from(text), corpus.options, { jobs: JOBS }), undefined);
 });

@@ -4,7 +4,7 @@ export type { DatasetFormat } from '../dataset/types';
 export { lintText, lintSource } from './lint-source';
 export { lintFiles } from './lint-files';
 export { lintFilesParallel, isShardWorker, type ParallelOptions } from './lint-parallel';
-export { lintTextParallel } from './lint-text-parallel';
+export { lintBytesParallel, lintTextParallel } from './lint-text-parallel';
 export { createLintSession, type LintSession } from './lint-session';
 export type { LintSeeds } from './session-seeds';
 export { formatFindingsText } from './format-text';

@@ -181,7 +181,7 @@ async function splitByRules(path: string, buf: Buffer, options: LintOptions, rol
 }
 
 /** The file's bytes in a SharedArrayBuffer: the workers read their slices without a copy. */
-function readShared(path: string): Buffer {
+export function readShared(path: string): Buffer {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;

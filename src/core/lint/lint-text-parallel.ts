@@ -34,6 +34,16 @@ export async function lintTextParallel(path: string, text: string, options: Lint
   if (opts.jobs < 2 || !survivesUtf8(text) || text.charCodeAt(0) === 0xfeff) return undefined;
   const buf = Buffer.from(new SharedArrayBuffer(Buffer.byteLength(text)));
   buf.write(text);
+  return lintBytesParallel(path, buf, options, opts);
+}
+
+/**
+ * The same for a document's UTF-8 bytes already in shared memory (a file read into a SharedArrayBuffer): lintText of
+ * their text, without decoding and encoding them again. The caller vouches that the bytes are the text's UTF-8
+ * (no byte order mark).
+ */
+export async function lintBytesParallel(path: string, buf: Buffer, options: LintOptions, opts: TextParallelOptions): Promise<FileLintResult | undefined> {
+  if (opts.jobs < 2 || !(buf.buffer instanceof SharedArrayBuffer)) return undefined;
   const opened = openDataset(buf, path);
   if (opened.container !== 'jsonl' || opened.problems.length) return undefined;
   const pool = opts.pool ?? new ShardPool(opts.jobs - 1, opts.workerScript ?? __filename);
