@@ -65,6 +65,7 @@ export function createTunelab(extension: vscode.ExtensionContext, log: vscode.Lo
     return d;
   };
   const linter = own(new Linter(path.join(extension.extensionPath, 'dist', 'lintWorker.js'), log));
+  linter.start(); // Tunelab activates where there are datasets: their first lint need not wait for the worker to load
   const diagnostics = own(new DatasetDiagnostics(linter, log));
   own(vscode.languages.registerCodeActionsProvider(DATASET_SELECTOR, new DatasetQuickFixes(diagnostics), DatasetQuickFixes.metadata));
   const runs = own(new RunManager(extension.extensionPath, log));
