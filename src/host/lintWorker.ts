@@ -271,6 +271,7 @@ function answer(req: WorkerRequest): unknown {
     }
     case 'close':
       docs.delete(req.doc);
+      fileRefused.delete(req.doc);
       return undefined;
     case 'lintDoc':
       return lintDoc(req.doc, req.options);
