@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+// The module object itself (an `import *` gets a copy), whose readFileSync the code under test calls.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import fs = require('node:fs');
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,4 +54,17 @@ test('Parquet: a truncated file is one clear finding; without decoding first, a 
   assert.match(out.diagnostics[0].message, /^the Parquet file cannot be read \(.+\); check that it is complete, or convert it to JSONL$/);
   const undecoded = lintFiles([join(DIR, 'chat.parquet')], QUIET);
   assert.match(undecoded.diagnostics[0].message, /the file is Parquet/);
+});
+
+test('Parquet detection reads only the first bytes of other files: a large JSONL file is not read whole twice', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tunelab-pq-'));
+  const jsonl = join(dir, 'train.jsonl');
+  writeFileSync(jsonl, '{"text": "a record"}\n'.repeat(1000));
+  const short = join(dir, 'short.jsonl');
+  writeFileSync(short, 'PA'); // shorter than the magic number
+  const parquet = join(DIR, 'chat.parquet');
+  const whole = t.mock.method(fs, 'readFileSync'); // counts calls; the real function runs
+  const tables = await decodeParquetFiles([jsonl, short, parquet, join(dir, 'missing.jsonl')]);
+  assert.deepEqual([...tables.keys()], [parquet]);
+  assert.deepEqual(whole.mock.calls.map((c) => c.arguments[0]), [parquet], 'only the Parquet file is read whole');
 });

@@ -5,7 +5,7 @@
  * JSONL bytes, one row per line: line N of the result is row N, the position findings report. The bytes are
  * tagged so openDataset shows the file as `parquet` and reports decode failures.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 
@@ -54,12 +54,17 @@ function jsonValue(_key: string, v: unknown): unknown {
 /** Decoded Parquet files by path, for lintFiles' `tables` option. */
 export type DecodedTables = ReadonlyMap<string, Buffer>;
 
-/** Decodes the Parquet files among `paths` (by content, whatever their extension); unreadable files are left to the lint's own read. */
+/**
+ * Decodes the Parquet files among `paths` (by content, whatever their extension); unreadable files are left to the
+ * lint's own read. Only a Parquet file is read whole here: for the others the magic number is enough (reading a
+ * 200 MB JSONL file twice cost the CLI 0.4-0.6 s before its lint began).
+ */
 export async function decodeParquetFiles(paths: readonly string[]): Promise<DecodedTables> {
   const out = new Map<string, Buffer>();
   for (const path of new Set(paths)) {
     let buf: Buffer;
     try {
+      if (!isParquet(fileStart(path, 4))) continue;
       buf = readFileSync(path);
     } catch {
       continue;
@@ -67,4 +72,15 @@ export async function decodeParquetFiles(paths: readonly string[]): Promise<Deco
     if (isParquet(buf)) out.set(path, await decodeParquet(buf));
   }
   return out;
+}
+
+/** The first `n` bytes of a file (fewer when it is shorter). */
+function fileStart(path: string, n: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(n);
+    return head.subarray(0, readSync(fd, head, 0, n, 0));
+  } finally {
+    closeSync(fd);
+  }
 }
