@@ -2,7 +2,7 @@
 // (wholeDocumentScans.ts says which and why). Nothing changes without the user's click: the offer is a notification,
 // and the command "Tunelab: Speed Up Editing Large Datasets" does the same on demand.
 import * as vscode from 'vscode';
-import { isDatasetDocument } from './datasetDiagnostics';
+import { documentChars, isDatasetDocument } from './datasetDiagnostics';
 import { LARGE_DATASET_CHARS, offerMessage, scansStillOn, settingId, type WholeDocumentScan } from './wholeDocumentScans';
 
 /** The user's "Don't Ask Again" (every workspace), and an answered offer (this workspace). */
@@ -82,9 +82,4 @@ function effective(s: WholeDocumentScan, scope: vscode.ConfigurationScope): unkn
 /** Workspace settings need a folder or a workspace file. */
 function writesWorkspace(): boolean {
   return !!vscode.workspace.workspaceFolders?.length;
-}
-
-/** The document's length without building its text (getText of 50 MB costs about 0.1 s). */
-function documentChars(doc: vscode.TextDocument): number {
-  return doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end);
 }
