@@ -7,6 +7,8 @@ export interface WholeDocumentScan {
   key: string;
   /** Set for the dataset's language only (`"[jsonl]": {...}`), not for every file. */
   perLanguage: boolean;
+  /** What reads the document, and when, for the message. */
+  feature: string;
   /** What the user loses with it off, for the message. */
   loses: string;
 }
@@ -17,9 +19,9 @@ export interface WholeDocumentScan {
  * with the first lint). With all three off, typed edits got their diagnostics in 156-186 ms, against 299-380 ms.
  */
 export const WHOLE_DOCUMENT_SCANS: readonly WholeDocumentScan[] = [
-  { section: 'merge-conflict', key: 'decorators.enabled', perLanguage: false, loses: 'merge-conflict colours' },
-  { section: 'merge-conflict', key: 'codeLens.enabled', perLanguage: false, loses: 'merge-conflict code lenses' },
-  { section: 'editor', key: 'links', perLanguage: true, loses: 'clickable links' },
+  { section: 'merge-conflict', key: 'decorators.enabled', perLanguage: false, feature: 'merge-conflict scan (after every edit)', loses: 'merge-conflict colours' },
+  { section: 'merge-conflict', key: 'codeLens.enabled', perLanguage: false, feature: 'merge-conflict scan (after every edit)', loses: 'merge-conflict code lenses' },
+  { section: 'editor', key: 'links', perLanguage: true, feature: 'link detection (on opening)', loses: 'clickable links' },
 ];
 
 /** Documents from this many characters on are offered the change: below it the scans cost little per edit. */
@@ -37,12 +39,13 @@ export function scansStillOn(current: (scan: WholeDocumentScan) => unknown): Who
   return WHOLE_DOCUMENT_SCANS.filter((s) => current(s) === true);
 }
 
-/** The offer's text: the document's size, what runs, what turning it off costs. */
+/** The offer's text: the document's size, what of `scans` (those still on) runs, what turning it off costs. */
 export function offerMessage(fileName: string, chars: number, scans: readonly WholeDocumentScan[], language: string): string {
   const mb = Math.round(chars / 1e6);
   const names = scans.map((s) => (s.perLanguage ? `${settingId(s)} (${language} files)` : settingId(s)));
+  const features = [...new Set(scans.map((s) => s.feature))];
   const loses = [...new Set(scans.map((s) => s.loses))];
-  return `${fileName} is ${mb} MB: VS Code's merge-conflict scan (after every edit) and link detection (on opening) re-read the whole file, ` +
+  return `${fileName} is ${mb} MB: VS Code's ${joinWords(features)} ${features.length > 1 ? 're-read' : 're-reads'} the whole file, ` +
     `which slows its diagnostics while you type. Turn off ${joinWords(names)}? You lose ${joinWords(loses)} there.`;
 }
 

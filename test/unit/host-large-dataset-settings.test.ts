@@ -21,6 +21,9 @@ test('whole-document scans: the offer names the file, its size, each setting (li
   assert.match(msg, /^chats\.jsonl is 49 MB: VS Code's merge-conflict scan \(after every edit\) and link detection \(on opening\) re-read the whole file/);
   assert.match(msg, /merge-conflict\.decorators\.enabled, merge-conflict\.codeLens\.enabled and editor\.links \(jsonl files\)\?/);
   assert.match(msg, /You lose merge-conflict colours, merge-conflict code lenses and clickable links there\.$/);
+  // Only what is still on is named: here merge-conflict's settings are already off.
   const one = offerMessage('a.jsonl', 20_000_000, WHOLE_DOCUMENT_SCANS.slice(2), 'jsonl');
+  assert.match(one, /^a\.jsonl is 20 MB: VS Code's link detection \(on opening\) re-reads the whole file, /);
+  assert.doesNotMatch(one, /merge-conflict/);
   assert.match(one, /Turn off editor\.links \(jsonl files\)\? You lose clickable links there/);
 });
