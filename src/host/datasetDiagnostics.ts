@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { DATASET_LINT_CODES, type FileLintResult, type Finding, type Severity } from '../core/lint';
 import { limitNote, shownFindings } from './findingLimit';
 import type { DocLintResult, SessionBuild } from './lintProtocol';
-import { documentFacts } from './documentFile';
+import { documentFacts, type DocumentFacts } from './documentFile';
 import { UnknownDocumentError, type Linter } from './linter';
 
 // Documents the worker does not hold yet wait this long after a change (their first lint sends the whole text); the
@@ -217,13 +217,11 @@ export class DatasetDiagnostics implements vscode.Disposable {
       if (!this.results.has(key) && documentChars(doc) > QUICK_HEAD_FROM_CHARS) void this.quickHead(doc);
       let r: DocLintResult;
       try {
-        if (!this.linter.hasCopy(key) && !(readFromFile(doc) && this.linter.syncDocumentFromFile(key, doc.uri.fsPath, doc.version, documentFacts(doc.lineCount, (i) => doc.lineAt(i).text)))) {
-          this.linter.syncDocument(key, documentPath(doc.uri), doc.version, doc.getText());
-        }
+        if (!this.linter.hasCopy(key)) this.giveCopy(key, doc);
         r = await this.linter.lintDocument(key);
       } catch (err) {
         if (!(err instanceof UnknownDocumentError) || doc.isClosed) throw err;
-        if (/its file was not used/.test(err.message)) this.log.info(err.message);
+        this.log.info(err.message); // why the worker had no copy (a file it did not take says so)
         this.linter.syncDocument(key, documentPath(doc.uri), doc.version, doc.getText());
         r = await this.linter.lintDocument(key);
       }
@@ -247,6 +245,13 @@ export class DatasetDiagnostics implements vscode.Disposable {
       this.log.error(`lint of ${doc.uri.toString()} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       throw err;
     }
+  }
+
+  /** Gives the worker its copy of a document: read from the document's file where it can be, else the text. */
+  private giveCopy(key: string, doc: vscode.TextDocument): void {
+    const facts = (): DocumentFacts => documentFacts(doc.lineCount, (i) => doc.lineAt(i).text);
+    if (readFromFile(doc) && this.linter.syncDocumentFromFile(key, doc.uri.fsPath, doc.version, facts())) return;
+    this.linter.syncDocument(key, documentPath(doc.uri), doc.version, doc.getText());
   }
 
   /**

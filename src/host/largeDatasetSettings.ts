@@ -29,7 +29,8 @@ export class LargeDatasetSettings implements vscode.Disposable {
   /** Shows the offer when `doc` is a large dataset and some of the scans are on for it. */
   private consider(doc: vscode.TextDocument): void {
     if (this.offered || this.extension.globalState.get(NEVER_KEY) || this.extension.workspaceState.get(ANSWERED_KEY)) return;
-    if (documentChars(doc) < LARGE_DATASET_CHARS || !isDatasetDocument(doc)) return;
+    const chars = documentChars(doc);
+    if (chars < LARGE_DATASET_CHARS || !isDatasetDocument(doc)) return;
     if (!vscode.workspace.getConfiguration('tunelab', doc.uri).get<boolean>('lint.enable', true)) return;
     const on = scansStillOn((s) => effective(s, doc));
     this.log.info(`${doc.uri.fsPath || doc.uri.toString()} is a large dataset; VS Code's whole-document scans on: ${on.map(settingId).join(', ') || 'none'}`);
@@ -37,7 +38,7 @@ export class LargeDatasetSettings implements vscode.Disposable {
     this.offered = true;
     const turnOff = writesWorkspace() ? 'Turn Off in This Workspace' : 'Turn Off in User Settings';
     const name = doc.uri.path.split('/').pop() ?? doc.fileName;
-    void vscode.window.showInformationMessage(offerMessage(name, documentChars(doc), on, doc.languageId), turnOff, NOT_NOW, NEVER).then(async (pick) => {
+    void vscode.window.showInformationMessage(offerMessage(name, chars, on, doc.languageId), turnOff, NOT_NOW, NEVER).then(async (pick) => {
       if (pick === NEVER) await this.extension.globalState.update(NEVER_KEY, true);
       if (pick !== turnOff) return;
       await this.extension.workspaceState.update(ANSWERED_KEY, true);

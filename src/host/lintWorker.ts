@@ -51,9 +51,9 @@ function threadPool(): ShardPool {
 }
 
 function wantsThreads(d: DocCopy): boolean {
-  // A file's bytes stand in for its characters here: at least as many.
+  // A file's bytes stand in for its characters here: at least as many. No text and no bytes: the session holds it.
   const size = d.text?.length ?? d.bytes?.length ?? 0;
-  return !!createSession && !d.session && (d.text !== undefined || d.bytes !== undefined) && size >= PARALLEL_FIRST_LINT_CHARS && LINT_THREADS > 1;
+  return !!createSession && !d.session && size >= PARALLEL_FIRST_LINT_CHARS && LINT_THREADS > 1;
 }
 
 /** Exact counting runs at about 0.5 MB/s: the overview of a larger file uses the estimate. */
