@@ -16,7 +16,7 @@ export interface WholeDocumentScan {
 /**
  * On a 50 MB document: merge-conflict reads the whole text after every change (130-170 ms per edit, the larger part
  * of an edit's wait for its diagnostics), link detection when it opens (1.2 s of the extension host's CPU, shared
- * with the first lint). With all three off, typed edits got their diagnostics in 156-186 ms, against 299-380 ms.
+ * with the first lint). With all three off, typed edits got their diagnostics in 149-226 ms, against 275-459 ms.
  */
 export const WHOLE_DOCUMENT_SCANS: readonly WholeDocumentScan[] = [
   { section: 'merge-conflict', key: 'decorators.enabled', perLanguage: false, feature: 'merge-conflict scan (after every edit)', loses: 'merge-conflict colours' },
