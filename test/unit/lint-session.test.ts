@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createLintSession, lintText, lintTextParallel, type FileLintResult, type LintOptions, type LintSeeds } from '../../src/core/lint';
+import { createLintSession, LINT_CODES, lintText, lintTextParallel, type FileLintResult, type LintOptions, type LintSeeds } from '../../src/core/lint';
 import { chatJsonl, cleanChat, rng, sentence, type Rng } from './support/lint-corpus';
 
 const SKEW_ANSWER = "I'm sorry, I can't help with that.";
@@ -238,6 +238,23 @@ test('lint session: formats and roles are counted in the order they first occur,
   const withOdd = lintText('d.jsonl', texts[0].join('\n'));
   assert.equal(withOdd.stats.roles.constructor, 1, 'counted as a number, not added to Object.prototype.constructor');
   assert.deepEqual(Object.keys(withOdd.stats.formats), ['instruction', 'chat', 'sharegpt']);
+});
+
+test('findings are counted per code in the order of LINT_CODES: the same JSON from a full lint, the threads and the session, whichever code is found first', async () => {
+  const r = rng(17);
+  const chats = Array.from({ length: 30 }, () => chatLine(r));
+  const near = nearCopy(chats[0], r);
+  // A near-duplicate first, then an exact duplicate, then a line that is not JSON: found in the reverse of LINT_CODES.
+  const text = [chats[0], near, ...chats.slice(1, 10), chats[5], ...chats.slice(10), '{"messages": [', ''].join('\n');
+  const inOrder = LINT_CODES.filter((c) => ['invalid-json', 'duplicate', 'near-duplicate', 'too-few-records'].includes(c));
+  const full = lintText('d.jsonl', text);
+  assert.deepEqual(Object.keys(full.stats.findingsByCode), inOrder);
+  const threaded = await lintTextParallel('d.jsonl', text, {}, { jobs: 2 });
+  const session = createLintSession('d.jsonl');
+  for (const got of [threaded, session.update(text)]) assert.equal(JSON.stringify(got), JSON.stringify(full));
+  // After an edit that removes the near-duplicate, the session's counts keep the order.
+  const edited = text.replace(`${near}\n`, '');
+  assert.equal(JSON.stringify(session.update(edited)), JSON.stringify(lintText('d.jsonl', edited)));
 });
 
 test('lint session: seeds serve only the text of the first update, even when that update is not plain JSONL', async () => {

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import type { DecodedTables } from '../dataset/parquet';
 import { openDataset } from '../dataset/read';
 import { LeakageIndex, type FileRole } from './leakage-index';
-import { lintSource } from './lint-source';
+import { inCodeOrder, lintSource } from './lint-source';
 import { buildRecordView } from './record-view';
 import { DEFAULT_NEAR_DUPLICATE_THRESHOLD } from './rules/near-duplicate';
-import type { Diagnostic, FileLintResult, Finding, LintOptions, LintOutput, LintStats, Severity } from './types';
+import type { Diagnostic, FileLintResult, Finding, LintCode, LintOptions, LintOutput, LintStats, Severity } from './types';
 
 /**
  * Lints training files (`paths`) and eval files (`evalFiles`). With both, eval records are also checked for leakage
@@ -104,6 +104,7 @@ function toDiagnostic(f: Finding): Diagnostic {
 
 function finishStats(s: LintStats): void {
   if (s.messagesPerConversation && s.conversations) s.messagesPerConversation.mean = round(s.messages / s.conversations);
+  s.findingsByCode = inCodeOrder(new Map(Object.entries(s.findingsByCode) as [LintCode, number][]));
 }
 
 function addCounts<K extends string>(to: Partial<Record<K, number>>, from: Partial<Record<K, number>>): void {

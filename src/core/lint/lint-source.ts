@@ -5,7 +5,7 @@ import { byPosition, FileContext, type LintRule, type RecordView, type RuleVisit
 import type { FileRole } from './leakage-index';
 import { buildRecordView } from './record-view';
 import { RULES } from './rules';
-import type { FileLintResult, FileStats, LintCode, LintOptions } from './types';
+import { LINT_CODES, type FileLintResult, type FileStats, type LintCode, type LintOptions } from './types';
 
 const PROBLEM_CODES: Record<ReadProblem['kind'], LintCode> = {
   binary: 'encoding', utf16: 'encoding', utf32: 'encoding', 'invalid-utf8': 'encoding',
@@ -67,15 +67,29 @@ export function fileResult(run: RuleRun, more?: FileContext): FileLintResult {
   const { ctx, stats, records } = run;
   for (const [format, n] of ctx.formatCounts) stats.formats[format] = n;
   let findings = ctx.finalFindings();
-  for (const [code, n] of ctx.found) stats.findingsByCode[code] = n;
+  const found = new Map(ctx.found);
   stats.findingsBySeverity = { ...ctx.foundBySeverity };
   if (more) {
     findings = [...findings, ...more.finalFindings()].sort(byPosition);
-    for (const [code, n] of more.found) stats.findingsByCode[code] = n;
+    for (const [code, n] of more.found) found.set(code, n);
     for (const s of ['error', 'warning', 'info'] as const) stats.findingsBySeverity[s] += more.foundBySeverity[s];
   }
+  stats.findingsByCode = inCodeOrder(found);
   const fatal = run.problems.some((p) => p.fatal);
   return { path: ctx.path, records, format: fatal ? 'unknown' : ctx.fileFormat(), findings, stats };
+}
+
+/**
+ * Counts per code in LINT_CODES order, whatever order the rules reported them in: the serial pass, the threads'
+ * merge and the editor's session reach the same counts by different paths, and their JSON must be the same.
+ */
+export function inCodeOrder(counts: ReadonlyMap<LintCode, number>): Partial<Record<LintCode, number>> {
+  const out: Partial<Record<LintCode, number>> = {};
+  for (const code of LINT_CODES) {
+    const n = counts.get(code);
+    if (n !== undefined) out[code] = n;
+  }
+  return out;
 }
 
 /** Lints an editor document's text. */

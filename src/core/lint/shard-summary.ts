@@ -9,7 +9,7 @@
 import { isJsonObject } from '../dataset/format';
 import { openDataset } from '../dataset/read';
 import type { RecordFormat, SourceRecord, Span } from '../dataset/types';
-import { FileContext, RULE_ORDER, type RecordView, type ShardFindings } from './context';
+import { FileContext, type RecordView, type ShardFindings } from './context';
 import type { FileRole } from './leakage-index';
 import { emptyStats, fileResult, visitRecord } from './lint-source';
 import { buildRecordView } from './record-view';
@@ -231,7 +231,6 @@ export class ShardMerger {
   private readonly shards: ShardSummary[] = [];
   private readonly need: Needs;
   private readonly duplicates: boolean;
-  private readonly firstAt = new FirstFindings();
   private readonly ids: KeyIndex; // content fingerprint -> dense id
   private readonly firstLines: FirstLines;
   private readonly bandHeads: BandHeads;
@@ -260,12 +259,11 @@ export class ShardMerger {
 
   /** Takes in the next slice's summary (slices in file order). */
   add(s: ShardSummary): void {
-    const { ctx, need, firstAt, ids, bandHeads, near, answers, buf } = this;
+    const { ctx, need, ids, bandHeads, near, answers, buf } = this;
     const toIndex = this.toIndex;
     toIndex.clear();
     this.shards.push(s);
     ctx.absorb(s.findings);
-    firstAt.noteShard(s);
     this.records += s.records;
     for (const [format, n] of s.formatCounts) ctx.formatCounts.set(format, (ctx.formatCounts.get(format) ?? 0) + n);
     ctx.firstRecordSpan ??= s.firstRecordSpan;
@@ -278,7 +276,7 @@ export class ShardMerger {
         fid = ids.intern(s.fingerprints[2 * i], s.fingerprints[2 * i + 1]);
         if (this.duplicates) {
           const first = this.firstLines.firstOf(fid, line);
-          if (first !== 0) { firstAt.note('duplicate', line); reportDuplicate(ctx, spanAt(s.spans, i), first, deleteRecordLineFix(buf, s, i, 'Delete duplicate record')); }
+          if (first !== 0) reportDuplicate(ctx, spanAt(s.spans, i), first, deleteRecordLineFix(buf, s, i, 'Delete duplicate record'));
         }
       }
       if (near && near.firstOfItsContent(fid) && flags & HAS_SIGNATURE) toIndex.push(i);
@@ -294,7 +292,7 @@ export class ShardMerger {
       const i = toIndex.data[j];
       const line = s.spans[4 * i];
       const m = near.addChained(s.shingles.subarray(s.offsets[i], s.offsets[i + 1]), line);
-      if (m) { firstAt.note('near-duplicate', line); reportNearDuplicate(ctx, spanAt(s.spans, i), m, deleteRecordLineFix(buf, s, i, 'Delete near-duplicate record')); }
+      if (m) reportNearDuplicate(ctx, spanAt(s.spans, i), m, deleteRecordLineFix(buf, s, i, 'Delete near-duplicate record'));
     }
   }
 
@@ -312,34 +310,7 @@ export class ShardMerger {
       const lengths = concat(shards.map((s) => s.lengths));
       reportLengthOutliers(ctx, lengths, lengths.length, concat(shards.map((s) => s.spans)));
     }
-    this.firstAt.reorder(ctx.found);
     return fileResult({ ctx, stats, records, container: 'jsonl', problems: [] });
-  }
-}
-
-/**
- * The serial pass counts codes in the order it first reports them (stats.findingsByCode keeps that order): by record,
- * within a record by rule, then the codes that only finish() reports. This notes the line of each code's first
- * finding (a JSONL record is one line) and puts the counts in that order.
- */
-class FirstFindings {
-  private readonly lines = new Map<LintCode, number>();
-
-  noteShard(s: ShardSummary): void {
-    for (const f of s.findings.findings) this.note(f.code, f.line);
-    for (const [code, span] of s.findings.firstDropped) this.note(code, span.line);
-  }
-
-  note(code: LintCode, line: number): void {
-    const l = this.lines.get(code);
-    if (l === undefined || line < l) this.lines.set(code, line);
-  }
-
-  reorder(found: Map<LintCode, number>): void {
-    const at = (code: LintCode): number => this.lines.get(code) ?? Infinity;
-    const entries = [...found].sort(([a], [b]) => at(a) - at(b) || (RULE_ORDER.get(a) ?? 0) - (RULE_ORDER.get(b) ?? 0));
-    found.clear();
-    for (const [code, n] of entries) found.set(code, n);
   }
 }
 
