@@ -16,12 +16,17 @@ export interface WholeDocumentScan {
 /**
  * On a 50 MB document: merge-conflict reads the whole text after every change (130-170 ms per edit, the larger part
  * of an edit's wait for its diagnostics), link detection when it opens (1.2 s of the extension host's CPU, shared
- * with the first lint). With all three off, typed edits got their diagnostics in 149-226 ms, against 275-459 ms.
+ * with the first lint), and Unicode highlighting (look-alike and invisible characters) in the editor's web worker
+ * when it opens and again after edits (1.6 s of CPU per pass, about 0.7 of a core all through a run of edits). With
+ * the first three off, typed edits got their diagnostics in 149-226 ms, against 275-459 ms; turning off the
+ * highlighting too took the whole file's first diagnostics from 2.5-3.0 s to 2.0-2.5 s (bench/editor/RESULTS.md).
  */
 export const WHOLE_DOCUMENT_SCANS: readonly WholeDocumentScan[] = [
   { section: 'merge-conflict', key: 'decorators.enabled', perLanguage: false, feature: 'merge-conflict scan (after every edit)', loses: 'merge-conflict colours' },
   { section: 'merge-conflict', key: 'codeLens.enabled', perLanguage: false, feature: 'merge-conflict scan (after every edit)', loses: 'merge-conflict code lenses' },
   { section: 'editor', key: 'links', perLanguage: true, feature: 'link detection (on opening)', loses: 'clickable links' },
+  { section: 'editor', key: 'unicodeHighlight.ambiguousCharacters', perLanguage: true, feature: 'Unicode highlighting (on opening and after edits)', loses: 'highlights of look-alike characters' },
+  { section: 'editor', key: 'unicodeHighlight.invisibleCharacters', perLanguage: true, feature: 'Unicode highlighting (on opening and after edits)', loses: 'highlights of invisible characters' },
 ];
 
 /** Documents from this many characters on are offered the change: below it the scans cost little per edit. */
@@ -42,11 +47,13 @@ export function scansStillOn(current: (scan: WholeDocumentScan) => unknown): Who
 /** The offer's text: the document's size, what of `scans` (those still on) runs, what turning it off costs. */
 export function offerMessage(fileName: string, chars: number, scans: readonly WholeDocumentScan[], language: string): string {
   const mb = Math.round(chars / 1e6);
-  const names = scans.map((s) => (s.perLanguage ? `${settingId(s)} (${language} files)` : settingId(s)));
+  const everywhere = joinWords(scans.filter((s) => !s.perLanguage).map(settingId));
+  const perLanguage = joinWords(scans.filter((s) => s.perLanguage).map(settingId));
+  const names = !perLanguage ? everywhere : !everywhere ? `${perLanguage} for ${language} files` : `${everywhere}, and for ${language} files ${perLanguage}`;
   const features = [...new Set(scans.map((s) => s.feature))];
   const loses = [...new Set(scans.map((s) => s.loses))];
   return `${fileName} is ${mb} MB: VS Code's ${joinWords(features)} ${features.length > 1 ? 're-read' : 're-reads'} the whole file, ` +
-    `which slows its diagnostics while you type. Turn off ${joinWords(names)}? You lose ${joinWords(loses)} there.`;
+    `which delays Tunelab's diagnostics as you open and edit it. Turn off ${names}? You lose ${joinWords(loses)} there.`;
 }
 
 function joinWords(xs: readonly string[]): string {

@@ -317,30 +317,33 @@ suite('editor: hover, overview, training gate, files changing', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
     fs.rmSync(uri.fsPath, { force: true });
   });
-  test('"Speed Up Editing Large Datasets" turns off merge-conflict\'s scans and JSONL link detection in the workspace settings', async () => {
+  test('"Speed Up Editing Large Datasets" turns off merge-conflict\'s scans, and JSONL link detection and Unicode highlighting, in the workspace settings', async () => {
     const mergeConflict = vscode.workspace.getConfiguration('merge-conflict');
     const jsonlEditor = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('editor', { languageId: 'jsonl' });
     // merge-conflict is a built-in extension: its settings exist only while it is enabled.
     const mergeOn = ['decorators.enabled', 'codeLens.enabled'].filter((k) => mergeConflict.get(k) === true);
-    assert.strictEqual(jsonlEditor().get('links'), true, 'link detection starts on');
+    const perLanguage = ['links', 'unicodeHighlight.ambiguousCharacters', 'unicodeHighlight.invisibleCharacters'];
+    for (const k of perLanguage) assert.strictEqual(jsonlEditor().get(k), true, `${k} starts on`);
     const uri = writeDataset('speed.jsonl', [chat('Speed?', 'Up.')]);
     try {
       const changed = await vscode.commands.executeCommand<string[]>('tunelab.speedUpLargeDatasets', uri);
-      assert.deepStrictEqual(changed, [...mergeOn.map((k) => `merge-conflict.${k}`), '[jsonl] editor.links']);
+      assert.deepStrictEqual(changed, [...mergeOn.map((k) => `merge-conflict.${k}`), ...perLanguage.map((k) => `[jsonl] editor.${k}`)]);
       for (const k of mergeOn) assert.strictEqual(vscode.workspace.getConfiguration('merge-conflict').inspect(k)?.workspaceValue, false, k);
-      assert.strictEqual(jsonlEditor().inspect('links')?.workspaceLanguageValue, false);
-      assert.strictEqual(jsonlEditor().get('links'), false);
-      // Only JSON Lines: other files keep their links.
-      assert.strictEqual(vscode.workspace.getConfiguration('editor', { languageId: 'typescript' }).get('links'), true);
-      assert.strictEqual(vscode.workspace.getConfiguration('editor').inspect('links')?.workspaceValue, undefined);
+      for (const k of perLanguage) {
+        assert.strictEqual(jsonlEditor().inspect(k)?.workspaceLanguageValue, false, k);
+        assert.strictEqual(jsonlEditor().get(k), false, k);
+        // Only JSON Lines: other files keep them.
+        assert.strictEqual(vscode.workspace.getConfiguration('editor', { languageId: 'typescript' }).get(k), true, k);
+        assert.strictEqual(vscode.workspace.getConfiguration('editor').inspect(k)?.workspaceValue, undefined, k);
+      }
       const written = fs.readFileSync(path.join(workspaceDir(), '.vscode', 'settings.json'), 'utf8');
       assert.match(written, /"\[jsonl\]"/);
       assert.deepStrictEqual(await vscode.commands.executeCommand<string[]>('tunelab.speedUpLargeDatasets', uri), [], 'a second run changes nothing');
     } finally {
       for (const k of mergeOn) await vscode.workspace.getConfiguration('merge-conflict').update(k, undefined, vscode.ConfigurationTarget.Workspace);
-      await jsonlEditor().update('links', undefined, vscode.ConfigurationTarget.Workspace, true);
+      for (const k of perLanguage) await jsonlEditor().update(k, undefined, vscode.ConfigurationTarget.Workspace, true);
       fs.rmSync(uri.fsPath, { force: true });
     }
-    assert.strictEqual(jsonlEditor().get('links'), true, 'restored');
+    for (const k of perLanguage) assert.strictEqual(jsonlEditor().get(k), true, `${k} restored`);
   });
 });

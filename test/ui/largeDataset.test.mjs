@@ -65,20 +65,24 @@ suite('large dataset settings (UI)', function () {
     }, 2000);
     const text = await offer.innerText();
     assert.match(text, /merge-conflict\.decorators\.enabled/);
-    assert.match(text, /editor\.links \(jsonl files\)/);
+    assert.match(text, /for jsonl files editor\.links, editor\.unicodeHighlight\.ambiguousCharacters and editor\.unicodeHighlight\.invisibleCharacters/);
     await screenshot(page, env.screenshots, 'large-dataset-offer.png');
     await offer.locator('.monaco-button', { hasText: 'Turn Off in This Workspace' }).click();
     const written = await poll('the workspace settings to be written', 30000, async () => {
       if (!fs.existsSync(settingsFile)) return undefined;
       try {
         const json = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
-        return json['[jsonl]']?.['editor.links'] === false ? json : undefined;
+        // Written one setting after another: wait for the last.
+        return json['[jsonl]']?.['editor.unicodeHighlight.invisibleCharacters'] === false ? json : undefined;
       } catch {
         return undefined; // being written
       }
     });
     assert.strictEqual(written['merge-conflict.decorators.enabled'], false);
     assert.strictEqual(written['merge-conflict.codeLens.enabled'], false);
+    assert.strictEqual(written['[jsonl]']['editor.links'], false);
+    assert.strictEqual(written['[jsonl]']['editor.unicodeHighlight.ambiguousCharacters'], false);
     assert.strictEqual(written['editor.links'], undefined, 'link detection stays on for other files');
+    assert.strictEqual(written['editor.unicodeHighlight.ambiguousCharacters'], undefined, 'so does Unicode highlighting');
   });
 });
