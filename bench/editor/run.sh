@@ -9,6 +9,16 @@ mkdir -p "$out"
 npx tsc -p tsconfig.test.json
 node bench/editor/generate.mjs "$out/data.jsonl" "$MB"
 rm -f "$out/figures.json"
+# TUNELAB_BENCH_EDITOR_THREADS=1: every thread's CPU time while the file opens (Linux), printed after the figures.
+sampler=
+if [[ "${TUNELAB_BENCH_EDITOR_THREADS:-}" == 1 ]]; then
+  python3 bench/editor/thread_cpu.py sample "$out/threads.jsonl" 150 &
+  sampler=$!
+fi
 TUNELAB_BENCH_EDITOR_FILE=$PWD/$out/data.jsonl TUNELAB_BENCH_EDITOR_OUT=$PWD/$out/figures.json TUNELAB_E2E_GREP='editor benchmark' \
   bash test/e2e/run.sh --only host || true
-cat "$out/figures.json"
+cat "$out/figures.json"; echo
+if [[ -n "$sampler" ]]; then
+  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null
+  python3 bench/editor/thread_cpu.py report "$out/threads.jsonl" "$out/figures.json"
+fi
