@@ -76,7 +76,8 @@ const COMMANDS: Record<string, CommandFactory> = {
   'tunelab.speedUpLargeDatasets': (t) => async (arg) => {
     const given = asUri(arg);
     const doc = given ? await vscode.workspace.openTextDocument(given) : vscode.window.activeTextEditor?.document;
-    // Link detection goes off for the dataset's language only (JSON Lines unless a JSON-array dataset is meant).
+    // Link detection and Unicode highlighting go off for the dataset's language only (JSON Lines unless a JSON-array
+    // dataset is meant).
     return t.largeDatasets.turnOff(doc && isDatasetDocument(doc) ? doc.languageId : 'jsonl');
   },
   'tunelab.doctor': (t) => () => doctor(t),

@@ -48,7 +48,8 @@ export class LargeDatasetSettings implements vscode.Disposable {
 
   /**
    * Turns the scans off in this workspace's settings (user settings when no folder is open), link detection and
-   * Unicode highlighting for `languageId` only. Returns the settings it changed; reports any that stay on (a folder's own setting wins).
+   * Unicode highlighting for `languageId` only. Returns the settings it changed; reports any that stay on (a folder's
+   * own setting wins).
    */
   async turnOff(languageId: string): Promise<string[]> {
     const scope = { languageId };

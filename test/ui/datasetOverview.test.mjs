@@ -1,7 +1,7 @@
 // UI: the dataset overview through the real workbench in Chromium: open a dataset, run "Tunelab: Show Dataset
 // Overview" from the palette, check its figures, click a finding's line number and see the editor go to that record.
 import assert from 'node:assert';
-import { e2eEnv, findFrame, openWorkbench, poll, quickOpen, runCommand, screenshot, screenshotIfFailed, waitForViewContainer } from './workbench.mjs';
+import { e2eEnv, findFrame, poll, quickOpen, runCommand, screenshot, useWorkbench } from './workbench.mjs';
 
 /** The cursor's line as the status bar shows it ("Ln 3, Col 1"). */
 async function cursorLine(page) {
@@ -12,24 +12,10 @@ async function cursorLine(page) {
 
 suite('dataset overview (UI)', function () {
   const env = e2eEnv();
-  let browser;
-
-  suiteSetup(async function () {
-    this.timeout(150000);
-    browser = await openWorkbench(env);
-    await waitForViewContainer(browser.page, 'Tunelab');
-  });
-
-  teardown(async function () {
-    await screenshotIfFailed(this.currentTest, browser?.page, env.screenshots, 'failed-overview');
-  });
-
-  suiteTeardown(async () => {
-    if (browser) await browser.close();
-  });
+  const workbench = useWorkbench(env, 'failed-overview');
 
   test('shows counts, token percentiles and findings; clicking a finding reveals its record', async () => {
-    const page = browser.page;
+    const page = workbench.page;
     await quickOpen(page, 'dup.jsonl');
     // The duplicate's squiggle: the extension host has the document (and its editor) before the command runs there.
     await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 30000 });

@@ -4,7 +4,7 @@
 import assert from 'node:assert';
 import fs from 'node:fs';
 import path from 'node:path';
-import { e2eEnv, openWorkbench, poll, quickOpen, runCommand, screenshot, screenshotIfFailed, waitForViewContainer } from './workbench.mjs';
+import { e2eEnv, poll, quickOpen, runCommand, screenshot, useWorkbench } from './workbench.mjs';
 
 /** Distinct chat records of made-up words (a seeded generator: no duplicates, no near-duplicates) up to `bytes`. */
 function largeDataset(bytes) {
@@ -28,22 +28,14 @@ suite('large dataset settings (UI)', function () {
   const file = path.join(env.workspace, 'large.jsonl');
   const settingsFile = path.join(env.workspace, '.vscode', 'settings.json');
   let settingsBefore;
-  let browser;
 
-  suiteSetup(async function () {
-    this.timeout(150000);
+  suiteSetup(function () {
+    this.timeout(60000);
     settingsBefore = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : undefined;
     fs.writeFileSync(file, largeDataset(21_000_000));
-    browser = await openWorkbench(env);
-    await waitForViewContainer(browser.page, 'Tunelab');
   });
-
-  teardown(async function () {
-    await screenshotIfFailed(this.currentTest, browser?.page, env.screenshots, 'failed-large');
-  });
-
-  suiteTeardown(async () => {
-    if (browser) await browser.close();
+  const workbench = useWorkbench(env, 'failed-large');
+  suiteTeardown(() => {
     fs.rmSync(file, { force: true });
     if (settingsBefore === undefined) fs.rmSync(settingsFile, { force: true });
     else fs.writeFileSync(settingsFile, settingsBefore);
@@ -51,7 +43,7 @@ suite('large dataset settings (UI)', function () {
 
   test('a 21 MB dataset: the offer names the settings; its button turns them off in the workspace', async function () {
     this.timeout(240000);
-    const page = browser.page;
+    const page = workbench.page;
     await quickOpen(page, 'large.jsonl', 90000);
     // VS Code in a browser asks before showing a file this large (workbench.editorLargeFileConfirmation).
     const openAnyway = page.locator('.monaco-button', { hasText: 'Open Anyway' });

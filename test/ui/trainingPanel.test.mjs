@@ -4,7 +4,7 @@
 import assert from 'node:assert';
 import fs from 'node:fs';
 import path from 'node:path';
-import { e2eEnv, findFrame, openWorkbench, poll, runCommand, screenshot, screenshotIfFailed, waitForViewContainer } from './workbench.mjs';
+import { e2eEnv, findFrame, poll, runCommand, screenshot, useWorkbench } from './workbench.mjs';
 
 // Small enough for two CPU cores with the bundled tiny model.
 const TINY = { epochs: '1', max_steps: '4', effective_batch_size: '8', micro_batch_size: '8', max_seq_length: '128' };
@@ -12,27 +12,14 @@ const TRAIN_TIMEOUT_MS = 3 * 60000;
 
 suite('training panel (UI)', function () {
   const env = e2eEnv();
-  let browser;
   let panel;
   let runId;
 
-  suiteSetup(async function () {
-    this.timeout(150000);
-    browser = await openWorkbench(env);
-    await waitForViewContainer(browser.page, 'Tunelab');
-  });
-
-  teardown(async function () {
-    await screenshotIfFailed(this.currentTest, browser?.page, env.screenshots, 'failed');
-  });
-
-  suiteTeardown(async () => {
-    if (browser) await browser.close();
-  });
+  const workbench = useWorkbench(env, 'failed');
 
   test('"Tunelab: Open Training Panel" from the command palette shows the run form', async () => {
-    await runCommand(browser.page, 'Tunelab: Open Training Panel');
-    panel = await findFrame(browser.page, '#start-button');
+    await runCommand(workbench.page, 'Tunelab: Open Training Panel');
+    panel = await findFrame(workbench.page, '#start-button');
     assert.ok(await panel.locator('#loss-chart').count(), 'the panel has no #loss-chart');
     const model = await panel.locator('#field-model').evaluate((el) => el.value);
     assert.ok(String(model).includes('tunelab-tiny-llama'), `the model field should default to the bundled model, shows "${model}"`);
@@ -67,7 +54,7 @@ suite('training panel (UI)', function () {
     });
     assert.match(problems[1], /method prefix does not work with gradient_checkpointing/);
     assert.strictEqual(await panel.locator('#start-button').evaluate((el) => el.disabled), true, 'Start must wait for the problems to be fixed');
-    await screenshot(browser.page, env.screenshots, 'training-form-problems.png');
+    await screenshot(workbench.page, env.screenshots, 'training-form-problems.png');
     await panel.locator('#field-gradient_checkpointing').click();
     await pick('DoRA');
     await expectShown('dora', ['lora_r', 'lora_alpha', 'lora_dropout', 'target_modules']);
@@ -125,7 +112,7 @@ suite('training panel (UI)', function () {
       assert.strictEqual(final, 'completed', `run ended ${final} ${detail}`);
       assert.ok((await points(panel)) >= 4, 'one loss point per optimizer step (max_steps 4)');
     } finally {
-      const file = await screenshot(browser.page, env.screenshots, 'training-panel.png');
+      const file = await screenshot(workbench.page, env.screenshots, 'training-panel.png');
       console.log(`      screenshot: ${file}`);
     }
     const runs = path.join(env.workspace, '.tunelab', 'runs');
@@ -138,7 +125,7 @@ suite('training panel (UI)', function () {
 
   test('the Runs view lists the run', async function () {
     if (!runId) this.skip();
-    const page = browser.page;
+    const page = workbench.page;
     await runCommand(page, 'Tunelab: Refresh Runs');
     await runCommand(page, 'Focus on Runs View');
     const stem = runId.replace(/^\d{8}-\d{6}-/, '');

@@ -28,6 +28,27 @@ export async function openWorkbench(env) {
   return browser;
 }
 
+/**
+ * The mocha hooks of a suite that drives one workbench: opened with Tunelab's view container shown (after the suite's
+ * hooks registered before this call), a screenshot named `failedShot`-<title> of each failed test, closed at the end
+ * (before the suite's teardown hooks registered after this call). `page` is the workbench page once it is open.
+ */
+export function useWorkbench(env, failedShot) {
+  let browser;
+  suiteSetup(async function () {
+    this.timeout(150000);
+    browser = await openWorkbench(env);
+    await waitForViewContainer(browser.page, 'Tunelab');
+  });
+  teardown(async function () {
+    await screenshotIfFailed(this.currentTest, browser?.page, env.screenshots, failedShot);
+  });
+  suiteTeardown(async () => {
+    if (browser) await browser.close();
+  });
+  return { get page() { return browser.page; } };
+}
+
 /** Waits until the activity bar shows a view container (its extension is registered in the workbench). */
 export async function waitForViewContainer(page, title, timeoutMs = 90000) {
   await page.locator(`.activitybar .action-label[aria-label^="${title}"]`).first().waitFor({ state: 'attached', timeout: timeoutMs });
