@@ -17,9 +17,9 @@ export interface WholeDocumentScan {
  * On a 50 MB document: merge-conflict reads the whole text after every change (130-170 ms per edit, the larger part
  * of an edit's wait for its diagnostics), link detection when it opens (1.2 s of the extension host's CPU, shared
  * with the first lint), and Unicode highlighting (look-alike and invisible characters) in the editor's web worker
- * when it opens and again after edits (1.6 s of CPU per pass, about 0.7 of a core all through a run of edits). With
+ * when it opens and again after edits (1.6 s of CPU while the first lint ran, 12.6 s in 21 s of edits). With
  * the first three off, typed edits got their diagnostics in 149-226 ms, against 275-459 ms; turning off the
- * highlighting too took the whole file's first diagnostics from 2.5-3.0 s to 2.0-2.5 s (bench/editor/RESULTS.md).
+ * highlighting too took the whole file's diagnostics from 2.64-2.97 s to 2.08-2.56 s (bench/editor/RESULTS.md).
  */
 export const WHOLE_DOCUMENT_SCANS: readonly WholeDocumentScan[] = [
   { section: 'merge-conflict', key: 'decorators.enabled', perLanguage: false, feature: 'merge-conflict scan (after every edit)', loses: 'merge-conflict colours' },
