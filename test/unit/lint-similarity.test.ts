@@ -7,6 +7,7 @@ import { lintFiles, lintText, type Finding, type LintOptions } from '../../src/c
 import { IntList } from '../../src/core/lint/text/int-list';
 import { jaccardSorted, sortedUnique } from '../../src/core/lint/text/jaccard';
 import { appendShingles, bandKeys, candidateProbability, lshLayout, minhashSignature, PERMUTATIONS } from '../../src/core/lint/text/minhash';
+import { KeyIndex } from '../../src/core/lint/text/key-index';
 import { scanWords } from '../../src/core/lint/text/words';
 import { cleanChat, rng, sentence, type Rng } from './support/lint-corpus';
 
@@ -232,4 +233,24 @@ test('leakage: the bundled samples (eval written apart from train) share no 13-w
   const out = lintFiles([join(SAMPLES, 'train.jsonl'), join(SAMPLES, 'eval.jsonl')], { evalFiles: [join(SAMPLES, 'eval.jsonl')] });
   assert.deepEqual(out.files.map((f) => f.records), [400, 60]);
   assert.deepEqual(out.diagnostics, []);
+});
+
+test('key index: reserve() makes room without changing an id, and interning the reserved count then moves no table', () => {
+  const keys = new KeyIndex(16);
+  const before = [1, -7, 0x7fffffff, 42].map((k, i) => keys.intern(k, i));
+  keys.reserve(5000);
+  const tables = keys.tables();
+  assert.deepEqual([1, -7, 0x7fffffff, 42].map((k, i) => keys.get(k, i)), before);
+  const r = rng(9);
+  const ids = new Map<string, number>();
+  while (keys.size < 5000) {
+    const k = Math.floor(r() * 2 ** 32) | 0, c = Math.floor(r() * 16);
+    ids.set(`${k}/${c}`, keys.intern(k, c));
+  }
+  assert.deepEqual(keys.tables(), tables, 'the reserved tables were replaced while filling them');
+  for (const [kc, id] of ids) {
+    const [k, c] = kc.split('/').map(Number);
+    assert.equal(keys.get(k, c), id);
+  }
+  assert.equal(keys.get(5, 99), -1);
 });

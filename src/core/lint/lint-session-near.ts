@@ -68,6 +68,11 @@ export class NearDuplicateIndex {
     this.layout = lshLayout(threshold);
   }
 
+  /** Makes room for `records` more records' band keys (most records' keys are distinct): no rehash while they come. */
+  reserve(records: number): void {
+    this.keys.reserve(this.keys.size + records * this.layout.bands);
+  }
+
   /**
    * Gives a valid record, before its first add(), its band keys and shingles from its view (the view need not be
    * kept after this).
@@ -207,15 +212,15 @@ export class NearDuplicateIndex {
   private check(e: NearEntry): void {
     const st = e.near!;
     if (!st.indexed) return;
-    const hits = new Map<NearEntry, number>();
+    let hits: Map<NearEntry, number> | undefined; // most records share no band key: no map for them
     for (const s of st.slots!) {
       const chain = this.chains[s]!;
       if (!Array.isArray(chain)) continue; // e alone under this key
       const at = insertionPoint(chain, e.pos) - 1; // e itself
-      for (let k = at - 1, n = 0; k >= 0 && n < MAX_CHAIN; k--, n++) hits.set(chain[k], (hits.get(chain[k]) ?? 0) + 1);
+      for (let k = at - 1, n = 0; k >= 0 && n < MAX_CHAIN; k--, n++) (hits ??= new Map()).set(chain[k], (hits.get(chain[k]) ?? 0) + 1);
     }
     let best: NearEntry | undefined, bestJ = 0;
-    if (hits.size) {
+    if (hits) {
       const mine = shingleSet(e);
       const candidates = [...hits].sort((x, y) => y[1] - x[1] || x[0].pos - y[0].pos).slice(0, MAX_VERIFY);
       for (const [c] of candidates) {

@@ -50,8 +50,23 @@ export class KeyIndex {
     return id;
   }
 
-  private rehash(): void {
-    const n = this.slots.length * 2;
+  /** Its three tables (tests: reserve() leaves nothing to replace). */
+  tables(): readonly Int32Array[] {
+    return [this.slots, this.keys, this.checks];
+  }
+
+  /** Makes room for `n` ids in all, so that adding that many rehashes and copies nothing. */
+  reserve(n: number): void {
+    if (n > this.keys.length) {
+      this.keys = grow(this.keys, n);
+      this.checks = grow(this.checks, n);
+    }
+    let slots = this.slots.length;
+    while (slots < n * 2) slots *= 2;
+    if (slots > this.slots.length) this.rehash(slots);
+  }
+
+  private rehash(n = this.slots.length * 2): void {
     const slots = new Int32Array(n);
     const mask = n - 1;
     for (let id = 0; id < this.size; id++) {
