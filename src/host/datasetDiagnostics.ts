@@ -98,6 +98,8 @@ export interface LintTiming {
   editMs?: number;
   /** Main-thread time spent turning the findings into diagnostics and setting them. */
   publishMs: number;
+  /** A provisional answer (the session was being built); the whole one follows. */
+  provisional?: boolean;
 }
 
 export class DatasetDiagnostics implements vscode.Disposable {
@@ -108,6 +110,8 @@ export class DatasetDiagnostics implements vscode.Disposable {
   /** The running lint of each document, with what it was asked for: its version under the lint settings of then. */
   private readonly running = new Map<string, { lint: Promise<readonly vscode.Diagnostic[]>; request: string }>();
   private readonly queued = new Map<string, Promise<readonly vscode.Diagnostic[]>>();
+  /** Documents whose last answer was provisional: the lint that waits for the whole answer. */
+  private readonly followUps = new Map<string, Promise<void>>();
   /** Bumped when the lint settings change: a lint started under other settings is not the answer. */
   private settingsEpoch = 0;
   private readonly timings = new Map<string, LintTiming>();
@@ -225,26 +229,59 @@ export class DatasetDiagnostics implements vscode.Disposable {
         this.linter.syncDocument(key, documentPath(doc.uri), doc.version, doc.getText());
         r = await this.linter.lintDocument(key);
       }
-      const received = performance.now();
-      if (doc.isClosed) return [];
-      // Typed on while it ran: the positions may be off, and the change scheduled the next lint.
-      if (r.version !== doc.version) return this.collection.get(doc.uri) ?? [];
-      this.results.set(key, { version: r.version, settingsEpoch, findings: r.result.findings });
-      const t1 = performance.now();
-      const published = this.publish(doc.uri, r.result);
-      const t2 = performance.now();
-      this.timings.set(key, {
-        version: r.version, workerMs: r.ms, totalMs: t2 - t0, incremental: r.incremental, threads: r.threads, fromFile: r.fromFile, session: r.session, findings: r.result.findings.length,
-        changedAt: this.changedAt.get(key), startedAt: t0, receivedAt: received, publishedAt: t2, publishMs: t2 - t1, editMs: r.editMs,
-        workerStartedAt: r.startedAt === undefined ? undefined : r.startedAt - performance.timeOrigin,
-        workerEndedAt: r.endedAt === undefined ? undefined : r.endedAt - performance.timeOrigin,
-      });
+      const published = this.publishAnswer(doc, r, t0, settingsEpoch);
+      if (!published) return doc.isClosed ? [] : this.collection.get(doc.uri) ?? [];
+      if (r.provisional) this.followUp(doc);
       return published;
     } catch (err) {
       this.failures++;
       this.log.error(`lint of ${doc.uri.toString()} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       throw err;
     }
+  }
+
+  /** Publishes a worker's answer begun at `t0` unless the document changed since; undefined when it did. */
+  private publishAnswer(doc: vscode.TextDocument, r: DocLintResult, t0: number, settingsEpoch: number): vscode.Diagnostic[] | undefined {
+    const key = doc.uri.toString();
+    const received = performance.now();
+    // Closed, or typed on while it ran: the positions may be off, and the change scheduled the next lint.
+    if (doc.isClosed || r.version !== doc.version) return undefined;
+    this.results.set(key, { version: r.version, settingsEpoch, findings: r.result.findings });
+    const t1 = performance.now();
+    const published = this.publish(doc.uri, r.result);
+    const t2 = performance.now();
+    this.timings.set(key, {
+      version: r.version, workerMs: r.ms, totalMs: t2 - t0, incremental: r.incremental, threads: r.threads, fromFile: r.fromFile, session: r.session, findings: r.result.findings.length,
+      changedAt: this.changedAt.get(key), startedAt: t0, receivedAt: received, publishedAt: t2, publishMs: t2 - t1, editMs: r.editMs,
+      workerStartedAt: r.startedAt === undefined ? undefined : r.startedAt - performance.timeOrigin,
+      workerEndedAt: r.endedAt === undefined ? undefined : r.endedAt - performance.timeOrigin,
+      provisional: r.provisional,
+    });
+    return published;
+  }
+
+  /**
+   * After a provisional answer: asks for the whole one, which the worker gives once the document's session is built,
+   * and publishes it. One per document at a time; the answer is of the text as it is then, so it also covers the
+   * edits made while it waited.
+   */
+  private followUp(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    if (this.followUps.has(key)) return;
+    const t0 = performance.now();
+    const settingsEpoch = this.settingsEpoch;
+    const done = this.linter.lintDocument(key, undefined, true).then((r) => {
+      this.followUps.delete(key);
+      if (doc.isClosed) return;
+      // Edited after the worker answered: a lint of the newer text runs or is due; it is no longer provisional.
+      if (!this.publishAnswer(doc, r, t0, settingsEpoch) && r.version !== doc.version) void this.lintDocument(doc).catch(() => undefined);
+    }, (err: unknown) => {
+      this.followUps.delete(key);
+      if (!(err instanceof UnknownDocumentError)) this.log.error(`lint of ${key} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      // No copy any more (the worker restarted): a plain lint sends the text again.
+      if (!doc.isClosed) void this.lintDocument(doc).catch(() => undefined);
+    });
+    this.followUps.set(key, done);
   }
 
   /** Gives the worker its copy of a document: read from the document's file where it can be, else the text. */

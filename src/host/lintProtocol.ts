@@ -34,8 +34,11 @@ export type WorkerRequest =
   /** Applies one change event's edits, in order, to the copy. */
   | { type: 'edit'; doc: string; version: number; changes: TextChange[] }
   | { type: 'close'; doc: string }
-  /** Lints the worker's copy (re-checking only what changed where the core lint can). */
-  | { type: 'lintDoc'; id: number; doc: string; options?: LintOptions }
+  /**
+   * Lints the worker's copy (re-checking only what changed where the core lint can). While a large document's session
+   * is being built, the answer is provisional (DocLintResult.provisional) unless `wait`: then it waits for the session.
+   */
+  | { type: 'lintDoc'; id: number; doc: string; options?: LintOptions; wait?: boolean }
   /** The dataset overview of the copy (from its last lint). */
   | { type: 'overview'; id: number; doc: string; modelDir?: string }
   /** Token count and rendered template of one record's JSON text. */
@@ -55,6 +58,11 @@ export interface DocLintResult {
   threads?: number;
   /** How the incremental session that gave an incremental answer was built. */
   session?: SessionBuild;
+  /**
+   * The session was still being built: the last full result, with the edited lines' own findings (core/lint/
+   * provisional.ts). Ask again with `wait` for the whole answer.
+   */
+  provisional?: boolean;
   /** The copy was read from the document's file (openFile), not sent by the host; set on its first lint. */
   fromFile?: boolean;
   /** When the worker started and ended the lint, in ms since the epoch (performance.timeOrigin + now(): comparable across threads). */

@@ -4,6 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import * as lint from '../core/lint';
+import { EditedSpan, provisionalResult } from '../core/lint/provisional';
 import { ShardPool } from '../core/lint/lint-parallel';
 import type { FileLintResult, LintOptions, LintSeeds } from '../core/lint';
 import { loadTokenizer, type ModelTokenizer } from '../core/tokenizer/model-tokenizer';
@@ -16,6 +17,7 @@ import type { DocLintResult, RecordTokensInfo, SessionBuild, TextChange, WorkerR
 /** An incremental lint of one document (src/core/lint createLintSession) where the core offers it. */
 interface LintSession {
   update(text: string): FileLintResult;
+  updateSteps(text: string): Generator<void, FileLintResult>;
   edit(changes: readonly TextChange[]): boolean;
   lint(): FileLintResult;
   text(): string;
@@ -53,11 +55,30 @@ function threadPool(): ShardPool {
 function wantsThreads(d: DocCopy): boolean {
   // A file's bytes stand in for its characters here: at least as many. No text and no bytes: the session holds it.
   const size = d.text?.length ?? d.bytes?.length ?? 0;
-  return !!createSession && !d.session && size >= PARALLEL_FIRST_LINT_CHARS && LINT_THREADS > 1;
+  return !!createSession && !d.session && !d.building && size >= PARALLEL_FIRST_LINT_CHARS && LINT_THREADS > 1;
 }
 
 /** Exact counting runs at about 0.5 MB/s: the overview of a larger file uses the estimate. */
 const EXACT_OVERVIEW_MAX_CHARS = 1_000_000;
+
+/** A session being built (see DocCopy.building). */
+interface Building {
+  /** The text the threaded lint read, and the session is built from. */
+  linted: string;
+  /** The edits since, in order. */
+  edited: EditedSpan;
+  done: Promise<void>;
+  /** The text with the edits, made when something asks for it (docText), and of how many edits. */
+  text?: { value: string; edits: number };
+}
+
+/** The document's text while its session is built: the linted text with the edits since. */
+function editedText(b: Building): string {
+  const n = b.edited.changes.length;
+  if (!n) return b.linted;
+  if (b.text?.edits !== n) b.text = { value: applyChanges(b.linted, b.edited.changes), edits: n };
+  return b.text.value;
+}
 
 interface DocCopy {
   path: string;
@@ -75,6 +96,13 @@ interface DocCopy {
   sessionOptions?: string;
   last?: FileLintResult;
   sessionBuild?: SessionBuild;
+  /**
+   * The session being built from a threaded lint's seeds, a few milliseconds at a time so that edits and lints are
+   * answered meanwhile: `linted` is the text `last` is of, `edited` what the edits since touched.
+   */
+  building?: Building;
+  /** What the edits since a threaded first lint began touched, until its session is built. */
+  edited?: EditedSpan;
   /** Time spent applying edits since the last lint (bench/editor). */
   editMs: number;
 }
@@ -97,6 +125,7 @@ function doc(key: string): DocCopy {
 }
 
 function docText(d: DocCopy): string {
+  if (d.building) return editedText(d.building);
   if (d.text === undefined && d.bytes) {
     d.text = d.bytes.toString('utf8');
     d.bytes = undefined;
@@ -105,6 +134,10 @@ function docText(d: DocCopy): string {
 }
 
 function applyEdit(d: DocCopy, changes: readonly TextChange[]): void {
+  if (d.edited) for (const c of changes) d.edited.add(c.offset, c.length, c.text);
+  // While the session is built the edits are only noted: the session takes them when built (finishBuild), and no
+  // copy of a 50 MB text is made per edit (a second edit of a concatenated text would flatten it: 60 ms).
+  if (d.building) return;
   if (d.text === undefined && d.session) {
     // Held by the session; when it is no longer plain JSONL, the session applied the edits and its text is the document's.
     if (!d.session.edit(changes)) d.text = d.session.text();
@@ -113,10 +146,25 @@ function applyEdit(d: DocCopy, changes: readonly TextChange[]): void {
   d.text = applyChanges(docText(d), changes);
 }
 
-function lintDoc(key: string, options: LintOptions | undefined): DocLintResult | Promise<DocLintResult> {
+function lintDoc(key: string, options: LintOptions | undefined, wait?: boolean): DocLintResult | Promise<DocLintResult> {
   const d = doc(key);
   if (wantsThreads(d)) return firstLintOnThreads(key, d, options);
+  const building = d.building;
+  if (building) {
+    const optionsKey = JSON.stringify(options ?? {});
+    const quick = !wait && optionsKey === d.sessionOptions ? provisional(d, building) : undefined;
+    // Otherwise the whole answer, once the session is built (a lint under other options builds another).
+    return quick ?? building.done.then(() => lintDoc(key, options));
+  }
   return lintDocNow(key, options);
+}
+
+/** The answer to a lint while the session is built: the threaded result with the edited lines linted again. */
+function provisional(d: DocCopy, building: NonNullable<DocCopy['building']>): DocLintResult | undefined {
+  if (!d.last) return undefined;
+  const t0 = performance.now();
+  const result = provisionalResult(d.path, building.linted, d.last, building.edited, JSON.parse(d.sessionOptions!) as LintOptions);
+  return result && { ...answerOf(d, d.version, result, t0, { incremental: false }), provisional: true };
 }
 
 /**
@@ -127,19 +175,67 @@ function lintDoc(key: string, options: LintOptions | undefined): DocLintResult |
 async function firstLintOnThreads(key: string, d: DocCopy, options: LintOptions | undefined): Promise<DocLintResult> {
   const t0 = performance.now();
   const { version, text, bytes } = d;
+  // Edits from now on are noted, for the provisional answers while the session is built.
+  const edited = (d.edited = new EditedSpan());
   const seeds: LintSeeds = { summaries: [] };
   const threads = { jobs: LINT_THREADS, pool: threadPool(), seeds };
   const result = text !== undefined ? await lint.lintTextParallel(d.path, text, options ?? {}, threads) : await lint.lintBytesParallel(d.path, bytes!, options ?? {}, threads);
+  if (!result || docs.get(key) !== d || d.session || d.building) d.edited = undefined;
   if (!result) return lintDocNow(key, options); // not plain JSONL, or text UTF-8 would change: the session lints it
-  if (docs.get(key) === d && d.version === version) d.last = result;
-  setImmediate(() => {
-    // Unless a lint built it meanwhile, or the document was closed or sent again.
-    if (docs.get(key) !== d || d.session) return;
-    // The text the seeds are of: the bytes' text is decoded once, and is the copy's own while no edit came.
-    const linted = text ?? (d.bytes === bytes ? docText(d) : bytes!.toString('utf8'));
-    buildSession(d, options, { text: linted, seeds });
-  });
+  if (docs.get(key) !== d || d.session || d.building) return answerOf(d, version, result, t0, { incremental: false, threads: LINT_THREADS });
+  // The text the seeds are of: the bytes' text is decoded once, and is the copy's own while no edit came.
+  const linted = text ?? (d.bytes === bytes ? docText(d) : bytes!.toString('utf8'));
+  d.last = result; // of `linted`: provisional answers start from it
+  d.sessionOptions = JSON.stringify(options ?? {});
+  d.building = { linted, edited, done: buildInSteps(key, d, options, { text: linted, seeds }) };
   return answerOf(d, version, result, t0, { incremental: false, threads: LINT_THREADS });
+}
+
+/** Work done on a session build before other messages get their turn. */
+const BUILD_SLICE_MS = 15;
+
+/** buildSession from a threaded lint's seeds, in slices of BUILD_SLICE_MS between which the worker takes messages. */
+function buildInSteps(key: string, d: DocCopy, options: LintOptions | undefined, seeded: { text: string; seeds: LintSeeds }): Promise<void> {
+  const t0 = performance.now();
+  const session = createSession!(d.path, options, seeded.seeds);
+  const steps = session.updateSteps(seeded.text);
+  return new Promise<void>((resolve) => {
+    const slice = (): void => {
+      // The document was closed or sent again: its build stops here.
+      if (docs.get(key) !== d) return resolve();
+      try {
+        for (const end = performance.now() + BUILD_SLICE_MS; ;) {
+          const r = steps.next();
+          if (r.done) {
+            finishBuild(d, session, t0, r.value);
+            return resolve();
+          }
+          if (performance.now() >= end) break;
+        }
+      } catch {
+        // An edit that does not apply (the copy is out of step) or a failed build: the copy goes, and the next lint
+        // asks the host for the text again.
+        docs.delete(key);
+        return resolve();
+      }
+      setImmediate(slice);
+    };
+    setImmediate(slice);
+  });
+}
+
+/** The built session takes over the document: the edits made while it was built are read into it. */
+function finishBuild(d: DocCopy, session: LintSession, t0: number, result: FileLintResult): void {
+  const built = session.lastUpdate;
+  d.sessionBuild = { ms: performance.now() - t0, records: built ? built.linesChecked + built.linesReused : 0, seeded: built?.linesSeeded ?? 0 };
+  const changes = d.edited!.changes;
+  if (changes.length) result = session.edit(changes) ? session.lint() : session.update(session.text()); // the edited lines only
+  d.building = undefined;
+  d.edited = undefined;
+  d.session = session;
+  d.text = session.holdsText ? undefined : session.text();
+  d.bytes = undefined;
+  d.last = result;
 }
 
 /** The answer to a lintDoc begun at performance.now() `t0`, with the time spent on edits since the last one. */
@@ -152,16 +248,14 @@ function answerOf(d: DocCopy, version: number, result: FileLintResult, t0: numbe
   return { version, result, ms: now - t0, ...how, editMs, fromFile, startedAt: performance.timeOrigin + t0, endedAt: performance.timeOrigin + now };
 }
 
-/** `seeded`: a threaded lint's seeds and the text they are of (the document may have been edited since). */
-function buildSession(d: DocCopy, options: LintOptions | undefined, seeded?: { text: string; seeds: LintSeeds }): FileLintResult {
+function buildSession(d: DocCopy, options: LintOptions | undefined): FileLintResult {
   const t0 = performance.now();
   const text = docText(d);
-  d.session = createSession!(d.path, options, seeded?.seeds);
+  d.session = createSession!(d.path, options);
   d.sessionOptions = JSON.stringify(options ?? {});
-  let result = d.session.update(seeded?.text ?? text);
+  const result = d.session.update(text);
   const built = d.session.lastUpdate;
   d.sessionBuild = { ms: performance.now() - t0, records: built ? built.linesChecked + built.linesReused : 0, seeded: built?.linesSeeded ?? 0 };
-  if (seeded && seeded.text !== text) result = d.session.update(text); // re-reads only the edited lines
   if (d.session.holdsText) d.text = undefined;
   d.last = result;
   return result;
@@ -274,7 +368,7 @@ function answer(req: WorkerRequest): unknown {
       fileRefused.delete(req.doc);
       return undefined;
     case 'lintDoc':
-      return lintDoc(req.doc, req.options);
+      return lintDoc(req.doc, req.options, req.wait);
     case 'overview':
       return overview(req.doc, req.modelDir);
     case 'recordTokens':

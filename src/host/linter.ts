@@ -93,15 +93,18 @@ export class Linter implements vscode.Disposable {
     if (this.copies.delete(doc)) this.worker?.postMessage({ type: 'close', doc } satisfies WorkerRequest);
   }
 
-  /** Lints the worker's copy of a document; UnknownDocumentError when it has none (sync and ask again). */
-  async lintDocument(doc: string, options?: LintOptions): Promise<DocLintResult> {
+  /**
+   * Lints the worker's copy of a document; UnknownDocumentError when it has none (sync and ask again). The answer may be
+   * provisional (DocLintResult.provisional) unless `wait`.
+   */
+  async lintDocument(doc: string, options?: LintOptions, wait?: boolean): Promise<DocLintResult> {
     if (!this.ensureWorker()) {
       const copy = this.inline.get(doc);
       if (!copy) throw new UnknownDocumentError(doc);
       const t0 = performance.now();
       return { version: copy.version, result: lintSource(copy.path, copy.text, options), ms: performance.now() - t0, incremental: false };
     }
-    return this.ask({ type: 'lintDoc', doc, options });
+    return this.ask({ type: 'lintDoc', doc, options, wait });
   }
 
   overview(doc: string, modelDir: string | undefined): Promise<DatasetOverview> {

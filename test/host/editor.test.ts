@@ -158,20 +158,7 @@ suite('editor: large files', () => {
   test('a large dataset is first linted on several threads, its findings keep their quick fixes, and an edit is then re-checked incrementally by a session built from the threads\' work', async function () {
     if (os.availableParallelism() < 2) this.skip(); // one core: the worker lints on its own thread
     this.timeout(120000);
-    // 9 MB of distinct records: over the size from which the worker's first lint uses threads (PARALLEL_FIRST_LINT_CHARS).
-    const words = LONG_ANSWER.replace(/[,.]/g, '').split(' ');
-    let seed = 12345, size = 0;
-    const word = (): string => words[(seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % words.length] + (seed % 97);
-    const lines: string[] = [];
-    while (size < 9_000_000) {
-      const line = chat(Array.from({ length: 12 }, word).join(' ') + '?', Array.from({ length: 60 }, word).join(' ') + '.');
-      lines.push(line);
-      size += line.length + 1;
-    }
-    lines[20] = lines[3]; // a duplicate in the first thread's slice
-    const late = lines.length - 10;
-    lines[late] = lines[4]; // and one in the last thread's slice
-    lines.push('{"messages": [');
+    const { lines, late } = largeDataset(9_000_000);
     const uri = writeDataset('large-threaded.jsonl', lines);
     // Every set of diagnostics shown: the first is the quick look at the file's start, ahead of the whole file.
     const shown: vscode.Diagnostic[][] = [];
@@ -190,26 +177,92 @@ suite('editor: large files', () => {
     assert.ok(quick.every((d) => d.range.start.line < headLines), 'findings of the start only');
     assert.ok(quick.some((d) => diagnosticCode(d) === 'duplicate' && d.range.start.line === 20), 'the start\'s own findings');
     assert.ok(!ds.some((d) => diagnosticCode(d) === 'checking'), 'the note goes with the whole file\'s findings');
-    const timing = (await api()).lintTiming(uri) as { threads?: number; incremental: boolean; fromFile?: boolean } | undefined;
+    const timing = (await api()).lintTiming(uri) as LintTiming | undefined;
     assert.ok(timing && timing.threads !== undefined && timing.threads > 1, `first lint on threads: ${JSON.stringify(timing)}`);
     assert.strictEqual(timing.fromFile, true, 'the worker read the unmodified document from its file, not from text the host built and sent');
-    const dups = ds.filter((d) => diagnosticCode(d) === 'duplicate').map((d) => d.range.start.line).sort((a, b) => a - b);
-    assert.deepStrictEqual(dups, [20, late]);
-    for (const line of dups) {
+    assert.deepStrictEqual(dupLines(ds), [20, late]);
+    for (const line of dupLines(ds)) {
       const actions = await codeActions(uri, line);
       assert.ok(actions.some((a) => a.title === 'Delete duplicate record'), `delete fix on line ${line + 1}: ${actions.map((a) => a.title).join(', ')}`);
     }
     const edit = new vscode.WorkspaceEdit();
     edit.insert(uri, new vscode.Position(5, 0), '{broken\n');
     assert.ok(await vscode.workspace.applyEdit(edit));
-    await waitForDiagnostics(uri, (d) => d.some((x) => diagnosticCode(x) === 'invalid-json' && x.range.start.line === 5), 60000);
-    const after = (await api()).lintTiming(uri) as { threads?: number; incremental: boolean; session?: { seeded: number; records: number } };
+    await waitForDiagnostics(uri, brokenAt(5), 60000);
+    const after = await wholeAnswer(uri);
     assert.strictEqual(after.incremental, true, 'the session built after the threaded lint re-checks the edit');
     // Built from what the threads worked out: every valid record's per-record work came from them (the last line is broken).
     assert.deepStrictEqual(after.session && { seeded: after.session.seeded, records: after.session.records }, { seeded: lines.length - 1, records: lines.length });
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
+  test('an edit made while a large dataset is first linted is answered at once from the threads\' result, then in full by the session', async function () {
+    if (os.availableParallelism() < 2) this.skip();
+    this.timeout(120000);
+    // 24 MB: the threads take over a second, so the edit (VS Code takes a few hundred ms to apply it) comes while they run.
+    const { lines, late } = largeDataset(24_000_000);
+    const uri = writeDataset('large-edited-early.jsonl', lines);
+    await openDataset(uri);
+    // Edited as soon as the quick look at the file's start shows, while the threads lint the whole file.
+    await waitForDiagnostics(uri, (d) => d.some((x) => diagnosticCode(x) === 'checking'), 60000);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(uri, new vscode.Position(5, 0), '{broken\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    // The threads' answer is of the text before the edit: the worker answers the edited text from it while it builds
+    // the session, with the new line's own finding and the duplicates moved down a line.
+    const first = await waitForDiagnostics(uri, brokenAt(5), 60000);
+    const provisional = (await api()).lintTiming(uri) as LintTiming;
+    assert.strictEqual(provisional.provisional, true, `answered before the session was built: ${JSON.stringify(provisional)}`);
+    assert.deepStrictEqual(dupLines(first), [21, late + 1]);
+    assert.ok(first.some((d) => diagnosticCode(d) === 'invalid-json' && d.range.start.line === lines.length), 'the last line, moved');
+    const after = await wholeAnswer(uri);
+    assert.strictEqual(after.version, provisional.version, 'no edit since');
+    assert.strictEqual(after.incremental, true);
+    const whole = vscode.languages.getDiagnostics(uri);
+    assert.ok(brokenAt(5)(whole));
+    assert.deepStrictEqual(dupLines(whole), [21, late + 1]);
+    const actions = await codeActions(uri, 21);
+    assert.ok(actions.some((a) => a.title === 'Delete duplicate record'), actions.map((a) => a.title).join(', '));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
 });
+
+type LintTiming = { version: number; threads?: number; fromFile?: boolean; incremental: boolean; provisional?: boolean; session?: { seeded: number; records: number } };
+
+/** Distinct records (over the size from which the worker's first lint uses threads, PARALLEL_FIRST_LINT_CHARS), two duplicates and a broken last line. */
+function largeDataset(bytes: number): { lines: string[]; late: number } {
+  const words = LONG_ANSWER.replace(/[,.]/g, '').split(' ');
+  let seed = 12345, size = 0;
+  const word = (): string => words[(seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % words.length] + (seed % 97);
+  const lines: string[] = [];
+  while (size < bytes) {
+    const line = chat(Array.from({ length: 12 }, word).join(' ') + '?', Array.from({ length: 60 }, word).join(' ') + '.');
+    lines.push(line);
+    size += line.length + 1;
+  }
+  lines[20] = lines[3]; // a duplicate in the first thread's slice
+  const late = lines.length - 10;
+  lines[late] = lines[4]; // and one in the last thread's slice
+  lines.push('{"messages": [');
+  return { lines, late };
+}
+
+function dupLines(ds: readonly vscode.Diagnostic[]): number[] {
+  return ds.filter((x) => diagnosticCode(x) === 'duplicate').map((x) => x.range.start.line).sort((a, b) => a - b);
+}
+
+function brokenAt(line: number): (ds: vscode.Diagnostic[]) => boolean {
+  return (ds) => ds.some((x) => diagnosticCode(x) === 'invalid-json' && x.range.start.line === line);
+}
+
+/** The lint timing of the document's current version once its answer is whole (not provisional). */
+async function wholeAnswer(uri: vscode.Uri): Promise<LintTiming> {
+  const editorApi = await api();
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())!;
+  return poll('the whole answer', 60000, () => {
+    const t = editorApi.lintTiming(uri) as LintTiming | undefined;
+    return t && !t.provisional && t.version === doc.version ? t : undefined;
+  });
+}
 
 suite('editor: hover, overview, training gate, files changing', () => {
   suiteSetup(async () => { await activeExtension(); });

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
-import { lintText } from '../../src/core/lint';
+import { lintText, type FileLintResult } from '../../src/core/lint';
 import { documentFacts, type DocumentFacts } from '../../src/host/documentFile';
 import { Linter, UnknownDocumentError } from '../../src/host/linter';
 import { chatJsonl } from './support/lint-corpus';
@@ -72,13 +72,34 @@ test('a large document read by the worker from its file: threaded first lint, th
     const first = await linter.lintDocument('big');
     assert.equal(first.fromFile, true);
     assert.equal(first.threads, 2 <= availableParallelism() ? Math.min(availableParallelism(), 4) : undefined);
-    assert.deepEqual(first.result, lintText(file.path, text));
-    const added = line('Hi?', 'Hello.') + '\n' + line('Hi?', 'Hello.') + '\n';
+    // Edited right away, twice (this thread lints nothing meanwhile: lintText of the file takes a second): the worker
+    // is still building the session from the threads' seeds, and answers at once with the last result and the edited
+    // lines' own findings. First two lines with an email are added, then the second one's email is replaced.
+    const lines = text.split('\n').length;
+    const added = line('Mail me', 'at ann.lee@example.com') + '\n' + line('Mail me', 'at ann.lee@example.com') + '\n';
     linter.editDocument('big', 2, [{ offset: text.length, length: 0, text: added }]);
     const second = await linter.lintDocument('big');
-    assert.equal(second.version, 2);
-    assert.equal(second.fromFile, undefined, 'said on the first lint only');
-    assert.deepEqual(second.result, lintText(file.path, text + added));
+    const at = text.length + added.lastIndexOf('ann.lee@example.com');
+    linter.editDocument('big', 3, [{ offset: at, length: 'ann.lee@example.com'.length, text: 'the office' }]);
+    const third = await linter.lintDocument('big');
+    const edited = text + added.slice(0, at - text.length) + 'the office' + added.slice(at - text.length + 'ann.lee@example.com'.length);
+    const whole = await linter.lintDocument('big', undefined, true);
+    const newLines = (r: FileLintResult, code: string): number[] => r.findings.filter((f) => f.code === code && f.line >= lines).map((f) => f.line);
+    assert.deepEqual([second.version, second.provisional, second.fromFile], [2, true, undefined], 'provisional; fromFile said on the first lint only');
+    assert.deepEqual(newLines(second.result, 'pii'), [lines, lines + 1]);
+    assert.deepEqual(newLines(second.result, 'duplicate'), [], 'duplicates need the session');
+    assert.deepEqual([third.version, third.provisional], [3, true]);
+    assert.deepEqual(newLines(third.result, 'pii'), [lines]);
+    assert.deepEqual([whole.version, whole.provisional], [3, undefined]);
+    assert.deepEqual(first.result, lintText(file.path, text));
+    const want = lintText(file.path, edited);
+    assert.deepEqual(newLines(want, 'duplicate'), []);
+    assert.deepEqual(newLines(lintText(file.path, text + added), 'duplicate'), [lines + 1], 'the two lines added were duplicates');
+    assert.deepEqual(whole.result, want, 'the session, built, took both edits');
+    linter.editDocument('big', 4, [{ offset: 0, length: 0, text: '\n' }]);
+    const fourth = await linter.lintDocument('big');
+    assert.equal(fourth.incremental, true, 'the session');
+    assert.deepEqual(fourth.result, lintText(file.path, '\n' + edited));
     assert.equal(linter.hostCopies(), 0);
   } finally {
     linter.dispose();

@@ -287,3 +287,18 @@ test('lint session: keeps what the rules need of each record, not the parsed rec
   // every parsed record and its view took about 7.9.
   assert.ok(perChar < 6, `${perChar.toFixed(2)} bytes of heap per character`);
 });
+
+test('lint session in steps (updateSteps): it pauses every thousand or so lines, and ends with what update() gives', async () => {
+  const text = chatJsonl(3_000_000, 4);
+  const lines = text.split('\n').length;
+  const seeds: LintSeeds = { summaries: [] };
+  await lintTextParallel('s.jsonl', text, {}, { jobs: 2, seeds });
+  for (const seeded of [false, true]) {
+    const steps = createLintSession('s.jsonl', {}, seeded ? seeds : undefined).updateSteps(text);
+    let pauses = 0;
+    let r = steps.next();
+    for (; !r.done; r = steps.next()) pauses++;
+    assert.ok(pauses >= lines / 1024 && pauses < lines / 100, `${pauses} pauses over ${lines} lines`);
+    assert.deepEqual(r.value, lintText('s.jsonl', text), seeded ? 'seeded' : 'from nothing');
+  }
+});

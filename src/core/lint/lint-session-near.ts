@@ -129,9 +129,10 @@ export class NearDuplicateIndex {
 
   /**
    * After the session renumbered the records: updates the index for the records that entered and left and re-checks
-   * those whose candidates changed. Returns the records with a near-duplicate, in document order.
+   * those whose candidates changed. Returns the records with a near-duplicate, in document order. In steps: it pauses
+   * after every few thousand records checked (see LintSession.updateSteps).
    */
-  settle(): NearEntry[] {
+  *settleSteps(): Generator<void, NearEntry[]> {
     // Leaving the index first, entering second: a record within MAX_CHAIN after a change at the time it is made stays
     // so (see dirtyAfter), so every record whose candidates changed is re-checked.
     for (const e of this.removed) this.unindex(e);
@@ -147,7 +148,11 @@ export class NearDuplicateIndex {
     for (const e of this.added) if (e.fid < 0 && e.near!.present && e.near!.slots && !e.near!.indexed) enter.push(e);
     enter.sort((a, b) => a.pos - b.pos);
     for (const e of enter) this.index(e);
-    for (const e of this.dirty) this.check(e);
+    let n = 0;
+    for (const e of this.dirty) {
+      if ((++n & 2047) === 0) yield;
+      this.check(e);
+    }
     this.removed.length = 0;
     this.added.length = 0;
     this.touchedFids.clear();
@@ -155,7 +160,7 @@ export class NearDuplicateIndex {
     return [...this.found].sort((a, b) => a.pos - b.pos);
   }
 
-  /** The rule's finding for a record settle() returned; its line and its partner's are the current ones. */
+  /** The rule's finding for a record settleSteps() returned; its line and its partner's are the current ones. */
   report(ctx: FileContext, e: NearEntry): void {
     const rec = e.rec;
     const line = e.near!.best!.rec.span.line;

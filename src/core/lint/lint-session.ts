@@ -48,6 +48,12 @@ export interface LintSession {
    */
   update(text: string, unchanged?: { prefix: number; suffix: number }): FileLintResult;
   /**
+   * update(text) in steps: the generator pauses every few thousand lines and returns the result when done, so that a
+   * caller can answer other requests while a large text is read (the editor's worker builds a session so). Nothing
+   * else may be called on the session until it is done.
+   */
+  updateSteps(text: string): Generator<void, FileLintResult>;
+  /**
    * Applies one change event's edits, in order (UTF-16 offsets in the text before each), to the text of the last
    * update, which the session holds while it is plain JSONL: an edit then costs the lines it touches, never a copy of
    * the whole text. False when it holds no text (call update) or the edited text is no longer plain JSONL (the edits
@@ -89,6 +95,8 @@ interface CachedLine extends NearEntry {
 
 /** Whole-file rules the session keeps up to date itself; any other whole-file rule runs over every record. */
 const KEPT_CODES: ReadonlySet<LintCode> = new Set<LintCode>(['schema', 'duplicate', 'near-duplicate', 'answer-skew', 'length-outlier']);
+/** updateSteps pauses after every PAUSE_LINES + 1 lines (a power of two): some milliseconds of work. */
+const PAUSE_LINES = 1023;
 /** Probe visitors (see readLine) are made anew after this many lines, so that their own state stays small. */
 const PROBE_LINES = 100_000;
 
@@ -149,6 +157,10 @@ class IncrementalLint implements LintSession {
   }
 
   update(text: string, unchanged?: { prefix: number; suffix: number }): FileLintResult {
+    return finish(this.updateSteps(text, unchanged));
+  }
+
+  *updateSteps(text: string, unchanged?: { prefix: number; suffix: number }): Generator<void, FileLintResult> {
     // Seeds are of the text the first update gets, and of no later one.
     const summaries = this.summaries;
     this.summaries = undefined;
@@ -191,13 +203,13 @@ class IncrementalLint implements LintSession {
       // The first update reads every line of `text`: its lines may share that text's storage, which the session then
       // holds in place of the document (copying 65,000 lines of a 50 MB file was a quarter of the build, in GC).
       const shared = prev === undefined;
-      this.replaceLines(first, prev === undefined ? -1 : last, texts, firstStart, text.length - (prev?.length ?? 0), shared);
+      yield* this.replaceLines(first, prev === undefined ? -1 : last, texts, firstStart, text.length - (prev?.length ?? 0), shared);
     } finally {
       this.seeds = undefined;
     }
     this.prevText = text;
     this.holdsText = true;
-    return this.assemble(this.lines.length);
+    return yield* this.assemble(this.lines.length);
   }
 
   edit(changes: readonly { offset: number; length: number; text: string }[]): boolean {
@@ -215,7 +227,7 @@ class IncrementalLint implements LintSession {
       const at = c.offset - start;
       const next = region.slice(0, at) + c.text + region.slice(at + c.length);
       const touchesStart = first <= this.firstRecordLine;
-      this.replaceLines(first, last, next.split('\n'), start, c.text.length - c.length);
+      finish(this.replaceLines(first, last, next.split('\n'), start, c.text.length - c.length));
       // As plainJsonl tells: no NUL, and the first record a JSON object on its line.
       if (next.includes('\0') || (touchesStart && !this.plainStart())) plain = false;
     }
@@ -225,7 +237,7 @@ class IncrementalLint implements LintSession {
 
   lint(): FileLintResult {
     if (!this.holdsText) throw new Error('the lint session holds no text: call update(text)');
-    return this.assemble(this.lines.length);
+    return finish(this.assemble(this.lines.length));
   }
 
   text(): string {
@@ -268,7 +280,7 @@ class IncrementalLint implements LintSession {
    * Replaces lines first..last (none when last < first) by `texts`, which start at offset `start`; later lines move by
    * `delta` characters. Lines of the replaced range whose text comes back (moved lines) keep their cached work.
    */
-  private replaceLines(first: number, last: number, texts: string[], start: number, delta: number, shared = false): void {
+  private *replaceLines(first: number, last: number, texts: string[], start: number, delta: number, shared = false): Generator<void, void> {
     const moved = new Map<string, CachedLine[]>();
     for (let i = first; i <= last; i++) {
       const c = this.lines[i];
@@ -281,6 +293,7 @@ class IncrementalLint implements LintSession {
     const own: string[] = [];
     let checked = 0, at = start;
     for (let k = 0; k < texts.length; k++) {
+      if ((k & PAUSE_LINES) === PAUSE_LINES) yield;
       const t = texts[k];
       starts.push(at);
       at += t.length + 1;
@@ -417,7 +430,7 @@ class IncrementalLint implements LintSession {
   }
 
   /** Numbers the records, runs or updates the whole-file rules and puts the findings together. */
-  private assemble(lineCount: number): FileLintResult {
+  private *assemble(lineCount: number): Generator<void, FileLintResult> {
     const ctx = new FileContext(this.path, this.options, undefined, this.kept);
     ctx.container = 'jsonl';
     const visitors = [...this.rule.values()].filter((r) => !KEPT_CODES.has(r.code)).map((r) => r.create(ctx));
@@ -431,6 +444,7 @@ class IncrementalLint implements LintSession {
     const schemaFindings: Finding[] = [];
     let index = 0;
     for (let i = 0; i < lineCount; i++) {
+      if ((i & PAUSE_LINES) === PAUSE_LINES) yield;
       const c = this.lines[i];
       if (!c) continue;
       const line = i + 1;
@@ -463,7 +477,7 @@ class IncrementalLint implements LintSession {
     // record, then its format check; the others record by record.
     for (const f of schemaFindings) ctx.add(f);
     if (this.rule.has('schema')) this.formatCheck(ctx, lineCount);
-    if (this.near) for (const e of this.near.settle()) this.near.report(ctx, e);
+    if (this.near) for (const e of yield* this.near.settleSteps()) this.near.report(ctx, e);
     const runOver = (code: LintCode): void => {
       const v = this.rule.get(code)!.create(ctx);
       for (let i = 0; i < lineCount; i++) {
@@ -579,6 +593,14 @@ function lowerBound(a: number[], n: number): number {
     if (a[mid] < n) lo = mid + 1; else hi = mid;
   }
   return lo;
+}
+
+/** Runs a generator of steps to its end. */
+function finish<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
 }
 
 const CHUNK = 1 << 16;

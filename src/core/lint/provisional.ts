@@ -1,0 +1,132 @@
+/**
+ * A quick answer for an edited document while its incremental session is still being built (the editor's worker
+ * builds a large file's session right after the threaded first lint, about a second on 50 MB): the last full result,
+ * with the findings of the edited lines replaced by a lint of those lines alone and the findings below moved by the
+ * lines the edits added or removed. What a record's own rules find there is exact; what compares records (duplicate,
+ * near-duplicate) or sums up the file (answer skew, outliers, counts) is the last full result's until the session
+ * answers in full.
+ */
+import { movedFinding } from './finding-lines';
+import { lintSource } from './lint-source';
+import { PER_RECORD_CODES } from './rule-groups';
+import { LINT_CODES, type FileLintResult, type Finding, type LintCode, type LintOptions } from './types';
+
+/**
+ * The edits made to a text since some earlier text, and the part of the text they touched: [from, to) now, `delta`
+ * characters longer than it was.
+ */
+export class EditedSpan {
+  from = -1;
+  to = -1;
+  delta = 0;
+  readonly changes: { offset: number; length: number; text: string }[] = [];
+
+  /** One change, in the order applied: `length` characters at `offset` of the current text replaced by `text`. */
+  add(offset: number, length: number, text: string): void {
+    this.changes.push({ offset, length, text });
+    const inserted = text.length;
+    const d = inserted - length;
+    if (this.from < 0) {
+      this.from = offset;
+      this.to = offset + inserted;
+    } else {
+      // What was after the change moves by d; what the change replaced is now its inserted text.
+      this.to = Math.max(offset + inserted, this.to >= offset + length ? this.to + d : offset + inserted);
+      this.from = Math.min(this.from, offset);
+    }
+    this.delta += d;
+  }
+
+  get empty(): boolean {
+    return this.from < 0;
+  }
+}
+
+/** Edited lines longer than this in all wait for the session: linting them would take as long (about 40 ms per MB). */
+const MAX_EDITED_CHARS = 1_000_000;
+
+/** Codes a lint of a few lines cannot tell (they compare records or sum up the file); schema's field checks it can. */
+const WHOLE_FILE_CODES: readonly LintCode[] = LINT_CODES.filter((c) => c !== 'schema' && !PER_RECORD_CODES.includes(c));
+
+/**
+ * `result`, the full lint of plain JSONL text `before`, brought to the text the edits `span` made of it; undefined when
+ * the edits reach the first record's line (the reader may take the text another way then) or span more than
+ * MAX_EDITED_CHARS. Only `before` is read: the edited text is often a concatenation that any read would copy whole
+ * (60 ms for 50 MB), and the edited lines are made from `before` and the edits.
+ */
+export function provisionalResult(path: string, before: string, result: FileLintResult, span: EditedSpan, options: LintOptions = {}): FileLintResult | undefined {
+  if (span.empty) return result;
+  // The text before `from` and after `to` did not change: line starts and ends found in `before` are the edited text's.
+  const start = before.lastIndexOf('\n', span.from - 1) + 1;
+  const endBefore = lineEnd(before, span.to - span.delta);
+  const endNow = endBefore + span.delta;
+  if (endNow - start > MAX_EDITED_CHARS) return undefined;
+  const firstLine = 1 + count(before, '\n', 0, start);
+  const head = firstLineOf(before);
+  if (head === undefined || start <= head.end) return undefined;
+  const lastBefore = firstLine + count(before, '\n', start, endBefore);
+  const edited = editedLines(before.slice(start, endBefore), start, span.changes);
+  const moved = count(edited, '\n', 0, edited.length) - (lastBefore - firstLine);
+  // A line of `before` in `now`; undefined for an edited one.
+  const lineNow = (line: number): number | undefined => (line < firstLine ? line : line > lastBefore ? line + moved : undefined);
+  const findings: Finding[] = [];
+  for (const f of result.findings) {
+    const line = lineNow(f.line);
+    if (line === undefined) continue;
+    // Related lines move on their own (a duplicate's first record may be above the edits), and so do the messages that
+    // name them ("duplicate of line 812"). A finding about an edited record is dropped: the whole answer tells.
+    let stale = false, relatedMoved = false;
+    let { message } = f;
+    const related = f.related.map((r) => {
+      const to = r.path === path ? lineNow(r.line) : r.line;
+      if (to === undefined) stale = true;
+      if (to === undefined || to === r.line) return r;
+      relatedMoved = true;
+      message = message.replace(`line ${r.line}`, `line ${to}`);
+      return { ...r, line: to };
+    });
+    if (stale) continue;
+    // `result` is left as it is: the next provisional answer starts from it again.
+    if (line === f.line && !relatedMoved) findings.push(f);
+    else findings.push({ ...(line === f.line ? f : movedFinding(f, moved, path)), related, message });
+  }
+  // The edited lines after the file's first record, read as the file reads them: records of a JSONL file. That line's
+  // own findings are dropped; it also stands for the file's format in schema's format check.
+  const severity = { ...options.severity };
+  for (const c of WHOLE_FILE_CODES) severity[c] = 'off';
+  const region = lintSource(path, head.text + '\n' + edited, { ...options, severity, maxFindingsPerCode: Infinity });
+  for (const f of region.findings) if (f.line > 1) findings.push(movedFinding(f, firstLine - 2, path));
+  return { ...result, findings };
+}
+
+/** The lines at offset `start` as the changes (offsets in the whole text, in order, all at or after `start`) leave them. */
+function editedLines(lines: string, start: number, changes: readonly { offset: number; length: number; text: string }[]): string {
+  for (const c of changes) {
+    const at = c.offset - start;
+    lines = lines.slice(0, at) + c.text + lines.slice(at + c.length);
+  }
+  return lines;
+}
+
+/** Offset of the line break that ends the line holding offset `at` (the text's length for the last line). */
+function lineEnd(text: string, at: number): number {
+  const nl = text.indexOf('\n', at);
+  return nl === -1 ? text.length : nl;
+}
+
+function count(text: string, ch: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf(ch, from); i !== -1 && i < to; i = text.indexOf(ch, i + 1)) n++;
+  return n;
+}
+
+/** The first non-blank line (the file's first record) and the offset of its end. */
+function firstLineOf(text: string): { text: string; end: number } | undefined {
+  for (let at = 0; at < text.length;) {
+    const end = lineEnd(text, at);
+    const line = text.slice(at, end);
+    if (line.trim()) return { text: line, end };
+    at = end + 1;
+  }
+  return undefined;
+}

@@ -1,0 +1,115 @@
+// Provisional answers while the editor's session is built (src/core/lint/provisional.ts): the edited lines' own
+// findings are exact, and the rest of the last full result is moved with the lines.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lintText, type FileLintResult, type Finding } from '../../src/core/lint';
+import { EditedSpan, provisionalResult } from '../../src/core/lint/provisional';
+import { PER_RECORD_CODES } from '../../src/core/lint/rule-groups';
+import { makeCorpus, PII_VALUES, rng, type Rng } from './support/lint-corpus';
+
+interface Change { offset: number; length: number; text: string }
+
+function apply(text: string, changes: readonly Change[], span: EditedSpan): string {
+  for (const c of changes) {
+    text = text.slice(0, c.offset) + c.text + text.slice(c.offset + c.length);
+    span.add(c.offset, c.length, c.text);
+  }
+  return text;
+}
+
+const key = (f: Finding): string => JSON.stringify(f);
+/** Findings that depend on their record alone: exact in a provisional answer. */
+const ownFindings = (r: FileLintResult): string[] => r.findings.filter((f) => PER_RECORD_CODES.includes(f.code)).map(key).sort();
+const ofCode = (r: FileLintResult, code: string): Finding[] => r.findings.filter((f) => f.code === code);
+
+function lineStart(text: string, line: number): number {
+  let at = 0;
+  for (let l = 1; l < line; l++) at = text.indexOf('\n', at) + 1;
+  return at;
+}
+
+test('edited span: outside it the edited text is the old one, whatever the edits (1,000 random sequences)', () => {
+  const r = rng(3);
+  for (let n = 0; n < 1000; n++) {
+    const before = Array.from({ length: 1 + Math.floor(r() * 60) }, () => String.fromCharCode(97 + Math.floor(r() * 26))).join('');
+    const span = new EditedSpan();
+    let now = before;
+    for (let k = 1 + Math.floor(r() * 4); k > 0; k--) {
+      const offset = Math.floor(r() * (now.length + 1));
+      const length = Math.floor(r() * (now.length - offset + 1) * (r() < 0.5 ? 0 : 1));
+      now = apply(now, [{ offset, length, text: 'XY\n'.slice(0, Math.floor(r() * 4)) }], span);
+    }
+    assert.equal(now.length - before.length, span.delta);
+    assert.equal(now.slice(0, span.from), before.slice(0, span.from), `prefix, case ${n}`);
+    assert.equal(now.slice(span.to), before.slice(span.to - span.delta), `suffix, case ${n}`);
+    assert.ok(span.from <= span.to);
+    // The changes, replayed on the old lines around the span, give the new lines (what provisionalResult lints).
+    const start = before.lastIndexOf('\n', span.from - 1) + 1;
+    const nl = before.indexOf('\n', span.to - span.delta);
+    const end = nl === -1 ? before.length : nl;
+    let lines = before.slice(start, end);
+    for (const c of span.changes) lines = lines.slice(0, c.offset - start) + c.text + lines.slice(c.offset - start + c.length);
+    assert.equal(lines, now.slice(start, end + span.delta), `edited lines, case ${n}`);
+  }
+});
+
+test('provisional result: the edited lines\' own findings are those of a full lint, and the findings below move with their lines', () => {
+  const corpus = makeCorpus(5, 600);
+  const train = corpus.files.find((f) => f.name === 'train.jsonl')!;
+  const before = train.lines.join('\n') + '\n';
+  const full = lintText('train.jsonl', before);
+  const r: Rng = rng(11);
+  const email = PII_VALUES.email(r);
+  const edits: [string, (t: string) => Change[]][] = [
+    ['an email typed into a record', (t) => {
+      const at = t.indexOf('"content":"', lineStart(t, 300)) + 11;
+      return [{ offset: at, length: 0, text: `write to ${email} ` }];
+    }],
+    ['a record with markup inserted as a new line', (t) => [{ offset: lineStart(t, 120), length: 0, text: JSON.stringify({ messages: [{ role: 'user', content: 'Hi <b>there</b> &amp; more' }, { role: 'assistant', content: 'Hello.' }] }) + '\n' }]],
+    ['three lines deleted', (t) => [{ offset: lineStart(t, 200), length: lineStart(t, 203) - lineStart(t, 200), text: '' }]],
+    ['a line broken (invalid JSON), then a later record emptied of its roles', (t) => {
+      const a = lineStart(t, 400);
+      const b = lineStart(t, 450);
+      return [{ offset: a, length: 1, text: '' }, { offset: b - 1, length: lineStart(t, 451) - b - 1, text: '{"messages":[]}' }];
+    }],
+  ];
+  for (const [what, make] of edits) {
+    const span = new EditedSpan();
+    const now = apply(before, make(before), span);
+    const got = provisionalResult('train.jsonl', before, full, span);
+    assert.ok(got, what);
+    const want = lintText('train.jsonl', now);
+    assert.deepEqual(ownFindings(got), ownFindings(want), `${what}: per-record findings`);
+    // Cross-record findings are the last full result's, moved: those outside the edited lines are where a full lint puts them.
+    const lineOf = (t: string, offset: number): number => t.slice(0, offset).split('\n').length;
+    const firstEdited = lineOf(now, span.from), lastEdited = lineOf(now, span.to);
+    const outside = (line: number): boolean => line < firstEdited || line > lastEdited;
+    const compared = (res: FileLintResult): string[] => res.findings
+      .filter((f) => (f.code === 'duplicate' || f.code === 'near-duplicate') && outside(f.line) && f.related.every((x) => outside(x.line)))
+      .map((f) => `${f.line}:${f.message}:${f.related.map((x) => x.line).join()}`).sort();
+    assert.deepEqual(compared(got), compared(want), `${what}: duplicates and near-duplicates, moved with their lines`);
+    assert.ok(compared(want).some((c) => Number(c.split(':')[0]) > lastEdited && Number(c.split(':').pop()) < firstEdited),
+      `${what}: a duplicate across the edit`);
+  }
+  // The email edit is found on its line, with its redaction fix; the full result it started from is left as it was.
+  const span = new EditedSpan();
+  apply(before, edits[0][1](before), span);
+  const snapshot = JSON.stringify(full);
+  const pii = ofCode(provisionalResult('train.jsonl', before, full, span)!, 'pii').filter((f) => f.line === 300);
+  assert.ok(pii.some((f) => f.fixes?.some((x) => x.edits.some((e) => e.newText === '[EMAIL]'))), JSON.stringify(pii));
+  assert.equal(JSON.stringify(full), snapshot);
+});
+
+test('provisional result: none when the edits reach the first record or span more than a megabyte; the same result without edits', () => {
+  const corpus = makeCorpus(6, 200);
+  const before = corpus.files[0].lines.join('\n') + '\n';
+  const full = lintText('train.jsonl', before);
+  assert.equal(provisionalResult('train.jsonl', before, full, new EditedSpan()), full);
+  let span = new EditedSpan();
+  apply(before, [{ offset: 3, length: 0, text: ' ' }], span);
+  assert.equal(provisionalResult('train.jsonl', before, full, span), undefined);
+  span = new EditedSpan();
+  const big = (JSON.stringify({ text: 'x'.repeat(1000) }) + '\n').repeat(1100);
+  apply(before, [{ offset: lineStart(before, 50), length: 0, text: big }], span);
+  assert.equal(provisionalResult('train.jsonl', before, full, span), undefined);
+});
