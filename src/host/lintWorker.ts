@@ -308,8 +308,10 @@ function recordTokens(modelDir: string | undefined, recordText: string): RecordT
   return { exact: true, label, tokens: counted.tokens, rendered: counted.kind === 'chat' ? counted.rendered : undefined };
 }
 
-function overview(key: string, modelDir: string | undefined): ReturnType<typeof computeOverview> {
+function overview(key: string, modelDir: string | undefined): ReturnType<typeof computeOverview> | Promise<ReturnType<typeof computeOverview>> {
   const d = doc(key);
+  // Counts and lines of the text as it is: the session being built has the last edits only when done.
+  if (d.building) return d.building.done.then(() => overview(key, modelDir));
   const result = d.last ?? lintDocNow(key, undefined).result;
   const text = docText(d);
   let counter: RecordCounter = ESTIMATED_RECORD_TOKENS;

@@ -82,6 +82,8 @@ test('a large document read by the worker from its file: threaded first lint, th
     const at = text.length + added.lastIndexOf('ann.lee@example.com');
     linter.editDocument('big', 3, [{ offset: at, length: 'ann.lee@example.com'.length, text: 'the office' }]);
     const third = await linter.lintDocument('big');
+    // The overview asked for meanwhile waits for the session: it counts the records of the text as edited.
+    const overview = linter.overview('big', undefined);
     const edited = text + added.slice(0, at - text.length) + 'the office' + added.slice(at - text.length + 'ann.lee@example.com'.length);
     const whole = await linter.lintDocument('big', undefined, true);
     const newLines = (r: FileLintResult, code: string): number[] => r.findings.filter((f) => f.code === code && f.line >= lines).map((f) => f.line);
@@ -96,6 +98,8 @@ test('a large document read by the worker from its file: threaded first lint, th
     assert.deepEqual(newLines(want, 'duplicate'), []);
     assert.deepEqual(newLines(lintText(file.path, text + added), 'duplicate'), [lines + 1], 'the two lines added were duplicates');
     assert.deepEqual(whole.result, want, 'the session, built, took both edits');
+    assert.equal((await overview).records, want.records);
+    assert.equal(want.records, first.result.records + 2);
     linter.editDocument('big', 4, [{ offset: 0, length: 0, text: '\n' }]);
     const fourth = await linter.lintDocument('big');
     assert.equal(fourth.incremental, true, 'the session');
