@@ -1,8 +1,7 @@
 // `tunelab lint`: options, the workspace's .tunelab/lint.json, serial or parallel lint, text or JSON output.
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { formatFindingsText, LINT_CONFIG_FILE, loadLintConfig, type LintConfig, type LintOptions } from '../core/lint/index';
+import { findLintConfigDir, formatFindingsText, loadLintConfig, type LintConfig, type LintOptions } from '../core/lint/index';
 import { readLintConfigFile } from '../core/lint/config';
 import { lintFilesParallel } from '../core/lint/lint-parallel';
 import { decodeParquetFiles } from '../core/dataset/parquet';
@@ -68,7 +67,7 @@ export function lintSettings(configFlag: string | undefined, firstFile: string, 
     config = readLintConfigFile(path.resolve(cwd, configFlag));
     if (!config.found) throw new CliError(`--config: file not found: ${configFlag}`);
   } else {
-    const dir = findConfigDir(path.dirname(path.resolve(cwd, firstFile))) ?? findConfigDir(cwd);
+    const dir = findLintConfigDir(path.dirname(path.resolve(cwd, firstFile))) ?? findLintConfigDir(cwd);
     config = dir === undefined ? undefined : loadLintConfig(dir);
   }
   if (!config) return { path: '', found: false, options: {}, problems: [] };
@@ -77,14 +76,6 @@ export function lintSettings(configFlag: string | undefined, firstFile: string, 
       + config.problems.map((p) => `  - ${p}`).join('\n'));
   }
   return config;
-}
-
-/** The nearest folder from `dir` upwards that holds .tunelab/lint.json. */
-function findConfigDir(dir: string): string | undefined {
-  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    if (fs.existsSync(path.join(d, LINT_CONFIG_FILE))) return d;
-    if (path.dirname(d) === d) return undefined;
-  }
 }
 
 function positiveInteger(flag: string, value: string | undefined): number | undefined {

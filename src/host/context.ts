@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { RunSummary } from '../core/runs';
 import { registerCommands } from './commands';
 import { DatasetDiagnostics, type LintTiming } from './datasetDiagnostics';
+import { LintSettings } from './lintSettings';
 import { LargeDatasetSettings } from './largeDatasetSettings';
 import { Linter } from './linter';
 import { OverviewPanels } from './overviewPanel';
@@ -66,12 +67,13 @@ export function createTunelab(extension: vscode.ExtensionContext, log: vscode.Lo
   };
   const linter = own(new Linter(path.join(extension.extensionPath, 'dist', 'lintWorker.js'), log));
   linter.start(); // Tunelab activates where there are datasets: their first lint need not wait for the worker to load
-  const diagnostics = own(new DatasetDiagnostics(linter, log));
+  const lintSettings = own(new LintSettings(log));
+  const diagnostics = own(new DatasetDiagnostics(linter, log, lintSettings));
   own(vscode.languages.registerCodeActionsProvider(DATASET_SELECTOR, new DatasetQuickFixes(diagnostics), DatasetQuickFixes.metadata));
   const runs = own(new RunManager(extension.extensionPath, log));
   const runsView = own(new RunsTreeProvider(runs));
   own(vscode.window.createTreeView('tunelab.runs', { treeDataProvider: runsView, showCollapseAll: false }));
-  const gate = new TrainingGate(linter, diagnostics);
+  const gate = new TrainingGate(linter, diagnostics, lintSettings);
   const deps = { extensionUri: extension.extensionUri, log, runs, gate };
   const trainingPanels = own(new TrainingPanels(deps));
   const reportPanels = own(new ReportPanels(deps));

@@ -1,11 +1,12 @@
 // Dataset lints as editor diagnostics: open JSONL (and JSON-array) documents are linted on open and,
 // debounced, on change; their diagnostics go away when they close or when tunelab.lint.enable is off.
 import * as vscode from 'vscode';
-import { DATASET_LINT_CODES, type FileLintResult, type Finding, type Severity } from '../core/lint';
+import { DATASET_LINT_CODES, type FileLintResult, type Finding, type LintOptions, type Severity } from '../core/lint';
 import { limitNote, shownFindings } from './findingLimit';
 import type { DocLintResult, SessionBuild } from './lintProtocol';
 import { documentFacts, type DocumentFacts } from './documentFile';
 import { UnknownDocumentError, type Linter } from './linter';
+import type { LintSettings } from './lintSettings';
 
 // Documents the worker does not hold yet wait this long after a change (their first lint sends the whole text); the
 // others are linted at each change, one lint at a time per document, so a fast typist queues at most one more.
@@ -120,7 +121,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
   /** Lints that failed (logged, never shown as a popup): the tests check that bad input causes none. */
   failures = 0;
 
-  constructor(private readonly linter: Linter, private readonly log: vscode.LogOutputChannel) {
+  constructor(private readonly linter: Linter, private readonly log: vscode.LogOutputChannel, private readonly settings: LintSettings) {
     this.disposables.push(
       this.collection,
       vscode.workspace.onDidOpenTextDocument((doc) => this.schedule(doc, 0)),
@@ -145,7 +146,12 @@ export class DatasetDiagnostics implements vscode.Disposable {
       }),
       vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc.uri)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (!e.affectsConfiguration('tunelab.lint')) return;
+        if (!e.affectsConfiguration('tunelab.lint.enable')) return;
+        this.settingsEpoch++;
+        this.lintAllOpen();
+      }),
+      // The rules: the setting or a .tunelab/lint.json changed.
+      settings.onDidChange(() => {
         this.settingsEpoch++;
         this.lintAllOpen();
       }),
@@ -218,20 +224,21 @@ export class DatasetDiagnostics implements vscode.Disposable {
     const t0 = performance.now();
     const settingsEpoch = this.settingsEpoch;
     try {
-      if (!this.results.has(key) && documentChars(doc) > QUICK_HEAD_FROM_CHARS) void this.quickHead(doc);
+      const options = this.settings.optionsFor(doc.uri);
+      if (!this.results.has(key) && documentChars(doc) > QUICK_HEAD_FROM_CHARS) void this.quickHead(doc, options);
       let r: DocLintResult;
       try {
         if (!this.linter.hasCopy(key)) this.giveCopy(key, doc);
-        r = await this.linter.lintDocument(key);
+        r = await this.linter.lintDocument(key, options);
       } catch (err) {
         if (!(err instanceof UnknownDocumentError) || doc.isClosed) throw err;
         this.log.info(err.message); // why the worker had no copy (a file it did not take says so)
         this.linter.syncDocument(key, documentPath(doc.uri), doc.version, doc.getText());
-        r = await this.linter.lintDocument(key);
+        r = await this.linter.lintDocument(key, options);
       }
       const published = this.publishAnswer(doc, r, t0, settingsEpoch);
       if (!published) return doc.isClosed ? [] : this.collection.get(doc.uri) ?? [];
-      if (r.provisional) this.followUp(doc);
+      if (r.provisional) this.followUp(doc, options);
       return published;
     } catch (err) {
       this.failures++;
@@ -265,12 +272,12 @@ export class DatasetDiagnostics implements vscode.Disposable {
    * and publishes it. One per document at a time; the answer is of the text as it is then, so it also covers the
    * edits made while it waited.
    */
-  private followUp(doc: vscode.TextDocument): void {
+  private followUp(doc: vscode.TextDocument, options: LintOptions): void {
     const key = doc.uri.toString();
     if (this.followUps.has(key)) return;
     const t0 = performance.now();
     const settingsEpoch = this.settingsEpoch;
-    const done = this.linter.lintDocument(key, undefined, true).then((r) => {
+    const done = this.linter.lintDocument(key, options, true).then((r) => {
       this.followUps.delete(key);
       if (doc.isClosed) return;
       // Edited after the worker answered: a lint of the newer text runs or is due; it is no longer provisional.
@@ -296,14 +303,14 @@ export class DatasetDiagnostics implements vscode.Disposable {
    * shows their record findings at once; the whole file's findings replace them when ready. Findings about the
    * whole dataset (answer skew, outliers, record counts) wait for the whole file.
    */
-  private async quickHead(doc: vscode.TextDocument): Promise<void> {
+  private async quickHead(doc: vscode.TextDocument, options: LintOptions): Promise<void> {
     const key = doc.uri.toString();
     let chars = 0;
     let lines = 0;
     while (lines < doc.lineCount && chars < QUICK_HEAD_CHARS) chars += doc.lineAt(lines++).text.length + 1;
     const version = doc.version;
     try {
-      const head = await this.linter.lint(documentPath(doc.uri), doc.getText(new vscode.Range(0, 0, lines, 0)));
+      const head = await this.linter.lint(documentPath(doc.uri), doc.getText(new vscode.Range(0, 0, lines, 0)), options);
       if (doc.isClosed || doc.version !== version || this.results.has(key)) return;
       const findings = head.findings.filter((f) => !WHOLE_FILE_CODES.has(f.code));
       const diagnostics = shownFindings(findings).map((f) => toDiagnostic(f, doc.uri));

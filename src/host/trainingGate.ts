@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { FileLintResult, Finding } from '../core/lint';
 import { documentPath, findingRange, type DatasetDiagnostics } from './datasetDiagnostics';
 import type { Linter } from './linter';
+import type { LintSettings } from './lintSettings';
 import { judgeForTraining, refusalText, warningText, type GateVerdict } from './trainingGateText';
 
 export interface GateOutcome extends GateVerdict {
@@ -23,13 +24,14 @@ export class TrainingGate {
   /** The last refusal, for the extension-host tests. */
   lastRefusal: GateOutcome | undefined;
 
-  constructor(private readonly linter: Linter, private readonly diagnostics: DatasetDiagnostics) {}
+  constructor(private readonly linter: Linter, private readonly diagnostics: DatasetDiagnostics, private readonly settings: LintSettings) {}
 
   /** Lints the dataset (the open document's text when open, else the file) and publishes its diagnostics. */
   async lint(uri: vscode.Uri): Promise<FileLintResult> {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     const input = doc ? doc.getText() : Buffer.from(await vscode.workspace.fs.readFile(uri));
-    const result = await this.linter.lint(documentPath(uri), input);
+    // The rules of the editor's diagnostics, which are those of `tunelab train`'s gate where the project has a lint.json.
+    const result = await this.linter.lint(documentPath(uri), input, this.settings.optionsFor(uri));
     this.diagnostics.publish(uri, result);
     return result;
   }

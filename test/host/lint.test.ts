@@ -1,6 +1,8 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
-import { activeExtension, diagnosticCode, waitForDiagnostics, workspaceFile } from './helpers';
+import { activeExtension, diagnosticCode, waitForDiagnostics, workspaceDir, workspaceFile } from './helpers';
 
 const withCode = (code: string) => (ds: vscode.Diagnostic[]) => ds.some((d) => diagnosticCode(d) === code);
 
@@ -42,5 +44,46 @@ suite('dataset diagnostics', () => {
     assert.ok(related.length > 0, 'duplicate diagnostic has no relatedInformation');
     assert.strictEqual(related[0].location.uri.toString(), uri.toString());
     assert.strictEqual(related[0].location.range.start.line, 0, 'relatedInformation should point at line 1');
+  });
+
+  test('rule levels come from the tunelab.lint.rules setting and the nearest .tunelab/lint.json, which wins; a bad lint.json is shown on the file', async () => {
+    const dir = path.join(workspaceDir(), 'rules-project');
+    const configFile = path.join(dir, '.tunelab', 'lint.json');
+    fs.mkdirSync(path.dirname(configFile), { recursive: true });
+    const chat = (q: string, a: string): string => JSON.stringify({ messages: [{ role: 'user', content: q }, { role: 'assistant', content: a }] });
+    const data = path.join(dir, 'data.jsonl');
+    fs.writeFileSync(data, [chat('Hi?', 'Hello.'), chat('Hi?', 'Hello.'), '{broken', chat('Where do I write?', 'To ann.lee@example.com.'), ''].join('\n'));
+    fs.writeFileSync(configFile, JSON.stringify({ rules: { duplicate: 'off', 'invalid-json': 'warning' } }));
+    const uri = vscode.Uri.file(data);
+    const level = (ds: vscode.Diagnostic[], code: string): vscode.DiagnosticSeverity | 'none' => ds.find((d) => diagnosticCode(d) === code)?.severity ?? 'none';
+    const { Error, Warning } = vscode.DiagnosticSeverity;
+    const rules = vscode.workspace.getConfiguration('tunelab');
+    try {
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      // The project's lint.json: duplicates off, broken lines a warning.
+      let ds = await waitForDiagnostics(uri, (d) => level(d, 'invalid-json') === Warning && level(d, 'pii') !== 'none');
+      assert.strictEqual(level(ds, 'duplicate'), 'none');
+      // The setting turns pii off and asks for duplicates as errors: the file still turns duplicates off.
+      await rules.update('lint.rules', { pii: 'off', duplicate: 'error' }, vscode.ConfigurationTarget.Workspace);
+      ds = await waitForDiagnostics(uri, (d) => level(d, 'pii') === 'none');
+      assert.strictEqual(level(ds, 'duplicate'), 'none');
+      assert.strictEqual(level(ds, 'invalid-json'), Warning);
+      // A lint.json with mistakes: what it got wrong is shown on it, and the setting's levels apply meanwhile.
+      fs.writeFileSync(configFile, JSON.stringify({ rules: { 'invalid-json': 'loud' }, nearDuplicateTreshold: 0.9 }));
+      ds = await waitForDiagnostics(uri, (d) => level(d, 'duplicate') === Error && level(d, 'invalid-json') === Error);
+      assert.strictEqual(level(ds, 'pii'), 'none');
+      const problems = await waitForDiagnostics(vscode.Uri.file(configFile), (d) => d.length === 2);
+      assert.match(problems.map((d) => d.message).join('\n'), /rule "invalid-json" is set to "loud"; use one of "error", "warning", "info", "off"/);
+      assert.match(problems.map((d) => d.message).join('\n'), /unknown key "nearDuplicateTreshold" \(did you mean "nearDuplicateThreshold"\?\)/);
+      // Fixed: the problems go.
+      fs.writeFileSync(configFile, JSON.stringify({ rules: { 'invalid-json': 'info' } }));
+      await waitForDiagnostics(vscode.Uri.file(configFile), (d) => d.length === 0);
+      ds = await waitForDiagnostics(uri, (d) => level(d, 'invalid-json') === vscode.DiagnosticSeverity.Information);
+      assert.strictEqual(level(ds, 'duplicate'), Error);
+    } finally {
+      await rules.update('lint.rules', undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LINT_CODES, lintFiles, lintText, loadLintConfig, validateLintConfig, type Finding, type LintOptions } from '../../src/core/lint';
+import { findLintConfigDir, LINT_CODES, lintFiles, lintText, loadLintConfig, mergeLintOptions, validateLintConfig, type Finding, type LintOptions } from '../../src/core/lint';
 import { gopherFailures } from '../../src/core/lint/rules/gopher';
 import { cleanChat, cleanText, rng, sentence } from './support/lint-corpus';
 
@@ -146,4 +146,30 @@ test('loadLintConfig: every problem at once, each naming the key and what to wri
   } finally {
     for (const d of [dir, bad, notObject]) rmSync(d, { recursive: true, force: true });
   }
+});
+
+test('editor lint settings: the nearest lint.json inside the workspace folder, over the rules setting; the setting lists every rule', () => {
+  const root = mkdtempSync(join(tmpdir(), 'tunelab-lintcfg-'));
+  try {
+    const project = join(root, 'project'), data = join(project, 'data', 'train');
+    mkdirSync(data, { recursive: true });
+    mkdirSync(join(root, '.tunelab'));
+    writeFileSync(join(root, '.tunelab', 'lint.json'), '{}');
+    assert.equal(findLintConfigDir(data), root, 'without a top: upwards to the nearest');
+    assert.equal(findLintConfigDir(data, project), undefined, 'not above the workspace folder');
+    mkdirSync(join(project, '.tunelab'));
+    writeFileSync(join(project, '.tunelab', 'lint.json'), '{}');
+    assert.equal(findLintConfigDir(data, project), project);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  const fromSetting = validateLintConfig({ rules: { pii: 'off', duplicate: 'info' } }).options;
+  const fromFile = validateLintConfig({ rules: { pii: 'error' }, maxTokens: 512 }).options;
+  assert.deepEqual(mergeLintOptions(fromSetting, fromFile), { severity: { pii: 'error', duplicate: 'info' }, maxTokens: 512 });
+  assert.deepEqual(mergeLintOptions({}, {}), {});
+  // package.json's tunelab.lint.rules offers each rule with the four levels.
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { properties: Record<string, { enum: string[] }> }> } } };
+  const rules = pkg.contributes.configuration.properties['tunelab.lint.rules'].properties;
+  assert.deepEqual(Object.keys(rules), [...LINT_CODES]);
+  for (const r of Object.values(rules)) assert.deepEqual(r.enum, ['error', 'warning', 'info', 'off']);
 });

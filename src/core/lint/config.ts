@@ -3,8 +3,8 @@
  *   {"rules": {"pii": "error", "near-duplicate": "off"}, "nearDuplicateThreshold": 0.8, "maxTokens": 4096, "minRecords": 50}
  * Every problem is listed at once, each saying what to change; a file with problems still yields the valid settings.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { LINT_CODES, type LintCode, type LintOptions, type Severity } from './types';
 
 export const LINT_CONFIG_FILE = join('.tunelab', 'lint.json');
@@ -25,6 +25,25 @@ const KEYS = ['rules', 'nearDuplicateThreshold', 'maxTokens', 'minRecords', 'ext
 /** Reads `.tunelab/lint.json` of a workspace folder; a missing file gives default settings and no problems. */
 export function loadLintConfig(workspaceDir: string): LintConfig {
   return readLintConfigFile(join(workspaceDir, LINT_CONFIG_FILE), LINT_CONFIG_FILE);
+}
+
+/**
+ * The nearest folder from `dir` upwards that holds .tunelab/lint.json, going no higher than `top` when given (the
+ * editor stays inside the dataset's workspace folder); undefined when there is none.
+ */
+export function findLintConfigDir(dir: string, top?: string): string | undefined {
+  const stop = top === undefined ? undefined : resolve(top);
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, LINT_CONFIG_FILE))) return d;
+    if (d === stop || dirname(d) === d) return undefined;
+  }
+}
+
+/** `over` on top of `base`: each rule's level and each other setting from `over` where it sets one. */
+export function mergeLintOptions(base: LintOptions, over: LintOptions): LintOptions {
+  const merged: LintOptions = { ...base, ...over };
+  if (base.severity || over.severity) merged.severity = { ...base.severity, ...over.severity };
+  return merged;
 }
 
 /** Reads lint settings from a file (`tunelab lint --config FILE`); `label` names it in the problems. */
