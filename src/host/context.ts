@@ -6,6 +6,7 @@ import type { RunSummary } from '../core/runs';
 import { registerCommands } from './commands';
 import { DatasetDiagnostics, type LintTiming } from './datasetDiagnostics';
 import { LintSettings } from './lintSettings';
+import { DatasetStatusBar } from './datasetStatusBar';
 import { LargeDatasetSettings } from './largeDatasetSettings';
 import { Linter } from './linter';
 import { OverviewPanels } from './overviewPanel';
@@ -54,6 +55,8 @@ export interface TunelabApi {
   lintTiming(uri: vscode.Uri): LintTiming | undefined;
   /** Lints of open documents that failed (logged; tests check bad input causes none). */
   lintFailures(): number;
+  /** What the dataset status bar item says, while it is shown. */
+  datasetStatus(): string | undefined;
   /** The dataset the overview panel shows, if it is open. */
   overviewPanelUri(): vscode.Uri | undefined;
   /** The last training start the dataset's lint errors stopped. */
@@ -85,6 +88,7 @@ export function createTunelab(extension: vscode.ExtensionContext, log: vscode.Lo
   own(vscode.languages.registerHoverProvider(DATASET_SELECTOR, new RecordHoverProvider(linter, (doc) => modelDir(doc.uri), log)));
   const overviewPanels = own(new OverviewPanels({ extensionUri: extension.extensionUri, log, linter, diagnostics, modelDir }));
   own(new TrainingStatusBar(runs));
+  const datasetStatusBar = own(new DatasetStatusBar(diagnostics));
   const largeDatasets = own(new LargeDatasetSettings(extension, log));
   const tunelab: Tunelab = { extension, log, linter, diagnostics, runs, runsView, trainingPanels, reportPanels, overviewPanels, gate, largeDatasets };
   registerCommands(tunelab);
@@ -98,6 +102,7 @@ export function createTunelab(extension: vscode.ExtensionContext, log: vscode.Lo
     lintTiming: (uri) => diagnostics.timing(uri),
     lintFailures: () => diagnostics.failures,
     overviewPanelUri: () => overviewPanels.panel?.documentUri,
+    datasetStatus: () => datasetStatusBar.shownText,
     lastTrainingRefusal: () => {
       const r = gate.lastRefusal;
       return r && { uri: r.uri, errors: r.errors, errorCodes: r.errorCodes, firstErrorLine: r.errorFindings[0]?.line, readError: r.readError };

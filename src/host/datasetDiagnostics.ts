@@ -111,6 +111,12 @@ export class DatasetDiagnostics implements vscode.Disposable {
   /** The running lint of each document, with what it was asked for: its version under the lint settings of then. */
   private readonly running = new Map<string, { lint: Promise<readonly vscode.Diagnostic[]>; request: string }>();
   private readonly queued = new Map<string, Promise<readonly vscode.Diagnostic[]>>();
+  private readonly published = new vscode.EventEmitter<{ uri: vscode.Uri; result: FileLintResult | undefined; provisional: boolean }>();
+  /**
+   * A lint result was published for a dataset (its diagnostics set; `provisional`: the whole answer follows), or its
+   * diagnostics were taken away (`result` undefined: closed, or linting turned off).
+   */
+  readonly onDidPublish = this.published.event;
   /** Documents whose last answer was provisional: the lint that waits for the whole answer. */
   private readonly followUps = new Map<string, Promise<void>>();
   /** Bumped when the lint settings change: a lint started under other settings is not the answer. */
@@ -124,6 +130,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
   constructor(private readonly linter: Linter, private readonly log: vscode.LogOutputChannel, private readonly settings: LintSettings) {
     this.disposables.push(
       this.collection,
+      this.published,
       vscode.workspace.onDidOpenTextDocument((doc) => this.schedule(doc, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (!e.contentChanges.length) return;
@@ -255,7 +262,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
     if (doc.isClosed || r.version !== doc.version) return undefined;
     this.results.set(key, { version: r.version, settingsEpoch, findings: r.result.findings });
     const t1 = performance.now();
-    const published = this.publish(doc.uri, r.result);
+    const published = this.publish(doc.uri, r.result, r.provisional);
     const t2 = performance.now();
     this.timings.set(key, {
       version: r.version, workerMs: r.ms, totalMs: t2 - t0, incremental: r.incremental, threads: r.threads, fromFile: r.fromFile, session: r.session, findings: r.result.findings.length,
@@ -325,7 +332,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
   }
 
   /** Publishes the result of linting a file that may not be open (Train on This Dataset, Lint Dataset). */
-  publish(uri: vscode.Uri, result: FileLintResult): vscode.Diagnostic[] {
+  publish(uri: vscode.Uri, result: FileLintResult, provisional = false): vscode.Diagnostic[] {
     const shown = shownFindings(result.findings);
     const diagnostics = shown.map((f) => toDiagnostic(f, uri));
     const total = result.stats.findingsBySeverity.error + result.stats.findingsBySeverity.warning + result.stats.findingsBySeverity.info;
@@ -338,6 +345,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
       diagnostics.push(note);
     }
     this.collection.set(uri, diagnostics);
+    this.published.fire({ uri, result, provisional });
     return diagnostics;
   }
 
@@ -360,6 +368,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
     this.timings.delete(key);
     this.changedAt.delete(key);
     this.collection.delete(uri);
+    this.published.fire({ uri, result: undefined, provisional: false });
     this.linter.closeDocument(key);
   }
 

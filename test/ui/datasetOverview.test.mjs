@@ -1,7 +1,8 @@
-// UI: the dataset overview through the real workbench in Chromium: open a dataset, run "Tunelab: Show Dataset
-// Overview" from the palette, check its figures, click a finding's line number and see the editor go to that record.
+// UI: the dataset overview through the real workbench in Chromium: open a dataset, click the status bar item that
+// names its format and record count, check the overview's figures, click a finding's line number and see the editor
+// go to that record.
 import assert from 'node:assert';
-import { e2eEnv, findFrame, poll, quickOpen, runCommand, screenshot, useWorkbench } from './workbench.mjs';
+import { e2eEnv, findFrame, poll, quickOpen, screenshot, useWorkbench } from './workbench.mjs';
 
 /** The cursor's line as the status bar shows it ("Ln 3, Col 1"). */
 async function cursorLine(page) {
@@ -19,7 +20,10 @@ suite('dataset overview (UI)', function () {
     await quickOpen(page, 'dup.jsonl');
     // The duplicate's squiggle: the extension host has the document (and its editor) before the command runs there.
     await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 30000 });
-    await runCommand(page, 'Tunelab: Show Dataset Overview');
+    // The status bar names the detected format and the record count; a click on it opens the overview.
+    const status = page.locator('.statusbar-item', { hasText: 'chat · 3 records' });
+    await status.first().waitFor({ timeout: 30000 });
+    await status.first().click();
     const frame = await findFrame(page, '#overview-status');
     await poll('the overview to fill in', 60000, async () =>
       ((await frame.locator('#overview-status').getAttribute('data-state')) === 'ready' ? true : undefined));
