@@ -95,11 +95,16 @@ function parse<O extends Options>(command: string, args: string[], options: O) {
 
 // ---------------------------------------------------------------------------------------------- lint
 
-/** Lints the data of a run before training; returns a one-line summary per file, throws on error findings. */
-function lintBeforeTraining(trainFile: string, evalFile: string | null): string[] {
+/**
+ * Lints the data of a run before training; returns a one-line summary per file, throws on error findings. The run's
+ * epochs and effective batch go in too: too-few-records weighs the examples the run will see.
+ */
+function lintBeforeTraining(config: Pick<RunConfig, 'train_file' | 'eval_file' | 'epochs' | 'effective_batch_size'>): string[] {
+  const { train_file: trainFile, eval_file: evalFile } = config;
   // The same settings as `tunelab lint` (the workspace's .tunelab/lint.json), so the gate and the linter agree.
   const settings = lintSettings(undefined, trainFile);
-  const output = lintFiles(evalFile ? [trainFile, evalFile] : [trainFile], { ...settings.options, evalFiles: evalFile ? [evalFile] : [] });
+  const training = { epochs: config.epochs, effectiveBatchSize: config.effective_batch_size };
+  const output = lintFiles(evalFile ? [trainFile, evalFile] : [trainFile], { ...settings.options, training, evalFiles: evalFile ? [evalFile] : [] });
   const lines = output.files.map((f) => {
     const mine = output.diagnostics.filter((d) => d.path === f.path);
     const count = (s: string): number => mine.filter((d) => d.severity === s).length;
@@ -115,6 +120,8 @@ function lintBeforeTraining(trainFile: string, evalFile: string | null): string[
   for (const f of output.files) {
     if (f.records === 0) throw new CliError(`${f.path} holds no records: a dataset needs at least one JSON object per line`, 1);
   }
+  // What this run's settings make of the data (`tunelab lint` alone does not know them).
+  for (const d of output.diagnostics) if (d.code === 'too-few-records' && d.severity !== 'info') lines.push(`${d.path}: warning: ${d.message}`);
   return lines;
 }
 
@@ -333,7 +340,7 @@ async function trainCommand(args: string[]): Promise<number> {
   const root = packageRoot();
   const config = buildConfig(root, { dataset: positionals[0], evalFile: values.eval, model: values.model, configFile: values.config, sets: values.set ?? [] });
   const workspace = path.resolve(values.workspace ?? '.');
-  for (const line of lintBeforeTraining(config.train_file, config.eval_file)) err(line);
+  for (const line of lintBeforeTraining(config)) err(line);
   const result = await startRun(root, config, workspace, !values['no-follow'], values.processes);
   if (!result) return 0;
   printOutcome(result);
@@ -426,7 +433,7 @@ async function demoCommand(args: string[]): Promise<number> {
   });
 
   out('1/3 lint');
-  for (const line of lintBeforeTraining(config.train_file, config.eval_file)) out(`  ${line}`);
+  for (const line of lintBeforeTraining(config)) out(`  ${line}`);
   out(`2/3 train: ${path.basename(config.model)}, LoRA r ${config.lora_r}, alpha ${config.lora_alpha}, learning rate ${config.learning_rate}, `
     + `${config.epochs} epochs, batch ${config.effective_batch_size} (micro ${config.micro_batch_size}), ${config.max_seq_length} tokens max`);
   const result = await startRun(root, config, workspace, true);

@@ -12,6 +12,7 @@ import { findPython } from './pythonEnvironment';
 import { UNTRUSTED_NOTICE, type RunRef } from './runManager';
 import { revealFinding } from './trainingGate';
 import { initialFormConfig } from './trainingDefaults';
+import { trainingOfForm } from './trainingGateText';
 
 type CommandFactory = (t: Tunelab) => (...args: unknown[]) => unknown;
 
@@ -226,10 +227,10 @@ async function trainOnDataset(t: Tunelab, uriArg: unknown, optionsArg: unknown):
   }
 
   // Error findings stop here with a message that opens them; warnings are summed up and training goes ahead.
-  const verdict = await t.gate.check(uri);
+  const config: FormConfig = { ...initialFormConfig(t.extension.extensionPath, uri), ...options.overrides };
+  const verdict = await t.gate.check(uri, { training: trainingOfForm(config) });
   if (!verdict.ok) return undefined;
 
-  const config: FormConfig = { ...initialFormConfig(t.extension.extensionPath, uri), ...options.overrides };
   const panel = t.trainingPanels.open({ config });
   return options.autoStart ? panel.start(config, { datasetChecked: true }) : undefined;
 }

@@ -3,7 +3,7 @@
 // goes ahead. Used by "Train on This Dataset" and the training panel's Start.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { FileLintResult, Finding } from '../core/lint';
+import type { FileLintResult, Finding, LintOptions } from '../core/lint';
 import { documentPath, findingRange, type DatasetDiagnostics } from './datasetDiagnostics';
 import type { Linter } from './linter';
 import type { LintSettings } from './lintSettings';
@@ -26,22 +26,25 @@ export class TrainingGate {
 
   constructor(private readonly linter: Linter, private readonly diagnostics: DatasetDiagnostics, private readonly settings: LintSettings) {}
 
-  /** Lints the dataset (the open document's text when open, else the file) and publishes its diagnostics. */
-  async lint(uri: vscode.Uri): Promise<FileLintResult> {
+  /**
+   * Lints the dataset (the open document's text when open, else the file) and publishes its diagnostics; `training`:
+   * the run it is for (too-few-records weighs its epochs).
+   */
+  async lint(uri: vscode.Uri, training?: LintOptions['training']): Promise<FileLintResult> {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     const input = doc ? doc.getText() : Buffer.from(await vscode.workspace.fs.readFile(uri));
     // The rules of the editor's diagnostics, which are those of `tunelab train`'s gate where the project has a lint.json.
-    const result = await this.linter.lint(documentPath(uri), input, this.settings.optionsFor(uri));
+    const result = await this.linter.lint(documentPath(uri), input, { ...this.settings.optionsFor(uri), training });
     this.diagnostics.publish(uri, result);
     return result;
   }
 
   /** Lints and judges; on errors shows the refusal (unless `quiet`), on warnings their summary. */
-  async check(uri: vscode.Uri, opts: { quiet?: boolean } = {}): Promise<GateOutcome> {
+  async check(uri: vscode.Uri, opts: { quiet?: boolean; training?: LintOptions['training'] } = {}): Promise<GateOutcome> {
     const name = path.basename(uri.path);
     let result: FileLintResult;
     try {
-      result = await this.lint(uri);
+      result = await this.lint(uri, opts.training);
     } catch (err) {
       const readError = err instanceof vscode.FileSystemError || (err as NodeJS.ErrnoException)?.code === 'ENOENT'
         ? `${uri.fsPath} cannot be read (${err instanceof Error ? err.message : String(err)}); check that the dataset file exists`

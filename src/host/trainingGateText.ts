@@ -1,6 +1,7 @@
 // What the training gate says about a dataset's lint result: errors stop a run, warnings are summed up by code.
 // No `vscode`: tested with node:test.
 import type { FileLintResult, Finding, Severity } from '../core/lint';
+import type { FormConfig } from '../../webview/protocol';
 
 export interface GateVerdict {
   ok: boolean;
@@ -37,4 +38,10 @@ export function refusalText(name: string, v: GateVerdict): string {
 
 export function warningText(name: string, v: GateVerdict): string {
   return `Tunelab: ${name} has ${v.warnings} warning${v.warnings === 1 ? '' : 's'} (${v.warningCodes}); training goes ahead.`;
+}
+
+/** The epochs and effective batch a training form asks for, when both are valid numbers (too-few-records weighs them). */
+export function trainingOfForm(config: FormConfig): { epochs: number; effectiveBatchSize: number } | undefined {
+  const epochs = Number(config.epochs), effectiveBatchSize = Number(config.effective_batch_size);
+  return epochs > 0 && Number.isFinite(epochs) && Number.isInteger(effectiveBatchSize) && effectiveBatchSize > 0 ? { epochs, effectiveBatchSize } : undefined;
 }

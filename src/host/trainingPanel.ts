@@ -10,7 +10,7 @@ import {
   parseTrainingMessage, parseTrainingState,
   type BrowseField, type FormConfig, type HostToTraining, type Notice, type TrainingPanelState, type TrainingToHost,
 } from '../../webview/protocol';
-import type { ConfigProblem } from '../core/config';
+import type { ConfigProblem, RunConfig } from '../core/config';
 import { EstimateQueue, estimateForConfig } from './formEstimate';
 import { formProblems } from './formValidation';
 import { findPython } from './pythonEnvironment';
@@ -193,14 +193,15 @@ export class TrainingPanel implements PanelController<TrainingToHost> {
   /** Lints the training file; error findings stop the start (said on the page and in a message that opens them). */
   private async datasetReady(config: FormConfig): Promise<boolean> {
     if (!vscode.workspace.isTrusted) return true; // RunManager.start refuses, saying why
-    let trainFile: string;
+    let run: RunConfig;
     try {
-      trainFile = this.deps.runs.completeFromForm(config).train_file;
+      run = this.deps.runs.completeFromForm(config);
     } catch {
       return true; // validateConfig names what is wrong with the form
     }
+    const trainFile = run.train_file;
     if (!trainFile || !fs.existsSync(trainFile)) return true;
-    const verdict = await this.deps.gate.check(vscode.Uri.file(trainFile));
+    const verdict = await this.deps.gate.check(vscode.Uri.file(trainFile), { training: { epochs: run.epochs, effectiveBatchSize: run.effective_batch_size } });
     if (verdict.ok) return true;
     this.notice = {
       level: 'error', kind: 'dataset',

@@ -155,6 +155,19 @@ test('train refuses a dataset with error findings, and one without records', asy
   noRunFolder(ws);
 });
 
+test('the training gate weighs the run\'s epochs: too few examples seen is said with the steps (an error here, by lint.json)', async () => {
+  const { ws, model } = workspace();
+  const data = path.join(ws, 'few.jsonl');
+  fs.writeFileSync(data, [chat('What colour is grass?', 'Green.'), chat('How many legs does a spider have?', 'Eight.')].join('\n') + '\n');
+  fs.mkdirSync(path.join(ws, '.tunelab'));
+  fs.writeFileSync(path.join(ws, '.tunelab', 'lint.json'), '{"rules": {"too-few-records": "error"}}');
+  const r = await tunelab(['train', data, '--model', model, '--workspace', ws, '--set', 'epochs=4', '--set', 'effective_batch_size=8', '--set', 'micro_batch_size=4']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /error too-few-records: 2 records × 4 epochs: training sees 8 examples in 4 optimizer steps \(effective batch 8\)/);
+  assert.match(r.stderr, /add records: even 25 epochs would show the model 50$/m);
+  assert.equal(fs.existsSync(path.join(ws, '.tunelab', 'runs')), false, 'no run folder was created');
+});
+
 test('the training gate uses the workspace .tunelab/lint.json, as `tunelab lint` does', async () => {
   const { ws, model } = workspace();
   const data = path.join(ws, 'pii.jsonl');

@@ -6,7 +6,7 @@ import { lintText } from '../../src/core/lint';
 import { loadTokenizer } from '../../src/core/tokenizer/model-tokenizer';
 import { fenceFor, recordHoverMarkdown, truncateMiddle } from '../../src/host/recordHoverText';
 import { estimateRecordTokens } from '../../src/host/recordTokens';
-import { judgeForTraining, refusalText, warningText } from '../../src/host/trainingGateText';
+import { judgeForTraining, refusalText, trainingOfForm, warningText } from '../../src/host/trainingGateText';
 
 const REPO = join(__dirname, '..', '..', '..');
 const record = { messages: [{ role: 'user', content: 'Say hi.' }, { role: 'assistant', content: 'Hi! ```code```' }] };
@@ -54,4 +54,16 @@ test('training gate: errors stop with counts by code and the first line; warning
   assert.equal(warned.ok, true);
   assert.ok(warned.warnings >= 1);
   assert.match(warningText('t.jsonl', warned), /duplicate ×1.*training goes ahead/);
+});
+
+test('training gate: the form\'s epochs and effective batch go to the lint when both are valid; its warning names the run', () => {
+  assert.deepEqual(trainingOfForm({ epochs: '2', effective_batch_size: 16 }), { epochs: 2, effectiveBatchSize: 16 });
+  assert.equal(trainingOfForm({ epochs: 'many', effective_batch_size: 16 }), undefined);
+  assert.equal(trainingOfForm({ epochs: 3, effective_batch_size: 2.5 }), undefined);
+  assert.equal(trainingOfForm({}), undefined);
+  const lines = Array.from({ length: 12 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `Q${i}?` }, { role: 'assistant', content: `A${i}.` }] }));
+  const result = lintText('d.jsonl', lines.join('\n'), { training: trainingOfForm({ epochs: 3, effective_batch_size: 32 }) });
+  const verdict = judgeForTraining(result);
+  assert.equal(verdict.ok, true);
+  assert.match(warningText('d.jsonl', verdict), /too-few-records/);
 });

@@ -23,6 +23,21 @@ test('too-few-records: an info finding on the first record below minRecords (def
   assert.equal(of(lint(distinct(10), { severity: { 'too-few-records': 'warning' } }), 'too-few-records')[0].severity, 'warning');
 });
 
+test('too-few-records for a training run: records × epochs under 100 examples is a warning with the optimizer steps and the epochs that would do', () => {
+  const run = (epochs: number, effectiveBatchSize = 32): LintOptions => ({ training: { epochs, effectiveBatchSize } });
+  let [f] = of(lint(distinct(20), run(3)), 'too-few-records');
+  assert.equal(f.severity, 'warning');
+  assert.equal(f.message, "20 records × 3 epochs: training sees 60 examples in 3 optimizer steps (effective batch 32), under the 100 that OpenAI's data "
+    + 'preparation checks aim for; add records, or raise the epochs to 5');
+  // 60 records × 2 = 120 seen, and over the 50-record floor: nothing to say.
+  assert.deepEqual(of(lint(distinct(60), run(2)), 'too-few-records'), []);
+  // 40 records × 3 = 120 seen: the run is fine, the file is still small (the plain info).
+  assert.equal(of(lint(distinct(40), run(3)), 'too-few-records')[0].severity, 'info');
+  [f] = of(lint(distinct(3), run(1, 8)), 'too-few-records');
+  assert.match(f.message, /^3 records × 1 epoch: training sees 3 examples in 1 optimizer step \(effective batch 8\).*; add records: even 25 epochs would show the model 75$/);
+  assert.equal(of(lint(distinct(20), { ...run(3), severity: { 'too-few-records': 'off' } }), 'too-few-records').length, 0);
+});
+
 test('too-few-records: not for eval files, which are small by design', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tunelab-few-'));
   try {

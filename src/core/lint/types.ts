@@ -59,6 +59,11 @@ export interface LintOptions {
   nearDuplicateThreshold?: number;
   /** too-few-records: files with fewer records than this get an info finding. Default 50. */
   minRecords?: number;
+  /**
+   * too-few-records: the training run the file is for (the training gate passes it). Then the rule also weighs the
+   * examples the run will see, records × epochs, and the optimizer steps they make.
+   */
+  training?: { epochs: number; effectiveBatchSize: number };
 }
 
 /** Counts the tokens of a text, exactly (a tokenizer) or by estimate; `label` names it in messages. */
