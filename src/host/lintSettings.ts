@@ -15,14 +15,17 @@ export class LintSettings implements vscode.Disposable {
   /** Setting problems already told (once each). */
   private readonly told = new Set<string>();
   private readonly changed = new vscode.EventEmitter<void>();
-  /** Fires when a lint.json in the workspace is created, changed or deleted, or the rules setting changes. */
+  /** Fires when a lint.json in the workspace is created, changed, saved or deleted, or the rules setting changes. */
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     const watcher = vscode.workspace.createFileSystemWatcher(`**/${LINT_CONFIG_FILE.split(path.sep).join('/')}`);
     const fire = (): void => this.changed.fire();
+    // Saved in the editor: at once (the file watcher may take a while to tell, on a busy machine seconds).
+    const isConfig = (uri: vscode.Uri): boolean => uri.path.endsWith(`/${LINT_CONFIG_FILE.split(path.sep).join('/')}`);
     this.disposables.push(this.problems, this.changed, watcher, watcher.onDidCreate(fire), watcher.onDidChange(fire), watcher.onDidDelete(fire),
+      vscode.workspace.onDidSaveTextDocument((doc) => { if (isConfig(doc.uri)) fire(); }),
       vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration(RULES_SETTING)) fire(); }));
   }
 

@@ -6,6 +6,15 @@ import { activeExtension, diagnosticCode, waitForDiagnostics, workspaceDir, work
 
 const withCode = (code: string) => (ds: vscode.Diagnostic[]) => ds.some((d) => diagnosticCode(d) === code);
 
+/** Replaces a file's text in its editor and saves it, as a person would. */
+async function saveAs(file: string, text: string): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
+  assert.ok(await vscode.workspace.applyEdit(edit));
+  assert.ok(await doc.save());
+}
+
 suite('dataset diagnostics', () => {
   suiteSetup(async () => { await activeExtension(); });
 
@@ -68,15 +77,17 @@ suite('dataset diagnostics', () => {
       ds = await waitForDiagnostics(uri, (d) => level(d, 'pii') === 'none');
       assert.strictEqual(level(ds, 'duplicate'), 'none');
       assert.strictEqual(level(ds, 'invalid-json'), Warning);
-      // A lint.json with mistakes: what it got wrong is shown on it, and the setting's levels apply meanwhile.
-      fs.writeFileSync(configFile, JSON.stringify({ rules: { 'invalid-json': 'loud' }, nearDuplicateTreshold: 0.9 }));
+      // A lint.json with mistakes, edited and saved in the editor: what it got wrong is shown on it, and the setting's
+      // levels apply meanwhile.
+      await saveAs(configFile, JSON.stringify({ rules: { 'invalid-json': 'loud' }, nearDuplicateTreshold: 0.9 }));
       ds = await waitForDiagnostics(uri, (d) => level(d, 'duplicate') === Error && level(d, 'invalid-json') === Error);
       assert.strictEqual(level(ds, 'pii'), 'none');
       const problems = await waitForDiagnostics(vscode.Uri.file(configFile), (d) => d.length === 2);
       assert.match(problems.map((d) => d.message).join('\n'), /rule "invalid-json" is set to "loud"; use one of "error", "warning", "info", "off"/);
       assert.match(problems.map((d) => d.message).join('\n'), /unknown key "nearDuplicateTreshold" \(did you mean "nearDuplicateThreshold"\?\)/);
-      // Fixed: the problems go.
-      fs.writeFileSync(configFile, JSON.stringify({ rules: { 'invalid-json': 'info' } }));
+      // Fixed: the problems go. (Saved in the editor: a change by another program reaches Tunelab through VS Code's
+      // file watcher, which took over 20 s to tell on this busy machine once.)
+      await saveAs(configFile, JSON.stringify({ rules: { 'invalid-json': 'info' } }));
       await waitForDiagnostics(vscode.Uri.file(configFile), (d) => d.length === 0);
       ds = await waitForDiagnostics(uri, (d) => level(d, 'invalid-json') === vscode.DiagnosticSeverity.Information);
       assert.strictEqual(level(ds, 'duplicate'), Error);
