@@ -4,11 +4,15 @@ import { detectRecordFormat, isJsonObject } from '../dataset/format';
 import type { RecordFormat, SourceRecord } from '../dataset/types';
 import type { RecordView, RoleKind, Turn } from './context';
 
-export const CHAT_ROLES: readonly string[] = ['system', 'user', 'assistant', 'tool', 'function'];
-export const SHAREGPT_ROLES: readonly string[] = ['human', 'gpt', 'system', 'tool'];
+/**
+ * The roles the trainer reads (trainer/tunelab_trainer/data.py ROLES and SHAREGPT_ROLES): a record it would skip gets
+ * unknown-role here. ShareGPT's `function_call` is an assistant turn and `observation` a tool result.
+ */
+export const CHAT_ROLES: readonly string[] = ['system', 'user', 'assistant', 'tool'];
+export const SHAREGPT_ROLES: readonly string[] = ['human', 'gpt', 'system', 'tool', 'function_call', 'observation'];
 
-const CHAT_KINDS: Record<string, RoleKind> = { system: 'system', user: 'user', assistant: 'assistant', tool: 'tool', function: 'tool' };
-const SHAREGPT_KINDS: Record<string, RoleKind> = { system: 'system', human: 'user', gpt: 'assistant', tool: 'tool' };
+const CHAT_KINDS: Record<string, RoleKind> = { system: 'system', user: 'user', assistant: 'assistant', tool: 'tool' };
+const SHAREGPT_KINDS: Record<string, RoleKind> = { system: 'system', human: 'user', gpt: 'assistant', tool: 'tool', function_call: 'assistant', observation: 'tool' };
 
 /**
  * The record's view. The content fingerprint is computed here, once, and shared by duplicate, near-duplicate and

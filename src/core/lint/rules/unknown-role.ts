@@ -5,6 +5,7 @@ import { CHAT_ROLES, SHAREGPT_ROLES } from '../record-view';
 /** Names other tools use for the same speakers. */
 const CHAT_ALIASES: Record<string, string> = {
   human: 'user', gpt: 'assistant', bot: 'assistant', model: 'assistant', ai: 'assistant', chatbot: 'assistant', developer: 'system',
+  function: 'tool', // OpenAI's older name for a tool's result
 };
 const SHAREGPT_ALIASES: Record<string, string> = { user: 'human', assistant: 'gpt', model: 'gpt', bot: 'gpt', ai: 'gpt' };
 
