@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import { findLintConfigDir, loadLintConfig, mergeLintOptions, validateLintConfig, LINT_CONFIG_FILE, type LintOptions } from '../core/lint';
 
 export const RULES_SETTING = 'tunelab.lint.rules';
+/** `.tunelab/lint.json` with forward slashes, as URI paths and globs have it. */
+const CONFIG_PATH = LINT_CONFIG_FILE.split(path.sep).join('/');
 
 export class LintSettings implements vscode.Disposable {
   /** Problems of each lint.json read, on the file itself (Problems view). */
@@ -20,10 +22,10 @@ export class LintSettings implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly log: vscode.LogOutputChannel) {
-    const watcher = vscode.workspace.createFileSystemWatcher(`**/${LINT_CONFIG_FILE.split(path.sep).join('/')}`);
+    const watcher = vscode.workspace.createFileSystemWatcher(`**/${CONFIG_PATH}`);
     const fire = (): void => this.changed.fire();
     // Saved in the editor: at once (the file watcher may take a while to tell, on a busy machine seconds).
-    const isConfig = (uri: vscode.Uri): boolean => uri.path.endsWith(`/${LINT_CONFIG_FILE.split(path.sep).join('/')}`);
+    const isConfig = (uri: vscode.Uri): boolean => uri.path.endsWith(`/${CONFIG_PATH}`);
     this.disposables.push(this.problems, this.changed, watcher, watcher.onDidCreate(fire), watcher.onDidChange(fire), watcher.onDidDelete(fire),
       vscode.workspace.onDidSaveTextDocument((doc) => { if (isConfig(doc.uri)) fire(); }),
       vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration(RULES_SETTING)) fire(); }));

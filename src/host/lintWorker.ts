@@ -61,22 +61,20 @@ function wantsThreads(d: DocCopy): boolean {
 /** Exact counting runs at about 0.5 MB/s: the overview of a larger file uses the estimate. */
 const EXACT_OVERVIEW_MAX_CHARS = 1_000_000;
 
-/** A session being built (see DocCopy.building). */
+/** A session being built (see DocCopy.building); the edits since the threaded lint are DocCopy.edited. */
 interface Building {
   /** The text the threaded lint read, and the session is built from. */
   linted: string;
-  /** The edits since, in order. */
-  edited: EditedSpan;
   done: Promise<void>;
   /** The text with the edits, made when something asks for it (docText), and of how many edits. */
   text?: { value: string; edits: number };
 }
 
 /** The document's text while its session is built: the linted text with the edits since. */
-function editedText(b: Building): string {
-  const n = b.edited.changes.length;
+function editedText(b: Building, edited: EditedSpan): string {
+  const n = edited.changes.length;
   if (!n) return b.linted;
-  if (b.text?.edits !== n) b.text = { value: applyChanges(b.linted, b.edited.changes), edits: n };
+  if (b.text?.edits !== n) b.text = { value: applyChanges(b.linted, edited.changes), edits: n };
   return b.text.value;
 }
 
@@ -98,10 +96,10 @@ interface DocCopy {
   sessionBuild?: SessionBuild;
   /**
    * The session being built from a threaded lint's seeds, a few milliseconds at a time so that edits and lints are
-   * answered meanwhile: `linted` is the text `last` is of, `edited` what the edits since touched.
+   * answered meanwhile: `linted` is the text `last` is of.
    */
   building?: Building;
-  /** What the edits since a threaded first lint began touched, until its session is built. */
+  /** The edits since a threaded first lint began, until its session is built (set whenever `building` is). */
   edited?: EditedSpan;
   /** Time spent applying edits since the last lint (bench/editor). */
   editMs: number;
@@ -125,7 +123,7 @@ function doc(key: string): DocCopy {
 }
 
 function docText(d: DocCopy): string {
-  if (d.building) return editedText(d.building);
+  if (d.building) return editedText(d.building, d.edited!);
   if (d.text === undefined && d.bytes) {
     d.text = d.bytes.toString('utf8');
     d.bytes = undefined;
@@ -152,18 +150,18 @@ function lintDoc(key: string, options: LintOptions | undefined, wait?: boolean):
   const building = d.building;
   if (building) {
     const optionsKey = JSON.stringify(options ?? {});
-    const quick = !wait && optionsKey === d.sessionOptions ? provisional(d, building) : undefined;
+    const quick = !wait && optionsKey === d.sessionOptions ? provisional(d, building.linted) : undefined;
     // Otherwise the whole answer, once the session is built (a lint under other options builds another).
     return quick ?? building.done.then(() => lintDoc(key, options));
   }
   return lintDocNow(key, options);
 }
 
-/** The answer to a lint while the session is built: the threaded result with the edited lines linted again. */
-function provisional(d: DocCopy, building: NonNullable<DocCopy['building']>): DocLintResult | undefined {
+/** The answer to a lint while the session is built: the threaded result (of `linted`) with the edited lines linted again. */
+function provisional(d: DocCopy, linted: string): DocLintResult | undefined {
   if (!d.last) return undefined;
   const t0 = performance.now();
-  const result = provisionalResult(d.path, building.linted, d.last, building.edited, JSON.parse(d.sessionOptions!) as LintOptions);
+  const result = provisionalResult(d.path, linted, d.last, d.edited!, JSON.parse(d.sessionOptions!) as LintOptions);
   return result && { ...answerOf(d, d.version, result, t0, { incremental: false }), provisional: true };
 }
 
@@ -180,14 +178,15 @@ async function firstLintOnThreads(key: string, d: DocCopy, options: LintOptions 
   const seeds: LintSeeds = { summaries: [] };
   const threads = { jobs: LINT_THREADS, pool: threadPool(), seeds };
   const result = text !== undefined ? await lint.lintTextParallel(d.path, text, options ?? {}, threads) : await lint.lintBytesParallel(d.path, bytes!, options ?? {}, threads);
-  if (!result || docs.get(key) !== d || d.session || d.building) d.edited = undefined;
+  // No session to build from this lint: stop noting edits (unless a build going on meanwhile notes them).
+  if ((!result || docs.get(key) !== d || d.session) && !d.building && d.edited === edited) d.edited = undefined;
   if (!result) return lintDocNow(key, options); // not plain JSONL, or text UTF-8 would change: the session lints it
   if (docs.get(key) !== d || d.session || d.building) return answerOf(d, version, result, t0, { incremental: false, threads: LINT_THREADS });
   // The text the seeds are of: the bytes' text is decoded once, and is the copy's own while no edit came.
   const linted = text ?? (d.bytes === bytes ? docText(d) : bytes!.toString('utf8'));
   d.last = result; // of `linted`: provisional answers start from it
   d.sessionOptions = JSON.stringify(options ?? {});
-  d.building = { linted, edited, done: buildInSteps(key, d, options, { text: linted, seeds }) };
+  d.building = { linted, done: buildInSteps(key, d, options, { text: linted, seeds }) };
   return answerOf(d, version, result, t0, { incremental: false, threads: LINT_THREADS });
 }
 
@@ -226,8 +225,7 @@ function buildInSteps(key: string, d: DocCopy, options: LintOptions | undefined,
 
 /** The built session takes over the document: the edits made while it was built are read into it. */
 function finishBuild(d: DocCopy, session: LintSession, t0: number, result: FileLintResult): void {
-  const built = session.lastUpdate;
-  d.sessionBuild = { ms: performance.now() - t0, records: built ? built.linesChecked + built.linesReused : 0, seeded: built?.linesSeeded ?? 0 };
+  d.sessionBuild = sessionBuildOf(session, t0);
   const changes = d.edited!.changes;
   if (changes.length) result = session.edit(changes) ? session.lint() : session.update(session.text()); // the edited lines only
   d.building = undefined;
@@ -236,6 +234,12 @@ function finishBuild(d: DocCopy, session: LintSession, t0: number, result: FileL
   d.text = session.holdsText ? undefined : session.text();
   d.bytes = undefined;
   d.last = result;
+}
+
+/** What building `session`, begun at performance.now() `t0`, took (its first update's records). */
+function sessionBuildOf(session: LintSession, t0: number): SessionBuild {
+  const built = session.lastUpdate;
+  return { ms: performance.now() - t0, records: built ? built.linesChecked + built.linesReused : 0, seeded: built?.linesSeeded ?? 0 };
 }
 
 /** The answer to a lintDoc begun at performance.now() `t0`, with the time spent on edits since the last one. */
@@ -254,8 +258,7 @@ function buildSession(d: DocCopy, options: LintOptions | undefined): FileLintRes
   d.session = createSession!(d.path, options);
   d.sessionOptions = JSON.stringify(options ?? {});
   const result = d.session.update(text);
-  const built = d.session.lastUpdate;
-  d.sessionBuild = { ms: performance.now() - t0, records: built ? built.linesChecked + built.linesReused : 0, seeded: built?.linesSeeded ?? 0 };
+  d.sessionBuild = sessionBuildOf(d.session, t0);
   if (d.session.holdsText) d.text = undefined;
   d.last = result;
   return result;
