@@ -22,7 +22,11 @@ export const ESTIMATED_RECORD_TOKENS: RecordCounter = {
     if (input.kind === 'skip') return undefined;
     if (input.kind === 'text') return ESTIMATED_TOKENS.count(input.text);
     let n = 0;
-    for (const m of input.messages) n += ESTIMATED_TOKENS.count(m.content) + TOKENS_PER_MESSAGE;
+    for (const m of input.messages) {
+      n += ESTIMATED_TOKENS.count(m.content) + TOKENS_PER_MESSAGE;
+      if (m.tool_calls) n += ESTIMATED_TOKENS.count(JSON.stringify(m.tool_calls));
+    }
+    if (input.tools) n += ESTIMATED_TOKENS.count(JSON.stringify(input.tools));
     return n;
   },
 };

@@ -8,11 +8,14 @@ import {
   formatFindingsText, LINT_CODES, lintFiles, lintSource, lintText, type Finding, type LintOptions, type TextEdit,
 } from '../../src/core/lint';
 
+import { trainingInput } from '../../src/core/tokenizer/training-input';
+
 const FIXTURES = resolve(__dirname, '../../../test/fixtures/lint');
 const SHAPE_CHECK = '/work/shared/checks/lint-json-shape.mjs';
 
 const msg = (role: string, content: unknown, extra: object = {}) => ({ role, content, ...extra });
 const chatLine = (...messages: object[]): string => JSON.stringify({ messages });
+const CALL = { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Paris"}' } };
 const ok = (u = 'What is 2+2?', a = 'Four.'): string => chatLine(msg('user', u), msg('assistant', a));
 
 /**
@@ -122,7 +125,7 @@ test('schema: an unrecognized message key is a warning on the key, once per reco
   assert.deepEqual([found[0].code, found[0].severity], ['schema', 'warning']);
   assert.match(found[0].message, /messages\[0\] has an unrecognized key `contnet`/);
   assert.equal(covered(line, found[0]), '"contnet"');
-  assert.deepEqual(codes(chatLine(msg('user', 'q', { name: 'ann', weight: 0 }), msg('assistant', 'a'))), []);
+  assert.deepEqual(codes(chatLine(msg('user', 'q', { name: 'ann' }), msg('assistant', 'a', { weight: 1 }))), []);
 });
 
 test('schema: records in another format than the file majority, and unknown records, name the majority', () => {
@@ -153,7 +156,7 @@ test('unknown-role: chat and sharegpt, with a fix that makes the record clean', 
   const [s] = lint(sg);
   assert.match(s.message, /unknown from "user" in conversations\[0\]: use one of human, gpt, system, tool, function_call, observation \(did you mean "human"\?\)/);
   assert.equal(lint(chatLine(msg('user', 'q'), msg('narrator', 'a')))[0].fixes, undefined);
-  assert.deepEqual(codes(chatLine(msg('user', 'q'), msg('assistant', 'a'), msg('tool', 'r'))), []);
+  assert.deepEqual(codes(chatLine(msg('user', 'q'), msg('assistant', '', { tool_calls: [CALL] }), msg('tool', 'r'), msg('assistant', 'a'))), []);
   // The roles the trainer reads: `function` (OpenAI's older tool role) it skips, so it is unknown, with `tool` offered;
   // ShareGPT's function_call and observation it maps to assistant and tool.
   const [fn] = lint(chatLine(msg('user', 'q'), msg('assistant', 'a'), msg('function', 'r')));
@@ -178,7 +181,7 @@ test('empty-content: empty or blank turns, outputs, completions and texts; empty
   assert.match(lint(JSON.stringify({ text: '' }))[0].message, /`text` is empty/);
   assert.deepEqual(codes(chatLine(msg('user', [{ type: 'text', text: ' ' }]), msg('assistant', 'a'))), ['empty-content']);
   assert.deepEqual(codes(chatLine(msg('user', [{ type: 'image_url', image_url: { url: 'x' } }]), msg('assistant', 'a'))), []);
-  assert.deepEqual(codes(chatLine(msg('user', 'q'), msg('assistant', '', { tool_calls: [{ id: '1' }] }), msg('tool', 'r'), msg('assistant', 'a'))), []);
+  assert.deepEqual(codes(chatLine(msg('user', 'q'), msg('assistant', '', { tool_calls: [CALL] }), msg('tool', 'r'), msg('assistant', 'a'))), []);
 });
 
 test('missing-assistant: conversations without an assistant turn', () => {
@@ -360,4 +363,63 @@ test('the shared shape check accepts lintFiles output', { skip: !existsSync(SHAP
   const run = spawnSync(process.execPath, [SHAPE_CHECK], { input: JSON.stringify(out), encoding: 'utf8' });
   assert.equal(run.status, 0, run.stdout + run.stderr);
   assert.match(run.stdout, /shape ok: \d+ diagnostics in 3 files/);
+});
+
+test('schema: chat fields the trainer reads (weight, name, tool_call_id, tool_calls, function_call, tools) with the wrong shape', () => {
+  const found = (line: string) => lint(line).map((f) => `${f.code}/${f.severity}: ${f.message}`);
+  const call = (c: unknown) => chatLine(msg('user', 'q'), msg('assistant', null, { tool_calls: c }), msg('tool', 'r'), msg('assistant', 'a'));
+  assert.deepEqual(found(call([CALL])), []);
+  assert.deepEqual(found(call([{ type: 'function', function: { name: 'f', arguments: { city: 'Paris' } } }])), []);
+  assert.match(found(call([]))[0], /^schema\/error: messages\[1\]\.tool_calls is an empty array; it must be a non-empty array of calls/);
+  assert.match(found(call([{ id: '1' }]))[0], /^schema\/error: messages\[1\]\.tool_calls\[0\] has no function `name`/);
+  assert.match(found(call([{ function: { name: 'f', arguments: 'city=Paris' } }]))[0], /^schema\/warning: messages\[1\]\.tool_calls\[0\]\.function\.arguments is not the JSON text of an object/);
+  assert.match(found(call([{ function: { name: 'f', arguments: 3 } }]))[0], /^schema\/error: .*arguments is a number; it must be an object or its JSON text/);
+  assert.match(found(chatLine(msg('user', 'q', { tool_calls: [CALL] }), msg('assistant', 'a')))[0], /^schema\/warning: messages\[0\]\.tool_calls is on a user turn; only assistant turns call tools/);
+  assert.match(found(chatLine(msg('user', 'q'), msg('assistant', null, { function_call: { arguments: '{}' } })))[0], /^schema\/error: messages\[1\]\.function_call has no function `name`/);
+  assert.match(found(chatLine(msg('user', 'q'), msg('assistant', 'a', { weight: 0.5 })))[0], /^schema\/error: messages\[1\]\.weight is 0\.5; it must be 0 \(keep the turn as context, no loss\) or 1/);
+  assert.match(found(chatLine(msg('user', 'q', { weight: 1 }), msg('assistant', 'a')))[0], /^schema\/warning: messages\[0\]\.weight is set on a user turn; weights apply only to assistant turns/);
+  assert.match(found(chatLine(msg('user', 'q', { name: 7 }), msg('assistant', 'a')))[0], /^schema\/error: messages\[0\]\.name is a number; it must be a string/);
+  assert.match(found(chatLine(msg('user', 'q'), msg('assistant', '', { tool_calls: [CALL] }), msg('tool', 'r', { tool_call_id: 1 }), msg('assistant', 'a')))[0], /^schema\/error: messages\[2\]\.tool_call_id is a number/);
+  const withTools = (tools: unknown) => JSON.stringify({ messages: [msg('user', 'q'), msg('assistant', 'a')], tools });
+  assert.deepEqual(found(withTools([{ type: 'function', function: { name: 'f', parameters: {} } }])), []);
+  assert.match(found(withTools({ f: 1 }))[0], /^schema\/error: `tools` is an object; it must be an array of tool definitions/);
+  assert.match(found(withTools([{ type: 'function', function: { parameters: {} } }]))[0], /^schema\/warning: tools\[0\] has no function `name`/);
+  // the span is the offending value
+  const line = chatLine(msg('user', 'q'), msg('assistant', 'a', { weight: 2 }));
+  assert.equal(covered(line, lint(line)[0]), '2');
+});
+
+test('schema agrees with the trainer: every error above is a record the trainer skips, and the clean ones it reads', () => {
+  const skipped = [
+    chatLine(msg('user', 'q'), msg('assistant', null, { tool_calls: [] })),
+    chatLine(msg('user', 'q'), msg('assistant', null, { tool_calls: [{ id: '1' }] })),
+    chatLine(msg('user', 'q'), msg('assistant', 'a', { weight: 0.5 })),
+    chatLine(msg('user', 'q', { name: 7 }), msg('assistant', 'a')),
+    JSON.stringify({ messages: [msg('user', 'q'), msg('assistant', 'a')], tools: { f: 1 } }),
+  ];
+  for (const line of skipped) {
+    assert.ok(lint(line).some((f) => f.severity === 'error'), line);
+    assert.equal(trainingInput(JSON.parse(line)).kind, 'skip', line);
+  }
+  assert.equal(trainingInput(JSON.parse(chatLine(msg('user', 'q'), msg('assistant', null, { tool_calls: [CALL] })))).kind, 'chat');
+});
+
+test('role-order: repeated user or assistant turns, and a tool result without a call before it', () => {
+  const [twoUsers] = lint(chatLine(msg('user', 'q'), msg('user', 'more'), msg('assistant', 'a')));
+  assert.deepEqual([twoUsers.code, twoUsers.severity], ['role-order', 'warning']);
+  assert.match(twoUsers.message, /messages\[1\] is a second user turn in a row \(after messages\[0\]\); templates that require turns to alternate \(Mistral, Gemma\) reject the conversation: merge the two, or put the assistant's reply between them/);
+  const [twoAnswers] = lint(chatLine(msg('user', 'q'), msg('assistant', 'a'), msg('assistant', 'b')));
+  assert.match(twoAnswers.message, /messages\[2\] is a second assistant turn in a row/);
+  const [orphan] = lint(chatLine(msg('user', 'q'), msg('assistant', 'a'), msg('tool', 'r'), msg('assistant', 'b')));
+  assert.match(orphan.message, /messages\[2\] is a tool result, but no assistant tool call comes before it/);
+  // parallel calls: several tool results after one assistant turn
+  assert.deepEqual(codes(chatLine(msg('user', 'q'), msg('assistant', '', { tool_calls: [CALL, CALL] }), msg('tool', 'r1'), msg('tool', 'r2'), msg('assistant', 'a'))), []);
+  assert.deepEqual(codes(JSON.stringify({ conversations: [{ from: 'human', value: 'q' }, { from: 'human', value: 'q2' }, { from: 'gpt', value: 'a' }] })), ['role-order']);
+});
+
+test('missing-assistant: every assistant turn with weight 0 teaches nothing', () => {
+  const [f] = lint(chatLine(msg('user', 'q'), msg('assistant', 'a', { weight: 0 }), msg('user', 'q2'), msg('assistant', 'b', { weight: 0 })));
+  assert.deepEqual([f.code, f.severity], ['missing-assistant', 'error']);
+  assert.match(f.message, /every assistant message has weight 0: training learns only from assistant turns with weight 1/);
+  assert.deepEqual(codes(chatLine(msg('user', 'q'), msg('assistant', 'a', { weight: 0 }), msg('user', 'q2'), msg('assistant', 'b'))), []);
 });

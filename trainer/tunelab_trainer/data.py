@@ -1,7 +1,8 @@
 """Reading JSONL datasets into chat conversations or raw text, choosing the task, splitting eval.
 
 Accepted record shapes (one JSON object per line):
-  chat        {"messages": [{"role": "system"|"user"|"assistant"|"tool", "content": "..."}]}
+  chat        {"messages": [{"role": "system"|"user"|"assistant"|"tool", "content": "..."}], "tools": [...]}
+              (assistant tool calls, `name`, `tool_call_id` and `weight`: see chat_messages.py)
   sharegpt    {"conversations": [{"from": "human"|"gpt"|"system", "value": "..."}]}
   instruction {"instruction": "...", "input": "...", "output": "..."}
   prompt      {"prompt": "...", "completion": "..."}
@@ -17,9 +18,9 @@ import random
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from .chat_messages import conversation
 from .errors import TrainerError
 
-ROLES = ("system", "user", "assistant", "tool")
 SHAREGPT_ROLES = {"human": "user", "user": "user", "gpt": "assistant", "assistant": "assistant",
                   "system": "system", "tool": "tool", "function_call": "assistant", "observation": "tool"}
 
@@ -29,6 +30,8 @@ class Record:
     line: int
     messages: Optional[list[dict]] = None
     text: Optional[str] = None
+    tools: Optional[list[dict]] = None   # the tool definitions a chat record offers (OpenAI `tools`)
+    untrained: tuple[int, ...] = ()      # assistant turns with weight 0: context, no loss
 
     @property
     def kind(self) -> str:
@@ -43,45 +46,23 @@ class Dataset:
     lines: int = 0
 
 
-def _content_text(content) -> Optional[str]:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):  # OpenAI-style parts: keep the text ones
-        parts = [p.get("text") for p in content if isinstance(p, dict) and isinstance(p.get("text"), str)]
-        return "".join(parts) if parts else None
-    return None
-
-
-def _chat_from_messages(messages) -> Union[list[dict], str]:
-    if not isinstance(messages, list) or not messages:
-        return "`messages` must be a non-empty list"
-    out = []
-    for i, msg in enumerate(messages):
-        if not isinstance(msg, dict):
-            return f"message {i + 1} is not an object"
-        role = msg.get("role")
-        if role not in ROLES:
-            return f"message {i + 1} has unknown role {json.dumps(role)} (use {', '.join(ROLES)})"
-        content = _content_text(msg.get("content"))
-        if content is None:
-            return f"message {i + 1} has no text content"
-        out.append({"role": role, "content": content})
-    if not any(m["role"] == "assistant" and m["content"].strip() for m in out):
-        return "no assistant message with content"
-    return out
+def _sharegpt_turn(turn: dict) -> dict:
+    message = {"role": SHAREGPT_ROLES.get(turn.get("from"), turn.get("from")), "content": turn.get("value")}
+    if "weight" in turn:
+        message["weight"] = turn["weight"]
+    return message
 
 
 def _parse(obj) -> Union[Record, str]:
     if not isinstance(obj, dict):
         return "not a JSON object"
     if "messages" in obj:
-        chat = _chat_from_messages(obj["messages"])
+        chat = conversation(obj["messages"], obj.get("tools"))
     elif "conversations" in obj and isinstance(obj["conversations"], list):
         turns = obj["conversations"]
         if not all(isinstance(t, dict) for t in turns):
             return "`conversations` must be a list of objects"
-        chat = _chat_from_messages([{"role": SHAREGPT_ROLES.get(t.get("from"), t.get("from")),
-                                     "content": t.get("value")} for t in turns])
+        chat = conversation([_sharegpt_turn(t) for t in turns])
     elif isinstance(obj.get("instruction"), str) and isinstance(obj.get("output"), str):
         prompt = obj["instruction"]
         if isinstance(obj.get("input"), str) and obj["input"].strip():
@@ -89,17 +70,19 @@ def _parse(obj) -> Union[Record, str]:
         messages = [{"role": "user", "content": prompt}, {"role": "assistant", "content": obj["output"]}]
         if isinstance(obj.get("system"), str) and obj["system"].strip():
             messages.insert(0, {"role": "system", "content": obj["system"]})
-        chat = _chat_from_messages(messages)
+        chat = conversation(messages)
     elif isinstance(obj.get("prompt"), str) and isinstance(obj.get("completion"), str):
-        chat = _chat_from_messages([{"role": "user", "content": obj["prompt"]},
-                                    {"role": "assistant", "content": obj["completion"]}])
+        chat = conversation([{"role": "user", "content": obj["prompt"]},
+                             {"role": "assistant", "content": obj["completion"]}])
     elif "text" in obj:
         if not isinstance(obj["text"], str) or not obj["text"].strip():
             return "`text` must be a non-empty string"
         return Record(line=0, text=obj["text"])
     else:
         return "no `messages` or `text` field"
-    return chat if isinstance(chat, str) else Record(line=0, messages=chat)
+    if isinstance(chat, str):
+        return chat
+    return Record(line=0, messages=chat.messages, tools=chat.tools, untrained=chat.untrained)
 
 
 def read_dataset(path: str) -> Dataset:

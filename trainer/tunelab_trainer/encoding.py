@@ -33,9 +33,10 @@ class TemplateError(ValueError):
     """A conversation the chat template cannot render."""
 
 
-def _render(tokenizer, messages: list[dict], generation_prompt: bool) -> str:
+def _render(tokenizer, messages: list[dict], generation_prompt: bool, tools=None) -> str:
     try:
-        text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=generation_prompt)
+        text = tokenizer.apply_chat_template(messages, tools=tools, tokenize=False,
+                                             add_generation_prompt=generation_prompt)
     except Exception as exc:  # jinja raise_exception(), missing variables, ...
         raise TemplateError(f"the chat template cannot render it ({first_line(exc)})")
     if not isinstance(text, str):
@@ -43,30 +44,34 @@ def _render(tokenizer, messages: list[dict], generation_prompt: bool) -> str:
     return text
 
 
-def assistant_spans(tokenizer, messages: list[dict]) -> tuple[str, list[tuple[int, int]]]:
-    """The rendered conversation and the [start, end) character spans of assistant turns."""
-    full = _render(tokenizer, messages, False)
-    spans: list[tuple[int, int]] = []
+def assistant_spans(tokenizer, messages: list[dict], tools=None) -> tuple[str, dict[int, tuple[int, int]]]:
+    """The rendered conversation and the [start, end) character spans of assistant turns, by message index."""
+    full = _render(tokenizer, messages, False, tools)
+    spans: dict[int, tuple[int, int]] = {}
     cursor = 0
     for i, message in enumerate(messages):
         if message["role"] != "assistant":
             continue
-        upto = _render(tokenizer, messages[: i + 1], False)
+        upto = _render(tokenizer, messages[: i + 1], False, tools)
         start: Optional[int] = None
         if i > 0:
             for generation_prompt in (True, False):
-                prompt = _render(tokenizer, messages[:i], generation_prompt)
+                prompt = _render(tokenizer, messages[:i], generation_prompt, tools)
                 if upto.startswith(prompt) and full.startswith(upto):
                     start = len(prompt)
                     break
         elif full.startswith(upto):
             start = upto.find(message["content"]) if message["content"] else len(upto)
         if start is not None and start >= cursor:
-            spans.append((start, len(upto)))
+            spans[i] = (start, len(upto))
             cursor = len(upto)
             continue
         # Templates that re-render earlier turns differently (e.g. dropping reasoning): find the
         # content itself, then the end-of-turn text that follows it in the single-turn rendering.
+        if not message["content"]:
+            spans[i] = _turn_by_its_ending(full, upto, _render(tokenizer, messages[:i], True, tools), cursor, i)
+            cursor = spans[i][1]
+            continue
         found = full.find(message["content"], cursor)
         if found < 0:
             raise TemplateError(f"assistant message {i + 1} does not appear in the rendered conversation")
@@ -75,9 +80,61 @@ def assistant_spans(tokenizer, messages: list[dict]) -> tuple[str, list[tuple[in
         tail = upto[tail_at + len(message["content"]):] if tail_at >= 0 else ""
         if tail and full.startswith(tail, end):
             end += len(tail)
-        spans.append((found, end))
+        spans[i] = (found, end)
         cursor = end
     return full, spans
+
+
+def _turn_by_its_ending(full: str, upto: str, prompt: str, cursor: int, i: int) -> tuple[int, int]:
+    """A turn without text (it only calls tools): after the prompt, up to the longest ending it shares with its
+    single-turn rendering (which may hold more, such as an empty reasoning block)."""
+    if not upto.startswith(prompt):
+        raise TemplateError(f"assistant message {i + 1} cannot be located in the rendered conversation")
+    turn = upto[len(prompt):]
+    start = len(prompt) if full.startswith(prompt) and len(prompt) >= cursor else cursor
+    low, high = 0, len(turn)  # a suffix found implies every shorter one is found: bisect its length
+    while low < high:
+        mid = (low + high + 1) // 2
+        if full.find(turn[len(turn) - mid:], start) >= 0:
+            low = mid
+        else:
+            high = mid - 1
+    if low == 0:
+        raise TemplateError(f"assistant message {i + 1} does not appear in the rendered conversation")
+    end = full.find(turn[len(turn) - low:], start) + low
+    return start, end
+
+
+def _function_name(entry: dict) -> str:
+    function = entry.get("function", entry)
+    return function.get("name", "") if isinstance(function, dict) else ""
+
+
+def _gaps(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    gaps, cursor = [], 0
+    for start, end in spans:
+        gaps.append((cursor, start))
+        cursor = end
+    gaps.append((cursor, length))
+    return gaps
+
+
+def check_tools_rendered(text: str, spans: dict[int, tuple[int, int]], messages: list[dict], tools) -> None:
+    """Templates without tool support drop tool calls silently: the model would learn an empty answer."""
+    for i, (start, end) in spans.items():
+        for call in messages[i].get("tool_calls", ()):
+            name = _function_name(call)
+            if name not in text[start:end]:
+                raise TemplateError(f"the chat template does not render tool calls (assistant message {i + 1} calls "
+                                    f"{name}, which its rendered turn lacks); train on a model whose chat "
+                                    f"template supports tools")
+    # The definitions sit outside the answers (a call repeats the name inside one).
+    outside = "".join(text[start:end] for start, end in _gaps(sorted(spans.values()), len(text)))
+    for tool in tools or ():
+        name = _function_name(tool)
+        if name and name not in outside:
+            raise TemplateError(f"the chat template does not render the record's `tools` ({name} is missing); "
+                                f"train on a model whose chat template supports tools")
 
 
 def _token_offsets(tokenizer, text: str) -> tuple[list[int], Optional[list[tuple[int, int]]]]:
@@ -88,8 +145,11 @@ def _token_offsets(tokenizer, text: str) -> tuple[list[int], Optional[list[tuple
         return list(tokenizer(text, add_special_tokens=False)["input_ids"]), None
 
 
-def encode_chat(tokenizer, messages: list[dict], max_length: int) -> Example:
-    text, spans = assistant_spans(tokenizer, messages)
+def encode_chat(tokenizer, messages: list[dict], max_length: int, tools=None, untrained=()) -> Example:
+    """Labels on assistant turns, but not on those in `untrained` (weight 0)."""
+    text, by_turn = assistant_spans(tokenizer, messages, tools)
+    check_tools_rendered(text, by_turn, messages, tools)
+    spans = [span for i, span in sorted(by_turn.items()) if i not in untrained]
     ids, offsets = _token_offsets(tokenizer, text)
     labels = [IGNORE_INDEX] * len(ids)
     if offsets is not None:

@@ -49,7 +49,7 @@ def encode_records(task: str, records: list[Record], tokenizer, max_length: int)
             examples.extend(encode_text(tokenizer, record.text, max_length))
             continue
         try:
-            example = encode_chat(tokenizer, record.messages, max_length)
+            example = encode_chat(tokenizer, record.messages, max_length, record.tools, record.untrained)
         except TemplateError as exc:
             problems.append(f"line {record.line}: {exc}")
             continue

@@ -9,7 +9,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Template } from '@huggingface/jinja';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { isJsonObject } from '../dataset/format';
+import { isJsonObject, type JsonObject } from '../dataset/format';
 import { patchJinjaStrip } from './jinja-strip';
 import { trainingInput, type ChatMessage } from './training-input';
 
@@ -21,6 +21,8 @@ export class TokenizerLoadError extends Error {}
 export interface RenderOptions {
   /** Append the assistant header that prompts the model to answer (as for generation). Default false, as in training. */
   addGenerationPrompt?: boolean;
+  /** The tool definitions the conversation offers (a chat record's `tools`). */
+  tools?: readonly JsonObject[];
 }
 
 export type RecordTokens =
@@ -85,8 +87,30 @@ export class ModelTokenizer {
     return this.template.render({
       ...this.specialTokens,
       messages: messages.map((m) => ({ ...m })),
+      ...(opts.tools ? { tools: opts.tools } : {}),
       add_generation_prompt: opts.addGenerationPrompt ?? false,
     });
+  }
+
+  /**
+   * Why the template would train on something other than the record, or undefined. Templates without tool support
+   * drop tool calls and definitions silently (trainer/tunelab_trainer/encoding.py check_tools_rendered refuses such
+   * records): rendering without them gives the same text.
+   */
+  private droppedTools(messages: readonly ChatMessage[], tools: readonly JsonObject[] | undefined, rendered: string): string | undefined {
+    for (let i = 0; i < messages.length; i++) {
+      const calls = messages[i].tool_calls;
+      if (!calls) continue;
+      const upto = messages.slice(0, i + 1);
+      const without = [...messages.slice(0, i), { ...messages[i], tool_calls: undefined }];
+      if (this.renderChat(upto, { tools }) === this.renderChat(without, { tools })) {
+        return `the chat template does not render tool calls (assistant message ${i + 1} calls ${calls[0].function.name}, which its rendered turn lacks); train on a model whose chat template supports tools`;
+      }
+    }
+    if (tools?.length && rendered === this.renderChat(messages)) {
+      return 'the chat template does not render the record\'s `tools`; train on a model whose chat template supports tools';
+    }
+    return undefined;
   }
 
   /**
@@ -103,11 +127,14 @@ export class ModelTokenizer {
       return { kind: 'text', tokens: ids.length + eos };
     }
     let rendered: string;
+    let dropped: string | undefined;
     try {
-      rendered = this.renderChat(input.messages);
+      rendered = this.renderChat(input.messages, { tools: input.tools });
+      dropped = this.droppedTools(input.messages, input.tools, rendered);
     } catch (e) {
       return { kind: 'skip', reason: `the chat template cannot render it (${firstLine((e as Error).message)})` };
     }
+    if (dropped) return { kind: 'skip', reason: dropped };
     return { kind: 'chat', tokens: this.count(rendered), rendered };
   }
 
@@ -122,7 +149,10 @@ export class ModelTokenizer {
     const input = trainingInput(value);
     if (input.kind === 'skip') return undefined;
     if (input.kind === 'text') return Buffer.byteLength(input.text) + UPPER_BOUND_MARGIN;
+    const tooling = input.tools !== undefined || input.messages.some((m) => m.tool_calls);
     if (cheap) {
+      // Templates render tool calls and definitions as JSON of their own layout: bound those from the rendering.
+      if (tooling) return undefined;
       const o = this.templateOverhead();
       if (!o) return undefined;
       let bytes = 0;
@@ -130,7 +160,7 @@ export class ModelTokenizer {
       return bytes + 2 * Math.max(o.most, o.perMessage * input.messages.length) + UPPER_BOUND_MARGIN;
     }
     try {
-      return Buffer.byteLength(this.renderChat(input.messages)) + UPPER_BOUND_MARGIN;
+      return Buffer.byteLength(this.renderChat(input.messages, { tools: input.tools })) + UPPER_BOUND_MARGIN;
     } catch {
       return undefined;
     }

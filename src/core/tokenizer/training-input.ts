@@ -1,19 +1,30 @@
 /**
  * What the trainer feeds the tokenizer for a record: a chat conversation (rendered with the chat template) or raw
- * text. Mirrors trainer/tunelab_trainer/data.py `_parse`: sharegpt roles are mapped, instruction becomes
- * user (instruction + "\n\n" + input) / assistant (output) with an optional system turn, prompt-completion becomes
- * user/assistant, content parts are joined without a separator. Records the trainer skips give `skip` with its reason.
+ * text. Mirrors trainer/tunelab_trainer/data.py `_parse` and chat_messages.py: sharegpt roles are mapped,
+ * instruction becomes user (instruction + "\n\n" + input) / assistant (output) with an optional system turn,
+ * prompt-completion becomes user/assistant, content parts are joined without a separator. Assistant tool calls
+ * (and the legacy `function_call`) are kept with null content as "" and arguments holding a JSON object's text as
+ * that object, as Hugging Face templates expect; `weight: 0` marks an assistant turn trained on as context only.
+ * Records the trainer skips give `skip` with its reason.
  */
-import { isJsonObject } from '../dataset/format';
+import { isJsonObject, type JsonObject } from '../dataset/format';
 
-export interface ChatMessage { role: string; content: string }
+export interface ToolCall { type: 'function'; function: { name: string; arguments: unknown }; id?: string }
+
+export interface ChatMessage {
+  role: string;
+  content: string;
+  tool_calls?: ToolCall[];
+  name?: string;
+  tool_call_id?: string;
+}
 
 export type TrainingInput =
-  | { kind: 'chat'; messages: ChatMessage[] }
+  | { kind: 'chat'; messages: ChatMessage[]; tools?: JsonObject[]; untrained?: number[] }
   | { kind: 'text'; text: string }
   | { kind: 'skip'; reason: string };
 
-const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
+const ROLES = ['system', 'user', 'assistant', 'tool'];
 const SHAREGPT_ROLES: Record<string, string> = {
   human: 'user', user: 'user', gpt: 'assistant', assistant: 'assistant', system: 'system', tool: 'tool',
   function_call: 'assistant', observation: 'tool',
@@ -22,14 +33,14 @@ const SHAREGPT_ROLES: Record<string, string> = {
 export function trainingInput(value: unknown): TrainingInput {
   if (!isJsonObject(value)) return skip('not a JSON object');
   const str = (k: string): string | undefined => (typeof value[k] === 'string' ? (value[k] as string) : undefined);
-  if (Object.hasOwn(value, 'messages')) return chat(value.messages);
+  if (Object.hasOwn(value, 'messages')) return chat(value.messages, value.tools);
   if (Array.isArray(value.conversations)) {
     const turns = value.conversations;
     if (!turns.every(isJsonObject)) return skip('`conversations` must be a list of objects');
     return chat(turns.map((t) => {
       const from = t.from;
       const role = typeof from === 'string' && Object.hasOwn(SHAREGPT_ROLES, from) ? SHAREGPT_ROLES[from] : from;
-      return { role, content: t.value };
+      return Object.hasOwn(t, 'weight') ? { role, content: t.value, weight: t.weight } : { role, content: t.value };
     }));
   }
   const instruction = str('instruction'), output = str('output');
@@ -50,19 +61,76 @@ export function trainingInput(value: unknown): TrainingInput {
   return skip('no `messages` or `text` field');
 }
 
-function chat(list: unknown): TrainingInput {
+function chat(list: unknown, tools?: unknown): TrainingInput {
   if (!Array.isArray(list) || list.length === 0) return skip('`messages` must be a non-empty list');
+  if (tools !== undefined && tools !== null && !(Array.isArray(tools) && tools.every(isJsonObject))) return skip('`tools` must be a list of objects');
   const messages: ChatMessage[] = [];
+  const untrained: number[] = [];
   for (let i = 0; i < list.length; i++) {
     const m = list[i];
-    if (!isJsonObject(m)) return skip(`message ${i + 1} is not an object`);
-    if (typeof m.role !== 'string' || !ROLES.has(m.role)) return skip(`message ${i + 1} has unknown role ${JSON.stringify(m.role) ?? 'undefined'}`);
-    const content = contentText(m.content);
-    if (content === undefined) return skip(`message ${i + 1} has no text content`);
-    messages.push({ role: m.role, content });
+    const label = `message ${i + 1}`;
+    if (!isJsonObject(m)) return skip(`${label} is not an object`);
+    if (typeof m.role !== 'string' || !ROLES.includes(m.role)) return skip(`${label} has unknown role ${JSON.stringify(m.role) ?? 'undefined'} (use ${ROLES.join(', ')})`);
+    const calls = m.role === 'assistant' ? toolCalls(m, label) : undefined;
+    if (typeof calls === 'string') return skip(calls);
+    let content = contentText(m.content);
+    if (content === undefined) {
+      if (!calls || (m.content !== undefined && m.content !== null)) return skip(`${label} has no text content`);
+      content = '';
+    }
+    const message: ChatMessage = { role: m.role, content };
+    if (calls) message.tool_calls = calls;
+    for (const key of ['name', 'tool_call_id'] as const) {
+      if (!Object.hasOwn(m, key)) continue;
+      const v = m[key];
+      if (typeof v !== 'string') return skip(`${label} has a \`${key}\` that is not a string`);
+      message[key] = v;
+    }
+    if (m.role === 'assistant' && Object.hasOwn(m, 'weight')) {
+      if (m.weight !== 0 && m.weight !== 1) return skip(`${label} has weight ${JSON.stringify(m.weight)} (use 0 or 1)`);
+      if (m.weight === 0) untrained.push(i);
+    }
+    messages.push(message);
   }
-  if (!messages.some((m) => m.role === 'assistant' && m.content.trim())) return skip('no assistant message with content');
-  return { kind: 'chat', messages };
+  const learnable = messages.flatMap((m, i) => (m.role === 'assistant' && (m.content.trim() || m.tool_calls) ? [i] : []));
+  if (!learnable.length) return skip('no assistant message with content');
+  if (learnable.every((i) => untrained.includes(i))) return skip('every assistant message has weight 0 (nothing to learn)');
+  const out: TrainingInput = { kind: 'chat', messages };
+  if (Array.isArray(tools)) out.tools = tools as JsonObject[];
+  if (untrained.length) out.untrained = untrained;
+  return out;
+}
+
+function toolCalls(m: JsonObject, label: string): ToolCall[] | string | undefined {
+  let calls = m.tool_calls;
+  if ((calls === undefined || calls === null) && m.function_call !== undefined && m.function_call !== null) calls = [{ function: m.function_call }];
+  if (calls === undefined || calls === null) return undefined;
+  if (!Array.isArray(calls) || calls.length === 0) return `${label} has \`tool_calls\` that is not a non-empty list`;
+  const out: ToolCall[] = [];
+  for (let k = 0; k < calls.length; k++) {
+    const where = `${label} tool call ${k + 1}`;
+    const call = calls[k];
+    if (!isJsonObject(call)) return `${where} is not an object`;
+    const fn = Object.hasOwn(call, 'function') ? call.function : call;
+    if (!isJsonObject(fn) || typeof fn.name !== 'string' || !fn.name.trim()) return `${where} has no function name`;
+    const args = Object.hasOwn(fn, 'arguments') ? fn.arguments : {};
+    if (typeof args !== 'string' && !isJsonObject(args)) return `${where} has arguments that are neither an object nor JSON text`;
+    const parsed: ToolCall = { type: 'function', function: { name: fn.name, arguments: argumentsValue(args) } };
+    if (typeof call.id === 'string') parsed.id = call.id;
+    out.push(parsed);
+  }
+  return out;
+}
+
+/** JSON text of an object becomes the object: templates render arguments with `tojson`, which would quote text again. */
+function argumentsValue(args: string | JsonObject): unknown {
+  if (typeof args !== 'string') return args;
+  try {
+    const v: unknown = JSON.parse(args);
+    return isJsonObject(v) ? v : args;
+  } catch {
+    return args;
+  }
 }
 
 /** A string, or the text parts of an OpenAI-style list joined without separator (as the trainer does). */

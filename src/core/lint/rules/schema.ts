@@ -7,6 +7,7 @@ import { describeFormat, FORMAT_FIELDS, isJsonObject, type JsonObject } from '..
 import type { JsonPath } from '../../dataset/json-scan';
 import type { RecordFormat, SourceRecord, Span } from '../../dataset/types';
 import type { FileContext, LintRule, RecordView, Turn } from '../context';
+import { checkChatFields } from './chat-fields';
 import { plural, typeName } from './describe';
 
 // OpenAI's chat fine-tuning checks allow role, content, name, function_call, weight; the tools API adds tool_calls and tool_call_id.
@@ -185,6 +186,7 @@ function checkConversation(check: FieldCheck, r: RecordView): void {
       });
     }
   }
+  checkChatFields(ctx, r);
 }
 
 function checkTurnContent(check: FieldCheck, turn: Turn, chat: boolean): void {
