@@ -12,6 +12,7 @@ import { CliError, formatOption, parseCommand, requireReadableFile, resolveRun, 
 import { estimateCommand, ESTIMATE_USAGE } from './cli/estimate';
 import { exportCommand, EXPORT_USAGE } from './cli/export';
 import { lintCommand, lintSettings, LINT_USAGE } from './cli/lint';
+import { decodeParquetFiles } from './core/dataset/parquet';
 import { formatFindingsText, lintFiles } from './core/lint/index';
 import {
   checkTrainingPackages, pythonMissingMessage, resolvePython, runDoctor, startTrainer, startTrainerInBackground, trainerRoot,
@@ -99,12 +100,15 @@ function parse<O extends Options>(command: string, args: string[], options: O) {
  * Lints the data of a run before training; returns a one-line summary per file, throws on error findings. The run's
  * epochs and effective batch go in too: too-few-records weighs the examples the run will see.
  */
-function lintBeforeTraining(config: Pick<RunConfig, 'train_file' | 'eval_file' | 'epochs' | 'effective_batch_size'>): string[] {
+async function lintBeforeTraining(config: Pick<RunConfig, 'train_file' | 'eval_file' | 'epochs' | 'effective_batch_size'>): Promise<string[]> {
   const { train_file: trainFile, eval_file: evalFile } = config;
   // The same settings as `tunelab lint` (the workspace's .tunelab/lint.json), so the gate and the linter agree.
   const settings = lintSettings(undefined, trainFile);
   const training = { epochs: config.epochs, effectiveBatchSize: config.effective_batch_size };
-  const output = lintFiles(evalFile ? [trainFile, evalFile] : [trainFile], { ...settings.options, training, evalFiles: evalFile ? [evalFile] : [] });
+  const files = evalFile ? [trainFile, evalFile] : [trainFile];
+  // The trainer reads Parquet too: the gate lints its rows, as `tunelab lint` does.
+  const tables = await decodeParquetFiles(files);
+  const output = lintFiles(files, { ...settings.options, training, evalFiles: evalFile ? [evalFile] : [], tables });
   const lines = output.files.map((f) => {
     const mine = output.diagnostics.filter((d) => d.path === f.path);
     const count = (s: string): number => mine.filter((d) => d.severity === s).length;
@@ -340,7 +344,7 @@ async function trainCommand(args: string[]): Promise<number> {
   const root = packageRoot();
   const config = buildConfig(root, { dataset: positionals[0], evalFile: values.eval, model: values.model, configFile: values.config, sets: values.set ?? [] });
   const workspace = path.resolve(values.workspace ?? '.');
-  for (const line of lintBeforeTraining(config)) err(line);
+  for (const line of await lintBeforeTraining(config)) err(line);
   const result = await startRun(root, config, workspace, !values['no-follow'], values.processes);
   if (!result) return 0;
   printOutcome(result);
@@ -433,7 +437,7 @@ async function demoCommand(args: string[]): Promise<number> {
   });
 
   out('1/3 lint');
-  for (const line of lintBeforeTraining(config)) out(`  ${line}`);
+  for (const line of await lintBeforeTraining(config)) out(`  ${line}`);
   out(`2/3 train: ${path.basename(config.model)}, LoRA r ${config.lora_r}, alpha ${config.lora_alpha}, learning rate ${config.learning_rate}, `
     + `${config.epochs} epochs, batch ${config.effective_batch_size} (micro ${config.micro_batch_size}), ${config.max_seq_length} tokens max`);
   const result = await startRun(root, config, workspace, true);

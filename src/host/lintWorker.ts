@@ -7,6 +7,7 @@ import * as lint from '../core/lint';
 import { EditedSpan, provisionalResult } from '../core/lint/provisional';
 import { ShardPool } from '../core/lint/lint-parallel';
 import type { FileLintResult, LintOptions, LintSeeds } from '../core/lint';
+import { decodedIfParquet } from '../core/dataset/parquet';
 import { loadTokenizer, type ModelTokenizer } from '../core/tokenizer/model-tokenizer';
 import { readDocumentFile } from './documentFile';
 import { applyChanges } from './textChanges';
@@ -339,8 +340,8 @@ function overview(key: string, modelDir: string | undefined): ReturnType<typeof 
 
 function answer(req: WorkerRequest): unknown {
   switch (req.type) {
-    case 'lint':
-      return lint.lintSource(req.path, typeof req.input === 'string' ? req.input : Buffer.from(req.input), req.options);
+    case 'lint': // Parquet (the trainer reads it) is decoded into its rows first
+      return decodedIfParquet(typeof req.input === 'string' ? req.input : Buffer.from(req.input)).then((input) => lint.lintSource(req.path, input, req.options));
     case 'open':
       fileRefused.delete(req.doc);
       return opened(req.doc, { path: req.path, version: req.version, text: req.text, editMs: 0 });

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
 import { lintSource, type FileLintResult, type LintOptions } from '../core/lint';
+import { decodedIfParquet } from '../core/dataset/parquet';
 import type { DatasetOverview } from '../../webview/overviewProtocol';
 import type { DocumentFacts } from './documentFile';
 import type { DocLintResult, RecordTokensInfo, TextChange, WorkerAnswers, WorkerRequest, WorkerResponse } from './lintProtocol';
@@ -36,13 +37,7 @@ export class Linter implements vscode.Disposable {
 
   /** Lints a file's bytes or a text once (files that are not open). */
   lint(path: string, input: string | Buffer, options?: LintOptions): Promise<FileLintResult> {
-    if (!this.ensureWorker()) {
-      try {
-        return Promise.resolve(lintSource(path, input, options));
-      } catch (err) {
-        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-      }
-    }
+    if (!this.ensureWorker()) return decodedIfParquet(input).then((decoded) => lintSource(path, decoded, options));
     return this.ask({ type: 'lint', path, input, options });
   }
 

@@ -188,6 +188,19 @@ test('the training gate uses the workspace .tunelab/lint.json, as `tunelab lint`
   assert.match(bad.stderr, /bad lint settings in .*lint\.json/);
 });
 
+test('the training gate lints a Parquet dataset by its rows (the trainer reads Parquet), with row numbers', async () => {
+  const { ws, model } = workspace();
+  const data = path.join(ws, 'chat.parquet');
+  fs.copyFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'datasets', 'chat.parquet'), data);
+  fs.mkdirSync(path.join(ws, '.tunelab'));
+  fs.writeFileSync(path.join(ws, '.tunelab', 'lint.json'), '{"rules": {"role-order": "error"}}');
+  const r = await tunelab(['train', data, '--model', model, '--workspace', ws]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /chat\.parquet:5:1: error role-order: the conversation starts with an assistant turn/);
+  assert.doesNotMatch(r.stderr, /not JSON text/);
+  assert.equal(fs.existsSync(path.join(ws, '.tunelab', 'runs')), false, 'no run folder was created');
+});
+
 test('train without a usable Python says what to install or set, before creating a run folder', async () => {
   const { ws, data, model } = workspace();
   const r = await tunelab(['train', data, '--model', model, '--workspace', ws]);

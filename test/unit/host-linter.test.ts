@@ -2,7 +2,7 @@
 // worker, which the host's forwarded edits keep current; the host keeps its own copy only when no worker can start.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
@@ -128,5 +128,19 @@ test('a file that is not the document\'s text is not used: the lint asks for the
   } finally {
     linter.dispose();
     file.cleanup();
+  }
+});
+
+test('a Parquet file given as bytes (the training gate) is linted by its rows, with and without the worker', async () => {
+  const bytes = readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'datasets', 'chat.parquet'));
+  for (const script of [join(__dirname, '..', '..', 'src', 'host', 'lintWorker.js'), join(__dirname, 'no-such-worker.js')]) {
+    const linter = new Linter(script, log);
+    try {
+      const result = await linter.lint('/data/chat.parquet', bytes, { severity: { 'too-few-records': 'off' } });
+      assert.deepEqual([result.records, result.format], [5, 'chat'], script);
+      assert.deepEqual(result.findings.map((f) => [f.line, f.code]), [[3, 'pii'], [4, 'duplicate'], [5, 'role-order']], script);
+    } finally {
+      linter.dispose();
+    }
   }
 });

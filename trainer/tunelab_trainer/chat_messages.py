@@ -102,12 +102,12 @@ def conversation(messages, tools=None) -> Union[Conversation, str]:
         message = {"role": role, "content": content}
         if calls:
             message["tool_calls"] = calls
-        for key in ("name", "tool_call_id"):
-            if key in msg:
+        for key in ("name", "tool_call_id"):  # null is absent: Parquet struct columns give every key
+            if msg.get(key) is not None:
                 if not isinstance(msg[key], str):
                     return f"{label} has a `{key}` that is not a string"
                 message[key] = msg[key]
-        weight = msg.get("weight", 1)
+        weight = 1 if msg.get("weight") is None else msg["weight"]
         if role == "assistant":
             if weight not in (0, 1) or isinstance(weight, bool):
                 return f"{label} has weight {json.dumps(weight)} (use 0 or 1)"

@@ -12,13 +12,13 @@ Everything but `text` becomes a chat conversation; loss is on assistant turns on
 
 from __future__ import annotations
 
-import json
 import os
 import random
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
 from .chat_messages import conversation
+from .dataset_files import UNITS, Unreadable, container_of, read_objects
 from .errors import TrainerError
 
 SHAREGPT_ROLES = {"human": "user", "user": "user", "gpt": "assistant", "assistant": "assistant",
@@ -32,6 +32,11 @@ class Record:
     text: Optional[str] = None
     tools: Optional[list[dict]] = None   # the tool definitions a chat record offers (OpenAI `tools`)
     untrained: tuple[int, ...] = ()      # assistant turns with weight 0: context, no loss
+    unit: str = "line"                   # what `line` counts: a line, a JSON array's record, a Parquet row
+
+    @property
+    def where(self) -> str:
+        return f"{self.unit} {self.line}"
 
     @property
     def kind(self) -> str:
@@ -44,6 +49,7 @@ class Dataset:
     records: list[Record]
     problems: list[str] = field(default_factory=list)   # "line N: why", for skipped lines
     lines: int = 0
+    unit: str = "line"
 
 
 def _sharegpt_turn(turn: dict) -> dict:
@@ -86,29 +92,17 @@ def _parse(obj) -> Union[Record, str]:
 
 
 def read_dataset(path: str) -> Dataset:
-    """Reads every line; bad lines are skipped and described in `problems`."""
-    data = Dataset(path=path, records=[])
-    with open(path, "rb") as f:
-        for number, raw in enumerate(f, start=1):
-            data.lines = number
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError:
-                data.problems.append(f"line {number}: not UTF-8 text")
-                continue
-            except json.JSONDecodeError as exc:
-                data.problems.append(f"line {number}: invalid JSON ({exc.msg})")
-                continue
-            parsed = _parse(obj)
-            if isinstance(parsed, str):
-                data.problems.append(f"line {number}: {parsed}")
-            else:
-                parsed.line = number
-                data.records.append(parsed)
+    """Reads every record; unreadable ones are skipped and described in `problems`."""
+    container = container_of(path)
+    data = Dataset(path=path, records=[], unit=UNITS[container])
+    for number, obj in read_objects(path, container):
+        data.lines = number
+        parsed = obj if isinstance(obj, Unreadable) else _parse(obj)
+        if isinstance(parsed, str):
+            data.problems.append(f"{data.unit} {number}: {parsed}")
+        else:
+            parsed.line, parsed.unit = number, data.unit
+            data.records.append(parsed)
     return data
 
 
@@ -118,7 +112,7 @@ def no_valid_records(data: Dataset, wanted: str = "") -> TrainerError:
     more = f" and {len(data.problems) - 1} more" if len(data.problems) > 1 else ""
     what = f" {wanted}" if wanted else ""
     return TrainerError(
-        "data", f"No valid{what} record in {name} ({data.lines} lines){first}{more}",
+        "data", f"No valid{what} record in {name} ({data.lines} {data.unit}s){first}{more}",
         "Each line must be a JSON object with `messages` (chat) or `text` (pre-training); "
         "run Tunelab: Lint Dataset to see every problem.")
 
@@ -139,8 +133,8 @@ def keep_task_records(data: Dataset, task: str) -> Dataset:
     kind = "chat" if task == "sft" else "text"
     kept = [r for r in data.records if r.kind == kind]
     dropped = [r for r in data.records if r.kind != kind]
-    problems = data.problems + [f"line {r.line}: a {r.kind} record in a {task} run" for r in dropped]
-    out = Dataset(path=data.path, records=kept, problems=problems, lines=data.lines)
+    problems = data.problems + [f"{r.where}: a {r.kind} record in a {task} run" for r in dropped]
+    out = Dataset(path=data.path, records=kept, problems=problems, lines=data.lines, unit=data.unit)
     if not kept:
         raise no_valid_records(out, "chat" if task == "sft" else "text")
     return out

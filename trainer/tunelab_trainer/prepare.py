@@ -22,7 +22,7 @@ def _skipped(data, kept: int) -> list[str]:
     if not data.problems:
         return []
     more = f" (and {len(data.problems) - 1} more)" if len(data.problems) > 1 else ""
-    return [f"Skipped {len(data.problems)} lines of {os.path.basename(data.path)}, kept {kept}: "
+    return [f"Skipped {len(data.problems)} {data.unit}s of {os.path.basename(data.path)}, kept {kept}: "
             f"{data.problems[0]}{more}"]
 
 
@@ -51,10 +51,10 @@ def encode_records(task: str, records: list[Record], tokenizer, max_length: int)
         try:
             example = encode_chat(tokenizer, record.messages, max_length, record.tools, record.untrained)
         except TemplateError as exc:
-            problems.append(f"line {record.line}: {exc}")
+            problems.append(f"{record.where}: {exc}")
             continue
         if example.loss_tokens == 0:
-            problems.append(f"line {record.line}: no assistant token within max_seq_length ({max_length})")
+            problems.append(f"{record.where}: no assistant token within max_seq_length ({max_length})")
             continue
         examples.append(example)
     return examples, problems

@@ -84,3 +84,8 @@ function fileStart(path: string, n: number): Buffer {
     closeSync(fd);
   }
 }
+
+/** `input` with Parquet bytes decoded (decodeParquet); other input as it is. */
+export async function decodedIfParquet(input: Buffer | string): Promise<Buffer | string> {
+  return typeof input !== 'string' && isParquet(input) ? decodeParquet(input) : input;
+}

@@ -40,7 +40,7 @@ export function trainingInput(value: unknown): TrainingInput {
     return chat(turns.map((t) => {
       const from = t.from;
       const role = typeof from === 'string' && Object.hasOwn(SHAREGPT_ROLES, from) ? SHAREGPT_ROLES[from] : from;
-      return Object.hasOwn(t, 'weight') ? { role, content: t.value, weight: t.weight } : { role, content: t.value };
+      return { role, content: t.value, weight: t.weight };
     }));
   }
   const instruction = str('instruction'), output = str('output');
@@ -80,13 +80,14 @@ function chat(list: unknown, tools?: unknown): TrainingInput {
     }
     const message: ChatMessage = { role: m.role, content };
     if (calls) message.tool_calls = calls;
+    // null is absent: Parquet struct columns give every message every key
     for (const key of ['name', 'tool_call_id'] as const) {
-      if (!Object.hasOwn(m, key)) continue;
       const v = m[key];
+      if (v === undefined || v === null) continue;
       if (typeof v !== 'string') return skip(`${label} has a \`${key}\` that is not a string`);
       message[key] = v;
     }
-    if (m.role === 'assistant' && Object.hasOwn(m, 'weight')) {
+    if (m.role === 'assistant' && m.weight !== undefined && m.weight !== null) {
       if (m.weight !== 0 && m.weight !== 1) return skip(`${label} has weight ${JSON.stringify(m.weight)} (use 0 or 1)`);
       if (m.weight === 0) untrained.push(i);
     }

@@ -2,7 +2,8 @@
  * schema checks of the chat fields besides role and content, as the trainer reads them
  * (trainer/tunelab_trainer/chat_messages.py): `weight` 0 or 1 on assistant turns, `name` and `tool_call_id` strings,
  * `tool_calls` (and the legacy `function_call`) as OpenAI's format gives them, and the record's `tools`.
- * What makes the trainer skip the record is an error; what it ignores (a weight on a user turn) a warning.
+ * What makes the trainer skip the record is an error; what it ignores (a weight on a user turn) a warning. A null
+ * field counts as absent: Parquet struct columns give every message every key.
  */
 import { isJsonObject, type JsonObject } from '../../dataset/format';
 import type { JsonPath } from '../../dataset/json-scan';
@@ -20,7 +21,7 @@ export function checkChatFields(ctx: FileContext, r: RecordView): void {
     if (r.format !== 'chat') continue;
     for (const key of ['name', 'tool_call_id']) {
       const v = turn.raw[key];
-      if (Object.hasOwn(turn.raw, key) && typeof v !== 'string') {
+      if (v !== undefined && v !== null && typeof v !== 'string') {
         report('error', [...turn.path, key], `${turn.label}.${key} is ${typeName(v)}; it must be a string (the trainer skips this record)`);
       }
     }
@@ -32,7 +33,7 @@ export function checkChatFields(ctx: FileContext, r: RecordView): void {
 type Report = (severity: Severity, path: JsonPath, message: string) => void;
 
 function checkWeight(turn: Turn, raw: JsonObject, report: Report): void {
-  if (!Object.hasOwn(raw, 'weight')) return;
+  if (raw.weight === undefined || raw.weight === null) return; // null is absent, as Parquet struct columns give it
   const path = [...turn.path, 'weight'];
   if (turn.kind !== 'assistant') {
     report('warning', path, `${turn.label}.weight is set on a ${turn.role ?? 'role-less'} turn; weights apply only to assistant turns (the loss is on them), so training ignores it`);
