@@ -1,4 +1,5 @@
 // The commands, as a table of small factories over the one Tunelab context.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunConfig } from '../core/config';
@@ -228,7 +229,8 @@ async function trainOnDataset(t: Tunelab, uriArg: unknown, optionsArg: unknown):
 
   // Error findings stop here with a message that opens them; warnings are summed up and training goes ahead.
   const config: FormConfig = { ...initialFormConfig(t.extension.extensionPath, uri), ...options.overrides };
-  const verdict = await t.gate.check(uri, { training: trainingOfForm(config) });
+  const evalFile = typeof config.eval_file === 'string' && config.eval_file && fs.existsSync(config.eval_file) ? vscode.Uri.file(config.eval_file) : undefined;
+  const verdict = await t.gate.check(uri, { training: trainingOfForm(config), evalUri: evalFile });
   if (!verdict.ok) return undefined;
 
   const panel = t.trainingPanels.open({ config });

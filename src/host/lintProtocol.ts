@@ -21,9 +21,13 @@ export interface RecordTokensInfo {
   skipped?: string;
 }
 
+export interface PairInput { path: string; input: string | Uint8Array }
+
 export type WorkerRequest =
   /** Lints a file that is not open (its bytes: encoding problems are found too) or a text, once. */
   | { type: 'lint'; id: number; path: string; input: string | Uint8Array; options?: LintOptions }
+  /** Lints a training file and its eval file together: the eval file's records are checked for leakage too. */
+  | { type: 'lintPair'; id: number; train: PairInput; eval: PairInput; options?: LintOptions }
   /** Starts (or restarts) the worker's copy of a document. */
   | { type: 'open'; doc: string; path: string; version: number; text: string }
   /**
@@ -73,6 +77,7 @@ export interface DocLintResult {
 /** What each request with an id answers. */
 export interface WorkerAnswers {
   lint: FileLintResult;
+  lintPair: { train: FileLintResult; eval: FileLintResult };
   lintDoc: DocLintResult;
   overview: DatasetOverview;
   recordTokens: RecordTokensInfo;

@@ -13,7 +13,7 @@ import { readDocumentFile } from './documentFile';
 import { applyChanges } from './textChanges';
 import { computeOverview, ESTIMATED_RECORD_TOKENS, type RecordCounter } from './overviewData';
 import { estimateRecordTokens } from './recordTokens';
-import type { DocLintResult, RecordTokensInfo, SessionBuild, TextChange, WorkerRequest, WorkerResponse } from './lintProtocol';
+import type { DocLintResult, PairInput, RecordTokensInfo, SessionBuild, TextChange, WorkerRequest, WorkerResponse } from './lintProtocol';
 
 /** An incremental lint of one document (src/core/lint createLintSession) where the core offers it. */
 interface LintSession {
@@ -338,10 +338,16 @@ function overview(key: string, modelDir: string | undefined): ReturnType<typeof 
   return computeOverview(key, name, text, result, counter);
 }
 
+async function pairInput(p: PairInput): Promise<lint.LintInput> {
+  return { path: p.path, input: await decodedIfParquet(typeof p.input === 'string' ? p.input : Buffer.from(p.input)) };
+}
+
 function answer(req: WorkerRequest): unknown {
   switch (req.type) {
     case 'lint': // Parquet (the trainer reads it) is decoded into its rows first
       return decodedIfParquet(typeof req.input === 'string' ? req.input : Buffer.from(req.input)).then((input) => lint.lintSource(req.path, input, req.options));
+    case 'lintPair':
+      return Promise.all([pairInput(req.train), pairInput(req.eval)]).then(([train, held]) => lint.lintTrainAndEval(train, held, req.options));
     case 'open':
       fileRefused.delete(req.doc);
       return opened(req.doc, { path: req.path, version: req.version, text: req.text, editMs: 0 });

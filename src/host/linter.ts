@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
-import { lintSource, type FileLintResult, type LintOptions } from '../core/lint';
+import { lintSource, lintTrainAndEval, type FileLintResult, type LintInput, type LintOptions } from '../core/lint';
 import { decodedIfParquet } from '../core/dataset/parquet';
 import type { DatasetOverview } from '../../webview/overviewProtocol';
 import type { DocumentFacts } from './documentFile';
@@ -39,6 +39,13 @@ export class Linter implements vscode.Disposable {
   lint(path: string, input: string | Buffer, options?: LintOptions): Promise<FileLintResult> {
     if (!this.ensureWorker()) return decodedIfParquet(input).then((decoded) => lintSource(path, decoded, options));
     return this.ask({ type: 'lint', path, input, options });
+  }
+
+  /** Lints a training file and its eval file together (leakage from one to the other), as `tunelab train` does. */
+  async lintPair(train: LintInput, held: LintInput, options?: LintOptions): Promise<{ train: FileLintResult; eval: FileLintResult }> {
+    if (this.ensureWorker()) return this.ask({ type: 'lintPair', train, eval: held, options });
+    const decode = async (f: LintInput): Promise<LintInput> => ({ path: f.path, input: await decodedIfParquet(f.input) });
+    return lintTrainAndEval(await decode(train), await decode(held), options);
   }
 
   /** False when the next lint of `doc` needs syncDocument first. */

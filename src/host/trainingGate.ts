@@ -31,39 +31,61 @@ export class TrainingGate {
    * the run it is for (too-few-records weighs its epochs).
    */
   async lint(uri: vscode.Uri, training?: LintOptions['training']): Promise<FileLintResult> {
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    const input = doc ? doc.getText() : Buffer.from(await vscode.workspace.fs.readFile(uri));
     // The rules of the editor's diagnostics, which are those of `tunelab train`'s gate where the project has a lint.json.
-    const result = await this.linter.lint(documentPath(uri), input, { ...this.settings.optionsFor(uri), training });
+    const result = await this.linter.lint(documentPath(uri), await inputOf(uri), { ...this.settings.optionsFor(uri), training });
     this.diagnostics.publish(uri, result);
     return result;
   }
 
-  /** Lints and judges; on errors shows the refusal (unless `quiet`), on warnings their summary. */
-  async check(uri: vscode.Uri, opts: { quiet?: boolean; training?: LintOptions['training'] } = {}): Promise<GateOutcome> {
+  /** The training file and its eval file together (leakage from one to the other, as `tunelab train` checks), both published. */
+  async lintWithEval(uri: vscode.Uri, evalUri: vscode.Uri, training?: LintOptions['training']): Promise<{ train: FileLintResult; eval: FileLintResult }> {
+    const [train, held] = await Promise.all([inputOf(uri), inputOf(evalUri)]);
+    const results = await this.linter.lintPair({ path: documentPath(uri), input: train }, { path: documentPath(evalUri), input: held },
+      { ...this.settings.optionsFor(uri), training });
+    this.diagnostics.publish(uri, results.train);
+    this.diagnostics.publish(evalUri, results.eval);
+    return results;
+  }
+
+  /**
+   * Lints and judges; on errors shows the refusal (unless `quiet`), on warnings their summary. With `evalUri` (the
+   * run's eval file) both are judged, the eval file with leakage from the training file; the refusal names the file
+   * whose errors stop the run.
+   */
+  async check(uri: vscode.Uri, opts: { quiet?: boolean; training?: LintOptions['training']; evalUri?: vscode.Uri } = {}): Promise<GateOutcome> {
     const name = path.basename(uri.path);
-    let result: FileLintResult;
+    const pair = opts.evalUri && opts.evalUri.toString() !== uri.toString() ? opts.evalUri : undefined;
+    let outcomes: GateOutcome[];
     try {
-      result = await this.lint(uri, opts.training);
+      if (pair) {
+        const results = await this.lintWithEval(uri, pair, opts.training);
+        outcomes = [{ uri, name, ...judgeForTraining(results.train) }, { uri: pair, name: path.basename(pair.path), ...judgeForTraining(results.eval) }];
+      } else {
+        outcomes = [{ uri, name, ...judgeForTraining(await this.lint(uri, opts.training)) }];
+      }
     } catch (err) {
+      const files = pair ? `${uri.fsPath} or its eval file ${pair.fsPath}` : uri.fsPath;
       const readError = err instanceof vscode.FileSystemError || (err as NodeJS.ErrnoException)?.code === 'ENOENT'
-        ? `${uri.fsPath} cannot be read (${err instanceof Error ? err.message : String(err)}); check that the dataset file exists`
-        : `${uri.fsPath} cannot be linted: ${err instanceof Error ? err.message : String(err)}`;
+        ? `${files} cannot be read (${err instanceof Error ? err.message : String(err)}); check that the dataset file exists`
+        : `${files} cannot be linted: ${err instanceof Error ? err.message : String(err)}`;
       const outcome: GateOutcome = { uri, name, ok: false, errors: 0, warnings: 0, errorFindings: [], errorCodes: '', warningCodes: '', readError };
       this.lastRefusal = outcome;
       if (!opts.quiet) void vscode.window.showErrorMessage(`Tunelab: ${readError}`);
       return outcome;
     }
-    const outcome: GateOutcome = { uri, name, ...judgeForTraining(result) };
-    if (!outcome.ok) {
-      this.lastRefusal = outcome;
-      if (!opts.quiet) this.showRefusal(outcome);
-    } else if (outcome.warnings && !opts.quiet) {
-      void vscode.window.showWarningMessage(warningText(name, outcome), SHOW_PROBLEMS).then((pick) => {
+    const refused = outcomes.find((o) => !o.ok);
+    if (refused) {
+      this.lastRefusal = refused;
+      if (!opts.quiet) this.showRefusal(refused);
+      return refused;
+    }
+    const warned = outcomes.filter((o) => o.warnings);
+    if (warned.length && !opts.quiet) {
+      void vscode.window.showWarningMessage(warned.map((o) => warningText(o.name, o)).join(' '), SHOW_PROBLEMS).then((pick) => {
         if (pick) void vscode.commands.executeCommand('workbench.actions.view.problems');
       });
     }
-    return outcome;
+    return outcomes[0];
   }
 
   showRefusal(outcome: GateOutcome): void {
@@ -79,6 +101,12 @@ export class TrainingGate {
     const pick = await vscode.window.showQuickPick(items, { title: `${outcome.name}: errors to fix before training`, matchOnDetail: true });
     if (pick) await revealFinding(outcome.uri, pick.finding);
   }
+}
+
+/** The open document's text (unsaved edits included), else the file's bytes. */
+async function inputOf(uri: vscode.Uri): Promise<string | Buffer> {
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  return doc ? doc.getText() : Buffer.from(await vscode.workspace.fs.readFile(uri));
 }
 
 /** Opens the dataset with the finding selected. */

@@ -348,6 +348,27 @@ suite('editor: hover, overview, training gate, files changing', () => {
     assert.strictEqual(editor?.selection.active.line, 1);
   });
 
+  test('training refuses when the eval file holds a copy of a training record (leakage), naming the eval file', async () => {
+    const runsDir = path.join(workspaceDir(), '.tunelab', 'runs');
+    const before = fs.existsSync(runsDir) ? fs.readdirSync(runsDir).length : 0;
+    const records = Array.from({ length: 12 }, (_, i) => chat(`Which river flows past town number ${i} in the northern valley?`, `The river Aln${'e'.repeat(i % 3)} flows past town ${i}, then turns east.`));
+    const train = writeDataset('leaky_train.jsonl', records);
+    const held = writeDataset('leaky_eval.jsonl', [records[4], chat('What is the capital of the region?', 'The capital is Morpeth.')]);
+    const returned = await vscode.commands.executeCommand('tunelab.trainOnDataset', train, { autoStart: true, overrides: { max_steps: 1, eval_file: held.fsPath } });
+    assert.strictEqual(returned, undefined, 'a leaking eval file must not start a run');
+    const refusal = (await api()).lastTrainingRefusal();
+    assert.ok(refusal, 'no refusal recorded');
+    assert.strictEqual(refusal.uri.toString(), held.toString());
+    assert.match(refusal.errorCodes, /leakage ×1/);
+    assert.strictEqual(refusal.firstErrorLine, 1);
+    assert.strictEqual(fs.existsSync(runsDir) ? fs.readdirSync(runsDir).length : 0, before, 'no run folder was created');
+    // the eval file's diagnostics show the leak, with the training record as related
+    const d = vscode.languages.getDiagnostics(held).find((x) => diagnosticCode(x) === 'leakage');
+    assert.ok(d, 'a leakage diagnostic on the eval file');
+    assert.strictEqual(d.relatedInformation?.[0]?.location.uri.toString(), train.toString());
+    assert.strictEqual(d.relatedInformation?.[0]?.location.range.start.line, 4);
+  });
+
   test('a dataset deleted and rewritten on disk while it is linted causes no failure and no stale findings', async () => {
     const a = await api();
     const failuresBefore = a.lintFailures();

@@ -144,3 +144,22 @@ test('a Parquet file given as bytes (the training gate) is linted by its rows, w
     }
   }
 });
+
+test('lintPair: a training file and its eval file together, the eval file checked for leakage, with and without the worker', async () => {
+  const records = Array.from({ length: 6 }, (_, i) => JSON.stringify({ messages: [
+    { role: 'user', content: `Which river flows past town number ${i} in the northern valley?` },
+    { role: 'assistant', content: `The river flows past town ${i}, then turns east toward the sea.` }] }));
+  const train = { path: '/data/train.jsonl', input: `${records.join('\n')}\n` };
+  const held = { path: '/data/eval.jsonl', input: Buffer.from(`${records[2]}\n`) };
+  const options = { severity: { 'too-few-records': 'off' as const } };
+  for (const script of [join(__dirname, '..', '..', 'src', 'host', 'lintWorker.js'), join(__dirname, 'no-such-worker.js')]) {
+    const linter = new Linter(script, log);
+    try {
+      const r = await linter.lintPair(train, held, options);
+      assert.deepEqual(r.train.findings, [], script);
+      assert.deepEqual(r.eval.findings.map((f) => [f.line, f.code, f.severity, f.related?.[0]?.path, f.related?.[0]?.line]), [[1, 'leakage', 'error', '/data/train.jsonl', 3]], script);
+    } finally {
+      linter.dispose();
+    }
+  }
+});

@@ -22,6 +22,32 @@ export function lintFiles(paths: string[], opts: LintOptions & { evalFiles?: str
   return plan.output();
 }
 
+/** A file's bytes (encoding is checked too) or an editor's text, by path. */
+export interface LintInput { path: string; input: Buffer | string }
+
+/**
+ * A training file and its eval file, as the editor has them (open documents' text, other files' bytes): both linted,
+ * the eval file also for leakage from the training file, as `tunelab train` checks them.
+ */
+export function lintTrainAndEval(train: LintInput, held: LintInput, opts: LintOptions = {}): { train: FileLintResult; eval: FileLintResult } {
+  if (train.path === held.path) {
+    const one = lintSource(train.path, train.input, opts);
+    return { train: one, eval: one };
+  }
+  const inputs = new Map([[train.path, train.input], [held.path, held.input]]);
+  const plan = planLint([train.path], { ...opts, evalFiles: [held.path] }, (path) => {
+    const input = inputs.get(path)!;
+    return typeof input === 'string' ? Buffer.from(input) : input;
+  });
+  const results: FileLintResult[] = [];
+  for (const f of plan.files) {
+    const buf = f.load()!;
+    const input = inputs.get(f.path)!;
+    results.push(lintSource(f.path, typeof input === 'string' ? input : buf, plan.options, f.role));
+  }
+  return { train: results[0], eval: results[1] };
+}
+
 /**
  * What lintFiles does before and after linting each file; `files` in the order they must be linted. load() reads a
  * training file when its turn comes (undefined when it cannot be read: an ioError), so one is held at a time.
