@@ -28,6 +28,8 @@ test('pii: each kind of personal data and secret, with its range, severity and a
     email: ['[EMAIL]', 'warning', /^e-mail address in messages\[1\]\.content: personal data/],
     'us-phone': ['[PHONE]', 'warning', /^phone number/], 'intl-phone': ['[PHONE]', 'warning', /^phone number/],
     card: ['[CARD_NUMBER]', 'warning', /^payment card number/], iban: ['[IBAN]', 'warning', /^IBAN/], ssn: ['[SSN]', 'warning', /^US social security number/],
+    'ssn-spaced': ['[SSN]', 'warning', /^US social security number/], 'uk-phone': ['[PHONE]', 'warning', /^phone number/],
+    'slack-app': ['[SLACK_TOKEN]', 'error', /^Slack token/],
     ipv4: ['[IP_ADDRESS]', 'warning', /^IP address/], ipv6: ['[IP_ADDRESS]', 'warning', /^IP address/],
     aws: ['[AWS_ACCESS_KEY]', 'error', /^AWS access key in messages\[1\]\.content: a model trained on it can repeat it; revoke/],
     github: ['[GITHUB_TOKEN]', 'error', /^GitHub token/], openai: ['[API_KEY]', 'error', /^API key/], slack: ['[SLACK_TOKEN]', 'error', /^Slack token/],
@@ -77,6 +79,7 @@ test('pii: numbers, dates, versions, code and private addresses in ordinary text
     'In C++ use std::vector<int>; the MAC is 00:1A:2B:3C:4D:5E; slice a[1::2]; the time is 12:30.',
     'Install scikit-learn (sk-learn), read the risk-free-investing-strategy-for-beginners page, icon@2x.png, npm i @types/node.',
     'Score went from 3 +4 to 5 and the ratio is 16:9; call me at extension 4412; the year 2023 had 365 days.',
+    'Counts 123 45 67 89 and 100 20 3000 4 in a table; 0 10 20 30 40 50; part 010 2030; lot 0001 2345 6789 0123 4567.',
     'The key is GB82 short and DE12 too; AKIA alone is nothing; ghp_short; xoxb- ; eyJ alone.',
   ];
   for (const s of clean) assert.deepEqual(codes(chat('q', s), 'pii').map((f) => f.message), [], s);

@@ -5,7 +5,7 @@
  * expressions that cannot match.
  */
 
-import { digitRun, HINT_AT, HINT_COLON, HINT_DASH, HINT_DOT, HINT_PLUS, HINT_SECRET, scanTextHints } from './text-hints';
+import { digitRun, HINT_AT, HINT_COLON, HINT_DOT, HINT_PLUS, HINT_SECRET, scanTextHints } from './text-hints';
 
 export interface PiiKind {
   /** Words for messages: "e-mail address". */
@@ -41,7 +41,10 @@ const FILE_TLDS = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'ico', 'b
 // Phones need separators in one of the usual layouts or a leading +; bare digit runs and 2024-05-01 are not phones.
 const US_PHONE = /(?<![\w+.-])(?:(?:\+1|1)[ .-]?)?(?:\([2-9]\d\d\) ?\d{3}[-. ]\d{4}|[2-9]\d\d([-.])[2-9]\d\d\1\d{4})(?![\w-]|\.\d)/g;
 const INTL_PHONE = /(?<![\w+])\+[1-9]\d{0,2}(?:[ .-]?\(\d{1,4}\))?(?:[ .-]?\d{1,5}){2,6}(?![\w-]|\.\d)/g;
-const SSN = /(?<![\w-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w-]|\.\d)/g;
+// Dashes, or single spaces in the 3-2-4 grouping (as Presidio's weaker pattern), the same separator twice.
+const SSN = /(?<![\w-])(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\w-]|[ -]\d|\.\d)/g;
+// National format with the 0 trunk prefix, as the UK writes it: 020 7946 0958, 0161 496 0000, 07700 900123, (020) 7946 0958.
+const NATIONAL_PHONE = /(?<![\w+.-])(?:\(0\d{2,4}\) ?|0\d{2,4}[ -])\d{3,6}(?:[ -]\d{3,4})?(?![\w-]|[ -]\d|\.\d)/g;
 const CARD = /(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-]|\.\d)/g;
 const IBAN = /(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![\w])/g;
 const IPV4 = /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/g;
@@ -51,7 +54,7 @@ const SECRETS: [RegExp, PiiKind][] = [
   [/(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, PII_KINDS.aws],
   [/(?<![\w])(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})(?![\w])/g, PII_KINDS.github],
   [/(?<![\w-])sk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_-]{20,}(?![\w-])/g, PII_KINDS.apiKey],
-  [/(?<![\w])xox[abprs]-[A-Za-z0-9-]{10,}(?![\w-])/g, PII_KINDS.slack],
+  [/(?<![\w])(?:xox[abprse]-|xapp-\d-)[A-Za-z0-9-]{10,}(?![\w-])/g, PII_KINDS.slack],
   [/(?<![\w-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}(?![\w-])/g, PII_KINDS.jwt],
   [/-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----(?:[^]*?-----END \1PRIVATE KEY-----|[^]*)/g, PII_KINDS.privateKey],
 ];
@@ -69,8 +72,11 @@ export function findPii(text: string, h = scanTextHints(text)): PiiMatch[] {
   // those and has at most its digits (digitRun: capped at 15, above every threshold here).
   const digits = digitRun(h);
   if (digits > 0) {
-    if (h & HINT_DASH && digits >= 9) collect(text, SSN, PII_KINDS.ssn, found);
-    if (digits >= 10) collect(text, US_PHONE, PII_KINDS.phone, found);
+    if (digits >= 9) collect(text, SSN, PII_KINDS.ssn, found);
+    if (digits >= 10) {
+      collect(text, US_PHONE, PII_KINDS.phone, found);
+      collect(text, NATIONAL_PHONE, PII_KINDS.phone, found, (m) => { const n = digitCount(m[0]); return n === 10 || n === 11; });
+    }
     if (h & HINT_PLUS && digits >= 8) collect(text, INTL_PHONE, PII_KINDS.phone, found, (m) => digitCount(m[0]) >= 8 && digitCount(m[0]) <= 15);
     if (digits >= 13) collect(text, CARD, PII_KINDS.card, found, (m) => isCardNumber(m[0]));
     if (h & HINT_DOT && digits >= 4) collect(text, IPV4, PII_KINDS.ip, found, (m) => isPublicIpv4(m[0]) && !afterVersionWord(text, m.index));
@@ -80,7 +86,7 @@ export function findPii(text: string, h = scanTextHints(text)): PiiMatch[] {
   return found.length ? removeOverlaps(found) : found;
 }
 
-const SECRET_HINT = /AKIA|ASIA|gh[pousr]_|github_pat_|sk-|xox[abprs]-|eyJ|PRIVATE KEY/;
+const SECRET_HINT = /AKIA|ASIA|gh[pousr]_|github_pat_|sk-|xox[abprse]-|xapp-|eyJ|PRIVATE KEY/;
 /** What every IPv6 match has: two colons at most 4 hex digits apart. */
 const TWO_COLONS = /:[0-9A-Fa-f]{0,4}:/;
 
