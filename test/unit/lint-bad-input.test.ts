@@ -36,6 +36,11 @@ test('bad input: empty, binary, invalid UTF-8, UTF-16 with BOM and CRLF files', 
 
     const utf16 = lintFiles([file('u16.jsonl', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${REC}\n`, 'utf16le')]))], QUIET);
     assert.deepEqual(summary(utf16).map((s) => s.slice(0, 95)), ['1 encoding error: the file is UTF-16 encoded (it starts with a UTF-16 byte order mark); re-save']);
+    // With encoding off a file that cannot be read at all still says so, rather than "0 records: no problems found".
+    const quiet16 = lintFiles([file('u16.jsonl', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${REC}\n`, 'utf16le')]))], { ...QUIET, severity: { ...QUIET.severity, encoding: 'off' } });
+    assert.deepEqual(summary(quiet16).map((s) => s.slice(0, 60)), ['1 encoding error: the file is UTF-16 encoded (it starts with']);
+    const quietLatin1 = lintFiles([file('latin1.jsonl', Buffer.concat([Buffer.from(`${REC}\n${before}caf`), Buffer.from([0xe9]), Buffer.from(`${after}\n`)]))], { ...QUIET, severity: { ...QUIET.severity, encoding: 'off' } });
+    assert.deepEqual(quietLatin1.diagnostics, [], 'a readable file with a few bad bytes follows the setting');
 
     const crlf = lintFiles([file('crlf.jsonl', `${REC}\r\n${REC.replace('hi', 'hey')}\r\n`)], QUIET);
     assert.deepEqual([crlf.files[0].records, crlf.diagnostics], [2, []], 'CRLF line ends are ordinary JSONL');

@@ -82,6 +82,8 @@ export interface Report {
   span: Span;
   related?: RelatedLocation[];
   fixes?: Fix[];
+  /** Reported even when its rule is off: a file that cannot be read at all would otherwise lint as 0 clean records. */
+  evenWhenOff?: boolean;
 }
 
 const DEFAULT_MAX_PER_CODE = 1000;
@@ -152,8 +154,11 @@ export class FileContext {
   }
 
   report(r: Report): void {
-    const configured = this.options.severity?.[r.code];
-    if (configured === 'off') return;
+    let configured = this.options.severity?.[r.code];
+    if (configured === 'off') {
+      if (!r.evenWhenOff) return;
+      configured = undefined;
+    }
     // CSV and Parquet records are converted rows: a range inside them, or an edit, would point at text the file lacks.
     const table = isTableContainer(this.container);
     const span = table ? { line: r.span.line, column: 1, endLine: r.span.line, endColumn: 2 } : r.span;

@@ -39,7 +39,7 @@ export function runRules(path: string, input: Buffer | string, rules: readonly L
   const visitors = rules.filter((rule) => !ctx.isOff(rule.code)).map((rule) => rule.create(ctx));
   const fingerprint = needsFingerprint(ctx, rules);
   const records = dataset.forEachRecord((rec) => visitRecord(ctx, stats, visitors, rec, rec.error ? undefined : buildRecordView(rec, { fingerprint })));
-  for (const p of dataset.problems) ctx.report({ code: PROBLEM_CODES[p.kind], severity: 'error', message: p.message, span: p.span });
+  for (const p of dataset.problems) ctx.report({ code: PROBLEM_CODES[p.kind], severity: 'error', message: p.message, span: p.span, evenWhenOff: p.fatal });
   for (const v of visitors) v.finish?.();
   stats.records = records;
   return { ctx, stats, records, container: dataset.container, problems: dataset.problems };
