@@ -65,16 +65,28 @@ test('answer-skew: one answer ending more than 10% of 20+ records, on line 1 wit
   assert.equal(of(lint(Array.from({ length: 20 }, (_, i) => chat(`question ${i}`, 'Yes.'))), 'answer-skew').length, 1);
 });
 
-test('length-outlier: records over 3 × the 99th percentile length, in files of 100 records or more', () => {
+test('length-outlier: records far longer or far shorter than the file\'s middle half, in files of 100 records or more', () => {
   const lines = distinct(150, 4);
   const r = rng(5);
-  const long = chat('Tell me everything.', Array.from({ length: 120 }, () => sentence(r)).join(' '));
-  lines[70] = long;
+  const long = (): string => chat('Tell me everything.', Array.from({ length: 120 }, () => sentence(r)).join(' '));
+  lines[70] = long();
   const found = of(lint(lines), 'length-outlier');
   assert.deepEqual(found.map((f) => [f.line, f.severity]), [[71, 'info']]);
-  assert.match(found[0].message, /^the record's text is [\d,]+ characters, over 3 × the 99th percentile of this file \([\d,]+; median [\d,]+\): check that it is one example/);
+  assert.match(found[0].message, /^the record's text is [\d,]+ characters, far longer than the rest of this file \(median [\d,]+, middle half [\d,]+-[\d,]+\): check that it is one example/);
   assert.deepEqual(of(lint(lines.slice(0, 99)), 'length-outlier'), [], 'under 100 records');
   assert.deepEqual(of(lint(distinct(150, 6)), 'length-outlier'), [], 'ordinary spread of lengths');
+  // 6% of the records pasted together: a 99th percentile would be one of them and hide them all
+  const many = distinct(150, 4);
+  const at = [10, 30, 50, 70, 90, 110, 130, 140, 145];
+  for (const i of at) many[i] = long();
+  assert.deepEqual(of(lint(many), 'length-outlier').map((f) => f.line), at.map((i) => i + 1));
+  // truncated records: a question with a two-letter answer among records of a few hundred characters
+  const short = distinct(150, 4);
+  short[20] = chat('Hi', 'Ok');
+  short[99] = chat('', '.');
+  const shortFound = of(lint(short, { severity: { 'empty-content': 'off' } }), 'length-outlier');
+  assert.deepEqual(shortFound.map((f) => f.line), [21, 100]);
+  assert.match(shortFound[0].message, /^the record's text is 4 characters, far shorter than the rest of this file \(median [\d,]+, middle half [\d,]+-[\d,]+\): check that it is not truncated/);
 });
 
 test('low-quality-text: Gopher heuristics on `text` records, with the failing measures named', () => {

@@ -30,6 +30,7 @@ import { fingerprintId, fingerprintIdOf } from './record-features';
 import { deleteRecordFix } from './rules/delete-record';
 import { FirstLines, reportDuplicate } from './rules/duplicate';
 import { answerKeyText } from './rules/answer-skew';
+import { lengthFences, reportLengthOutliers } from './rules/length-outlier';
 import { buildRecordView } from './record-view';
 import { ruleGroups } from './rule-groups';
 import { SessionSeeds, type LineSeed, type LintSeeds } from './session-seeds';
@@ -425,6 +426,21 @@ class IncrementalLint implements LintSession {
    * The view of a valid record, parsed again from its line, for a rule that needs the record itself (after the
    * records are numbered: the view's record is a copy that shares the line's span). Not kept.
    */
+  /** length-outlier from the kept lengths and spans: no record is parsed again. */
+  private reportLengthOutliers(ctx: FileContext, lineCount: number): void {
+    const lengths = new Int32Array(lineCount), spans = new Int32Array(4 * lineCount);
+    let n = 0;
+    for (let i = 0; i < lineCount; i++) {
+      const c = this.lines[i];
+      if (!c?.valid) continue;
+      const sp = c.rec.span;
+      lengths[n] = c.length;
+      spans.set([sp.line, sp.column, sp.endLine, sp.endColumn], 4 * n);
+      n++;
+    }
+    reportLengthOutliers(ctx, lengths, n, spans);
+  }
+
   private viewOf(c: CachedLine): RecordView {
     return buildRecordView({ ...c.rec, value: JSON.parse(c.rec.text) }, { fingerprint: false });
   }
@@ -487,7 +503,7 @@ class IncrementalLint implements LintSession {
       v.finish?.();
     };
     if (this.rule.has('answer-skew') && this.mayBeSkewed()) runOver('answer-skew');
-    if (this.rule.has('length-outlier') && this.lengths.mayHaveOutliers()) runOver('length-outlier');
+    if (this.rule.has('length-outlier') && this.lengths.mayHaveOutliers()) this.reportLengthOutliers(ctx, lineCount);
     for (const v of visitors) v.finish?.();
     stats.records = index;
     const run: RuleRun = { ctx, stats, records: index, container: 'jsonl', problems: [] };
@@ -556,16 +572,12 @@ class SortedCounts {
 
   private changes = 0;
 
-  /**
-   * False when length-outlier cannot report: fewer than 50 records, or none over 2 × the 99th percentile (it needs
-   * 100 records and 3 ×, over 2,000 characters). The 99th percentile as the rule takes it.
-   */
+  /** False when length-outlier cannot report: the shortest and longest records are within its fences. */
   mayHaveOutliers(): boolean {
     this.merge();
     const s = this.sorted;
-    if (s.length < 50) return false;
-    const p99 = s[Math.ceil(0.99 * s.length) - 1];
-    return s[s.length - 1] > 2 * p99;
+    const f = lengthFences(s);
+    return f !== undefined && (s[s.length - 1] > f.longFence || s[0] < f.shortFence);
   }
 
   private merge(): void {

@@ -224,10 +224,12 @@ const CHAT_PLANTERS: Planter[] = [
   { code: 'encoding', make: (r) => JSON.stringify(withAnswer(cleanChat(r), (s) => `${s}${pick(r, ['\u0007', '\u001b[0m', '\u0000', '\ufffd', '\ud83d'])} done.`)) },
 ];
 
-/** Long records: rarer (they must stay under 1% of the file, or they move the 99th percentile themselves). */
+/** Long and short records: rarer, as in real files. */
 const LONG_PLANTERS: Planter[] = [
   { code: 'too-long', make: (r) => JSON.stringify(withAnswer(cleanChat(r), () => paragraph(r, 110))) },
   { code: 'length-outlier', make: (r) => JSON.stringify(withAnswer(cleanChat(r), () => paragraph(r, 160))) },
+  // truncated: a bare question and a one-word answer
+  { code: 'length-outlier', make: (r) => JSON.stringify({ messages: [{ role: 'user', content: `${pick(r, NOUNS)} ${int(r, 1, 999)}?` }, { role: 'assistant', content: `${pick(r, ADJS)}.` }] }) },
 ];
 
 const TEXT_PLANTERS: ((r: Rng) => string)[] = [
