@@ -1,7 +1,7 @@
 // Dataset lints as editor diagnostics: open JSONL (and JSON-array) documents are linted on open and,
 // debounced, on change; their diagnostics go away when they close or when tunelab.lint.enable is off.
 import * as vscode from 'vscode';
-import { DATASET_LINT_CODES, type FileLintResult, type Finding, type LintOptions, type Severity } from '../core/lint';
+import { DATASET_LINT_CODES, LINT_CODES, type FileLintResult, type Finding, type LintCode, type LintOptions, type Severity } from '../core/lint';
 import { limitNote, shownFindings } from './findingLimit';
 import type { DocLintResult, SessionBuild } from './lintProtocol';
 import { documentFacts, type DocumentFacts } from './documentFile';
@@ -107,7 +107,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('tunelab');
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Findings of the last lint per document, with the version and lint settings they belong to (for quick fixes). */
-  private readonly results = new Map<string, { version: number; settingsEpoch: number; findings: Finding[] }>();
+  private readonly results = new Map<string, { version: number; settingsEpoch: number; findings: Finding[]; found: FileLintResult['stats']['findingsByCode'] }>();
   /** The running lint of each document, with what it was asked for: its version under the lint settings of then. */
   private readonly running = new Map<string, { lint: Promise<readonly vscode.Diagnostic[]>; request: string }>();
   private readonly queued = new Map<string, Promise<readonly vscode.Diagnostic[]>>();
@@ -260,7 +260,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
     const received = performance.now();
     // Closed, or typed on while it ran: the positions may be off, and the change scheduled the next lint.
     if (doc.isClosed || r.version !== doc.version) return undefined;
-    this.results.set(key, { version: r.version, settingsEpoch, findings: r.result.findings });
+    this.results.set(key, { version: r.version, settingsEpoch, findings: r.result.findings, found: r.result.stats.findingsByCode });
     const t1 = performance.now();
     const published = this.publish(doc.uri, r.result, r.provisional);
     const t2 = performance.now();
@@ -353,6 +353,25 @@ export class DatasetDiagnostics implements vscode.Disposable {
   findingsFor(doc: vscode.TextDocument): Finding[] | undefined {
     const r = this.results.get(doc.uri.toString());
     return r && r.version === doc.version ? r.findings : undefined;
+  }
+
+  /** How many findings of `code` the last lint of the document found, including those past the per-code limit. */
+  foundOf(doc: vscode.TextDocument, code: LintCode): number {
+    const r = this.results.get(doc.uri.toString());
+    return r && r.version === doc.version ? r.found[code] ?? 0 : 0;
+  }
+
+  /**
+   * Every finding of one code in the document's current text, past the per-code limit (fix-all of a code with more
+   * findings than are shown): a one-off lint in the worker with the other rules off. Undefined when the text changed
+   * meanwhile.
+   */
+  async allFindingsOf(doc: vscode.TextDocument, code: LintCode): Promise<Finding[] | undefined> {
+    const version = doc.version;
+    const options = this.settings.optionsFor(doc.uri);
+    const severity: LintOptions['severity'] = Object.fromEntries(LINT_CODES.map((c) => [c, c === code ? options.severity?.[c] : 'off']));
+    const result = await this.linter.lint(documentPath(doc.uri), doc.getText(), { ...options, severity, maxFindingsPerCode: Number.MAX_SAFE_INTEGER });
+    return doc.version === version ? result.findings.filter((f) => f.code === code) : undefined;
   }
 
   /** The last lint's timing of a document (benchmarks and tests). */

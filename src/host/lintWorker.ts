@@ -312,6 +312,20 @@ function recordTokens(modelDir: string | undefined, recordText: string): RecordT
   return { exact: true, label, tokens: counted.tokens, rendered: counted.kind === 'chat' ? counted.rendered : undefined };
 }
 
+/**
+ * The duplicate and near-duplicate findings past the per-code limit, for whole clusters in the overview (a cluster
+ * cut at the limit would show 1,000 of 1,499 copies): a one-off lint with the other rules off. Undefined when none
+ * was left out.
+ */
+function clusterFindings(d: DocCopy, text: string, result: FileLintResult): lint.Finding[] | undefined {
+  const codes: lint.LintCode[] = ['duplicate', 'near-duplicate'];
+  const cut = codes.some((c) => (result.stats.findingsByCode[c] ?? 0) > result.findings.filter((f) => f.code === c && f.related.length).length);
+  if (!cut) return undefined;
+  const options = (d.sessionOptions ? JSON.parse(d.sessionOptions) : {}) as LintOptions;
+  const severity: LintOptions['severity'] = Object.fromEntries(lint.LINT_CODES.map((c) => [c, codes.includes(c) ? options.severity?.[c] : 'off']));
+  return lint.lintText(d.path, text, { ...options, severity, maxFindingsPerCode: Number.MAX_SAFE_INTEGER }).findings;
+}
+
 function overview(key: string, modelDir: string | undefined): ReturnType<typeof computeOverview> | Promise<ReturnType<typeof computeOverview>> {
   const d = doc(key);
   // Counts and lines of the text as it is: the session being built has the last edits only when done.
@@ -335,7 +349,7 @@ function overview(key: string, modelDir: string | undefined): ReturnType<typeof 
     counter = { ...ESTIMATED_RECORD_TOKENS, label: 'estimate (file over 1 MB; exact counts are in the hover)' };
   }
   const name = d.path.split(/[\\/]/).pop() ?? d.path;
-  return computeOverview(key, name, text, result, counter);
+  return computeOverview(key, name, text, result, counter, clusterFindings(d, text, result));
 }
 
 async function pairInput(p: PairInput): Promise<lint.LintInput> {

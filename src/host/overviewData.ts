@@ -35,14 +35,16 @@ const MAX_CLUSTERS = 50;
 const ITEMS_PER_CODE = 25;
 const BINS = 20;
 
-export function computeOverview(uri: string, name: string, text: string, lint: FileLintResult, counter: RecordCounter = ESTIMATED_RECORD_TOKENS): DatasetOverview {
+/** `clusterFindings`: every duplicate and near-duplicate finding when the lint kept only some (its per-code limit). */
+export function computeOverview(uri: string, name: string, text: string, lint: FileLintResult, counter: RecordCounter = ESTIMATED_RECORD_TOKENS,
+  clusterFindings: readonly Finding[] = lint.findings): DatasetOverview {
   const lengths: number[] = [];
   openDataset(text).forEachRecord((rec) => {
     if (rec.error) return;
     const n = counter.count(rec.value);
     if (n !== undefined) lengths.push(n);
   });
-  const { clusters, total } = duplicateClusters(lint.findings);
+  const { clusters, total } = duplicateClusters(clusterFindings);
   return {
     uri,
     name,

@@ -15,6 +15,16 @@ const CLEANUPS: { id: string; transform: StringTransform; line: string; file: st
   { id: 'nfc', transform: NFC_NORMALISE, line: 'NFC-normalise the strings of this line', file: 'NFC-normalise every string in this file' },
 ];
 
+/**
+ * Fix-all of a code with more findings than the lint keeps (maxFindingsPerCode): the findings past the limit are
+ * looked for only when the user picks it.
+ */
+class FixAllBeyondLimitAction extends vscode.CodeAction {
+  constructor(title: string, readonly doc: vscode.TextDocument, readonly code: LintCode) {
+    super(title, vscode.CodeActionKind.QuickFix);
+  }
+}
+
 /** A file-wide clean-up whose edits are worked out only when the user picks it (a large file takes a moment). */
 class FileCleanupAction extends vscode.CodeAction {
   constructor(title: string, readonly doc: vscode.TextDocument, readonly transform: StringTransform) {
@@ -42,9 +52,15 @@ export class DatasetQuickFixes implements vscode.CodeActionProvider {
     return actions;
   }
 
-  resolveCodeAction(action: vscode.CodeAction): vscode.CodeAction {
+  async resolveCodeAction(action: vscode.CodeAction): Promise<vscode.CodeAction> {
     if (action instanceof FileCleanupAction && !action.edit) {
       action.edit = toWorkspaceEdit(action.doc.uri, stringValueEditsInText(action.doc.getText(), action.transform));
+    }
+    if (action instanceof FixAllBeyondLimitAction && !action.edit) {
+      const findings = await this.diagnostics.allFindingsOf(action.doc, action.code);
+      const all = findings && fixAllOfCode(findings, action.code);
+      // The text changed while it was linted: no edit (positions would be off); the next lint offers it again.
+      if (all) action.edit = toWorkspaceEdit(action.doc.uri, all.edits);
     }
     return action;
   }
@@ -65,6 +81,14 @@ export class DatasetQuickFixes implements vscode.CodeActionProvider {
       }
       if (fixAllOffered.has(finding.code)) continue;
       fixAllOffered.add(finding.code);
+      const shown = findings.filter((f) => f.code === finding.code).length;
+      const found = this.diagnostics.foundOf(doc, finding.code);
+      if (found > shown) {
+        const action = new FixAllBeyondLimitAction(`${finding.fixes[0].title}: all ${found} ${finding.code} findings in this file`, doc, finding.code);
+        action.diagnostics = [diagnostic];
+        actions.push(action);
+        continue;
+      }
       const all = fixAllOfCode(findings, finding.code);
       if (!all) continue;
       const action = new vscode.CodeAction(`${finding.fixes[0].title}: all ${all.fixed} ${finding.code} findings in this file`, vscode.CodeActionKind.QuickFix);

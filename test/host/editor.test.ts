@@ -83,6 +83,24 @@ suite('editor: diagnostics and quick fixes', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
+  test('fix-all past the per-code limit: every duplicate goes, not only the findings shown', async () => {
+    const dir = path.join(workspaceDir(), 'capped');
+    fs.mkdirSync(path.join(dir, '.tunelab'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '.tunelab', 'lint.json'), '{"maxFindingsPerCode": 5}');
+    const a = chat('What is three plus three?', 'Six.');
+    const b = chat('What is four plus four?', 'Eight.');
+    const uri = vscode.Uri.file(path.join(dir, 'many-dups.jsonl'));
+    fs.writeFileSync(uri.fsPath, [a, b, ...Array.from({ length: 12 }, (_, i) => (i % 2 ? b : a))].join('\n') + '\n');
+    const editor = await openDataset(uri);
+    await waitForDiagnostics(uri, (ds) => ds.some((d) => /7 more duplicate findings from here on are not listed \(limit: 5/.test(d.message)));
+    const actions = await codeActions(uri, 2);
+    const all = actions.find((x) => /all 12 duplicate findings in this file/.test(x.title));
+    assert.ok(all?.edit, `no resolved fix-all of 12 among ${actions.map((x) => x.title).join(' | ')}`);
+    assert.ok(await vscode.workspace.applyEdit(all.edit));
+    assert.strictEqual(editor.document.getText(), [a, b].join('\n') + '\n');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   test('PII redaction with a typed placeholder, and fix-all of pii in one undoable edit', async () => {
     const uri = writeDataset('pii.jsonl', [
       chat('Mail me at jane.doe@example.com please', 'Sure.'),

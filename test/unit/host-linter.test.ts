@@ -163,3 +163,20 @@ test('lintPair: a training file and its eval file together, the eval file checke
     }
   }
 });
+
+test('the overview\'s duplicate clusters are whole when the lint kept only some of the duplicates (per-code limit)', async () => {
+  const a = line('What is three plus three?', 'Six.');
+  const b = line('What is four plus four?', 'Eight.');
+  const text = `${[a, b, ...Array.from({ length: 12 }, (_, i) => (i % 2 ? b : a))].join('\n')}\n`;
+  const linter = new Linter(join(__dirname, '..', '..', 'src', 'host', 'lintWorker.js'), log);
+  try {
+    linter.syncDocument('d', '/data/d.jsonl', 1, text);
+    const r = await linter.lintDocument('d', { maxFindingsPerCode: 3, severity: { 'too-few-records': 'off' } });
+    assert.equal(r.result.stats.findingsByCode.duplicate, 12);
+    const overview = await linter.overview('d', undefined);
+    assert.deepEqual(overview.duplicateClusters.map((c) => [c.kind, c.lines]), [
+      ['duplicate', [1, 3, 5, 7, 9, 11, 13]], ['duplicate', [2, 4, 6, 8, 10, 12, 14]]]);
+  } finally {
+    linter.dispose();
+  }
+});
