@@ -13,7 +13,7 @@ import { estimateCommand, ESTIMATE_USAGE } from './cli/estimate';
 import { exportCommand, EXPORT_USAGE } from './cli/export';
 import { lintCommand, lintSettings, LINT_USAGE } from './cli/lint';
 import { decodeParquetFiles } from './core/dataset/parquet';
-import { formatFindingsText, lintFiles } from './core/lint/index';
+import { formatFindingsText, gateOptions, lintFiles } from './core/lint/index';
 import {
   checkTrainingPackages, pythonMissingMessage, resolvePython, runDoctor, startTrainer, startTrainerInBackground, trainerRoot,
   type PythonSource,
@@ -97,18 +97,18 @@ function parse<O extends Options>(command: string, args: string[], options: O) {
 // ---------------------------------------------------------------------------------------------- lint
 
 /**
- * Lints the data of a run before training; returns a one-line summary per file, throws on error findings. The run's
- * epochs and effective batch go in too: too-few-records weighs the examples the run will see.
+ * Lints the data of a run before training; returns a one-line summary per file, throws on error findings. The run
+ * goes in too (gateOptions): too-few-records weighs its epochs, too-long its max_seq_length with the model's tokenizer.
  */
-async function lintBeforeTraining(config: Pick<RunConfig, 'train_file' | 'eval_file' | 'epochs' | 'effective_batch_size'>): Promise<string[]> {
+async function lintBeforeTraining(config: Pick<RunConfig, 'train_file' | 'eval_file' | 'epochs' | 'effective_batch_size' | 'max_seq_length' | 'model'>): Promise<string[]> {
   const { train_file: trainFile, eval_file: evalFile } = config;
   // The same settings as `tunelab lint` (the workspace's .tunelab/lint.json), so the gate and the linter agree.
   const settings = lintSettings(undefined, trainFile);
-  const training = { epochs: config.epochs, effectiveBatchSize: config.effective_batch_size };
+  const run = { epochs: config.epochs, effectiveBatchSize: config.effective_batch_size, maxSeqLength: config.max_seq_length, model: config.model };
   const files = evalFile ? [trainFile, evalFile] : [trainFile];
   // The trainer reads Parquet too: the gate lints its rows, as `tunelab lint` does.
   const tables = await decodeParquetFiles(files);
-  const output = lintFiles(files, { ...settings.options, training, evalFiles: evalFile ? [evalFile] : [], tables });
+  const output = lintFiles(files, { ...gateOptions(settings.options, run), evalFiles: evalFile ? [evalFile] : [], tables });
   const lines = output.files.map((f) => {
     const mine = output.diagnostics.filter((d) => d.path === f.path);
     const count = (s: string): number => mine.filter((d) => d.severity === s).length;

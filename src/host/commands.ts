@@ -230,7 +230,7 @@ async function trainOnDataset(t: Tunelab, uriArg: unknown, optionsArg: unknown):
   // Error findings stop here with a message that opens them; warnings are summed up and training goes ahead.
   const config: FormConfig = { ...initialFormConfig(t.extension.extensionPath, uri), ...options.overrides };
   const evalFile = typeof config.eval_file === 'string' && config.eval_file && fs.existsSync(config.eval_file) ? vscode.Uri.file(config.eval_file) : undefined;
-  const verdict = await t.gate.check(uri, { training: trainingOfForm(config), evalUri: evalFile });
+  const verdict = await t.gate.check(uri, { run: trainingOfForm(config), evalUri: evalFile });
   if (!verdict.ok) return undefined;
 
   const panel = t.trainingPanels.open({ config });

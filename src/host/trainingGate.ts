@@ -3,7 +3,7 @@
 // goes ahead. Used by "Train on This Dataset" and the training panel's Start.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { FileLintResult, Finding, LintOptions } from '../core/lint';
+import { gateOptions, type FileLintResult, type Finding, type TrainingRun } from '../core/lint';
 import { documentPath, findingRange, type DatasetDiagnostics } from './datasetDiagnostics';
 import type { Linter } from './linter';
 import type { LintSettings } from './lintSettings';
@@ -27,21 +27,21 @@ export class TrainingGate {
   constructor(private readonly linter: Linter, private readonly diagnostics: DatasetDiagnostics, private readonly settings: LintSettings) {}
 
   /**
-   * Lints the dataset (the open document's text when open, else the file) and publishes its diagnostics; `training`:
-   * the run it is for (too-few-records weighs its epochs).
+   * Lints the dataset (the open document's text when open, else the file) and publishes its diagnostics; `run`: the
+   * training run it is for (too-few-records weighs its epochs, too-long its max_seq_length; see gateOptions).
    */
-  async lint(uri: vscode.Uri, training?: LintOptions['training']): Promise<FileLintResult> {
+  async lint(uri: vscode.Uri, run?: TrainingRun): Promise<FileLintResult> {
     // The rules of the editor's diagnostics, which are those of `tunelab train`'s gate where the project has a lint.json.
-    const result = await this.linter.lint(documentPath(uri), await inputOf(uri), { ...this.settings.optionsFor(uri), training });
+    const result = await this.linter.lint(documentPath(uri), await inputOf(uri), gateOptions(this.settings.optionsFor(uri), run));
     this.diagnostics.publish(uri, result);
     return result;
   }
 
   /** The training file and its eval file together (leakage from one to the other, as `tunelab train` checks), both published. */
-  async lintWithEval(uri: vscode.Uri, evalUri: vscode.Uri, training?: LintOptions['training']): Promise<{ train: FileLintResult; eval: FileLintResult }> {
+  async lintWithEval(uri: vscode.Uri, evalUri: vscode.Uri, run?: TrainingRun): Promise<{ train: FileLintResult; eval: FileLintResult }> {
     const [train, held] = await Promise.all([inputOf(uri), inputOf(evalUri)]);
     const results = await this.linter.lintPair({ path: documentPath(uri), input: train }, { path: documentPath(evalUri), input: held },
-      { ...this.settings.optionsFor(uri), training });
+      gateOptions(this.settings.optionsFor(uri), run));
     this.diagnostics.publish(uri, results.train);
     this.diagnostics.publish(evalUri, results.eval);
     return results;
@@ -52,16 +52,16 @@ export class TrainingGate {
    * run's eval file) both are judged, the eval file with leakage from the training file; the refusal names the file
    * whose errors stop the run.
    */
-  async check(uri: vscode.Uri, opts: { quiet?: boolean; training?: LintOptions['training']; evalUri?: vscode.Uri } = {}): Promise<GateOutcome> {
+  async check(uri: vscode.Uri, opts: { quiet?: boolean; run?: TrainingRun; evalUri?: vscode.Uri } = {}): Promise<GateOutcome> {
     const name = path.basename(uri.path);
     const pair = opts.evalUri && opts.evalUri.toString() !== uri.toString() ? opts.evalUri : undefined;
     let outcomes: GateOutcome[];
     try {
       if (pair) {
-        const results = await this.lintWithEval(uri, pair, opts.training);
+        const results = await this.lintWithEval(uri, pair, opts.run);
         outcomes = [{ uri, name, ...judgeForTraining(results.train) }, { uri: pair, name: path.basename(pair.path), ...judgeForTraining(results.eval) }];
       } else {
-        outcomes = [{ uri, name, ...judgeForTraining(await this.lint(uri, opts.training)) }];
+        outcomes = [{ uri, name, ...judgeForTraining(await this.lint(uri, opts.run)) }];
       }
     } catch (err) {
       const files = pair ? `${uri.fsPath} or its eval file ${pair.fsPath}` : uri.fsPath;

@@ -1,6 +1,6 @@
 // What the training gate says about a dataset's lint result: errors stop a run, warnings are summed up by code.
 // No `vscode`: tested with node:test.
-import type { FileLintResult, Finding, Severity } from '../core/lint';
+import type { FileLintResult, Finding, Severity, TrainingRun } from '../core/lint';
 import type { FormConfig } from '../../webview/protocol';
 
 export interface GateVerdict {
@@ -40,8 +40,16 @@ export function warningText(name: string, v: GateVerdict): string {
   return `Tunelab: ${name} has ${v.warnings} warning${v.warnings === 1 ? '' : 's'} (${v.warningCodes}); training goes ahead.`;
 }
 
-/** The epochs and effective batch a training form asks for, when both are valid numbers (too-few-records weighs them). */
-export function trainingOfForm(config: FormConfig): { epochs: number; effectiveBatchSize: number } | undefined {
+/**
+ * The run a training form asks for, as the gate weighs it: epochs and effective batch when both are valid numbers
+ * (too-few-records), and max_seq_length and the model folder when given (too-long).
+ */
+export function trainingOfForm(config: FormConfig): TrainingRun | undefined {
   const epochs = Number(config.epochs), effectiveBatchSize = Number(config.effective_batch_size);
-  return epochs > 0 && Number.isFinite(epochs) && Number.isInteger(effectiveBatchSize) && effectiveBatchSize > 0 ? { epochs, effectiveBatchSize } : undefined;
+  if (!(epochs > 0 && Number.isFinite(epochs) && Number.isInteger(effectiveBatchSize) && effectiveBatchSize > 0)) return undefined;
+  const run: TrainingRun = { epochs, effectiveBatchSize };
+  const maxSeqLength = Number(config.max_seq_length);
+  if (Number.isInteger(maxSeqLength) && maxSeqLength > 0) run.maxSeqLength = maxSeqLength;
+  if (typeof config.model === 'string' && config.model) run.model = config.model;
+  return run;
 }

@@ -202,7 +202,8 @@ export class TrainingPanel implements PanelController<TrainingToHost> {
     const trainFile = run.train_file;
     if (!trainFile || !fs.existsSync(trainFile)) return true;
     const evalUri = run.eval_file && fs.existsSync(run.eval_file) ? vscode.Uri.file(run.eval_file) : undefined;
-    const verdict = await this.deps.gate.check(vscode.Uri.file(trainFile), { training: { epochs: run.epochs, effectiveBatchSize: run.effective_batch_size }, evalUri });
+    const training = { epochs: run.epochs, effectiveBatchSize: run.effective_batch_size, maxSeqLength: run.max_seq_length, model: run.model };
+    const verdict = await this.deps.gate.check(vscode.Uri.file(trainFile), { run: training, evalUri });
     if (verdict.ok) return true;
     this.notice = {
       level: 'error', kind: 'dataset',

@@ -188,6 +188,24 @@ test('the training gate uses the workspace .tunelab/lint.json, as `tunelab lint`
   assert.match(bad.stderr, /bad lint settings in .*lint\.json/);
 });
 
+test('the training gate counts tokens against the run\'s max_seq_length with the model\'s own tokenizer and chat template', async () => {
+  const { ws } = workspace();
+  const model = path.join(__dirname, '..', '..', '..', 'models', 'tunelab-tiny-llama');
+  const data = path.join(ws, 'long.jsonl');
+  const long = 'The river rises in the northern hills and runs south through three old market towns. '.repeat(8);
+  fs.writeFileSync(data, [chat('What colour is grass?', 'Green.'), chat('Tell me about the river.', long), chat('How many legs does a spider have?', 'Eight.')].join('\n') + '\n');
+  fs.mkdirSync(path.join(ws, '.tunelab'));
+  fs.writeFileSync(path.join(ws, '.tunelab', 'lint.json'), '{"rules": {"too-long": "error"}}');
+  const r = await tunelab(['train', data, '--model', model, '--workspace', ws, '--set', 'max_seq_length=64']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /long\.jsonl:2:1: error too-long: the record is \d+ tokens \(tokenizer of tunelab-tiny-llama, chat template applied\), over the limit of 64 tokens/);
+  assert.doesNotMatch(r.stderr, /long\.jsonl:[13]:1: error too-long/);
+  // lint.json's own maxTokens wins over the run's
+  fs.writeFileSync(path.join(ws, '.tunelab', 'lint.json'), '{"rules": {"too-long": "error"}, "maxTokens": 100000}');
+  const wide = await tunelab(['train', data, '--model', model, '--workspace', ws, '--set', 'max_seq_length=64']);
+  assert.doesNotMatch(wide.stderr, /too-long/);
+});
+
 test('the training gate lints a Parquet dataset by its rows (the trainer reads Parquet), with row numbers', async () => {
   const { ws, model } = workspace();
   const data = path.join(ws, 'chat.parquet');

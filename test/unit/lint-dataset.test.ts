@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findLintConfigDir, LINT_CODES, lintFiles, lintText, loadLintConfig, mergeLintOptions, validateLintConfig, type Finding, type LintOptions } from '../../src/core/lint';
+import { findLintConfigDir, gateOptions, LINT_CODES, lintFiles, lintText, loadLintConfig, mergeLintOptions, validateLintConfig, type Finding, type LintOptions } from '../../src/core/lint';
 import { gopherFailures } from '../../src/core/lint/rules/gopher';
 import { cleanChat, cleanText, rng, sentence } from './support/lint-corpus';
 
@@ -199,4 +199,13 @@ test('editor lint settings: the nearest lint.json inside the workspace folder, o
   const rules = pkg.contributes.configuration.properties['tunelab.lint.rules'].properties;
   assert.deepEqual(Object.keys(rules), [...LINT_CODES]);
   for (const r of Object.values(rules)) assert.deepEqual(r.enum, ['error', 'warning', 'info', 'off']);
+});
+
+test('gateOptions: the run\'s epochs, batch and max_seq_length, and the model\'s tokenizer when it has a tokenizer.json; lint.json wins', () => {
+  const model = join(__dirname, '..', '..', '..', 'models', 'tunelab-tiny-llama');
+  const run = { epochs: 2, effectiveBatchSize: 16, maxSeqLength: 512, model };
+  assert.deepEqual(gateOptions({ minRecords: 10 }, run), { minRecords: 10, training: { epochs: 2, effectiveBatchSize: 16 }, maxTokens: 512, tokenizer: model });
+  assert.deepEqual(gateOptions({ maxTokens: 4096 }, run), { maxTokens: 4096, training: { epochs: 2, effectiveBatchSize: 16 } });
+  assert.deepEqual(gateOptions({}, { ...run, model: '/no/such/model' }), { training: { epochs: 2, effectiveBatchSize: 16 }, maxTokens: 512 });
+  assert.deepEqual(gateOptions({ minRecords: 10 }, undefined), { minRecords: 10 });
 });

@@ -12,3 +12,4 @@ export { findLintConfigDir, loadLintConfig, mergeLintOptions, validateLintConfig
 export { ESTIMATED_TOKENS } from './token-count';
 export { RULES } from './rules';
 export type { LintRule, RuleVisitor, RecordView, Turn, FileContext } from './context';
+export { gateOptions, type TrainingRun } from './training-run';
