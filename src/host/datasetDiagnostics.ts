@@ -24,9 +24,18 @@ export function looksLikeRecordArray(head: string): boolean {
   return /^\s*\[\s*(\{|$)/.test(head);
 }
 
+/** Columns that make a CSV file a dataset (the fields of each format), not any spreadsheet. */
+const DATASET_COLUMNS = new Set(['messages', 'conversations', 'instruction', 'output', 'prompt', 'completion', 'text']);
+
+/** A CSV header row naming a dataset column: its findings are shown, read-only (no fixes), as `tunelab lint` gives them. */
+export function looksLikeDatasetCsv(headerLine: string): boolean {
+  return headerLine.replace(/^\ufeff/, '').split(',').some((c) => DATASET_COLUMNS.has(c.trim().replace(/^"(.*)"$/, '$1')));
+}
+
 export function isDatasetDocument(doc: vscode.TextDocument): boolean {
   if (!LINTED_SCHEMES.has(doc.uri.scheme)) return false;
   if (doc.languageId === 'jsonl' || /\.jsonl$/i.test(doc.fileName)) return true;
+  if (/\.csv$/i.test(doc.fileName)) return doc.lineCount > 0 && looksLikeDatasetCsv(doc.lineAt(0).text);
   if (doc.languageId !== 'json' && !/\.json$/i.test(doc.fileName)) return false;
   return looksLikeRecordArray(doc.getText(new vscode.Range(0, 0, 20, 0)));
 }

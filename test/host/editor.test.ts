@@ -83,6 +83,24 @@ suite('editor: diagnostics and quick fixes', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
+  test('a CSV dataset is linted in the editor, read-only: findings on the rows\' lines, no fixes; other CSV files are left alone', async () => {
+    const uri = vscode.Uri.file(path.join(workspaceDir(), 'rows.csv'));
+    fs.writeFileSync(uri.fsPath, ['instruction,input,output', 'Translate to French.,Good morning,Bonjour',
+      'Summarise the text.,"A long text, with a comma",A summary.', 'Translate to French.,Good morning,Bonjour', 'one,two'].join('\n') + '\n');
+    await openDataset(uri);
+    const ds = await waitForDiagnostics(uri, (d) => hasCode('duplicate')(d) && hasCode('invalid-json')(d));
+    const dup = ds.find((d) => diagnosticCode(d) === 'duplicate')!;
+    assert.strictEqual(dup.range.start.line, 3);
+    assert.match(ds.find((d) => diagnosticCode(d) === 'invalid-json')!.message, /row has 2 fields but the header has 3 columns/);
+    const actions = await codeActions(uri, 3);
+    assert.ok(!actions.some((a) => /Delete duplicate/.test(a.title)), 'no fixes on CSV rows');
+    const plain = vscode.Uri.file(path.join(workspaceDir(), 'prices.csv'));
+    fs.writeFileSync(plain.fsPath, 'item,price\napple,1\napple,1\n');
+    await openDataset(plain);
+    await sleep(1500);
+    assert.deepStrictEqual(vscode.languages.getDiagnostics(plain), []);
+  });
+
   test('fix-all past the per-code limit: every duplicate goes, not only the findings shown', async () => {
     const dir = path.join(workspaceDir(), 'capped');
     fs.mkdirSync(path.join(dir, '.tunelab'), { recursive: true });
