@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lintText, type LintOptions } from '../../src/core/lint';
 import { loadTokenizer, ModelTokenizer, TokenizerLoadError, trainingInput } from '../../src/core/tokenizer';
-import { FIXTURES, tokenizerDir } from './support/tokenizer-fixtures';
+import { FIXTURES, TINY_MODEL, tokenizerDir } from './support/tokenizer-fixtures';
 
 interface Reference {
   strings: string[];
@@ -87,4 +87,26 @@ test('too-long with a tokenizer that cannot be loaded: one finding says so and c
   assert.equal(found.length, 2);
   assert.match(found[0].message, /^token counts are estimates: tokenizer not found: \/nonexistent\/model/);
   assert.match(found[1].message, /≈ 500 tokens \(estimate from characters/);
+});
+
+test('role-order with a tokenizer: conversations the chat template refuses, or renders without their tool calls', () => {
+  // Mistral-style: roles must alternate user/assistant.
+  const strict = mkdtempSync(join(tmpdir(), 'tl-strict-'));
+  copyFileSync(join(TINY_MODEL, 'tokenizer.json'), join(strict, 'tokenizer.json'));
+  const config = JSON.parse(readFileSync(join(TINY_MODEL, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
+  config.chat_template = "{% for m in messages %}{% if (m['role'] == 'user') != (loop.index0 % 2 == 0) %}"
+    + "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}[{{ m['role'] }}] {{ m['content'] }}{% endfor %}";
+  writeFileSync(join(strict, 'tokenizer_config.json'), JSON.stringify(config));
+  const chat = (...roles: string[]): string => JSON.stringify({ messages: roles.map((role, i) => ({ role, content: `turn ${i} of a ${roles.length}-turn talk` })) });
+  const text = [chat('user', 'assistant'), chat('system', 'user', 'assistant'), chat('user', 'assistant', 'user', 'assistant')].join('\n');
+  const found = lintText('d.jsonl', text, { ...QUIET, tokenizer: strict }).findings.filter((f) => f.code === 'role-order');
+  assert.deepEqual(found.map((f) => f.line), [2]);
+  assert.equal(found[0].message, `the chat template of ${strict.split('/').pop()} cannot train on this conversation: the chat template cannot render it (Conversation roles must alternate user/assistant/user/assistant/...); the trainer drops the record`);
+  // A template with no tool markup (the llama3 fixture's) would train on an empty answer: the record is named.
+  const tools = JSON.stringify({ messages: [{ role: 'user', content: 'Weather in Paris?' },
+    { role: 'assistant', content: null, tool_calls: [{ type: 'function', function: { name: 'get_weather', arguments: '{"city": "Paris"}' } }] },
+    { role: 'tool', content: '18 C' }, { role: 'assistant', content: 'It is 18 C.' }] });
+  const [dropped] = lintText('d.jsonl', tools, { ...QUIET, tokenizer: tokenizerDir('llama3') }).findings.filter((f) => f.code === 'role-order');
+  assert.match(dropped.message, /^the chat template of llama3 cannot train on this conversation: the chat template does not render tool calls \(assistant message 2 calls get_weather, which its rendered turn lacks\); the trainer drops the record$/);
+  assert.deepEqual(lintText('d.jsonl', tools, { ...QUIET, tokenizer: TINY_MODEL }).findings, [], 'the bundled model renders tool calls');
 });
