@@ -17,6 +17,9 @@ const REPORTING = new Set(['invalid-json', 'schema', 'encoding']);
 const VALID: unknown[] = [
   { messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'What is 2 + 2?' }, { role: 'assistant', content: 'It is 4. Mail: a@b.org' }] },
   { messages: [{ role: 'user', content: [{ type: 'text', text: 'Describe <b>this</b>' }] }, { role: 'assistant', content: null, tool_calls: [{ type: 'function', function: { name: 'f', arguments: '{"x": 1}' } }] }, { role: 'tool', content: '42' }, { role: 'assistant', content: 'Done.', weight: 1 }] },
+  { messages: [{ role: 'user', content: 'q', name: 'ann' }, { role: 'assistant', content: 'a', weight: 0 }, { role: 'user', content: 'q2' },
+    { role: 'assistant', content: null, function_call: { name: 'g', arguments: '{}' } }, { role: 'tool', content: 'r', tool_call_id: 'c1' }, { role: 'assistant', content: 'ok' }],
+  tools: [{ type: 'function', function: { name: 'g', parameters: {} } }] },
   { conversations: [{ from: 'human', value: 'Hi café 日本語' }, { from: 'gpt', value: 'Hello 🎉' }] },
   { instruction: 'Translate', input: 'Good morning', output: 'Bonjour' },
   { prompt: 'Once upon a time', completion: ' there was a fuzzer.' },

@@ -125,3 +125,10 @@ def test_a_call_only_turn_is_found_when_the_template_renders_the_last_turn_diffe
     example = encode_chat(tokenizer, parsed.messages, 512)
     assert labelled_text(tokenizer, example) == (
         '<call>get_weather {"city": "Paris"}</call><|end|>\n<think></think>It is 18 C.<|end|>\n')
+
+
+def test_tool_definitions_of_any_shape_never_crash_the_check():
+    tokenizer = tiny.build_tokenizer(TOOLS_TEMPLATE.replace("{{ t['function']['name'] }}", "{{ t }}"))
+    parsed = conversation(weather_record()["messages"], [{"function": {"name": 5}}, {"function": "x"}, {}])
+    example = encode_chat(tokenizer, parsed.messages, 512, parsed.tools, parsed.untrained)
+    assert example.loss_tokens > 0

@@ -105,9 +105,10 @@ def _turn_by_its_ending(full: str, upto: str, prompt: str, cursor: int, i: int) 
     return start, end
 
 
-def _function_name(entry: dict) -> str:
-    function = entry.get("function", entry)
-    return function.get("name", "") if isinstance(function, dict) else ""
+def _function_name(entry) -> str:
+    function = entry.get("function", entry) if isinstance(entry, dict) else None
+    name = function.get("name") if isinstance(function, dict) else None
+    return name if isinstance(name, str) else ""
 
 
 def _gaps(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
