@@ -423,3 +423,18 @@ test('missing-assistant: every assistant turn with weight 0 teaches nothing', ()
   assert.match(f.message, /every assistant message has weight 0: training learns only from assistant turns with weight 1/);
   assert.deepEqual(codes(chatLine(msg('user', 'q'), msg('assistant', 'a', { weight: 0 }), msg('user', 'q2'), msg('assistant', 'b'))), []);
 });
+
+test('ShareGPT tools as LLaMA-Factory writes them (JSON text): read by the trainer\'s mapping and checked by schema', () => {
+  const tools = [{ name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object' } }];
+  const record = (t: unknown): string => JSON.stringify({ conversations: [{ from: 'human', value: 'Weather?' }, { from: 'function_call', value: '{"name": "get_weather", "arguments": {}}' },
+    { from: 'observation', value: '18C' }, { from: 'gpt', value: 'It is 18C.' }], tools: t });
+  assert.deepEqual(codes(record(JSON.stringify(tools))), []);
+  const input = trainingInput(JSON.parse(record(JSON.stringify(tools))));
+  assert.ok(input.kind === 'chat');
+  assert.deepEqual(input.tools, tools);
+  assert.deepEqual(codes(record('')), []);
+  const [bad] = lint(record('get_weather(city)'));
+  assert.deepEqual([bad.code, bad.severity], ['schema', 'error']);
+  assert.match(bad.message, /^`tools` is text that is not JSON/);
+  assert.equal(trainingInput(JSON.parse(record('get_weather(city)'))).kind, 'skip');
+});

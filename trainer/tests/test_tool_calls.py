@@ -132,3 +132,15 @@ def test_tool_definitions_of_any_shape_never_crash_the_check():
     parsed = conversation(weather_record()["messages"], [{"function": {"name": 5}}, {"function": "x"}, {}])
     example = encode_chat(tokenizer, parsed.messages, 512, parsed.tools, parsed.untrained)
     assert example.loss_tokens > 0
+
+
+def test_sharegpt_tools_as_llama_factory_writes_them_json_text(tmp_path):
+    tools = [{"name": "get_weather", "parameters": {"type": "object"}}]
+    turns = [{"from": "human", "value": "Weather?"}, {"from": "function_call", "value": '{"name": "get_weather"}'},
+             {"from": "observation", "value": "18C"}, {"from": "gpt", "value": "It is 18C."}]
+    path = tiny.write_jsonl(str(tmp_path / "t.jsonl"), [{"conversations": turns, "tools": json.dumps(tools)},
+                                                       {"conversations": turns, "tools": ""},
+                                                       {"conversations": turns, "tools": "get_weather(city)"}])
+    data = read_dataset(path)
+    assert [r.tools for r in data.records] == [tools, None]
+    assert data.problems == ["line 3: `tools` is text that is not JSON (give the tool definitions as a JSON list)"]

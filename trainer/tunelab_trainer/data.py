@@ -12,6 +12,7 @@ Everything but `text` becomes a chat conversation; loss is on assistant turns on
 
 from __future__ import annotations
 
+import json
 import os
 import random
 from dataclasses import dataclass, field
@@ -52,6 +53,18 @@ class Dataset:
     unit: str = "line"
 
 
+def _sharegpt_tools(tools):
+    """LLaMA-Factory writes a ShareGPT record's `tools` as JSON text; an empty string is none."""
+    if not isinstance(tools, str):
+        return tools
+    if not tools.strip():
+        return None
+    try:
+        return json.loads(tools)
+    except ValueError:
+        return "`tools` is text that is not JSON (give the tool definitions as a JSON list)"
+
+
 def _sharegpt_turn(turn: dict) -> dict:
     message = {"role": SHAREGPT_ROLES.get(turn.get("from"), turn.get("from")), "content": turn.get("value")}
     if "weight" in turn:
@@ -68,7 +81,10 @@ def _parse(obj) -> Union[Record, str]:
         turns = obj["conversations"]
         if not all(isinstance(t, dict) for t in turns):
             return "`conversations` must be a list of objects"
-        chat = conversation([_sharegpt_turn(t) for t in turns])
+        tools = _sharegpt_tools(obj.get("tools"))
+        if isinstance(tools, str):
+            return tools
+        chat = conversation([_sharegpt_turn(t) for t in turns], tools)
     elif isinstance(obj.get("instruction"), str) and isinstance(obj.get("output"), str):
         prompt = obj["instruction"]
         if isinstance(obj.get("input"), str) and obj["input"].strip():

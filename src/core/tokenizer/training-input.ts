@@ -37,11 +37,13 @@ export function trainingInput(value: unknown): TrainingInput {
   if (Array.isArray(value.conversations)) {
     const turns = value.conversations;
     if (!turns.every(isJsonObject)) return skip('`conversations` must be a list of objects');
+    const tools = sharegptTools(value.tools);
+    if ('problem' in tools) return skip(tools.problem);
     return chat(turns.map((t) => {
       const from = t.from;
       const role = typeof from === 'string' && Object.hasOwn(SHAREGPT_ROLES, from) ? SHAREGPT_ROLES[from] : from;
       return { role, content: t.value, weight: t.weight };
-    }));
+    }), tools.tools);
   }
   const instruction = str('instruction'), output = str('output');
   if (instruction !== undefined && output !== undefined) {
@@ -100,6 +102,17 @@ function chat(list: unknown, tools?: unknown): TrainingInput {
   if (Array.isArray(tools)) out.tools = tools as JsonObject[];
   if (untrained.length) out.untrained = untrained;
   return out;
+}
+
+/** LLaMA-Factory writes a ShareGPT record's `tools` as JSON text; an empty string is none. */
+function sharegptTools(tools: unknown): { tools: unknown } | { problem: string } {
+  if (typeof tools !== 'string') return { tools };
+  if (!tools.trim()) return { tools: undefined };
+  try {
+    return { tools: JSON.parse(tools) as unknown };
+  } catch {
+    return { problem: '`tools` is text that is not JSON (give the tool definitions as a JSON list)' };
+  }
 }
 
 function toolCalls(m: JsonObject, label: string): ToolCall[] | string | undefined {

@@ -1,7 +1,8 @@
 /**
  * schema checks of the chat fields besides role and content, as the trainer reads them
  * (trainer/tunelab_trainer/chat_messages.py): `weight` 0 or 1 on assistant turns, `name` and `tool_call_id` strings,
- * `tool_calls` (and the legacy `function_call`) as OpenAI's format gives them, and the record's `tools`.
+ * `tool_calls` (and the legacy `function_call`) as OpenAI's format gives them, and the record's `tools` (in ShareGPT
+ * also as JSON text, as LLaMA-Factory writes it).
  * What makes the trainer skip the record is an error; what it ignores (a weight on a user turn) a warning. A null
  * field counts as absent: Parquet struct columns give every message every key.
  */
@@ -27,7 +28,22 @@ export function checkChatFields(ctx: FileContext, r: RecordView): void {
     }
     checkToolCalls(turn, turn.raw, report);
   }
-  if (r.format === 'chat' && isJsonObject(r.value) && Object.hasOwn(r.value, 'tools')) checkTools(r.value.tools, report);
+  if (!isJsonObject(r.value) || !Object.hasOwn(r.value, 'tools')) return;
+  const tools = r.value.tools;
+  // LLaMA-Factory's ShareGPT gives `tools` as JSON text.
+  if (r.format === 'sharegpt' && typeof tools === 'string') {
+    if (!tools.trim()) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(tools);
+    } catch {
+      report('error', ['tools'], '`tools` is text that is not JSON; give the tool definitions as a JSON list (or its JSON text) so the chat template can show them (the trainer skips this record)');
+      return;
+    }
+    checkTools(parsed, report);
+    return;
+  }
+  checkTools(tools, report);
 }
 
 type Report = (severity: Severity, path: JsonPath, message: string) => void;
