@@ -19,6 +19,8 @@ export interface RecordTokensInfo {
   /** The conversation as the chat template renders it; undefined for text records or without a template. */
   rendered?: string;
   skipped?: string;
+  /** 1-based numbers of the assistant messages with weight 0: context, no loss on them. */
+  contextOnly?: number[];
 }
 
 export interface PairInput { path: string; input: string | Uint8Array }

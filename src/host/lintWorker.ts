@@ -12,7 +12,7 @@ import { loadTokenizer, type ModelTokenizer } from '../core/tokenizer/model-toke
 import { readDocumentFile } from './documentFile';
 import { applyChanges } from './textChanges';
 import { computeOverview, ESTIMATED_RECORD_TOKENS, type RecordCounter } from './overviewData';
-import { estimateRecordTokens } from './recordTokens';
+import { contextOnly, estimateRecordTokens } from './recordTokens';
 import type { DocLintResult, PairInput, RecordTokensInfo, SessionBuild, TextChange, WorkerRequest, WorkerResponse } from './lintProtocol';
 
 /** An incremental lint of one document (src/core/lint createLintSession) where the core offers it. */
@@ -309,7 +309,7 @@ function recordTokens(modelDir: string | undefined, recordText: string): RecordT
   const counted = tokenizer.countRecord(value);
   const label = `tokenizer of ${tokenizer.name}`;
   if (counted.kind === 'skip') return { exact: true, label, skipped: counted.reason };
-  return { exact: true, label, tokens: counted.tokens, rendered: counted.kind === 'chat' ? counted.rendered : undefined };
+  return { exact: true, label, tokens: counted.tokens, rendered: counted.kind === 'chat' ? counted.rendered : undefined, contextOnly: contextOnly(value) };
 }
 
 /**

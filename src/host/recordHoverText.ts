@@ -29,6 +29,9 @@ export function recordHoverMarkdown(info: RecordTokensInfo): string {
   } else {
     lines.push(`**Not trained on:** ${info.skipped ?? 'no text to train on'} (${info.label})`);
   }
+  if (info.contextOnly?.length) {
+    lines.push('', `Context only, no loss on it (weight 0): ${info.contextOnly.map((n) => `message ${n}`).join(', ')}`);
+  }
   if (info.rendered !== undefined) {
     const shown = truncateMiddle(info.rendered);
     const fence = fenceFor(shown);

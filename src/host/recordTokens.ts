@@ -6,5 +6,11 @@ import { trainingInput } from '../core/tokenizer/training-input';
 export function estimateRecordTokens(value: unknown, label: string): RecordTokensInfo {
   const input = trainingInput(value);
   if (input.kind === 'skip') return { exact: false, label, skipped: input.reason };
-  return { exact: false, label, tokens: ESTIMATED_RECORD_TOKENS.count(value) };
+  return { exact: false, label, tokens: ESTIMATED_RECORD_TOKENS.count(value), contextOnly: contextOnly(value) };
+}
+
+/** The assistant messages a record keeps as context without loss (weight 0), 1-based; undefined when none. */
+export function contextOnly(value: unknown): number[] | undefined {
+  const input = trainingInput(value);
+  return input.kind === 'chat' && input.untrained?.length ? input.untrained.map((i) => i + 1) : undefined;
 }

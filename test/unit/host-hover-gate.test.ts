@@ -2,10 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import type * as vscode from 'vscode';
 import { lintText } from '../../src/core/lint';
 import { loadTokenizer } from '../../src/core/tokenizer/model-tokenizer';
 import { fenceFor, recordHoverMarkdown, truncateMiddle } from '../../src/host/recordHoverText';
 import { estimateRecordTokens } from '../../src/host/recordTokens';
+import { Linter } from '../../src/host/linter';
 import { judgeForTraining, refusalText, trainingOfForm, warningText } from '../../src/host/trainingGateText';
 
 const REPO = join(__dirname, '..', '..', '..');
@@ -66,4 +68,20 @@ test('training gate: the form\'s epochs and effective batch go to the lint when 
   const verdict = judgeForTraining(result);
   assert.equal(verdict.ok, true);
   assert.match(warningText('d.jsonl', verdict), /too-few-records/);
+});
+
+test('hover of a record with tool calls and a weight-0 turn: the rendered call, and which turns are context only', async () => {
+  const linter = new Linter(join(__dirname, '..', '..', 'src', 'host', 'lintWorker.js'), { warn: () => undefined, error: () => undefined } as unknown as vscode.LogOutputChannel);
+  try {
+    const value = { messages: [{ role: 'user', content: 'Too dark here.' }, { role: 'assistant', content: 'Which room?', weight: 0 },
+      { role: 'user', content: 'Kitchen' }, { role: 'assistant', content: null, tool_calls: [{ type: 'function', function: { name: 'lights_on', arguments: '{"room": "kitchen"}' } }] }] };
+    const info = await linter.recordTokens(JSON.stringify(value), join(REPO, 'models', 'tunelab-tiny-llama'));
+    const md = recordHoverMarkdown(info);
+    assert.ok(md.includes('<tool_call>{"name": "lights_on", "arguments": {"room": "kitchen"}}</tool_call>'), md);
+    assert.match(md, /Context only, no loss on it \(weight 0\): message 2\n/);
+    const est = recordHoverMarkdown(estimateRecordTokens(value, 'estimate'));
+    assert.match(est, /Context only, no loss on it \(weight 0\): message 2$/);
+  } finally {
+    linter.dispose();
+  }
 });
