@@ -129,8 +129,8 @@ def no_valid_records(data: Dataset, wanted: str = "") -> TrainerError:
     what = f" {wanted}" if wanted else ""
     return TrainerError(
         "data", f"No valid{what} record in {name} ({data.lines} {data.unit}s){first}{more}",
-        "Each line must be a JSON object with `messages` (chat) or `text` (pre-training); "
-        "run Tunelab: Lint Dataset to see every problem.")
+        "Each record must be an object with `messages` (chat) or `text` (pre-training), or another format "
+        "the lint knows; run Tunelab: Lint Dataset to see every problem.")
 
 
 def choose_task(setting: str, data: Dataset) -> str:
