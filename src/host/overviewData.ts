@@ -39,7 +39,7 @@ const BINS = 20;
 export function computeOverview(uri: string, name: string, text: string, lint: FileLintResult, counter: RecordCounter = ESTIMATED_RECORD_TOKENS,
   clusterFindings: readonly Finding[] = lint.findings): DatasetOverview {
   const lengths: number[] = [];
-  openDataset(text).forEachRecord((rec) => {
+  openDataset(text, name).forEachRecord((rec) => { // by name: a .csv is read as CSV
     if (rec.error) return;
     const n = counter.count(rec.value);
     if (n !== undefined) lengths.push(n);

@@ -60,6 +60,14 @@ test('overview of a chat file: formats, roles, token percentiles, a duplicate cl
   assert.equal(dup?.count, 2);
 });
 
+test('overview of a CSV dataset: token lengths of its rows, read as CSV by the file name', () => {
+  const text = 'instruction,input,output\nTranslate to French.,Good morning,Bonjour\n"Summarise, briefly.",A long text,A summary.\n';
+  const o = computeOverview('file:///d/rows.csv', 'rows.csv', text, lintText('/d/rows.csv', text));
+  assert.equal(o.records, 2);
+  assert.equal(o.formats.instruction, 2);
+  assert.equal(o.tokens?.counted, 2);
+});
+
 test('clusters join chains of related records, and near copies make a near-duplicate cluster', () => {
   const mk = (line: number, rel: number, code: 'duplicate' | 'near-duplicate') =>
     ({ path: 'p', line, column: 1, endLine: line, endColumn: 2, code, severity: 'warning' as const, message: '', related: [{ path: 'p', line: rel, message: '' }] });
