@@ -144,3 +144,35 @@ def test_sharegpt_tools_as_llama_factory_writes_them_json_text(tmp_path):
     data = read_dataset(path)
     assert [r.tools for r in data.records] == [tools, None]
     assert data.problems == ["line 3: `tools` is text that is not JSON (give the tool definitions as a JSON list)"]
+
+
+def test_a_run_trains_on_tool_call_records_from_a_csv_file(tmp_path):
+    """End to end on the tiny model: tool calls and tools from a CSV file through the real loop."""
+    import csv
+    import io
+
+    from conftest import FAST, json_lines
+    from tunelab_trainer.events import EventSink
+    from tunelab_trainer.train import Training
+
+    model = tiny.build_model_dir(str(tmp_path / "model"), chat_template=TOOLS_TEMPLATE)
+    path = tmp_path / "tools.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["messages", "tools"])
+        for q, a in tiny.FACTS * 2:
+            record = weather_record()
+            record["messages"][0]["content"] = q
+            record["messages"][3] = {"role": "assistant", "content": a}
+            writer.writerow([json.dumps(record["messages"]), json.dumps(TOOLS)])
+    out = io.StringIO()
+    run = tiny.write_run(str(tmp_path / "run"), **{**FAST, "model": model, "train_file": str(path), "max_steps": 2})
+    training = Training(run, EventSink(out))
+    training.setup()
+    done = training.run()
+    assert done["status"] == "completed"
+    start = json_lines(out.getvalue())[0]
+    assert start["type"] == "start" and start["task"] == "sft"
+    labelled = tiny.build_tokenizer(TOOLS_TEMPLATE).decode(
+        [t for t, label in zip(training.train_examples[0].input_ids, training.train_examples[0].labels) if label != -100])
+    assert '<call>get_weather {"city": "Paris"}</call>' in labelled
