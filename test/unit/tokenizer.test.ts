@@ -110,3 +110,11 @@ test('role-order with a tokenizer: conversations the chat template refuses, or r
   assert.match(dropped.message, /^the chat template of llama3 cannot train on this conversation: the chat template does not render tool calls \(assistant message 2 calls get_weather, which its rendered turn lacks\); the trainer drops the record$/);
   assert.deepEqual(lintText('d.jsonl', tools, { ...QUIET, tokenizer: TINY_MODEL }).findings, [], 'the bundled model renders tool calls');
 });
+
+test('trainingInput: a ShareGPT record-level system prompt becomes the first turn, as the trainer reads it', () => {
+  const turns = [{ from: 'human', value: 'Hi' }, { from: 'gpt', value: 'Hello.' }];
+  assert.deepEqual(trainingInput({ conversations: turns, system: 'Be brief.' }),
+    { kind: 'chat', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello.' }] });
+  const own = trainingInput({ conversations: [{ from: 'system', value: 'Own.' }, ...turns], system: 'Ignored.' });
+  assert.ok(own.kind === 'chat' && own.messages.length === 3 && own.messages[0].content === 'Own.');
+});

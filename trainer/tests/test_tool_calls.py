@@ -176,3 +176,13 @@ def test_a_run_trains_on_tool_call_records_from_a_csv_file(tmp_path):
     labelled = tiny.build_tokenizer(TOOLS_TEMPLATE).decode(
         [t for t, label in zip(training.train_examples[0].input_ids, training.train_examples[0].labels) if label != -100])
     assert '<call>get_weather {"city": "Paris"}</call>' in labelled
+
+
+def test_a_sharegpt_record_level_system_prompt_becomes_the_first_turn(tmp_path):
+    turns = [{"from": "human", "value": "Hi"}, {"from": "gpt", "value": "Hello."}]
+    path = tiny.write_jsonl(str(tmp_path / "t.jsonl"), [{"conversations": turns, "system": "Be brief."},
+                                                       {"conversations": [{"from": "system", "value": "Own."}, *turns],
+                                                        "system": "Ignored: the record has its own."}])
+    first, second = read_dataset(path).records
+    assert first.messages[0] == {"role": "system", "content": "Be brief."} and len(first.messages) == 3
+    assert second.messages[0] == {"role": "system", "content": "Own."} and len(second.messages) == 3

@@ -84,7 +84,11 @@ def _parse(obj) -> Union[Record, str]:
         tools = _sharegpt_tools(obj.get("tools"))
         if isinstance(tools, str):
             return tools
-        chat = conversation([_sharegpt_turn(t) for t in turns], tools)
+        messages = [_sharegpt_turn(t) for t in turns]
+        system = obj.get("system")
+        if isinstance(system, str) and system.strip() and not (messages and messages[0]["role"] == "system"):
+            messages.insert(0, {"role": "system", "content": system})  # LLaMA-Factory's record-level system prompt
+        chat = conversation(messages, tools)
     elif isinstance(obj.get("instruction"), str) and isinstance(obj.get("output"), str):
         prompt = obj["instruction"]
         if isinstance(obj.get("input"), str) and obj["input"].strip():

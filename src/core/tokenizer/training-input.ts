@@ -1,6 +1,7 @@
 /**
  * What the trainer feeds the tokenizer for a record: a chat conversation (rendered with the chat template) or raw
- * text. Mirrors trainer/tunelab_trainer/data.py `_parse` and chat_messages.py: sharegpt roles are mapped,
+ * text. Mirrors trainer/tunelab_trainer/data.py `_parse` and chat_messages.py: sharegpt roles are mapped (a record's
+ * `system` string becomes the first turn),
  * instruction becomes user (instruction + "\n\n" + input) / assistant (output) with an optional system turn,
  * prompt-completion becomes user/assistant, content parts are joined without a separator. Assistant tool calls
  * (and the legacy `function_call`) are kept with null content as "" and arguments holding a JSON object's text as
@@ -39,11 +40,15 @@ export function trainingInput(value: unknown): TrainingInput {
     if (!turns.every(isJsonObject)) return skip('`conversations` must be a list of objects');
     const tools = sharegptTools(value.tools);
     if ('problem' in tools) return skip(tools.problem);
-    return chat(turns.map((t) => {
+    const messages: JsonObject[] = turns.map((t) => {
       const from = t.from;
       const role = typeof from === 'string' && Object.hasOwn(SHAREGPT_ROLES, from) ? SHAREGPT_ROLES[from] : from;
       return { role, content: t.value, weight: t.weight };
-    }), tools.tools);
+    });
+    // LLaMA-Factory's record-level system prompt
+    const system = str('system');
+    if (system !== undefined && system.trim() && messages[0]?.role !== 'system') messages.unshift({ role: 'system', content: system });
+    return chat(messages, tools.tools);
   }
   const instruction = str('instruction'), output = str('output');
   if (instruction !== undefined && output !== undefined) {
