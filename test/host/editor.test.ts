@@ -101,6 +101,15 @@ suite('editor: diagnostics and quick fixes', () => {
     assert.deepStrictEqual(vscode.languages.getDiagnostics(plain), []);
   });
 
+  test('Lint Dataset on a Parquet file (the explorer offers it) lints its rows and shows the findings on row numbers', async () => {
+    const uri = vscode.Uri.file(path.join(workspaceDir(), 'chat.parquet'));
+    fs.copyFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'datasets', 'chat.parquet'), uri.fsPath);
+    const r = await vscode.commands.executeCommand<{ records: number; format: string }>('tunelab.lintDataset', uri);
+    assert.deepStrictEqual([r?.records, r?.format], [5, 'chat']);
+    const ds = vscode.languages.getDiagnostics(uri);
+    assert.deepStrictEqual(['pii', 'duplicate', 'role-order'].map((c) => ds.find((d) => diagnosticCode(d) === c)?.range.start.line), [2, 3, 4]);
+  });
+
   test('fix-all past the per-code limit: every duplicate goes, not only the findings shown', async () => {
     const dir = path.join(workspaceDir(), 'capped');
     fs.mkdirSync(path.join(dir, '.tunelab'), { recursive: true });
