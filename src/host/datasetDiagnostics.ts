@@ -1,7 +1,7 @@
 // Dataset lints as editor diagnostics: open JSONL (and JSON-array) documents are linted on open and,
 // debounced, on change; their diagnostics go away when they close or when tunelab.lint.enable is off.
 import * as vscode from 'vscode';
-import { DATASET_LINT_CODES, LINT_CODES, type FileLintResult, type Finding, type LintCode, type LintOptions, type Severity } from '../core/lint';
+import { DATASET_LINT_CODES, everyFindingOf, type FileLintResult, type Finding, type LintCode, type LintOptions, type Severity } from '../core/lint';
 import { limitNote, shownFindings } from './findingLimit';
 import type { DocLintResult, SessionBuild } from './lintProtocol';
 import { documentFacts, type DocumentFacts } from './documentFile';
@@ -377,9 +377,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
    */
   async allFindingsOf(doc: vscode.TextDocument, code: LintCode): Promise<Finding[] | undefined> {
     const version = doc.version;
-    const options = this.settings.optionsFor(doc.uri);
-    const severity: LintOptions['severity'] = Object.fromEntries(LINT_CODES.map((c) => [c, c === code ? options.severity?.[c] : 'off']));
-    const result = await this.linter.lint(documentPath(doc.uri), doc.getText(), { ...options, severity, maxFindingsPerCode: Number.MAX_SAFE_INTEGER });
+    const result = await this.linter.lint(documentPath(doc.uri), doc.getText(), everyFindingOf(this.settings.optionsFor(doc.uri), [code]));
     return doc.version === version ? result.findings.filter((f) => f.code === code) : undefined;
   }
 

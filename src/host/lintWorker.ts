@@ -322,8 +322,7 @@ function clusterFindings(d: DocCopy, text: string, result: FileLintResult): lint
   const cut = codes.some((c) => (result.stats.findingsByCode[c] ?? 0) > result.findings.filter((f) => f.code === c && f.related.length).length);
   if (!cut) return undefined;
   const options = (d.sessionOptions ? JSON.parse(d.sessionOptions) : {}) as LintOptions;
-  const severity: LintOptions['severity'] = Object.fromEntries(lint.LINT_CODES.map((c) => [c, codes.includes(c) ? options.severity?.[c] : 'off']));
-  return lint.lintText(d.path, text, { ...options, severity, maxFindingsPerCode: Number.MAX_SAFE_INTEGER }).findings;
+  return lint.lintText(d.path, text, lint.everyFindingOf(options, codes)).findings;
 }
 
 function overview(key: string, modelDir: string | undefined): ReturnType<typeof computeOverview> | Promise<ReturnType<typeof computeOverview>> {

@@ -46,6 +46,15 @@ export function mergeLintOptions(base: LintOptions, over: LintOptions): LintOpti
   return merged;
 }
 
+/**
+ * `options` with every rule off but `codes` (at their configured levels) and no per-code limit: every finding of those
+ * codes, for what needs them all (fix-all, whole duplicate clusters) when the usual lint kept only the first ones.
+ */
+export function everyFindingOf(options: LintOptions, codes: readonly LintCode[]): LintOptions {
+  const severity: LintOptions['severity'] = Object.fromEntries(LINT_CODES.map((c) => [c, codes.includes(c) ? options.severity?.[c] : 'off']));
+  return { ...options, severity, maxFindingsPerCode: Number.MAX_SAFE_INTEGER };
+}
+
 /** Reads lint settings from a file (`tunelab lint --config FILE`); `label` names it in the problems. */
 export function readLintConfigFile(path: string, label = path): LintConfig {
   let text: string;

@@ -8,7 +8,7 @@ export { lintBytesParallel, lintTextParallel } from './lint-text-parallel';
 export { createLintSession, type LintSession } from './lint-session';
 export type { LintSeeds } from './session-seeds';
 export { formatFindingsText } from './format-text';
-export { findLintConfigDir, loadLintConfig, mergeLintOptions, validateLintConfig, LINT_CONFIG_FILE, type LintConfig } from './config';
+export { everyFindingOf, findLintConfigDir, loadLintConfig, mergeLintOptions, validateLintConfig, LINT_CONFIG_FILE, type LintConfig } from './config';
 export { ESTIMATED_TOKENS } from './token-count';
 export { RULES } from './rules';
 export type { LintRule, RuleVisitor, RecordView, Turn, FileContext } from './context';

@@ -35,36 +35,29 @@ export function lintTrainAndEval(train: LintInput, held: LintInput, opts: LintOp
     return { train: one, eval: one };
   }
   const inputs = new Map([[train.path, train.input], [held.path, held.input]]);
-  const plan = planLint([train.path], { ...opts, evalFiles: [held.path] }, (path) => {
-    const input = inputs.get(path)!;
-    return typeof input === 'string' ? Buffer.from(input) : input;
-  });
-  const results: FileLintResult[] = [];
-  for (const f of plan.files) {
-    const buf = f.load()!;
-    const input = inputs.get(f.path)!;
-    results.push(lintSource(f.path, typeof input === 'string' ? input : buf, plan.options, f.role));
-  }
-  return { train: results[0], eval: results[1] };
+  const plan = planLint([train.path], { ...opts, evalFiles: [held.path] }, (path) => inputs.get(path)!);
+  const [trainResult, evalResult] = plan.files.map((f) => lintSource(f.path, f.load()!, plan.options, f.role));
+  return { train: trainResult, eval: evalResult };
 }
 
 /**
  * What lintFiles does before and after linting each file; `files` in the order they must be linted. load() reads a
  * training file when its turn comes (undefined when it cannot be read: an ioError), so one is held at a time.
  */
-export interface LintPlan {
+export interface LintPlan<T extends Buffer | string = Buffer> {
   options: LintOptions;
-  files: { path: string; load(): Buffer | undefined; role: FileRole }[];
+  files: { path: string; load(): T | undefined; role: FileRole }[];
   results: Map<string, FileLintResult | { ioError: string }>;
   output(): LintOutput;
 }
 
-export function planLint(paths: string[], opts: LintOptions & { evalFiles?: string[]; tables?: DecodedTables }, readFile: (path: string) => Buffer): LintPlan {
+/** `readFile`: a file's bytes, or (the editor's open documents) its text. */
+export function planLint<T extends Buffer | string>(paths: string[], opts: LintOptions & { evalFiles?: string[]; tables?: DecodedTables }, readFile: (path: string) => T): LintPlan<T | Buffer> {
   const { evalFiles = [], tables, ...options } = opts;
   const evalSet = new Set(evalFiles);
   const trainFiles = [...new Set(paths)].filter((p) => !evalSet.has(p));
   const results = new Map<string, FileLintResult | { ioError: string }>();
-  const read = (path: string): Buffer | undefined => {
+  const read = (path: string): T | Buffer | undefined => {
     try {
       return tables?.get(path) ?? readFile(path);
     } catch (e) {
@@ -81,7 +74,7 @@ export function planLint(paths: string[], opts: LintOptions & { evalFiles?: stri
     return { path, fileId, buf };
   });
   const leakage = index?.evalRecords ? index : undefined;
-  const files: LintPlan['files'] = trainFiles.map((path) => ({ path, load: () => read(path), role: { role: 'train', leakage } }));
+  const files: LintPlan<T | Buffer>['files'] = trainFiles.map((path) => ({ path, load: () => read(path), role: { role: 'train', leakage } }));
   for (const { path, fileId, buf } of evalBuffers) files.push({ path, load: () => buf, role: { role: 'eval', leakage, evalFileId: fileId } });
   return {
     options, files, results,
