@@ -9,7 +9,6 @@ to_csv of a list column after json.dumps). Parquet needs pyarrow, imported only 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 from typing import Iterator, Union
@@ -74,32 +73,34 @@ def _json_array(path: str) -> Iterator[Item]:
 
 def _csv(path: str) -> Iterator[Item]:
     with open(path, encoding="utf-8-sig", newline="") as f:
-        text = f.read()
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = None
-    line = 1
-    for row in reader:
-        start, line = line, reader.line_num + 1
-        if not row:
-            continue
-        if header is None:
-            header = [h.strip() for h in row]
-            continue
-        if len(row) != len(header):
-            yield start, Unreadable(f"row has {len(row)} fields but the header has {len(header)} columns "
-                                    "(quote fields that contain commas)")
-            continue
-        record: dict = {}
-        problem = None
-        for name, cell in zip(header, row):
-            if name in JSON_COLUMNS and cell.strip():
-                try:
-                    record[name] = json.loads(cell)
-                except json.JSONDecodeError as exc:
-                    problem = problem or Unreadable(f'column "{name}" must hold JSON (a list of messages): {exc.msg}')
-            else:
-                record[name] = cell
-        yield start, problem if problem else record
+        reader = csv.reader(f)
+        header = None
+        line = 1
+        for row in reader:
+            start, line = line, reader.line_num + 1
+            if not row:
+                continue
+            if header is None:
+                header = [h.strip() for h in row]
+                continue
+            if len(row) != len(header):
+                yield start, Unreadable(f"row has {len(row)} fields but the header has {len(header)} columns "
+                                        "(quote fields that contain commas)")
+                continue
+            yield start, _csv_record(header, row)
+
+
+def _csv_record(header: list[str], row: list[str]) -> Union[dict, Unreadable]:
+    record: dict = {}
+    for name, cell in zip(header, row):
+        if name in JSON_COLUMNS and cell.strip():
+            try:
+                record[name] = json.loads(cell)
+            except json.JSONDecodeError as exc:
+                return Unreadable(f'column "{name}" must hold JSON (a list of messages): {exc.msg}')
+        else:
+            record[name] = cell
+    return record
 
 
 def _parquet(path: str) -> Iterator[Item]:
