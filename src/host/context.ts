@@ -25,6 +25,7 @@ export const DATASET_SELECTOR: vscode.DocumentSelector = [
   { language: 'jsonl' },
   { pattern: '**/*.jsonl' },
   { language: 'json' },
+  { pattern: '**/*.csv' },
 ];
 
 export interface Tunelab {

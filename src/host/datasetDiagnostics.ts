@@ -27,7 +27,7 @@ export function looksLikeRecordArray(head: string): boolean {
 /** Columns that make a CSV file a dataset (the fields of each format), not any spreadsheet. */
 const DATASET_COLUMNS = new Set(['messages', 'conversations', 'instruction', 'output', 'prompt', 'completion', 'text']);
 
-/** A CSV header row naming a dataset column: its findings are shown, read-only (no fixes), as `tunelab lint` gives them. */
+/** A CSV header row naming a dataset column: the file is linted as `tunelab lint` reads it, with fixes that edit its cells. */
 export function looksLikeDatasetCsv(headerLine: string): boolean {
   return headerLine.replace(/^\ufeff/, '').split(',').some((c) => DATASET_COLUMNS.has(c.trim().replace(/^"(.*)"$/, '$1')));
 }

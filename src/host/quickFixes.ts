@@ -48,7 +48,8 @@ export class DatasetQuickFixes implements vscode.CodeActionProvider {
     const findings = this.diagnostics.findingsFor(doc);
     // Without current findings (the text changed since the lint, and a relint is on its way) only the clean-ups apply.
     if (findings) actions.push(...this.findingFixes(doc, findings, context));
-    actions.push(...this.cleanups(doc, range));
+    // The clean-ups rewrite JSON string literals; a CSV line's quoted fields are not JSON.
+    if (!/\.csv$/i.test(doc.fileName)) actions.push(...this.cleanups(doc, range));
     return actions;
   }
 

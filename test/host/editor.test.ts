@@ -83,17 +83,44 @@ suite('editor: diagnostics and quick fixes', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
-  test('a CSV dataset is linted in the editor, read-only: findings on the rows\' lines, no fixes; other CSV files are left alone', async () => {
+  test('a CSV dataset is linted in the editor with fixes that edit its cells and rows, undoably, and a hover per row; other CSV files are left alone', async () => {
     const uri = vscode.Uri.file(path.join(workspaceDir(), 'rows.csv'));
-    fs.writeFileSync(uri.fsPath, ['instruction,input,output', 'Translate to French.,Good morning,Bonjour',
-      'Summarise the text.,"A long text, with a comma",A summary.', 'Translate to French.,Good morning,Bonjour', 'one,two'].join('\n') + '\n');
-    await openDataset(uri);
-    const ds = await waitForDiagnostics(uri, (d) => hasCode('duplicate')(d) && hasCode('invalid-json')(d));
-    const dup = ds.find((d) => diagnosticCode(d) === 'duplicate')!;
-    assert.strictEqual(dup.range.start.line, 3);
+    const original = ['instruction,input,output', 'Translate to French.,Good morning,Bonjour',
+      'Summarise the text.,"A long text, with a comma, from jane.doe@example.com",A summary.', 'Translate to French.,Good morning,Bonjour', 'one,two'].join('\n') + '\n';
+    fs.writeFileSync(uri.fsPath, original);
+    const editor = await openDataset(uri);
+    assert.strictEqual(editor.document.languageId, 'csv', 'Tunelab contributes the csv language, so opening a .csv activates it');
+    const ds = await waitForDiagnostics(uri, (d) => hasCode('duplicate')(d) && hasCode('invalid-json')(d) && hasCode('pii')(d));
+    assert.strictEqual(ds.find((d) => diagnosticCode(d) === 'duplicate')!.range.start.line, 3);
     assert.match(ds.find((d) => diagnosticCode(d) === 'invalid-json')!.message, /row has 2 fields but the header has 3 columns/);
-    const actions = await codeActions(uri, 3);
-    assert.ok(!actions.some((a) => /Delete duplicate/.test(a.title)), 'no fixes on CSV rows');
+    const pii = ds.find((d) => diagnosticCode(d) === 'pii')!;
+    assert.strictEqual(editor.document.getText(pii.range), 'jane.doe@example.com', 'the finding covers the address in the cell');
+
+    const redact = (await codeActions(uri, 2)).find((a) => a.title.startsWith('Redact with [EMAIL]'));
+    assert.ok(redact?.edit, 'a redaction fix on the CSV cell');
+    assert.ok(!(await codeActions(uri, 2)).some((a) => /Trim whitespace|NFC/.test(a.title)), 'no JSON clean-ups on CSV lines');
+    assert.ok(await vscode.workspace.applyEdit(redact.edit));
+    const del = (await codeActions(uri, 3)).find((a) => a.title === 'Delete duplicate record');
+    assert.ok(del?.edit, 'a delete fix on the duplicate row');
+    assert.ok(await vscode.workspace.applyEdit(del.edit));
+    assert.strictEqual(editor.document.getText(), ['instruction,input,output', 'Translate to French.,Good morning,Bonjour',
+      'Summarise the text.,"A long text, with a comma, from [EMAIL]",A summary.', 'one,two'].join('\n') + '\n');
+    await waitForDiagnostics(uri, (d) => !hasCode('duplicate')(d) && !hasCode('pii')(d) && hasCode('invalid-json')(d));
+
+    let text = '';
+    for (const deadline = Date.now() + 30000; Date.now() < deadline && !/tokens\*\*/.test(text); await sleep(300)) {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(2, 3)) ?? [];
+      text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+    }
+    assert.match(text, /\*\*\d+ tokens\*\*/, `hover on a CSV row: ${text.slice(0, 300)}`);
+    assert.ok(text.includes('Summarise the text.'), `the hover renders the row's record: ${text.slice(0, 300)}`);
+
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('undo');
+    await vscode.commands.executeCommand('undo');
+    await poll('two undos to restore the text', 5000, () => (editor.document.getText() === original ? true : undefined));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+
     const plain = vscode.Uri.file(path.join(workspaceDir(), 'prices.csv'));
     fs.writeFileSync(plain.fsPath, 'item,price\napple,1\napple,1\n');
     await openDataset(plain);

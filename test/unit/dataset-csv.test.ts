@@ -35,7 +35,7 @@ test('CSV: columns map to instruction, prompt-completion, text and JSON-encoded 
   assert.equal(readDataset('text\nA document.\n', 'd.jsonl').container, 'jsonl');
 });
 
-test('CSV: rules run on the rows; findings point at the row line without fixes; broken rows and headers are reported, not thrown', () => {
+test('CSV: rules run on the rows; findings point into the cells; broken rows and headers are reported on the row, not thrown', () => {
   const csv = 'prompt,completion\n'
     + 'Write to me,at jane.doe@example.org\n'
     + '"Say hello","<b>Hello</b>"\n'
@@ -43,10 +43,10 @@ test('CSV: rules run on the rows; findings point at the row line without fixes; 
     + 'one,two,three\n'
     + '"unterminated,x\n';
   const found = lintText('d.csv', csv, QUIET).findings;
-  assert.deepEqual(found.map((f) => [f.line, f.code, f.column, f.endLine]), [
-    [2, 'pii', 1, 2], [3, 'markup-noise', 1, 3], [4, 'duplicate', 1, 4], [4, 'pii', 1, 4], [5, 'invalid-json', 1, 5], [6, 'invalid-json', 1, 6],
+  assert.deepEqual(found.map((f) => [f.line, f.code, f.column, f.endLine, f.endColumn]), [
+    [2, 'pii', 16, 2, 36], [3, 'markup-noise', 14, 3, 17], [4, 'duplicate', 1, 4, 36], [4, 'pii', 16, 4, 36], [5, 'invalid-json', 1, 5, 2], [6, 'invalid-json', 1, 6, 2],
   ]);
-  assert.ok(found.every((f) => f.fixes === undefined), 'a CSV row cannot take a JSON edit');
+  assert.deepEqual(found.map((f) => f.fixes?.length ?? 0), [1, 1, 1, 1, 0, 0]);
   assert.equal(found[4].message, 'invalid CSV row: row has 3 fields but the header has 2 columns (quote fields that contain commas)');
   assert.match(found[5].message, /^invalid CSV row: a quoted field opened on line 6 is never closed/);
   const badJson = lintText('m.csv', 'messages\n"[{""role"": ""user"""\n', QUIET).findings;
@@ -57,4 +57,63 @@ test('CSV: rules run on the rows; findings point at the row line without fixes; 
   assert.match(unknown.message, /^the record has none of the fields of a known format: .*; the file's columns: question, answer \(rename them to one format's\)$/);
   assert.deepEqual(lintText('e.csv', '', QUIET).findings, []);
   assert.equal(lintText('e.csv', 'text\n', QUIET).records, 0);
+});
+
+function offsetAt(text: string, line: number, column: number): number {
+  let o = 0;
+  for (let l = 1; l < line; l++) o = text.indexOf('\n', o) + 1;
+  return o + column - 1;
+}
+
+/** Applies the first fix of the first fixable finding, lints again, and so on: what a user picking quick fixes one by one gets. */
+function fixOneByOne(name: string, text: string): { text: string; fixed: string[] } {
+  const fixed: string[] = [];
+  for (let k = 0; k < 20; k++) {
+    const f = lintText(name, text, QUIET).findings.find((x) => x.fixes?.length);
+    if (!f) break;
+    fixed.push(`${f.code}@${f.line}`);
+    for (const e of [...f.fixes![0].edits].reverse()) text = text.slice(0, offsetAt(text, e.line, e.column)) + e.newText + text.slice(offsetAt(text, e.endLine, e.endColumn));
+  }
+  return { text, fixed };
+}
+
+test('CSV: quick fixes edit the cells in CSV syntax (doubled quotes, quoting a cell that needs it, multi-line fields) and delete duplicate rows', () => {
+  const csv = 'instruction,input,output\n'
+    + 'Translate,"He said ""call me"" at jane.doe@example.org",Bonjour\n'
+    + '"Summarise","two\nlines <b>bold</b> here",Résumé\n'
+    + 'Sum,say &quot;hi&quot; to bob@example.com,Done\n'
+    + 'Translate,"He said ""call me"" at jane.doe@example.org",Bonjour\n';
+  const first = lintText('d.csv', csv, QUIET).findings;
+  // the e-mail after the doubled quotes, the tag on the second line of a quoted field
+  assert.deepEqual(first.filter((f) => f.code !== 'duplicate').map((f) => [f.code, f.line, f.column, f.endColumn]), [
+    ['pii', 2, 35, 55], ['markup-noise', 4, 7, 10], ['markup-noise', 5, 9, 15], ['pii', 5, 27, 42], ['pii', 6, 35, 55],
+  ]);
+  const result = fixOneByOne('d.csv', csv);
+  assert.deepEqual(result.fixed, ['pii@2', 'markup-noise@4', 'markup-noise@5', 'pii@5', 'pii@6', 'duplicate@6']);
+  assert.equal(result.text, 'instruction,input,output\n'
+    + 'Translate,"He said ""call me"" at [EMAIL]",Bonjour\n'
+    + '"Summarise","two\nlines bold here",Résumé\n'
+    + 'Sum,"say ""hi"" to [EMAIL]",Done\n'); // the decoded entities need quotes: the cell is quoted
+  assert.deepEqual(readDataset(result.text, 'd.csv').records.map((r) => r.value), [
+    { instruction: 'Translate', input: 'He said "call me" at [EMAIL]', output: 'Bonjour' },
+    { instruction: 'Summarise', input: 'two\nlines bold here', output: 'Résumé' },
+    { instruction: 'Sum', input: 'say "hi" to [EMAIL]', output: 'Done' },
+  ]);
+
+  // A messages column holds JSON inside a quoted cell: edits are JSON, then CSV-quoted.
+  const messages = JSON.stringify([{ role: 'human', content: 'Mail me at a.b@example.com' }, { role: 'assistant', content: 'CafÃ© "ok"' }]);
+  const chat = `messages\n"${messages.replace(/"/g, '""')}"\n`;
+  const fixedChat = fixOneByOne('c.csv', chat);
+  assert.deepEqual(fixedChat.fixed, ['unknown-role@2', 'pii@2', 'encoding@2']);
+  assert.deepEqual(readDataset(fixedChat.text, 'c.csv').records[0].value, {
+    messages: [{ role: 'user', content: 'Mail me at [EMAIL]' }, { role: 'assistant', content: 'Café "ok"' }],
+  });
+  assert.deepEqual(lintText('c.csv', fixedChat.text, QUIET).findings, []);
+});
+
+test('CSV: deleting the last row without a line break, and a duplicate spanning lines, leaves the other rows intact', () => {
+  const csv = 'prompt,completion\r\n"a\r\nb",c\r\n"a\r\nb",c\r\nx,y\r\n"a\r\nb",c';
+  const result = fixOneByOne('p.csv', csv);
+  assert.deepEqual(result.fixed, ['duplicate@4', 'duplicate@5']);
+  assert.equal(result.text, 'prompt,completion\r\n"a\r\nb",c\r\nx,y\r\n');
 });

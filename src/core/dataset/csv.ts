@@ -2,15 +2,30 @@
  * CSV datasets (RFC 4180: comma-separated, a header row, fields quoted with "..." where they hold commas, quotes
  * ("" inside quotes) or line breaks; CRLF or LF). Each row becomes a record object keyed by the header: columns such
  * as instruction/input/output, prompt/completion or text stay strings; a `messages`, `conversations` or `tools`
- * column holds JSON (as pandas' to_csv writes a list column after json.dumps). Records are read-only: findings
- * point at the row's line and carry no fixes.
+ * column holds JSON (as pandas' to_csv writes a list column after json.dumps). A valid row's record text is built
+ * from its cells, with a map back to them (csv-record-text.ts): findings point into the cells and fixes edit them.
  */
+import { CsvLines, csvRecordText } from './csv-record-text';
 import type { ReadProblem, SourceRecord } from './types';
 
 /** Columns whose cells are JSON text. */
 const JSON_COLUMNS = new Set(['messages', 'conversations', 'tools']);
 
-interface CsvRow { fields: string[]; line: number; endLine: number; error?: string }
+/** Where a field's text sits in the CSV text: [start, end) between its quotes when quoted. */
+export interface CsvFieldSpan { start: number; end: number; quoted: boolean }
+
+export interface CsvRow {
+  fields: string[];
+  /** Where each field's text sits (one per field). */
+  spans: CsvFieldSpan[];
+  line: number;
+  endLine: number;
+  /** Offsets of the row's first character and just past its last (before the line break). */
+  start: number;
+  end: number;
+  newlineAfter: boolean;
+  error?: string;
+}
 
 /** Splits CSV text into rows of fields with the line each row starts on. Unterminated quotes end the text with an error row. */
 export function parseCsv(text: string): CsvRow[] {
@@ -18,12 +33,12 @@ export function parseCsv(text: string): CsvRow[] {
   const n = text.length;
   let i = 0, line = 1;
   while (i < n) {
-    const row: CsvRow = { fields: [], line, endLine: line };
+    const row: CsvRow = { fields: [], spans: [], line, endLine: line, start: i, end: i, newlineAfter: false };
     for (;;) {
       let field = '';
       if (text.charCodeAt(i) === 0x22) { // quoted
         const startLine = line;
-        i++;
+        const span = { start: ++i, end: n, quoted: true };
         for (;;) {
           const q = text.indexOf('"', i);
           if (q === -1) {
@@ -35,9 +50,11 @@ export function parseCsv(text: string): CsvRow[] {
           field += text.slice(i, q);
           line += countNewlines(text, i, q);
           if (text.charCodeAt(q + 1) === 0x22) { field += '"'; i = q + 2; continue; }
+          span.end = q;
           i = q + 1;
           break;
         }
+        row.spans.push(span);
         const c = text.charCodeAt(i);
         if (i < n && c !== 0x2c && c !== 0x0a && c !== 0x0d) {
           row.error ??= `unexpected text after a closing quote on line ${line}: a quote inside a quoted field must be doubled ("")`;
@@ -51,15 +68,17 @@ export function parseCsv(text: string): CsvRow[] {
           j++;
         }
         field = text.slice(i, j);
+        row.spans.push({ start: i, end: j, quoted: false });
         i = j;
       }
       row.fields.push(field);
       if (i < n && text.charCodeAt(i) === 0x2c) { i++; continue; }
       break;
     }
-    if (text.charCodeAt(i) === 0x0d) i++;
-    if (text.charCodeAt(i) === 0x0a) { i++; line++; }
+    row.end = i;
     row.endLine = line;
+    if (text.charCodeAt(i) === 0x0d) i++;
+    if (text.charCodeAt(i) === 0x0a) { i++; line++; row.newlineAfter = true; }
     if (row.fields.length > 1 || row.fields[0] !== '' || row.error) rows.push(row); // blank lines are not rows
   }
   return rows;
@@ -83,11 +102,15 @@ export function csvRecords(text: string): { records: SourceRecord[]; problems: R
   const dup = header.find((h, k) => header.indexOf(h) !== k);
   if (dup !== undefined) problems.push({ kind: 'csv-syntax', fatal: true, span: headerSpan, message: `CSV header names the column "${dup}" twice: rename one` });
   if (problems.length) return { records, problems };
+  const lines = new CsvLines(text);
+  const isJson = (name: string, cell: string): boolean => JSON_COLUMNS.has(name) && cell.trim() !== '';
   rows.slice(1).forEach((row, index) => {
+    const first = lines.position(row.start);
+    const last = lines.position(row.end);
     const rec: SourceRecord = {
       index, text: '', line: row.line, column: 1,
-      span: { line: row.line, column: 1, endLine: row.line, endColumn: 2 },
-      byteOffset: 0, byteEnd: 0, newlineAfter: false,
+      span: { line: row.line, column: 1, endLine: last.line, endColumn: last.column },
+      byteOffset: 0, byteEnd: 0, newlineAfter: row.newlineAfter,
     };
     const value: Record<string, unknown> = {};
     let error = row.error;
@@ -97,7 +120,7 @@ export function csvRecords(text: string): { records: SourceRecord[]; problems: R
     if (!error) {
       header.forEach((name, k) => {
         const cell = row.fields[k];
-        if (!JSON_COLUMNS.has(name) || cell.trim() === '') { value[name] = cell; return; }
+        if (!isJson(name, cell)) { value[name] = cell; return; }
         try {
           value[name] = JSON.parse(cell);
         } catch (e) {
@@ -105,10 +128,22 @@ export function csvRecords(text: string): { records: SourceRecord[]; problems: R
         }
       });
     }
-    rec.text = JSON.stringify(error ? row.fields : value);
-    if (error) rec.error = { reason: error, offset: 0 };
-    else rec.value = value;
+    if (error) {
+      rec.text = JSON.stringify(row.fields);
+      rec.error = { reason: error, offset: 0 };
+      rec.span = { line: first.line, column: 1, endLine: first.line, endColumn: 2 };
+    } else {
+      const built = csvRecordText(lines, header, row.fields, row.spans, isJson, row);
+      rec.text = built.text;
+      rec.fileMap = built.map;
+      rec.value = value;
+    }
     records.push(rec);
   });
   return { records, problems };
+}
+
+/** The record of the valid row that covers 1-based `line` of a CSV text (the header is no record); undefined for the header, blank lines and broken rows. */
+export function csvRecordAtLine(text: string, line: number): SourceRecord | undefined {
+  return csvRecords(text).records.find((r) => r.value !== undefined && r.span.line <= line && line <= r.span.endLine);
 }

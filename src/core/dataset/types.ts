@@ -10,12 +10,18 @@ export type DatasetContainer =
   | 'jsonl'          // one JSON value per line
   | 'json-array'     // one JSON array of records
   | 'json-sequence'  // JSON values one after another, some spanning several lines (pretty-printed "JSONL")
-  | 'csv'            // a header row and one record per row (read-only: findings carry no fixes)
+  | 'csv'            // a header row and one record per row (records carry a map back to the cells)
   | 'parquet';       // rows of a Parquet file, decoded first (read-only; line N is row N)
 
-/** Containers whose records are converted from another layout: findings point at the row and carry no fixes. */
-export function isTableContainer(c: DatasetContainer): boolean {
-  return c === 'csv' || c === 'parquet';
+/**
+ * How offsets and edits in a record's text reach the file, for records whose text is built from another syntax
+ * (a CSV row's cells).
+ */
+export interface RecordFileMap {
+  /** The file position of an offset in the record's text. */
+  position(offset: number): Position;
+  /** The file edit for replacing record text [start, end) with `newText` (JSON); undefined when the file's syntax cannot take it. */
+  edit(start: number, end: number, newText: string): (Span & { newText: string }) | undefined;
 }
 
 export interface Position { line: number; column: number }
@@ -48,6 +54,8 @@ export interface SourceRecord {
   /** Parsed value; absent when `error` is set. */
   value?: unknown;
   error?: JsonSyntaxProblem;
+  /** Set when `text` was built from the file (a CSV row): positions and edits go through it. */
+  fileMap?: RecordFileMap;
 }
 
 /** A problem with the file as a whole, found while reading. */

@@ -4,12 +4,12 @@
  */
 import { fileFormat } from '../dataset/format';
 import { locateValue, type JsonPath } from '../dataset/json-scan';
-import { spanInRecord } from '../dataset/position';
-import { isTableContainer, type DatasetContainer, type DatasetFormat, type ReadProblem, type RecordFormat, type SourceRecord, type Span } from '../dataset/types';
+import { editInRecord, spanInRecord } from '../dataset/position';
+import type { DatasetContainer, DatasetFormat, ReadProblem, RecordFormat, SourceRecord, Span } from '../dataset/types';
 import type { FileRole } from './leakage-index';
 import type { RecordFeatures } from './record-features';
 import type { TrainingString } from './training-text';
-import type { Finding, Fix, LintCode, LintOptions, RelatedLocation, Severity } from './types';
+import type { Finding, Fix, LintCode, LintOptions, RelatedLocation, Severity, TextEdit } from './types';
 
 /** A normalised role: sharegpt's human/gpt become user/assistant. */
 export type RoleKind = 'system' | 'user' | 'assistant' | 'tool';
@@ -159,8 +159,8 @@ export class FileContext {
       if (!r.evenWhenOff) return;
       configured = undefined;
     }
-    // CSV and Parquet records are converted rows: a range inside them, or an edit, would point at text the file lacks.
-    const table = isTableContainer(this.container);
+    // Parquet records are decoded rows: a range inside them, or an edit, would point at text the file lacks.
+    const table = this.container === 'parquet';
     const span = table ? { line: r.span.line, column: 1, endLine: r.span.line, endColumn: 2 } : r.span;
     const f: Finding = { path: this.path, ...span, code: r.code, severity: configured ?? r.severity, message: r.message, related: r.related ?? [] };
     if (r.fixes?.length && !table) f.fixes = r.fixes;
@@ -215,6 +215,12 @@ export class FileContext {
   valueSpan(rec: SourceRecord, path: JsonPath): Span {
     const loc = rec.error ? undefined : locateValue(rec.text, path);
     return loc ? spanInRecord(rec, loc.start, loc.end) : rec.span;
+  }
+
+  /** The edit replacing the value at `path` with `json`; undefined when there is no such value or the file cannot take it. */
+  valueEdit(rec: SourceRecord, path: JsonPath, json: string): TextEdit | undefined {
+    const loc = rec.error ? undefined : locateValue(rec.text, path);
+    return loc && editInRecord(rec, loc.start, loc.end, json);
   }
 
   /** Span of the key of the member at `path` (`"foo"` in `"foo": 1`), or the whole record. */

@@ -4,7 +4,7 @@
  * escapes such as \n, \" or \u00e9. Edits made at these offsets never split an escape, so the JSON stays valid.
  */
 import { locateValue, type JsonPath } from '../dataset/json-scan';
-import { spanInRecord } from '../dataset/position';
+import { editInRecord, spanInRecord } from '../dataset/position';
 import type { SourceRecord, Span } from '../dataset/types';
 import type { TextEdit } from './types';
 
@@ -36,14 +36,14 @@ export class StringLocation {
     return spanInRecord(this.rec, this.rawOffset(from), this.rawOffset(to));
   }
 
-  /** Replaces decoded [from, to) with `json`, which must already be escaped for a JSON string. */
-  edit(from: number, to: number, json: string): TextEdit {
-    return { ...this.span(from, to), newText: json };
+  /** Replaces decoded [from, to) with `json`, which must already be escaped for a JSON string; undefined when the file cannot take it. */
+  edit(from: number, to: number, json: string): TextEdit | undefined {
+    return editInRecord(this.rec, this.rawOffset(from), this.rawOffset(to), json);
   }
 
-  /** Replaces the whole literal, quotes included, with the JSON of `value`. */
-  replaceWith(value: string): TextEdit {
-    return { ...spanInRecord(this.rec, this.start, this.end), newText: JSON.stringify(value) };
+  /** Replaces the whole literal, quotes included, with the JSON of `value`; undefined when the file cannot take it. */
+  replaceWith(value: string): TextEdit | undefined {
+    return editInRecord(this.rec, this.start, this.end, JSON.stringify(value));
   }
 }
 

@@ -16,8 +16,16 @@ export class RecordEnds {
   }
 }
 
-/** JSONL: delete the whole line with its line break. Arrays and sequences: delete from the previous record's end, taking the comma. */
+/**
+ * JSONL: delete the whole line with its line break. CSV: the row's lines with the break after them. Arrays and
+ * sequences: delete from the previous record's end, taking the comma.
+ */
 export function deleteRecordFix(ctx: FileContext, rec: SourceRecord, previousEnd: Position | undefined, title: string): Fix {
+  if (ctx.container === 'csv') {
+    const s = rec.span;
+    const edit = rec.newlineAfter ? { line: s.line, column: 1, endLine: s.endLine + 1, endColumn: 1 } : { ...s, column: 1 };
+    return { title, edits: [{ ...edit, newText: '' }] };
+  }
   if (ctx.container === 'jsonl' || !previousEnd) return deleteLineFix(rec.line, rec.newlineAfter, rec.text.length, title);
   const edit = { line: previousEnd.line, column: previousEnd.column, endLine: rec.span.endLine, endColumn: rec.span.endColumn };
   return { title, edits: [{ ...edit, newText: '' }] };

@@ -31,10 +31,11 @@ export const encodingRule: LintRule = {
           const kinds = [...new Set(issues.map((i) => i.kind))];
           const first = issues[0];
           const repaired = repairText(s.text);
+          const edit = repaired !== s.text ? loc.replaceWith(repaired) : undefined;
           ctx.report({
             code: 'encoding', severity: 'warning', span: loc.span(first.start, first.end),
             message: `${kinds.map((k) => WHAT[k]).join('; ')} in ${stringLabel(s)}`,
-            fixes: repaired !== s.text ? [{ title: 'Repair the text encoding', edits: [loc.replaceWith(repaired)] }] : undefined,
+            fixes: edit ? [{ title: 'Repair the text encoding', edits: [edit] }] : undefined,
           });
         }
       },

@@ -24,12 +24,13 @@ export const unknownRoleRule: LintRule = {
           if (role === undefined || allowed.includes(role)) continue;
           const lower = role.trim().toLowerCase();
           const suggestion = allowed.includes(lower) ? lower : Object.hasOwn(aliases, lower) ? aliases[lower] : undefined;
-          const span = ctx.valueSpan(r.source, [...turn.path, turn.roleKey]);
+          const path = [...turn.path, turn.roleKey];
+          const edit = suggestion ? ctx.valueEdit(r.source, path, JSON.stringify(suggestion)) : undefined;
           ctx.report({
-            code: 'unknown-role', severity: 'error', span,
+            code: 'unknown-role', severity: 'error', span: ctx.valueSpan(r.source, path),
             message: `unknown ${turn.roleKey} ${JSON.stringify(role)} in ${turn.label}: use one of ${allowed.join(', ')}` +
               (suggestion ? ` (did you mean "${suggestion}"?)` : ''),
-            fixes: suggestion ? [{ title: `Change ${turn.roleKey} to "${suggestion}"`, edits: [{ ...span, newText: JSON.stringify(suggestion) }] }] : undefined,
+            fixes: edit ? [{ title: `Change ${turn.roleKey} to "${suggestion}"`, edits: [edit] }] : undefined,
           });
         }
       },
