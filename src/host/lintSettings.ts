@@ -1,12 +1,16 @@
 // The lint settings of a dataset in the editor: the `tunelab.lint.rules` setting (user, workspace or folder), then
 // the nearest `.tunelab/lint.json` inside the dataset's workspace folder (the file `tunelab lint` and `tunelab train`
 // read), which wins where both set something, so that the editor, the CLI and CI agree on a project's rules.
-// Problems in either are shown, never thrown: the valid part of the settings still applies.
+// Problems in either are shown, never thrown: the valid part of the settings still applies. A `tunelab.defaultModel`
+// with a chat template is the model conversations are checked against (role-order), as they will be in training.
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { expandPathSetting } from './commandLine';
 import { findLintConfigDir, loadLintConfig, mergeLintOptions, validateLintConfig, LINT_CONFIG_FILE, type LintOptions } from '../core/lint';
 
 export const RULES_SETTING = 'tunelab.lint.rules';
+const MODEL_SETTING = 'tunelab.defaultModel';
 /** `.tunelab/lint.json` with forward slashes, as URI paths and globs have it. */
 const CONFIG_PATH = LINT_CONFIG_FILE.split(path.sep).join('/');
 
@@ -28,11 +32,17 @@ export class LintSettings implements vscode.Disposable {
     const isConfig = (uri: vscode.Uri): boolean => uri.path.endsWith(`/${CONFIG_PATH}`);
     this.disposables.push(this.problems, this.changed, watcher, watcher.onDidCreate(fire), watcher.onDidChange(fire), watcher.onDidDelete(fire),
       vscode.workspace.onDidSaveTextDocument((doc) => { if (isConfig(doc.uri)) fire(); }),
-      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration(RULES_SETTING)) fire(); }));
+      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration(RULES_SETTING) || e.affectsConfiguration(MODEL_SETTING)) fire(); }));
   }
 
   /** The lint options for the dataset at `uri`. Read each time (a small file): no cache to go stale. */
   optionsFor(uri: vscode.Uri): LintOptions {
+    const options = this.ruleOptions(uri);
+    const model = configuredModel(uri);
+    return model === undefined ? options : { ...options, templateModel: model };
+  }
+
+  private ruleOptions(uri: vscode.Uri): LintOptions {
     const rules = vscode.workspace.getConfiguration('tunelab', uri).get<unknown>('lint.rules');
     let options: LintOptions = {};
     if (rules !== undefined && rules !== null) {
@@ -73,4 +83,14 @@ export class LintSettings implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/**
+ * The model folder `tunelab.defaultModel` names, when it has a tokenizer (and so maybe a chat template). The bundled
+ * model, the default without the setting, is left out: its template renders every conversation the other checks pass.
+ */
+function configuredModel(uri: vscode.Uri): string | undefined {
+  const setting = vscode.workspace.getConfiguration('tunelab', uri).get<string>('defaultModel', '');
+  const dir = expandPathSetting(setting, vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath);
+  return dir && path.isAbsolute(dir) && existsSync(path.join(dir, 'tokenizer.json')) ? dir : undefined;
 }

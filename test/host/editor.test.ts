@@ -355,6 +355,30 @@ suite('editor: hover, overview, training gate, files changing', () => {
     assert.ok(text.includes('<|user|>') && text.includes('<|assistant|>'), `no rendered template in: ${text.slice(0, 500)}`);
   });
 
+  test('with tunelab.defaultModel set, conversations its chat template refuses are reported as they are typed; unset, they are not', async () => {
+    const strict = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-strict-model-'));
+    const bundled = path.join((await activeExtension()).extensionPath, 'models', 'tunelab-tiny-llama');
+    fs.copyFileSync(path.join(bundled, 'tokenizer.json'), path.join(strict, 'tokenizer.json'));
+    const config = JSON.parse(fs.readFileSync(path.join(bundled, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
+    config.chat_template = "{% for m in messages %}{% if (m['role'] == 'user') != (loop.index0 % 2 == 0) %}"
+      + "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}[{{ m['role'] }}] {{ m['content'] }}{% endfor %}";
+    fs.writeFileSync(path.join(strict, 'tokenizer_config.json'), JSON.stringify(config));
+    const withSystem = JSON.stringify({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Capital of Peru?' }, { role: 'assistant', content: 'Lima.' }] });
+    const uri = writeDataset('strict-template.jsonl', [chat('Capital of Chile?', 'Santiago.'), withSystem]);
+    const settings = vscode.workspace.getConfiguration('tunelab');
+    await settings.update('defaultModel', strict, vscode.ConfigurationTarget.Global);
+    try {
+      await openDataset(uri);
+      const ds = await waitForDiagnostics(uri, hasCode('role-order'));
+      const d = ds.find((x) => diagnosticCode(x) === 'role-order')!;
+      assert.strictEqual(d.range.start.line, 1);
+      assert.match(d.message, new RegExp(`^the chat template of ${path.basename(strict)} cannot train on this conversation: .*Conversation roles must alternate`));
+    } finally {
+      await settings.update('defaultModel', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitForDiagnostics(uri, (ds) => !hasCode('role-order')(ds));
+  });
+
   test('a lint asked for while the same text is being linted shares that lint instead of running a second', async () => {
     const record = (i: number): string => JSON.stringify({ messages: [{ role: 'user', content: `Question ${i}?` }, { role: 'assistant', content: `Answer ${i}.` }] });
     const uri = writeDataset('asked-twice.jsonl', Array.from({ length: 40 }, (_, i) => record(i)));

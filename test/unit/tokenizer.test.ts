@@ -109,6 +109,11 @@ test('role-order with a tokenizer: conversations the chat template refuses, or r
   const [dropped] = lintText('d.jsonl', tools, { ...QUIET, tokenizer: tokenizerDir('llama3') }).findings.filter((f) => f.code === 'role-order');
   assert.match(dropped.message, /^the chat template of llama3 cannot train on this conversation: the chat template does not render tool calls \(assistant message 2 calls get_weather, which its rendered turn lacks\); the trainer drops the record$/);
   assert.deepEqual(lintText('d.jsonl', tools, { ...QUIET, tokenizer: TINY_MODEL }).findings, [], 'the bundled model renders tool calls');
+
+  // The editor's default model (templateModel): the same template check, while too-long keeps estimating.
+  const live = lintText('d.jsonl', text + '\n' + JSON.stringify({ text: 'word '.repeat(400) }), { ...QUIET, templateModel: strict, maxTokens: 100 }).findings;
+  assert.deepEqual(live.filter((f) => f.code === 'role-order').map((f) => [f.line, f.message]), [[2, found[0].message]]);
+  assert.match(live.find((f) => f.code === 'too-long')!.message, /≈ 500 tokens \(estimate from characters/);
 });
 
 test('trainingInput: a ShareGPT record-level system prompt becomes the first turn, as the trainer reads it', () => {

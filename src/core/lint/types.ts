@@ -53,6 +53,12 @@ export interface LintOptions {
   maxTokens?: number;
   /** too-long: a model folder (or its tokenizer.json) for exact counts with its tokenizer and chat template (src/core/tokenizer). */
   tokenizer?: string;
+  /**
+   * role-order: a model folder whose chat template conversations are checked against when `tokenizer` is not set
+   * (the editor's default model). Unlike `tokenizer` it leaves too-long's counts estimated: probing a template costs
+   * a render per conversation shape, counting every record exactly would cost the editor seconds per edit.
+   */
+  templateModel?: string;
   /** too-long: counts tokens exactly; without it counts are estimated from characters. Not serialisable: in-process only. */
   tokenCounter?: TokenCounter;
   /** near-duplicate and leakage: the word 5-gram Jaccard similarity from which two records count as near copies. Default 0.8. */

@@ -2,8 +2,9 @@
  * role-order: turn sequences chat templates reject or mis-render: a conversation that opens with the assistant, a
  * system message after the first turn, two user (or two assistant) turns in a row, which templates that require
  * alternating turns (Mistral, Gemma) refuse, and a tool result with no assistant tool call before it. With the
- * model's tokenizer (options.tokenizer: lint.json, or a training gate's model), also any conversation its chat
- * template refuses or renders without its tool calls: the trainer drops those records.
+ * model's tokenizer (options.tokenizer: `tunelab lint --tokenizer`, or a training gate's model; else
+ * options.templateModel: the editor's default model), also any conversation its chat template refuses or renders without its tool calls: the
+ * trainer drops those records.
  */
 import type { LintRule, Turn } from '../context';
 import { templateProbe } from './template-probe';
@@ -11,7 +12,7 @@ import { templateProbe } from './template-probe';
 export const roleOrderRule: LintRule = {
   code: 'role-order',
   create: (ctx) => {
-    const template = templateProbe(ctx.options.tokenizer);
+    const template = templateProbe(ctx.options.tokenizer ?? ctx.options.templateModel);
     return {
       record(r) {
         if (!r.turns) return;
