@@ -108,3 +108,44 @@ test(`fuzz: 1000 mutated CSV rows are read or reported, never an exception (seed
     for (const rec of records) if (rec.value === undefined) assert.ok(reportedLines.has(rec.line), `CSV row at line ${rec.line} neither read nor reported (seed ${SEED})`);
   }
 });
+
+function offsetAt(text: string, line: number, column: number): number {
+  let o = 0;
+  for (let l = 1; l < line; l++) o = text.indexOf('\n', o) + 1;
+  return o + column - 1;
+}
+
+test(`fuzz: every fix on mutated CSV rows keeps the file readable and touches only its own row (seed ${SEED})`, () => {
+  const r = rng(SEED + 2);
+  const messages = (content: string): string => `"${JSON.stringify([{ role: 'human', content: 'Hi, mail a.b@example.org' }, { role: 'assistant', content }]).replace(/"/g, '""')}"`;
+  const files = [
+    { header: 'instruction,input,output', rows: ['"Say ""hi"" to jane@example.com",x,<b>ok</b>', 'Caf\u00c3\u00a9 menu,"two\nlines &amp; more",call 555-867-5309', 'A,B,"say &quot;yes&quot;, <i>now</i>"'] },
+    { header: 'messages', rows: [messages('Caf\u00c3\u00a9 "ok"'), messages('<p>Hello</p> at 10.0.0.1')] },
+  ];
+  let applied = 0;
+  for (let done = 0; done < 400; done += 20) {
+    const file = pick(r, files);
+    const body = Array.from({ length: 20 }, () => {
+      const row = Buffer.from(pick(r, file.rows));
+      return (r() < 0.5 ? row : mutated(r, row)).toString('utf8').replace(/\0/g, '');
+    }).join('\n');
+    const text = `${file.header}\n${body}\n`;
+    const before = readDataset(text, 'f.csv').records;
+    for (const f of lintSource('f.csv', text, OPTS).findings) {
+      for (const fix of f.fixes ?? []) {
+        let fixed = text;
+        for (const e of [...fix.edits].reverse()) fixed = fixed.slice(0, offsetAt(fixed, e.line, e.column)) + e.newText + fixed.slice(offsetAt(fixed, e.endLine, e.endColumn));
+        const after = readDataset(fixed, 'f.csv').records;
+        const target = before.findIndex((rec) => rec.span.line <= f.line && f.line <= rec.span.endLine);
+        const deleted = /^Delete/.test(fix.title);
+        const where = `${fix.title} on line ${f.line} (seed ${SEED}):\n${text}\n---\n${fixed}`;
+        assert.equal(after.length, before.length - (deleted ? 1 : 0), `row count changed by ${where}`);
+        const others = (rs: typeof before, skip: number): unknown[] => rs.filter((_, i) => i !== skip).map((rec) => rec.value ?? rec.text);
+        assert.deepEqual(others(after, deleted ? -1 : target), others(before, target), `other rows changed by ${where}`);
+        if (!deleted) assert.ok(after[target].value !== undefined, `the fixed row no longer reads: ${where}`);
+        applied++;
+      }
+    }
+  }
+  assert.ok(applied > 200, `only ${applied} fixes applied`);
+});
