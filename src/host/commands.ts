@@ -9,6 +9,7 @@ import { summarizeRun } from '../core/runs';
 import { isFormConfig, type FormConfig } from '../../webview/protocol';
 import type { Tunelab } from './context';
 import { isDatasetDocument } from './datasetDiagnostics';
+import { parquetFileOf, parquetRowsUri } from './parquetRows';
 import { findPython } from './pythonEnvironment';
 import { UNTRUSTED_NOTICE, type RunRef } from './runManager';
 import { revealFinding } from './trainingGate';
@@ -65,6 +66,17 @@ const COMMANDS: Record<string, CommandFactory> = {
     await vscode.commands.executeCommand(desktop ? 'revealFileInOS' : 'revealInExplorer', vscode.Uri.file(run.dir));
   },
   'tunelab.lintDataset': (t) => (uri) => lintDataset(t, uri),
+  'tunelab.openParquetRows': () => async (arg) => {
+    const uri = await datasetFromArg(arg, ['parquet']);
+    if (!uri) return undefined;
+    if (!/\.parquet$/i.test(uri.path)) {
+      void vscode.window.showErrorMessage(`Tunelab: ${path.basename(uri.path)} is not a .parquet file; open JSONL and CSV datasets as they are.`);
+      return undefined;
+    }
+    const doc = await vscode.workspace.openTextDocument(parquetRowsUri(uri));
+    await vscode.window.showTextDocument(doc, { preview: false });
+    return doc.uri;
+  },
   'tunelab.showDatasetOverview': (t) => async (arg) => {
     const uri = await datasetFromArg(arg);
     if (uri) t.overviewPanels.open(uri);
@@ -120,15 +132,15 @@ function parseTrainOptions(arg: unknown): TrainOptions {
 }
 
 /** The dataset a command is about: its argument, else the active editor's dataset, else one the user picks. */
-async function datasetFromArg(arg: unknown): Promise<vscode.Uri | undefined> {
+async function datasetFromArg(arg: unknown, extensions = ['jsonl', 'json', 'csv', 'parquet']): Promise<vscode.Uri | undefined> {
   const given = asUri(arg);
   if (given) return given;
   const active = (vscode.window.activeTextEditor ?? await activeEditorSoon())?.document;
-  if (active && /\.(jsonl|json)$/i.test(active.fileName)) return active.uri;
+  if (active && extensions.some((e) => active.fileName.toLowerCase().endsWith(`.${e}`))) return active.uri;
   const picked = await vscode.window.showOpenDialog({
     canSelectMany: false,
     openLabel: 'Use This Dataset',
-    filters: { 'Datasets': ['jsonl', 'json'] },
+    filters: { 'Datasets': extensions },
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
   });
   return picked?.[0];
@@ -214,8 +226,9 @@ async function trainOnDataset(t: Tunelab, uriArg: unknown, optionsArg: unknown):
     });
     return undefined;
   }
-  const uri = await datasetFromArg(uriArg);
-  if (!uri) return undefined;
+  const picked = await datasetFromArg(uriArg);
+  if (!picked) return undefined;
+  const uri = parquetFileOf(picked); // a Parquet rows view trains on its file
   if (uri.scheme !== 'file') {
     void vscode.window.showErrorMessage('Tunelab: save the dataset to a file in the workspace first; the trainer reads it from disk.');
     return undefined;

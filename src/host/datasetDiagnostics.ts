@@ -11,7 +11,7 @@ import type { LintSettings } from './lintSettings';
 // Documents the worker does not hold yet wait this long after a change (their first lint sends the whole text); the
 // others are linted at each change, one lint at a time per document, so a fast typist queues at most one more.
 const DEBOUNCE_MS = 50;
-const LINTED_SCHEMES = new Set(['file', 'untitled', 'vscode-remote']);
+const LINTED_SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'tunelab-parquet']); // the last: parquetRows.ts
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { Finding, LintCode, TextEdit } from '../core/lint';
 import { findingRange, type DatasetDiagnostics } from './datasetDiagnostics';
 import { fixAllOfCode } from './fixAll';
+import { PARQUET_ROWS_SCHEME } from './parquetRows';
 import { NFC_NORMALISE, stringValueEdits, stringValueEditsInText, TRIM_WHITESPACE, type StringTransform } from './stringValueFixes';
 
 /** Codes whose fix cannot lose information the user meant to keep (an exact duplicate, a misspelt role). */
@@ -45,6 +46,7 @@ export class DatasetQuickFixes implements vscode.CodeActionProvider {
 
   provideCodeActions(doc: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
+    if (doc.uri.scheme === PARQUET_ROWS_SCHEME) return actions; // a read-only view of a Parquet file's rows
     const findings = this.diagnostics.findingsFor(doc);
     // Without current findings (the text changed since the lint, and a relint is on its way) only the clean-ups apply.
     if (findings) actions.push(...this.findingFixes(doc, findings, context));

@@ -137,6 +137,28 @@ suite('editor: diagnostics and quick fixes', () => {
     assert.deepStrictEqual(['pii', 'duplicate', 'role-order'].map((c) => ds.find((d) => diagnosticCode(d) === c)?.range.start.line), [2, 3, 4]);
   });
 
+  test('a Parquet file opens as read-only JSON Lines, one row per line, with live diagnostics and hover, and no fixes', async () => {
+    const file = vscode.Uri.file(path.join(workspaceDir(), 'rows-view.parquet'));
+    fs.copyFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'datasets', 'chat.parquet'), file.fsPath);
+    const rows = await vscode.commands.executeCommand<vscode.Uri>('tunelab.openParquetRows', file);
+    assert.ok(rows, 'the command opens the rows view');
+    const doc = await vscode.workspace.openTextDocument(rows);
+    assert.strictEqual(doc.languageId, 'jsonl');
+    assert.strictEqual(doc.getText().split('\n').filter((l) => l.trim()).length, 5);
+    assert.ok(Array.isArray((JSON.parse(doc.lineAt(0).text) as { messages: unknown }).messages), 'row 1 is a chat record');
+    const ds = await waitForDiagnostics(rows, (d) => ['pii', 'duplicate', 'role-order'].every((c) => hasCode(c)(d)));
+    assert.deepStrictEqual(['pii', 'duplicate', 'role-order'].map((c) => ds.find((d) => diagnosticCode(d) === c)?.range.start.line), [2, 3, 4],
+      'the same lines as Lint Dataset on the file');
+    assert.deepStrictEqual((await codeActions(rows, 3)).map((a) => a.title), [], 'no fixes on a view the file cannot take back');
+    let text = '';
+    for (const deadline = Date.now() + 30000; Date.now() < deadline && !/tokens\*\*/.test(text); await sleep(300)) {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', rows, new vscode.Position(0, 3)) ?? [];
+      text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+    }
+    assert.match(text, /\*\*\d+ tokens\*\*/, `hover on a row: ${text.slice(0, 300)}`);
+    assert.ok(fs.readFileSync(file.fsPath).equals(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'datasets', 'chat.parquet'))), 'the Parquet file is untouched');
+  });
+
   test('fix-all past the per-code limit: every duplicate goes, not only the findings shown', async () => {
     const dir = path.join(workspaceDir(), 'capped');
     fs.mkdirSync(path.join(dir, '.tunelab'), { recursive: true });

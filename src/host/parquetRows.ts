@@ -1,0 +1,50 @@
+// Parquet datasets as read-only JSON Lines. VS Code shows a Parquet file as binary; this view holds its rows one per
+// line (line N = row N, the lines `tunelab lint` reports), decoded as the lint and the trainer decode them, in a
+// virtual document that the live lint, the hover and the overview work on. It cannot be edited (the Parquet file
+// stays as it is); File > Save As writes a JSONL copy that can be.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { decodedTable, decodeParquet, isParquet } from '../core/dataset/parquet';
+
+export const PARQUET_ROWS_SCHEME = 'tunelab-parquet';
+
+/** The rows view of a Parquet file: its path with `.jsonl` added, so the view is read as JSON Lines. */
+export function parquetRowsUri(file: vscode.Uri): vscode.Uri {
+  return vscode.Uri.from({ scheme: PARQUET_ROWS_SCHEME, path: `${file.path}.jsonl` });
+}
+
+/** The Parquet file a rows view shows; other URIs are returned as they are. */
+export function parquetFileOf(uri: vscode.Uri): vscode.Uri {
+  return uri.scheme === PARQUET_ROWS_SCHEME ? vscode.Uri.file(uri.path.replace(/\.jsonl$/, '')) : uri;
+}
+
+export class ParquetRowsProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly watchers = new Map<string, vscode.Disposable>();
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const file = parquetFileOf(uri);
+    this.watch(uri, file);
+    const bytes = Buffer.from(await vscode.workspace.fs.readFile(file));
+    if (!isParquet(bytes)) throw new Error(`${path.basename(file.fsPath)} is not a Parquet file (it does not start with PAR1)`);
+    const rows = await decodeParquet(bytes);
+    const problem = decodedTable(rows)?.problem;
+    if (problem) throw new Error(problem);
+    return rows.toString('utf8');
+  }
+
+  /** Shows the file's new rows when it changes on disk (a re-export, a pipeline writing it again). */
+  private watch(uri: vscode.Uri, file: vscode.Uri): void {
+    const key = uri.toString();
+    if (this.watchers.has(key)) return;
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file.fsPath)), path.basename(file.fsPath)));
+    const fire = (): void => this.changed.fire(uri);
+    this.watchers.set(key, vscode.Disposable.from(watcher, watcher.onDidChange(fire), watcher.onDidCreate(fire)));
+  }
+
+  dispose(): void {
+    for (const w of this.watchers.values()) w.dispose();
+    this.changed.dispose();
+  }
+}
