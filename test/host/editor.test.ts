@@ -38,6 +38,16 @@ async function codeActions(uri: vscode.Uri, line: number): Promise<vscode.CodeAc
   return (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, doc.lineAt(line).range, undefined, 10)) ?? [];
 }
 
+/** The hover's text at a position, asked again until it shows a token count (the worker loads the tokenizer first). */
+async function hoverText(uri: vscode.Uri, position: vscode.Position): Promise<string> {
+  let text = '';
+  for (const deadline = Date.now() + 30000; Date.now() < deadline && !/tokens\*\*/.test(text); await sleep(300)) {
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position) ?? [];
+    text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+  }
+  return text;
+}
+
 const hasCode = (code: string) => (ds: vscode.Diagnostic[]) => ds.some((d) => diagnosticCode(d) === code);
 
 suite('editor: diagnostics and quick fixes', () => {
@@ -107,11 +117,7 @@ suite('editor: diagnostics and quick fixes', () => {
       'Summarise the text.,"A long text, with a comma, from [EMAIL]",A summary.', 'one,two'].join('\n') + '\n');
     await waitForDiagnostics(uri, (d) => !hasCode('duplicate')(d) && !hasCode('pii')(d) && hasCode('invalid-json')(d));
 
-    let text = '';
-    for (const deadline = Date.now() + 30000; Date.now() < deadline && !/tokens\*\*/.test(text); await sleep(300)) {
-      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(2, 3)) ?? [];
-      text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
-    }
+    const text = await hoverText(uri, new vscode.Position(2, 3));
     assert.match(text, /\*\*\d+ tokens\*\*/, `hover on a CSV row: ${text.slice(0, 300)}`);
     assert.ok(text.includes('Summarise the text.'), `the hover renders the row's record: ${text.slice(0, 300)}`);
 
@@ -150,11 +156,7 @@ suite('editor: diagnostics and quick fixes', () => {
     assert.deepStrictEqual(['pii', 'duplicate', 'role-order'].map((c) => ds.find((d) => diagnosticCode(d) === c)?.range.start.line), [2, 3, 4],
       'the same lines as Lint Dataset on the file');
     assert.deepStrictEqual((await codeActions(rows, 3)).map((a) => a.title), [], 'no fixes on a view the file cannot take back');
-    let text = '';
-    for (const deadline = Date.now() + 30000; Date.now() < deadline && !/tokens\*\*/.test(text); await sleep(300)) {
-      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', rows, new vscode.Position(0, 3)) ?? [];
-      text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
-    }
+    const text = await hoverText(rows, new vscode.Position(0, 3));
     assert.match(text, /\*\*\d+ tokens\*\*/, `hover on a row: ${text.slice(0, 300)}`);
     assert.ok(fs.readFileSync(file.fsPath).equals(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'datasets', 'chat.parquet'))), 'the Parquet file is untouched');
   });
@@ -365,16 +367,22 @@ suite('editor: hover, overview, training gate, files changing', () => {
   test('hover on a record: exact token count with the bundled tokenizer and the rendered chat template', async () => {
     const uri = workspaceFile('train.jsonl');
     await openDataset(uri);
-    let text = '';
-    const deadline = Date.now() + 30000;
-    while (Date.now() < deadline) {
-      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(0, 5)) ?? [];
-      text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
-      if (/tokens\*\*/.test(text)) break;
-      await sleep(500);
-    }
+    const text = await hoverText(uri, new vscode.Position(0, 5));
     assert.match(text, /\*\*\d+ tokens\*\* \(tokenizer of tunelab-tiny-llama\)/, `hover text: ${text.slice(0, 500)}`);
     assert.ok(text.includes('<|user|>') && text.includes('<|assistant|>'), `no rendered template in: ${text.slice(0, 500)}`);
+  });
+
+  test('hover inside a pretty-printed record of a JSON array shows that record', async () => {
+    const records = [{ messages: [{ role: 'user', content: 'Boiling point of water at sea level?' }, { role: 'assistant', content: '100 degrees Celsius.' }] },
+      { messages: [{ role: 'user', content: 'Freezing point?' }, { role: 'assistant', content: '0 degrees Celsius.' }] }];
+    const uri = vscode.Uri.file(path.join(workspaceDir(), 'pretty.json'));
+    fs.writeFileSync(uri.fsPath, JSON.stringify(records, null, 2) + '\n');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('Freezing point?'));
+    const text = await hoverText(uri, new vscode.Position(line, 8));
+    assert.match(text, /\*\*\d+ tokens\*\*/, `hover text: ${text.slice(0, 500)}`);
+    assert.ok(text.includes('Freezing point?') && !text.includes('Boiling point'), `the hover shows the second record: ${text.slice(0, 500)}`);
   });
 
   test('with tunelab.defaultModel set, conversations its chat template refuses are reported as they are typed; unset, they are not', async () => {

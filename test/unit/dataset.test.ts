@@ -5,6 +5,7 @@ import {
   readDataset, syntaxErrorOffset, type RecordFormat,
 } from '../../src/core/dataset';
 import { firstInvalidUtf8 } from '../../src/core/dataset/encoding';
+import { recordAtLine } from '../../src/core/dataset/read';
 
 const chat = (u: string, a: string): string => JSON.stringify({ messages: [{ role: 'user', content: u }, { role: 'assistant', content: a }] });
 
@@ -227,4 +228,16 @@ test('empty input has no records and no problems', () => {
     const ds = readDataset(input);
     assert.deepEqual([ds.records.length, ds.problems.length], [0, 0]);
   }
+});
+
+test('recordAtLine: the record under a line of a JSON array, pretty-printed JSONL or a CSV row spanning lines (the hover\'s lookup)', () => {
+  const array = '[\n  {\n    "text": "first"\n  },\n  {"text": "second"}\n]\n';
+  assert.deepEqual([1, 2, 3, 4, 5, 6].map((l) => (recordAtLine(array, 'a.json', l)?.value as { text?: string } | undefined)?.text),
+    [undefined, 'first', 'first', 'first', 'second', undefined]);
+  const pretty = '{\n  "text": "one"\n}\n{\n  "text": "two"\n}\n';
+  assert.equal((recordAtLine(pretty, 'p.jsonl', 5)?.value as { text: string }).text, 'two');
+  const csv = 'prompt,completion\n"a\nb",c\nbroken,"\n';
+  assert.deepEqual(recordAtLine(csv, 'c.csv', 3)?.value, { prompt: 'a\nb', completion: 'c' });
+  assert.equal(recordAtLine(csv, 'c.csv', 1), undefined, 'the header is no record');
+  assert.equal(recordAtLine(csv, 'c.csv', 4), undefined, 'a broken row has no record to show');
 });

@@ -142,8 +142,3 @@ export function csvRecords(text: string): { records: SourceRecord[]; problems: R
   });
   return { records, problems };
 }
-
-/** The record of the valid row that covers 1-based `line` of a CSV text (the header is no record); undefined for the header, blank lines and broken rows. */
-export function csvRecordAtLine(text: string, line: number): SourceRecord | undefined {
-  return csvRecords(text).records.find((r) => r.value !== undefined && r.span.line <= line && line <= r.span.endLine);
-}

@@ -70,6 +70,15 @@ function openCsv(buf: Buffer, start: number, problems: ReadProblem[]): OpenedDat
   return { container: 'csv', problems, forEachRecord: (cb) => { csv.records.forEach(cb); return csv.records.length; } };
 }
 
+/** The valid record that covers 1-based `line` of a dataset's text (a CSV row or a pretty-printed record may span lines). */
+export function recordAtLine(text: string, name: string, line: number): SourceRecord | undefined {
+  let found: SourceRecord | undefined;
+  openDataset(text, name).forEachRecord((r) => {
+    if (!found && r.value !== undefined && r.span.line <= line && line <= r.span.endLine) found = r;
+  });
+  return found;
+}
+
 /** Reads every record into memory; for small files and tests. Linting streams with openDataset instead. */
 export function readDataset(input: Buffer | string, name = ''): { container: DatasetContainer; problems: ReadProblem[]; records: SourceRecord[] } {
   const ds = openDataset(input, name);
