@@ -1,5 +1,6 @@
-// Hover on a dataset record (a JSONL line, a CSV row, a record of a JSON array): its token count with the training model's tokenizer (the open training form's model,
-// else the default model; a labelled estimate when that tokenizer cannot be loaded) and the rendered chat template.
+// Hover on a dataset record (a JSONL line, a CSV row, a record of a JSON array): its token count with the training
+// model's tokenizer (the open training form's model, else the default model; a labelled estimate when that tokenizer
+// cannot be loaded) and the rendered chat template.
 // Counting runs in the lint worker: loading a tokenizer takes seconds and must not stall the editor.
 import * as vscode from 'vscode';
 import { recordAtLine } from '../core/dataset/read';
