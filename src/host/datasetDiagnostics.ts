@@ -377,7 +377,14 @@ export class DatasetDiagnostics implements vscode.Disposable {
    */
   async allFindingsOf(doc: vscode.TextDocument, code: LintCode): Promise<Finding[] | undefined> {
     const version = doc.version;
-    const result = await this.linter.lint(documentPath(doc.uri), doc.getText(), everyFindingOf(this.settings.optionsFor(doc.uri), [code]));
+    const options = everyFindingOf(this.settings.optionsFor(doc.uri), [code]);
+    let result: FileLintResult | undefined;
+    try {
+      result = await this.linter.lintDocumentOnce(doc.uri.toString(), version, options); // the worker's copy: no 50 MB message
+    } catch (err) {
+      if (!(err instanceof UnknownDocumentError)) throw err;
+    }
+    result ??= await this.linter.lint(documentPath(doc.uri), doc.getText(), options);
     return doc.version === version ? result.findings.filter((f) => f.code === code) : undefined;
   }
 

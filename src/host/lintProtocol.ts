@@ -45,6 +45,11 @@ export type WorkerRequest =
    * is being built, the answer is provisional (DocLintResult.provisional) unless `wait`: then it waits for the session.
    */
   | { type: 'lintDoc'; id: number; doc: string; options?: LintOptions; wait?: boolean }
+  /**
+   * Lints the worker's copy once with these options, outside its session (fix-all past the per-code limit), when the
+   * copy is at `version`; undefined when it is not.
+   */
+  | { type: 'lintDocOnce'; id: number; doc: string; version: number; options: LintOptions }
   /** The dataset overview of the copy (from its last lint). */
   | { type: 'overview'; id: number; doc: string; modelDir?: string }
   /** Token count and rendered template of one record's JSON text. */
@@ -81,6 +86,7 @@ export interface WorkerAnswers {
   lint: FileLintResult;
   lintPair: { train: FileLintResult; eval: FileLintResult };
   lintDoc: DocLintResult;
+  lintDocOnce: FileLintResult | undefined;
   overview: DatasetOverview;
   recordTokens: RecordTokensInfo;
 }

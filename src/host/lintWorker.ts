@@ -132,6 +132,14 @@ function docText(d: DocCopy): string {
   return (d.text ??= d.session!.text());
 }
 
+/**
+ * The copy's text for a one-off read (the overview, a lint outside the session), without keeping it: a session that
+ * holds the text goes on holding it, so the next edit still goes to it line by line instead of copying the text.
+ */
+function textNow(d: DocCopy): string {
+  return d.text === undefined && !d.building && !d.bytes && d.session ? d.session.text() : docText(d);
+}
+
 function applyEdit(d: DocCopy, changes: readonly TextChange[]): void {
   if (d.edited) for (const c of changes) d.edited.add(c.offset, c.length, c.text);
   // While the session is built the edits are only noted: the session takes them when built (finishBuild), and no
@@ -330,7 +338,7 @@ function overview(key: string, modelDir: string | undefined): ReturnType<typeof 
   // Counts and lines of the text as it is: the session being built has the last edits only when done.
   if (d.building) return d.building.done.then(() => overview(key, modelDir));
   const result = d.last ?? lintDocNow(key, undefined).result;
-  const text = docText(d);
+  const text = textNow(d);
   let counter: RecordCounter = ESTIMATED_RECORD_TOKENS;
   if (text.length <= EXACT_OVERVIEW_MAX_CHARS) {
     const { tokenizer } = tokenizerFor(modelDir);
@@ -394,6 +402,10 @@ function answer(req: WorkerRequest): unknown {
       return undefined;
     case 'lintDoc':
       return lintDoc(req.doc, req.options, req.wait);
+    case 'lintDocOnce': {
+      const d = doc(req.doc);
+      return d.version === req.version ? lint.lintSource(d.path, textNow(d), req.options) : undefined;
+    }
     case 'overview':
       return overview(req.doc, req.modelDir);
     case 'recordTokens':

@@ -109,6 +109,19 @@ export class Linter implements vscode.Disposable {
     return this.ask({ type: 'lintDoc', doc, options, wait });
   }
 
+  /**
+   * Lints the worker's copy of a document once with `options`, outside its session, when the copy is at `version`:
+   * the text need not be sent. Undefined when the copy is at another version; UnknownDocumentError without one.
+   */
+  async lintDocumentOnce(doc: string, version: number, options: LintOptions): Promise<FileLintResult | undefined> {
+    if (!this.ensureWorker()) {
+      const copy = this.inline.get(doc);
+      if (!copy) throw new UnknownDocumentError(doc);
+      return copy.version === version ? lintSource(copy.path, copy.text, options) : undefined;
+    }
+    return this.ask({ type: 'lintDocOnce', doc, version, options });
+  }
+
   overview(doc: string, modelDir: string | undefined): Promise<DatasetOverview> {
     if (!this.ensureWorker()) return Promise.reject(new Error('the lint worker is not available'));
     return this.ask({ type: 'overview', doc, modelDir });

@@ -180,3 +180,26 @@ test('the overview\'s duplicate clusters are whole when the lint kept only some 
     linter.dispose();
   }
 });
+
+test('lintDocumentOnce lints the worker\'s copy with other options, outside its session, only at the version asked, with and without the worker', async () => {
+  const a = line('What is five plus five?', 'Ten.');
+  const text = `${[a, line('Name a fruit.', 'A pear.'), a, a].join('\n')}\n`;
+  const options = { maxFindingsPerCode: 1, severity: { 'too-few-records': 'off' as const } };
+  for (const script of [join(__dirname, '..', '..', 'src', 'host', 'lintWorker.js'), '/nonexistent/lintWorker.js']) {
+    const linter = new Linter(script, log);
+    try {
+      await assert.rejects(linter.lintDocumentOnce('d', 1, options), UnknownDocumentError);
+      linter.syncDocument('d', '/data/d.jsonl', 1, text);
+      const kept = await linter.lintDocument('d', options);
+      assert.deepEqual(kept.result.findings.filter((f) => f.code === 'duplicate' && f.severity !== 'info').map((f) => f.line), [3], script);
+      const all = await linter.lintDocumentOnce('d', 1, { ...options, maxFindingsPerCode: Infinity });
+      assert.deepEqual(all?.findings.filter((f) => f.code === 'duplicate').map((f) => f.line), [3, 4], script);
+      assert.equal(await linter.lintDocumentOnce('d', 2, options), undefined, `a stale version gets no answer (${script})`);
+      // The session is untouched: the next lint under its own options is incremental and equal to a full lint.
+      const again = await linter.lintDocument('d', options);
+      assert.deepEqual(again.result, lintText('/data/d.jsonl', text, options), script);
+    } finally {
+      linter.dispose();
+    }
+  }
+});
