@@ -23,7 +23,7 @@ interface Piece {
 export class CsvLines {
   private readonly starts: number[] = [0];
 
-  constructor(readonly text: string) {
+  constructor(text: string) {
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
   }
 
