@@ -44,3 +44,14 @@ test('nothing next to it, a test split, or only the file itself: no eval file', 
   assert.equal(detect(['eval.jsonl'], 'eval.jsonl'), undefined);
   assert.equal(detect(['my_eval.jsonl'], 'my_eval.jsonl'), undefined);
 });
+
+test('Hugging Face Hub shards: train-00000-of-00001.parquet finds the validation split\'s only shard, not a part of a split in several', () => {
+  assert.equal(detect(['train-00000-of-00001.parquet', 'validation-00000-of-00001.parquet', 'test-00000-of-00001.parquet'], 'train-00000-of-00001.parquet'),
+    'validation-00000-of-00001.parquet');
+  assert.equal(detect(['train-00000-of-00002.parquet', 'train-00001-of-00002.parquet', 'eval-00000-of-00001.parquet'], 'train-00001-of-00002.parquet'),
+    'eval-00000-of-00001.parquet');
+  assert.equal(detect(['train-00000-of-00001.parquet', 'validation-00000-of-00002.parquet', 'validation-00001-of-00002.parquet'], 'train-00000-of-00001.parquet'),
+    undefined, 'one shard of two would be a silent subset');
+  assert.equal(detect(['train-00000-of-00001.parquet', 'test-00000-of-00001.parquet'], 'train-00000-of-00001.parquet'), undefined, 'the test split stays unseen');
+  assert.equal(detect(['sft_train-00000-of-00001.parquet', 'sft_dev-00000-of-00001.parquet'], 'sft_train-00000-of-00001.parquet'), 'sft_dev-00000-of-00001.parquet');
+});
