@@ -51,6 +51,8 @@ export interface TunelabApi {
   liveRuns(): LiveRun[];
   /** The run the training panel shows, if the panel is open. */
   trainingPanelRunId(): string | undefined;
+  /** The training file in the training panel's form, if the panel is open. */
+  trainingPanelTrainFile(): string | undefined;
   /** The Runs view's data. */
   runsProvider: vscode.TreeDataProvider<RunSummary>;
   /** How long the last lint of an open document took (bench/editor). */
@@ -101,6 +103,10 @@ export function createTunelab(extension: vscode.ExtensionContext, log: vscode.Lo
     lintNow: async (uri) => diagnostics.lintDocument(await vscode.workspace.openTextDocument(uri)),
     liveRuns: () => runs.live(),
     trainingPanelRunId: () => trainingPanels.panel?.runId,
+    trainingPanelTrainFile: () => {
+      const file = trainingPanels.panel?.config.train_file;
+      return typeof file === 'string' ? file : undefined;
+    },
     runsProvider: runsView,
     lintTiming: (uri) => diagnostics.timing(uri),
     lintFailures: () => diagnostics.failures,

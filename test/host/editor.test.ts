@@ -9,6 +9,7 @@ import { activeExtension, diagnosticCode, poll, sleep, waitForDiagnostics, works
 
 interface EditorApi {
   lintNow(uri: vscode.Uri): Promise<readonly vscode.Diagnostic[]>;
+  trainingPanelTrainFile(): string | undefined;
   lintFailures(): number;
   lintTiming(uri: vscode.Uri): object | undefined;
   overviewPanelUri(): vscode.Uri | undefined;
@@ -159,6 +160,8 @@ suite('editor: diagnostics and quick fixes', () => {
     const text = await hoverText(rows, new vscode.Position(0, 3));
     assert.match(text, /\*\*\d+ tokens\*\*/, `hover on a row: ${text.slice(0, 300)}`);
     assert.ok(fs.readFileSync(file.fsPath).equals(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'datasets', 'chat.parquet'))), 'the Parquet file is untouched');
+    await vscode.commands.executeCommand('tunelab.trainOnDataset', rows);
+    assert.strictEqual((await api()).trainingPanelTrainFile(), file.fsPath, 'Train on This Dataset from the view trains on the Parquet file');
   });
 
   test('fix-all past the per-code limit: every duplicate goes, not only the findings shown', async () => {
