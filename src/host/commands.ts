@@ -79,7 +79,8 @@ const COMMANDS: Record<string, CommandFactory> = {
   },
   'tunelab.showDatasetOverview': (t) => async (arg) => {
     const uri = await datasetFromArg(arg);
-    if (uri) t.overviewPanels.open(uri);
+    // A Parquet file's overview is that of its rows view, whose lines its record links open.
+    if (uri) t.overviewPanels.open(uri.scheme === 'file' && /\.parquet$/i.test(uri.path) ? parquetRowsUri(uri) : uri);
   },
   'tunelab.revealFinding': () => async (uri, line, column) => {
     const target = asUri(uri);

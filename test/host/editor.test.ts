@@ -160,6 +160,8 @@ suite('editor: diagnostics and quick fixes', () => {
     const text = await hoverText(rows, new vscode.Position(0, 3));
     assert.match(text, /\*\*\d+ tokens\*\*/, `hover on a row: ${text.slice(0, 300)}`);
     assert.ok(fs.readFileSync(file.fsPath).equals(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'datasets', 'chat.parquet'))), 'the Parquet file is untouched');
+    await vscode.commands.executeCommand('tunelab.showDatasetOverview', file);
+    assert.strictEqual((await api()).overviewPanelUri()?.toString(), rows.toString(), 'the overview of a Parquet file is that of its rows view');
     await vscode.commands.executeCommand('tunelab.trainOnDataset', rows);
     assert.strictEqual((await api()).trainingPanelTrainFile(), file.fsPath, 'Train on This Dataset from the view trains on the Parquet file');
   });
