@@ -10,7 +10,7 @@ import { DatasetStatusBar } from './datasetStatusBar';
 import { LargeDatasetSettings } from './largeDatasetSettings';
 import { Linter } from './linter';
 import { OverviewPanels } from './overviewPanel';
-import { PARQUET_ROWS_SCHEME, ParquetRowsProvider } from './parquetRows';
+import { PARQUET_ROWS_SCHEME, ParquetFileEditor, ParquetRowsProvider } from './parquetRows';
 import { DatasetQuickFixes } from './quickFixes';
 import { RecordHoverProvider } from './recordHover';
 import { ReportPanels } from './reportPanel';
@@ -75,6 +75,7 @@ export function createTunelab(extension: vscode.ExtensionContext, log: vscode.Lo
   const linter = own(new Linter(path.join(extension.extensionPath, 'dist', 'lintWorker.js'), log));
   linter.start(); // Tunelab activates where there are datasets: their first lint need not wait for the worker to load
   own(vscode.workspace.registerTextDocumentContentProvider(PARQUET_ROWS_SCHEME, own(new ParquetRowsProvider())));
+  own(vscode.window.registerCustomEditorProvider(ParquetFileEditor.viewType, new ParquetFileEditor()));
   const lintSettings = own(new LintSettings(log));
   const diagnostics = own(new DatasetDiagnostics(linter, log, lintSettings));
   own(vscode.languages.registerCodeActionsProvider(DATASET_SELECTOR, new DatasetQuickFixes(diagnostics), DatasetQuickFixes.metadata));

@@ -1,7 +1,8 @@
 // Parquet datasets as read-only JSON Lines. VS Code shows a Parquet file as binary; this view holds its rows one per
 // line (line N = row N, the lines `tunelab lint` reports), decoded as the lint and the trainer decode them, in a
 // virtual document that the live lint, the hover and the overview work on. It cannot be edited (the Parquet file
-// stays as it is); File > Save As writes a JSONL copy that can be.
+// stays as it is); File > Save As writes a JSONL copy that can be. Opening a `.parquet` file opens this view
+// (ParquetFileEditor), unless the user picks another editor for Parquet files.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { decodedTable, decodeParquet, isParquet } from '../core/dataset/parquet';
@@ -47,4 +48,36 @@ export class ParquetRowsProvider implements vscode.TextDocumentContentProvider, 
     for (const w of this.watchers.values()) w.dispose();
     this.changed.dispose();
   }
+}
+
+/**
+ * The editor VS Code opens for a `.parquet` file (package.json `customEditors`): it opens the file's rows view in its
+ * place. Its own page only says so, for the moment until the view shows (no scripts: nothing to allow).
+ */
+export class ParquetFileEditor implements vscode.CustomReadonlyEditorProvider {
+  static readonly viewType = 'tunelab.parquetFile';
+
+  openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
+    return { uri, dispose: () => undefined };
+  }
+
+  async resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void> {
+    panel.webview.options = { enableScripts: false, localResourceRoots: [] };
+    panel.webview.html = '<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src \'none\'"></head>'
+      + `<body><p>Opening the rows of ${escapeHtml(path.basename(document.uri.fsPath))} as JSON Lines…</p></body></html>`;
+    const column = panel.viewColumn;
+    try {
+      const doc = await vscode.workspace.openTextDocument(parquetRowsUri(document.uri));
+      await vscode.window.showTextDocument(doc, { viewColumn: column, preview: false });
+      panel.dispose();
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      panel.webview.html = '<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src \'none\'"></head>'
+        + `<body><p>Tunelab cannot show the rows of ${escapeHtml(path.basename(document.uri.fsPath))}: ${escapeHtml(why)}</p></body></html>`;
+    }
+  }
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -166,6 +166,18 @@ suite('editor: diagnostics and quick fixes', () => {
     assert.strictEqual((await api()).trainingPanelTrainFile(), file.fsPath, 'Train on This Dataset from the view trains on the Parquet file');
   });
 
+  test('opening a .parquet file (as a click in the explorer does) shows its rows view instead of a binary notice', async () => {
+    const file = vscode.Uri.file(path.join(workspaceDir(), 'clicked.parquet'));
+    fs.copyFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'datasets', 'chat.parquet'), file.fsPath);
+    await vscode.commands.executeCommand('vscode.open', file);
+    const editor = await poll('the rows view to show', 15000, () => {
+      const e = vscode.window.activeTextEditor;
+      return e?.document.uri.scheme === 'tunelab-parquet' && e.document.uri.path === `${file.path}.jsonl` ? e : undefined;
+    });
+    assert.strictEqual(editor.document.languageId, 'jsonl');
+    assert.strictEqual(editor.document.getText().split('\n').filter((l) => l.trim()).length, 5);
+  });
+
   test('fix-all past the per-code limit: every duplicate goes, not only the findings shown', async () => {
     const dir = path.join(workspaceDir(), 'capped');
     fs.mkdirSync(path.join(dir, '.tunelab'), { recursive: true });
