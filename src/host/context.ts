@@ -74,7 +74,7 @@ export function createTunelab(extension: vscode.ExtensionContext, log: vscode.Lo
   };
   const linter = own(new Linter(path.join(extension.extensionPath, 'dist', 'lintWorker.js'), log));
   linter.start(); // Tunelab activates where there are datasets: their first lint need not wait for the worker to load
-  own(vscode.workspace.registerTextDocumentContentProvider(PARQUET_ROWS_SCHEME, own(new ParquetRowsProvider())));
+  own(vscode.workspace.registerTextDocumentContentProvider(PARQUET_ROWS_SCHEME, own(new ParquetRowsProvider(linter))));
   own(vscode.window.registerCustomEditorProvider(ParquetFileEditor.viewType, new ParquetFileEditor()));
   const lintSettings = own(new LintSettings(log));
   const diagnostics = own(new DatasetDiagnostics(linter, log, lintSettings));

@@ -52,8 +52,13 @@ export type WorkerRequest =
   | { type: 'lintDocOnce'; id: number; doc: string; version: number; options: LintOptions }
   /** The dataset overview of the copy (from its last lint). */
   | { type: 'overview'; id: number; doc: string; modelDir?: string }
+  /** A Parquet file's rows as JSONL text (the rows view): decoded here, not on the extension host's thread. */
+  | { type: 'parquetRows'; id: number; bytes: Uint8Array; maxBytes: number }
   /** Token count and rendered template of one record's JSON text. */
   | { type: 'recordTokens'; id: number; modelDir?: string; recordText: string };
+
+/** A Parquet file's rows as JSON Lines text, or why they cannot be read. */
+export type ParquetRows = { text: string } | { problem: string };
 
 /** What building a document's session took, and how many of its records took their per-record work from a threaded lint. */
 export interface SessionBuild { ms: number; records: number; seeded: number }
@@ -87,6 +92,7 @@ export interface WorkerAnswers {
   lintPair: { train: FileLintResult; eval: FileLintResult };
   lintDoc: DocLintResult;
   lintDocOnce: FileLintResult | undefined;
+  parquetRows: ParquetRows;
   overview: DatasetOverview;
   recordTokens: RecordTokensInfo;
 }

@@ -7,7 +7,7 @@ import * as lint from '../core/lint';
 import { EditedSpan, provisionalResult } from '../core/lint/provisional';
 import { ShardPool } from '../core/lint/lint-parallel';
 import type { FileLintResult, LintOptions, LintSeeds } from '../core/lint';
-import { decodedIfParquet } from '../core/dataset/parquet';
+import { decodedIfParquet, parquetRowsText } from '../core/dataset/parquet';
 import { loadTokenizer, type ModelTokenizer } from '../core/tokenizer/model-tokenizer';
 import { readDocumentFile } from './documentFile';
 import { applyChanges } from './textChanges';
@@ -406,6 +406,8 @@ function answer(req: WorkerRequest): unknown {
       const d = doc(req.doc);
       return d.version === req.version ? lint.lintSource(d.path, textNow(d), req.options) : undefined;
     }
+    case 'parquetRows':
+      return parquetRowsText(Buffer.from(req.bytes.buffer, req.bytes.byteOffset, req.bytes.byteLength), req.maxBytes);
     case 'overview':
       return overview(req.doc, req.modelDir);
     case 'recordTokens':

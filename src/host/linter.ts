@@ -5,10 +5,10 @@ import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
 import { lintSource, lintTrainAndEval, type FileLintResult, type LintInput, type LintOptions } from '../core/lint';
-import { decodedIfParquet } from '../core/dataset/parquet';
+import { decodedIfParquet, parquetRowsText } from '../core/dataset/parquet';
 import type { DatasetOverview } from '../../webview/overviewProtocol';
 import type { DocumentFacts } from './documentFile';
-import type { DocLintResult, RecordTokensInfo, TextChange, WorkerAnswers, WorkerRequest, WorkerResponse } from './lintProtocol';
+import type { DocLintResult, ParquetRows, RecordTokensInfo, TextChange, WorkerAnswers, WorkerRequest, WorkerResponse } from './lintProtocol';
 
 /** The worker lost its copy of a document (it restarted, or an edit did not apply): send the whole text again. */
 export class UnknownDocumentError extends Error {}
@@ -120,6 +120,12 @@ export class Linter implements vscode.Disposable {
       return copy.version === version ? lintSource(copy.path, copy.text, options) : undefined;
     }
     return this.ask({ type: 'lintDocOnce', doc, version, options });
+  }
+
+  /** A Parquet file's rows as JSONL text, decoded in the worker (seconds for a large file: not on the host's thread). */
+  parquetRows(bytes: Buffer, maxBytes: number): Promise<ParquetRows> {
+    if (!this.ensureWorker()) return parquetRowsText(bytes, maxBytes);
+    return this.ask({ type: 'parquetRows', bytes, maxBytes });
   }
 
   overview(doc: string, modelDir: string | undefined): Promise<DatasetOverview> {

@@ -5,9 +5,11 @@
 // (ParquetFileEditor), unless the user picks another editor for Parquet files.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { decodedTable, decodeParquet, isParquet } from '../core/dataset/parquet';
+import type { Linter } from './linter';
 
 export const PARQUET_ROWS_SCHEME = 'tunelab-parquet';
+/** VS Code gives extensions documents under 50 MiB only: a larger view would get no diagnostics. */
+const MAX_VIEW_BYTES = 50 * 2 ** 20;
 
 /** The rows view of a Parquet file: its path with `.jsonl` added, so the view is read as JSON Lines. */
 export function parquetRowsUri(file: vscode.Uri): vscode.Uri {
@@ -24,15 +26,15 @@ export class ParquetRowsProvider implements vscode.TextDocumentContentProvider, 
   readonly onDidChange = this.changed.event;
   private readonly watchers = new Map<string, vscode.Disposable>();
 
+  constructor(private readonly linter: Linter) {}
+
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const file = parquetFileOf(uri);
     this.watch(uri, file);
-    const bytes = Buffer.from(await vscode.workspace.fs.readFile(file));
-    if (!isParquet(bytes)) throw new Error(`${path.basename(file.fsPath)} is not a Parquet file (it does not start with PAR1)`);
-    const rows = await decodeParquet(bytes);
-    const problem = decodedTable(rows)?.problem;
-    if (problem) throw new Error(problem);
-    return rows.toString('utf8');
+    const bytes = await vscode.workspace.fs.readFile(file);
+    const rows = await this.linter.parquetRows(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), MAX_VIEW_BYTES);
+    if ('problem' in rows) throw new Error(`${path.basename(file.fsPath)}: ${rows.problem}`);
+    return rows.text;
   }
 
   /** Shows the file's new rows when it changes on disk (a re-export, a pipeline writing it again). */

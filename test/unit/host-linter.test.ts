@@ -203,3 +203,23 @@ test('lintDocumentOnce lints the worker\'s copy with other options, outside its 
     }
   }
 });
+
+test('parquetRows: a Parquet file\'s rows as JSONL text decoded off the host\'s thread, or why not (not Parquet, over the size an editor shows)', async () => {
+  const parquet = readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'datasets', 'chat.parquet'));
+  for (const script of [join(__dirname, '..', '..', 'src', 'host', 'lintWorker.js'), '/nonexistent/lintWorker.js']) {
+    const linter = new Linter(script, log);
+    try {
+      const rows = await linter.parquetRows(parquet, 2 ** 20);
+      assert.ok('text' in rows, script);
+      const lines = rows.text.split('\n').filter(Boolean);
+      assert.equal(lines.length, 5, script);
+      assert.ok(Array.isArray((JSON.parse(lines[0]) as { messages?: unknown }).messages), script);
+      const small = await linter.parquetRows(parquet, 100);
+      assert.ok('problem' in small && /more than an editor can show .* "Tunelab: Lint Dataset"/.test(small.problem), script);
+      const other = await linter.parquetRows(Buffer.from('{"text": "not parquet"}\n'), 2 ** 20);
+      assert.deepEqual(other, { problem: 'it is not a Parquet file (it does not start with PAR1)' }, script);
+    } finally {
+      linter.dispose();
+    }
+  }
+});

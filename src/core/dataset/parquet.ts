@@ -38,6 +38,25 @@ export async function decodeParquet(file: Buffer): Promise<Buffer> {
   return out;
 }
 
+/**
+ * A Parquet file's rows as JSONL text to show in an editor, or why not: it is not Parquet, cannot be decoded, or its
+ * rows (or the file itself: JSONL is almost always larger) take more than `maxBytes`.
+ */
+export async function parquetRowsText(file: Buffer, maxBytes: number): Promise<{ text: string } | { problem: string }> {
+  const mb = (n: number): string => (n / 2 ** 20).toFixed(0);
+  const tooLarge = (n: number): { problem: string } => ({
+    problem: `its rows take ${n === file.length ? 'more than ' : ''}${mb(n)} MiB as JSON Lines, more than an editor can show (${mb(maxBytes)} MiB); `
+      + 'check it with "Tunelab: Lint Dataset" or `tunelab lint`, which read any size',
+  });
+  if (!isParquet(file)) return { problem: 'it is not a Parquet file (it does not start with PAR1)' };
+  if (file.length > maxBytes) return tooLarge(file.length);
+  const rows = await decodeParquet(file);
+  const problem = decodedTable(rows)?.problem;
+  if (problem) return { problem };
+  if (rows.length > maxBytes) return tooLarge(rows.length);
+  return { text: rows.toString('utf8') };
+}
+
 /** JSON for the values Parquet has and JSON has not: 64-bit integers, dates, binary columns. */
 function jsonValue(_key: string, v: unknown): unknown {
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
