@@ -31,6 +31,9 @@ export type RecordTokens =
   /** The trainer skips the record (reason as the trainer words it), or the template cannot render it. */
   | { kind: 'skip'; reason: string };
 
+/** What a record refused for its tools tells the trainer's user to do; the lint, which names the template, leaves it out. */
+export const TOOLS_HINT = 'train on a model whose chat template supports tools';
+
 export class ModelTokenizer {
   private template: Template | undefined;
   private readonly eosId: number | undefined;
@@ -104,11 +107,11 @@ export class ModelTokenizer {
       const upto = messages.slice(0, i + 1);
       const without = [...messages.slice(0, i), { ...messages[i], tool_calls: undefined }];
       if (this.renderChat(upto, { tools }) === this.renderChat(without, { tools })) {
-        return `the chat template does not render tool calls (assistant message ${i + 1} calls ${calls[0].function.name}, which its rendered turn lacks); train on a model whose chat template supports tools`;
+        return `the chat template does not render tool calls (assistant message ${i + 1} calls ${calls[0].function.name}, which its rendered turn lacks); ${TOOLS_HINT}`;
       }
     }
     if (tools?.length && rendered === this.renderChat(messages)) {
-      return 'the chat template does not render the record\'s `tools`; train on a model whose chat template supports tools';
+      return `the chat template does not render the record's \`tools\`; ${TOOLS_HINT}`;
     }
     return undefined;
   }

@@ -41,7 +41,7 @@ export const roleOrderRule: LintRule = {
         if (refused) {
           ctx.report({
             code: 'role-order', severity: 'warning', span: r.source.span,
-            message: `the chat template of ${template!.name} cannot train on this conversation: ${refused.replace(/; train on a model .*$/, '')}; the trainer drops the record`,
+            message: `the chat template of ${template!.name} cannot train on this conversation: ${refused}; the trainer drops the record`,
           });
         }
       },

@@ -5,11 +5,15 @@
  * text, so a file of 65,000 conversations costs a few renders. Used by role-order when a tokenizer is given.
  */
 import { loadTokenizer, trainingInput, type ModelTokenizer } from '../../tokenizer';
+import { TOOLS_HINT } from '../../tokenizer/model-tokenizer';
 
 export interface TemplateProbe {
   /** The template's name ("tunelab-tiny-llama"). */
   name: string;
-  /** Why the template cannot render the record as training needs it; undefined when it can (or it is not a chat record the trainer reads). */
+  /**
+   * Why the template cannot render the record as training needs it, without the trainer's advice to pick another
+   * model; undefined when it can (or it is not a chat record the trainer reads).
+   */
   rejects(value: unknown): string | undefined;
 }
 
@@ -33,9 +37,14 @@ export function templateProbe(tokenizerDir: string | undefined): TemplateProbe |
       const key = JSON.stringify(probe);
       if (!seen.has(key)) {
         const r = tokenizer.countRecord(probe);
-        seen.set(key, r.kind === 'skip' ? r.reason : undefined);
+        seen.set(key, r.kind === 'skip' ? withoutHint(r.reason) : undefined);
       }
       return seen.get(key);
     },
   };
+}
+
+function withoutHint(reason: string): string {
+  const tail = `; ${TOOLS_HINT}`;
+  return reason.endsWith(tail) ? reason.slice(0, -tail.length) : reason;
 }
