@@ -1,6 +1,7 @@
 // Messages between src/host/linter.ts and its worker, src/host/lintWorker.ts. The worker keeps a copy of every open
 // dataset document, kept current by the edits the host forwards, so an edit costs a small message instead of
 // sending the whole text again.
+import type { Span } from '../core/dataset/types';
 import type { FileLintResult, LintOptions } from '../core/lint';
 import type { DatasetOverview } from '../../webview/overviewProtocol';
 import type { DocumentFacts } from './documentFile';
@@ -55,7 +56,12 @@ export type WorkerRequest =
   /** A Parquet file's rows as JSONL text (the rows view): decoded here, not on the extension host's thread. */
   | { type: 'parquetRows'; id: number; bytes: Uint8Array; maxBytes: number }
   /** Token count and rendered template of one record's JSON text. */
-  | { type: 'recordTokens'; id: number; modelDir?: string; recordText: string };
+  | { type: 'recordTokens'; id: number; modelDir?: string; recordText: string }
+  /**
+   * recordTokens of the record that covers 1-based `line` of the worker's copy of a document (a CSV row, a record of a
+   * JSON array spanning lines: found by reading the whole text, which must not hold up the extension host), with its span.
+   */
+  | { type: 'recordTokensAt'; id: number; doc: string; line: number; modelDir?: string };
 
 /** A Parquet file's rows as JSON Lines text, or why they cannot be read. */
 export type ParquetRows = { text: string } | { problem: string };
@@ -95,6 +101,7 @@ export interface WorkerAnswers {
   parquetRows: ParquetRows;
   overview: DatasetOverview;
   recordTokens: RecordTokensInfo;
+  recordTokensAt: { info: RecordTokensInfo; span: Span } | undefined;
 }
 
 /** `unknownDoc`: the worker has no copy of that document (the host then sends its text). */

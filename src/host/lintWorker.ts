@@ -8,6 +8,7 @@ import { EditedSpan, provisionalResult } from '../core/lint/provisional';
 import { ShardPool } from '../core/lint/lint-parallel';
 import type { FileLintResult, LintOptions, LintSeeds } from '../core/lint';
 import { decodedIfParquet, parquetRowsText } from '../core/dataset/parquet';
+import { recordAtLine } from '../core/dataset/read';
 import { loadTokenizer, type ModelTokenizer } from '../core/tokenizer/model-tokenizer';
 import { readDocumentFile } from './documentFile';
 import { applyChanges } from './textChanges';
@@ -305,6 +306,8 @@ function tokenizerFor(modelDir: string | undefined): { tokenizer?: ModelTokenize
   }
 }
 
+const MAX_HOVER_RECORD_CHARS = 200_000;
+
 function recordTokens(modelDir: string | undefined, recordText: string): RecordTokensInfo {
   let value: unknown;
   try {
@@ -412,6 +415,12 @@ function answer(req: WorkerRequest): unknown {
       return overview(req.doc, req.modelDir);
     case 'recordTokens':
       return recordTokens(req.modelDir, req.recordText);
+    case 'recordTokensAt': {
+      const d = doc(req.doc);
+      const rec = recordAtLine(textNow(d), d.path, req.line);
+      // Tokenizing a record this long would take seconds: the too-long finding speaks for it.
+      return rec && rec.text.length <= MAX_HOVER_RECORD_CHARS ? { info: recordTokens(req.modelDir, JSON.stringify(rec.value)), span: rec.span } : undefined;
+    }
   }
 }
 

@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
 import { lintSource, lintTrainAndEval, type FileLintResult, type LintInput, type LintOptions } from '../core/lint';
 import { decodedIfParquet, parquetRowsText } from '../core/dataset/parquet';
+import type { Span } from '../core/dataset/types';
 import type { DatasetOverview } from '../../webview/overviewProtocol';
 import type { DocumentFacts } from './documentFile';
 import type { DocLintResult, ParquetRows, RecordTokensInfo, TextChange, WorkerAnswers, WorkerRequest, WorkerResponse } from './lintProtocol';
@@ -131,6 +132,12 @@ export class Linter implements vscode.Disposable {
   overview(doc: string, modelDir: string | undefined): Promise<DatasetOverview> {
     if (!this.ensureWorker()) return Promise.reject(new Error('the lint worker is not available'));
     return this.ask({ type: 'overview', doc, modelDir });
+  }
+
+  /** recordTokens of the record covering 1-based `line` of the worker's copy of `doc`, with its span; UnknownDocumentError without a copy. */
+  recordTokensAt(doc: string, line: number, modelDir: string | undefined): Promise<{ info: RecordTokensInfo; span: Span } | undefined> {
+    if (!this.ensureWorker()) return Promise.reject(new Error('the lint worker is not available'));
+    return this.ask({ type: 'recordTokensAt', doc, line, modelDir });
   }
 
   recordTokens(recordText: string, modelDir: string | undefined): Promise<RecordTokensInfo> {

@@ -3,15 +3,13 @@
 // cannot be loaded) and the rendered chat template.
 // Counting runs in the lint worker: loading a tokenizer takes seconds and must not stall the editor.
 import * as vscode from 'vscode';
-import { recordAtLine } from '../core/dataset/read';
-import { documentChars, isDatasetDocument } from './datasetDiagnostics';
-import type { Linter } from './linter';
+import type { Span } from '../core/dataset/types';
+import { isDatasetDocument } from './datasetDiagnostics';
+import { UnknownDocumentError, type Linter } from './linter';
 import { recordHoverMarkdown } from './recordHoverText';
 
 /** Lines longer than this get no hover: tokenizing them would take seconds (the too-long finding covers them). */
 const MAX_HOVER_LINE = 200_000;
-/** CSV rows and multi-line records are found by reading the whole text: past this size the hover would lag. */
-const MAX_HOVER_DOC_CHARS = 20_000_000;
 
 export class RecordHoverProvider implements vscode.HoverProvider {
   constructor(private readonly linter: Linter, private readonly modelDir: (doc: vscode.TextDocument) => string | undefined,
@@ -19,32 +17,25 @@ export class RecordHoverProvider implements vscode.HoverProvider {
 
   async provideHover(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     if (!isDatasetDocument(doc)) return undefined;
-    const record = recordAt(doc, position.line);
-    if (!record) return undefined;
+    const line = doc.lineAt(position.line);
+    if (line.text.length > MAX_HOVER_LINE) return undefined;
+    const text = line.text.trim();
     try {
-      const info = await this.linter.recordTokens(record.json, this.modelDir(doc));
-      const md = new vscode.MarkdownString(recordHoverMarkdown(info));
-      return new vscode.Hover(md, record.range);
+      // A record of its own on the line (JSONL, or an array written one record per line): counted from the line.
+      if (!/\.csv$/i.test(doc.fileName) && text.startsWith('{') && /\},?$/.test(text)) {
+        const info = await this.linter.recordTokens(text.replace(/,$/, ''), this.modelDir(doc));
+        return new vscode.Hover(new vscode.MarkdownString(recordHoverMarkdown(info)), line.range);
+      }
+      // A CSV row, or a record spanning lines: the worker finds it in its copy (reading the whole text takes a while).
+      const found = await this.linter.recordTokensAt(doc.uri.toString(), position.line + 1, this.modelDir(doc));
+      return found && new vscode.Hover(new vscode.MarkdownString(recordHoverMarkdown(found.info)), rangeOf(found.span));
     } catch (err) {
-      this.log.warn(`record hover: ${err instanceof Error ? err.message : String(err)}`);
+      if (!(err instanceof UnknownDocumentError)) this.log.warn(`record hover: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;
     }
   }
 }
 
-/**
- * The record under the pointer as JSON text, and its range: a JSONL line at once; a CSV row, or a record of a JSON
- * array or of pretty-printed JSONL spanning lines, found by reading the whole text.
- */
-function recordAt(doc: vscode.TextDocument, lineNumber: number): { json: string; range: vscode.Range } | undefined {
-  const line = doc.lineAt(lineNumber);
-  if (line.text.length > MAX_HOVER_LINE) return undefined;
-  const text = line.text.trim();
-  const csv = /\.csv$/i.test(doc.fileName);
-  if (!csv && text.startsWith('{') && /\},?$/.test(text)) return { json: text.replace(/,$/, ''), range: line.range };
-  if (documentChars(doc) > MAX_HOVER_DOC_CHARS) return undefined;
-  const rec = recordAtLine(doc.getText(), doc.fileName, lineNumber + 1);
-  if (!rec || rec.text.length > MAX_HOVER_LINE) return undefined;
-  const s = rec.span;
-  return { json: JSON.stringify(rec.value), range: new vscode.Range(s.line - 1, s.column - 1, s.endLine - 1, s.endColumn - 1) };
+function rangeOf(s: Span): vscode.Range {
+  return new vscode.Range(s.line - 1, s.column - 1, s.endLine - 1, s.endColumn - 1);
 }

@@ -223,3 +223,22 @@ test('parquetRows: a Parquet file\'s rows as JSONL text decoded off the host\'s 
     }
   }
 });
+
+test('recordTokensAt: the worker finds the record under a line of its copy (a CSV row spanning lines, a pretty-printed array record) and counts it', async () => {
+  const linter = new Linter(join(__dirname, '..', '..', 'src', 'host', 'lintWorker.js'), log);
+  try {
+    await assert.rejects(linter.recordTokensAt('c', 2, undefined), UnknownDocumentError);
+    linter.syncDocument('c', '/data/c.csv', 1, 'prompt,completion\n"Write a\nhaiku",Autumn moonlight\nx,y\n');
+    const row = await linter.recordTokensAt('c', 3, undefined);
+    assert.deepEqual(row?.span, { line: 2, column: 1, endLine: 3, endColumn: 24 });
+    assert.ok(row && row.info.tokens !== undefined && row.info.tokens > 0 && !row.info.exact, 'an estimate without a model');
+    assert.equal(await linter.recordTokensAt('c', 1, undefined), undefined, 'the header is no record');
+    const pretty = JSON.stringify([{ text: 'first record' }, { text: 'second record, a little longer' }], null, 2);
+    linter.syncDocument('a', '/data/a.json', 1, pretty);
+    const second = await linter.recordTokensAt('a', pretty.split('\n').findIndex((l) => l.includes('second')) + 1, undefined);
+    assert.equal(second?.span.line, 5);
+    assert.ok(second && second.info.tokens! > (await linter.recordTokensAt('a', 3, undefined))!.info.tokens!, 'the longer record counts more');
+  } finally {
+    linter.dispose();
+  }
+});

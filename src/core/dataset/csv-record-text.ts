@@ -5,8 +5,11 @@
  * text into the file's line and column, and an edit of it (JSON syntax) into an edit of the cell (CSV syntax: quotes
  * doubled inside a quoted field; an unquoted field that would need quotes is rewritten whole, quoted).
  */
-import type { CsvFieldSpan } from './csv';
+import type { CsvRow } from './csv';
 import type { Position, RecordFileMap, Span } from './types';
+
+/** Where a field's text sits in the CSV text: [start, end) between its quotes when quoted. */
+interface FieldSpan { start: number; end: number; quoted: boolean }
 
 interface Piece {
   /** [start, end) of the cell's value in the record text. */
@@ -14,7 +17,7 @@ interface Piece {
   end: number;
   /** 'json': the cell's text verbatim; 'string': the cell's text as a JSON string literal. */
   kind: 'json' | 'string';
-  field: CsvFieldSpan;
+  field: FieldSpan;
   /** The field's text after CSV unquoting. */
   value: string;
 }
@@ -37,24 +40,58 @@ export class CsvLines {
   }
 }
 
-/** Builds the record text of a valid row and its map to the file. `isJson` tells the cells that were parsed as JSON. */
-export function csvRecordText(lines: CsvLines, header: readonly string[], fields: readonly string[], spans: readonly CsvFieldSpan[],
-  isJson: (column: string, cell: string) => boolean, row: { start: number; end: number }): { text: string; map: RecordFileMap } {
+type IsJson = (column: string, cell: string) => boolean;
+
+/**
+ * Whether JSON.stringify of a row's record lists its cells as the header does: not when a column name is an array
+ * index (objects put those first) or `__proto__` (not an own key).
+ */
+export function stringifyKeepsHeaderOrder(header: readonly string[]): boolean {
+  return header.every((h) => !/^(0|[1-9]\d*)$/.test(h) && h !== '__proto__');
+}
+
+/**
+ * The record text of a valid row (`value`: its record) and its map to the file. `isJson` tells the cells that were
+ * parsed as JSON. Without such a cell, and when `inOrder` (stringifyKeepsHeaderOrder), the text is
+ * JSON.stringify(value): the same text, made at native speed. The map works out where each cell sits only when a
+ * finding asks (most rows have none).
+ */
+export function csvRecordText(lines: CsvLines, header: readonly string[], row: CsvRow, value: Record<string, unknown>, isJson: IsJson,
+  inOrder: boolean): { text: string; map: RecordFileMap } {
+  const verbatim = !inOrder || header.some((name, k) => isJson(name, row.fields[k]));
+  const text = verbatim ? layout(header, row.fields, isJson).text : JSON.stringify(value);
+  return { text, map: new CsvRowMap(lines, header, row, isJson) };
+}
+
+/** The record text built cell by cell, and where each cell's value sits in it. */
+function layout(header: readonly string[], fields: readonly string[], isJson: IsJson): { text: string; pieces: Omit<Piece, 'field'>[] } {
   let text = '{';
-  const pieces: Piece[] = [];
+  const pieces: Omit<Piece, 'field'>[] = [];
   header.forEach((name, k) => {
     text += (k ? ',' : '') + JSON.stringify(name) + ':';
     const json = isJson(name, fields[k]);
     const start = text.length;
     text += json ? fields[k] : JSON.stringify(fields[k]);
-    pieces.push({ start, end: text.length, kind: json ? 'json' : 'string', field: spans[k], value: fields[k] });
+    pieces.push({ start, end: text.length, kind: json ? 'json' : 'string', value: fields[k] });
   });
-  text += '}';
-  return { text, map: new CsvRowMap(lines, pieces, row) };
+  return { text: text + '}', pieces };
 }
 
 class CsvRowMap implements RecordFileMap {
-  constructor(private readonly lines: CsvLines, private readonly pieces: Piece[], private readonly row: { start: number; end: number }) {}
+  private laidOut: Piece[] | undefined;
+
+  constructor(private readonly lines: CsvLines, private readonly header: readonly string[], private readonly row: CsvRow,
+    private readonly isJson: IsJson) {}
+
+  private get pieces(): Piece[] {
+    if (!this.laidOut) {
+      const spans = this.row.spans;
+      this.laidOut = layout(this.header, this.row.fields, this.isJson).pieces.map((p, k) => ({
+        ...p, field: { start: spans[3 * k], end: spans[3 * k + 1], quoted: spans[3 * k + 2] === 1 },
+      }));
+    }
+    return this.laidOut;
+  }
 
   position(offset: number): Position {
     return this.lines.position(this.fileOffset(offset));
@@ -121,11 +158,11 @@ function parsedString(json: string): string | undefined {
   }
 }
 
-function outerStart(f: CsvFieldSpan): number {
+function outerStart(f: FieldSpan): number {
   return f.quoted ? f.start - 1 : f.start;
 }
 
-function outerEnd(f: CsvFieldSpan): number {
+function outerEnd(f: FieldSpan): number {
   return f.quoted ? f.end + 1 : f.end;
 }
 

@@ -5,19 +5,19 @@
  * column holds JSON (as pandas' to_csv writes a list column after json.dumps). A valid row's record text is built
  * from its cells, with a map back to them (csv-record-text.ts): findings point into the cells and fixes edit them.
  */
-import { CsvLines, csvRecordText } from './csv-record-text';
+import { CsvLines, csvRecordText, stringifyKeepsHeaderOrder } from './csv-record-text';
 import type { ReadProblem, SourceRecord } from './types';
 
 /** Columns whose cells are JSON text. */
 const JSON_COLUMNS = new Set(['messages', 'conversations', 'tools']);
 
-/** Where a field's text sits in the CSV text: [start, end) between its quotes when quoted. */
-export interface CsvFieldSpan { start: number; end: number; quoted: boolean }
-
 export interface CsvRow {
   fields: string[];
-  /** Where each field's text sits (one per field). */
-  spans: CsvFieldSpan[];
+  /**
+   * Where each field's text sits, three numbers per field: [start, end) in the CSV text (between its quotes when
+   * quoted) and 1 when quoted, else 0. Flat: a large file has millions of fields.
+   */
+  spans: number[];
   line: number;
   endLine: number;
   /** Offsets of the row's first character and just past its last (before the line break). */
@@ -38,7 +38,8 @@ export function parseCsv(text: string): CsvRow[] {
       let field = '';
       if (text.charCodeAt(i) === 0x22) { // quoted
         const startLine = line;
-        const span = { start: ++i, end: n, quoted: true };
+        const at = row.spans.length;
+        row.spans.push(++i, n, 1);
         for (;;) {
           const q = text.indexOf('"', i);
           if (q === -1) {
@@ -50,11 +51,10 @@ export function parseCsv(text: string): CsvRow[] {
           field += text.slice(i, q);
           line += countNewlines(text, i, q);
           if (text.charCodeAt(q + 1) === 0x22) { field += '"'; i = q + 2; continue; }
-          span.end = q;
+          row.spans[at + 1] = q;
           i = q + 1;
           break;
         }
-        row.spans.push(span);
         const c = text.charCodeAt(i);
         if (i < n && c !== 0x2c && c !== 0x0a && c !== 0x0d) {
           row.error ??= `unexpected text after a closing quote on line ${line}: a quote inside a quoted field must be doubled ("")`;
@@ -68,7 +68,7 @@ export function parseCsv(text: string): CsvRow[] {
           j++;
         }
         field = text.slice(i, j);
-        row.spans.push({ start: i, end: j, quoted: false });
+        row.spans.push(i, j, 0);
         i = j;
       }
       row.fields.push(field);
@@ -104,6 +104,7 @@ export function csvRecords(text: string): { records: SourceRecord[]; problems: R
   if (problems.length) return { records, problems };
   const lines = new CsvLines(text);
   const isJson = (name: string, cell: string): boolean => JSON_COLUMNS.has(name) && cell.trim() !== '';
+  const inOrder = stringifyKeepsHeaderOrder(header);
   rows.slice(1).forEach((row, index) => {
     const first = lines.position(row.start);
     const last = lines.position(row.end);
@@ -133,7 +134,7 @@ export function csvRecords(text: string): { records: SourceRecord[]; problems: R
       rec.error = { reason: error, offset: 0 };
       rec.span = { line: first.line, column: 1, endLine: first.line, endColumn: 2 };
     } else {
-      const built = csvRecordText(lines, header, row.fields, row.spans, isJson, row);
+      const built = csvRecordText(lines, header, row, value, isJson, inOrder);
       rec.text = built.text;
       rec.fileMap = built.map;
       rec.value = value;
