@@ -117,3 +117,10 @@ test('CSV: deleting the last row without a line break, and a duplicate spanning 
   assert.deepEqual(result.fixed, ['duplicate@4', 'duplicate@5']);
   assert.equal(result.text, 'prompt,completion\r\n"a\r\nb",c\r\nx,y\r\n');
 });
+
+test('CSV: a header with an index-like column name (JSON objects list those first) still maps findings to the right cell', () => {
+  const csv = 'text,1\n"Mail me at a.b@example.org today, please",note\n';
+  const [pii] = lintText('n.csv', csv, QUIET).findings.filter((f) => f.code === 'pii');
+  assert.deepEqual([pii.line, pii.column, pii.endColumn], [2, 13, 28]);
+  assert.equal(csv.split('\n')[1].slice(pii.column - 1, pii.endColumn - 1), 'a.b@example.org');
+});
