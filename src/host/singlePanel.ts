@@ -78,9 +78,14 @@ export class SinglePanelHost<State, In, C extends PanelController<In>> implement
         .catch((err: unknown) => deps.log.error(`${kind.name}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
     });
     panel.onDidDispose(() => {
-      onMessage.dispose();
-      controller.dispose();
+      // Forgotten first: a controller whose clean-up fails must not be handed out again with its disposed panel.
       if (this.controller === controller) this.controller = undefined;
+      onMessage.dispose();
+      try {
+        controller.dispose();
+      } catch (err) {
+        deps.log.error(`${kind.name}: closing: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      }
     });
     return controller;
   }

@@ -275,12 +275,16 @@ export class TrainingPanel implements PanelController<TrainingToHost> {
   }
 
   private pause(): void {
+    this.stopFollowing();
+    if (!this.panel.visible) this.ready = false;
+  }
+
+  private stopFollowing(): void {
     this.follower?.dispose();
     this.follower = undefined;
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     this.buffer = [];
-    if (!this.panel.visible) this.ready = false;
   }
 
   private async browse(field: BrowseField): Promise<void> {
@@ -307,7 +311,8 @@ export class TrainingPanel implements PanelController<TrainingToHost> {
 
   dispose(): void {
     this.disposed = true;
-    this.pause();
+    this.ready = false;
+    this.stopFollowing(); // not pause(): a disposed panel throws on any read, `visible` included
     for (const d of this.disposables) d.dispose();
   }
 }

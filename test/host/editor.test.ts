@@ -178,6 +178,17 @@ suite('editor: diagnostics and quick fixes', () => {
     assert.strictEqual(editor.document.getText().split('\n').filter((l) => l.trim()).length, 5);
   });
 
+  test('a training panel that was closed is never handed out again: Train on This Dataset after closing opens a fresh one', async () => {
+    const uri = workspaceFile('train.jsonl');
+    const tunelab = await api();
+    await vscode.commands.executeCommand('tunelab.trainOnDataset', uri);
+    assert.strictEqual(tunelab.trainingPanelTrainFile(), uri.fsPath);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await poll('the closed panel to be let go', 5000, () => (tunelab.trainingPanelTrainFile() === undefined ? true : undefined));
+    await vscode.commands.executeCommand('tunelab.trainOnDataset', uri);
+    assert.strictEqual(tunelab.trainingPanelTrainFile(), uri.fsPath, 'the second Train on This Dataset opens the form again');
+  });
+
   test('fix-all past the per-code limit: every duplicate goes, not only the findings shown', async () => {
     const dir = path.join(workspaceDir(), 'capped');
     fs.mkdirSync(path.join(dir, '.tunelab'), { recursive: true });
