@@ -10,6 +10,7 @@ import type { FileLintResult, LintOptions, LintSeeds } from '../core/lint';
 import { decodedIfParquet, parquetRowsText } from '../core/dataset/parquet';
 import { recordAtLine } from '../core/dataset/read';
 import { loadTokenizer, type ModelTokenizer } from '../core/tokenizer/model-tokenizer';
+import { trainingInput } from '../core/tokenizer/training-input';
 import { readDocumentFile } from './documentFile';
 import { applyChanges } from './textChanges';
 import { computeOverview, ESTIMATED_RECORD_TOKENS, type RecordCounter } from './overviewData';
@@ -315,12 +316,13 @@ function recordTokens(modelDir: string | undefined, recordText: string): RecordT
   } catch {
     return { exact: false, label: 'estimate', skipped: 'the line is not valid JSON' };
   }
+  const input = trainingInput(value); // read once: for the count and for the turns kept as context
   const { tokenizer, why } = tokenizerFor(modelDir);
-  if (!tokenizer) return estimateRecordTokens(value, `estimate: ${why}`);
-  const counted = tokenizer.countRecord(value);
+  if (!tokenizer) return estimateRecordTokens(value, `estimate: ${why}`, input);
+  const counted = tokenizer.countInput(input);
   const label = `tokenizer of ${tokenizer.name}`;
   if (counted.kind === 'skip') return { exact: true, label, skipped: counted.reason };
-  return { exact: true, label, tokens: counted.tokens, rendered: counted.kind === 'chat' ? counted.rendered : undefined, contextOnly: contextOnly(value) };
+  return { exact: true, label, tokens: counted.tokens, rendered: counted.kind === 'chat' ? counted.rendered : undefined, contextOnly: contextOnly(input) };
 }
 
 /**

@@ -11,7 +11,7 @@ import { Template } from '@huggingface/jinja';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { isJsonObject, type JsonObject } from '../dataset/format';
 import { patchJinjaStrip } from './jinja-strip';
-import { trainingInput, type ChatMessage } from './training-input';
+import { trainingInput, type ChatMessage, type TrainingInput } from './training-input';
 
 patchJinjaStrip();
 
@@ -122,7 +122,11 @@ export class ModelTokenizer {
    * the tokenizer's special tokens and an EOS appended when missing.
    */
   countRecord(value: unknown): RecordTokens {
-    const input = trainingInput(value);
+    return this.countInput(trainingInput(value));
+  }
+
+  /** countRecord of a record already read by trainingInput. */
+  countInput(input: TrainingInput): RecordTokens {
     if (input.kind === 'skip') return input;
     if (input.kind === 'text') {
       const ids = this.tokenizer.encode(input.text, { add_special_tokens: true }).ids;
