@@ -144,6 +144,9 @@ export class OverviewPanel implements PanelController<OverviewToHost> {
   }
 
   dispose(): void {
+    // An overview being worked out (send awaits the lint) must not post to the closed panel, which throws.
+    this.ready = false;
+    this.generation++;
     clearTimeout(this.refreshTimer);
     for (const d of this.disposables) d.dispose();
   }
