@@ -1,7 +1,8 @@
 // Dataset lints as editor diagnostics: open JSONL (and JSON-array) documents are linted on open and,
 // debounced, on change; their diagnostics go away when they close or when tunelab.lint.enable is off.
 import * as vscode from 'vscode';
-import { DATASET_LINT_CODES, everyFindingOf, type FileLintResult, type Finding, type LintCode, type LintOptions, type Severity } from '../core/lint';
+import { DATASET_LINT_CODES, everyFindingOf, type FileLintResult, type Finding, type LintCode, type LintOptions, type Severity, type TextEdit } from '../core/lint';
+import type { StringCleanup } from './stringValueFixes';
 import { limitNote, shownFindings } from './findingLimit';
 import type { DocLintResult, SessionBuild } from './lintProtocol';
 import { documentFacts, type DocumentFacts } from './documentFile';
@@ -386,6 +387,18 @@ export class DatasetDiagnostics implements vscode.Disposable {
     }
     result ??= await this.linter.lint(documentPath(doc.uri), doc.getText(), options);
     return doc.version === version ? result.findings.filter((f) => f.code === code) : undefined;
+  }
+
+  /** A clean-up's edits of a document, worked out by the worker on its copy; undefined when it holds none (not linted yet). */
+  async stringEdits(doc: vscode.TextDocument, cleanup: StringCleanup, line?: number): Promise<TextEdit[] | undefined> {
+    const version = doc.version;
+    try {
+      const edits = await this.linter.stringEdits(doc.uri.toString(), cleanup, line);
+      return doc.version === version ? edits : undefined;
+    } catch (err) {
+      if (err instanceof UnknownDocumentError) return undefined;
+      throw err;
+    }
   }
 
   /** The last lint's timing of a document (benchmarks and tests). */

@@ -2,7 +2,8 @@
 // dataset document, kept current by the edits the host forwards, so an edit costs a small message instead of
 // sending the whole text again.
 import type { Span } from '../core/dataset/types';
-import type { FileLintResult, LintOptions } from '../core/lint';
+import type { FileLintResult, LintOptions, TextEdit } from '../core/lint';
+import type { StringCleanup } from './stringValueFixes';
 import type { DatasetOverview } from '../../webview/overviewProtocol';
 import type { DocumentFacts } from './documentFile';
 
@@ -53,6 +54,8 @@ export type WorkerRequest =
   | { type: 'lintDocOnce'; id: number; doc: string; version: number; options: LintOptions }
   /** The dataset overview of the copy (from its last lint). */
   | { type: 'overview'; id: number; doc: string; modelDir?: string }
+  /** Edits of a clean-up (stringValueFixes.ts recordStringEdits) on the worker's copy: the row covering `line`, or all. */
+  | { type: 'stringEdits'; id: number; doc: string; cleanup: StringCleanup; line?: number }
   /** A Parquet file's rows as JSONL text (the rows view): decoded here, not on the extension host's thread. */
   | { type: 'parquetRows'; id: number; bytes: Uint8Array; maxBytes: number }
   /** Token count and rendered template of one record's JSON text. */
@@ -99,6 +102,7 @@ export interface WorkerAnswers {
   lintDoc: DocLintResult;
   lintDocOnce: FileLintResult | undefined;
   parquetRows: ParquetRows;
+  stringEdits: TextEdit[];
   overview: DatasetOverview;
   recordTokens: RecordTokensInfo;
   recordTokensAt: { info: RecordTokensInfo; span: Span } | undefined;

@@ -12,6 +12,7 @@ import { recordAtLine } from '../core/dataset/read';
 import { loadTokenizer, type ModelTokenizer } from '../core/tokenizer/model-tokenizer';
 import { trainingInput } from '../core/tokenizer/training-input';
 import { readDocumentFile } from './documentFile';
+import { recordStringEdits, STRING_CLEANUPS } from './stringValueFixes';
 import { applyChanges } from './textChanges';
 import { computeOverview, ESTIMATED_RECORD_TOKENS, type RecordCounter } from './overviewData';
 import { contextOnly, estimateRecordTokens } from './recordTokens';
@@ -410,6 +411,10 @@ function answer(req: WorkerRequest): unknown {
     case 'lintDocOnce': {
       const d = doc(req.doc);
       return d.version === req.version ? lint.lintSource(d.path, textNow(d), req.options) : undefined;
+    }
+    case 'stringEdits': {
+      const d = doc(req.doc);
+      return recordStringEdits(textNow(d), d.path, STRING_CLEANUPS[req.cleanup], req.line);
     }
     case 'parquetRows':
       return parquetRowsText(Buffer.from(req.bytes.buffer, req.bytes.byteOffset, req.bytes.byteLength), req.maxBytes);

@@ -4,11 +4,12 @@
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
-import { lintSource, lintTrainAndEval, type FileLintResult, type LintInput, type LintOptions } from '../core/lint';
+import { lintSource, lintTrainAndEval, type FileLintResult, type LintInput, type LintOptions, type TextEdit } from '../core/lint';
 import { decodedIfParquet, parquetRowsText } from '../core/dataset/parquet';
 import type { Span } from '../core/dataset/types';
 import type { DatasetOverview } from '../../webview/overviewProtocol';
 import type { DocumentFacts } from './documentFile';
+import type { StringCleanup } from './stringValueFixes';
 import type { DocLintResult, ParquetRows, RecordTokensInfo, TextChange, WorkerAnswers, WorkerRequest, WorkerResponse } from './lintProtocol';
 
 /** The worker lost its copy of a document (it restarted, or an edit did not apply): send the whole text again. */
@@ -121,6 +122,12 @@ export class Linter implements vscode.Disposable {
       return copy.version === version ? lintSource(copy.path, copy.text, options) : undefined;
     }
     return this.ask({ type: 'lintDocOnce', doc, version, options });
+  }
+
+  /** A clean-up's edits of the worker's copy of `doc` (the row covering `line`, or all); UnknownDocumentError without a copy. */
+  stringEdits(doc: string, cleanup: StringCleanup, line?: number): Promise<TextEdit[]> {
+    if (!this.ensureWorker()) return Promise.reject(new Error('the lint worker is not available'));
+    return this.ask({ type: 'stringEdits', doc, cleanup, line });
   }
 
   /** A Parquet file's rows as JSONL text, decoded in the worker (seconds for a large file: not on the host's thread). */

@@ -3,17 +3,20 @@
 // WorkspaceEdit, so one undo takes it back.
 import * as vscode from 'vscode';
 import type { Finding, LintCode, TextEdit } from '../core/lint';
-import { findingRange, type DatasetDiagnostics } from './datasetDiagnostics';
+import { findingRange, isDatasetDocument, type DatasetDiagnostics } from './datasetDiagnostics';
 import { fixAllOfCode } from './fixAll';
 import { PARQUET_ROWS_SCHEME } from './parquetRows';
-import { NFC_NORMALISE, stringValueEdits, stringValueEditsInText, TRIM_WHITESPACE, type StringTransform } from './stringValueFixes';
+import { STRING_CLEANUPS, stringValueEdits, stringValueEditsInText, type StringCleanup, type StringTransform } from './stringValueFixes';
 
 /** Codes whose fix cannot lose information the user meant to keep (an exact duplicate, a misspelt role). */
 const PREFERRED_FIX_CODES: ReadonlySet<LintCode> = new Set<LintCode>(['duplicate', 'unknown-role']);
 
-const CLEANUPS: { id: string; transform: StringTransform; line: string; file: string }[] = [
-  { id: 'trim', transform: TRIM_WHITESPACE, line: 'Trim whitespace around the strings of this line', file: 'Trim whitespace around every string in this file' },
-  { id: 'nfc', transform: NFC_NORMALISE, line: 'NFC-normalise the strings of this line', file: 'NFC-normalise every string in this file' },
+const CLEANUPS: { id: StringCleanup; line: string; file: string; csvRow: string }[] = [
+  {
+    id: 'trim', line: 'Trim whitespace around the strings of this line', file: 'Trim whitespace around every string in this file',
+    csvRow: 'Trim whitespace around the cells of this row',
+  },
+  { id: 'nfc', line: 'NFC-normalise the strings of this line', file: 'NFC-normalise every string in this file', csvRow: 'NFC-normalise the cells of this row' },
 ];
 
 /**
@@ -33,6 +36,13 @@ class FileCleanupAction extends vscode.CodeAction {
   }
 }
 
+/** A clean-up of every cell of a CSV file, worked out by the lint worker when the user picks it. */
+class CsvFileCleanupAction extends vscode.CodeAction {
+  constructor(title: string, readonly doc: vscode.TextDocument, readonly cleanup: StringCleanup) {
+    super(title, vscode.CodeActionKind.QuickFix);
+  }
+}
+
 export function toWorkspaceEdit(uri: vscode.Uri, edits: readonly TextEdit[]): vscode.WorkspaceEdit {
   const edit = new vscode.WorkspaceEdit();
   for (const e of edits) edit.replace(uri, findingRange(e), e.newText);
@@ -44,18 +54,23 @@ export class DatasetQuickFixes implements vscode.CodeActionProvider {
 
   constructor(private readonly diagnostics: DatasetDiagnostics) {}
 
-  provideCodeActions(doc: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  async provideCodeActions(doc: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     const actions: vscode.CodeAction[] = [];
     if (doc.uri.scheme === PARQUET_ROWS_SCHEME) return actions; // a read-only view of a Parquet file's rows
+    const csv = /\.csv$/i.test(doc.fileName);
+    if (csv && !isDatasetDocument(doc)) return actions; // a spreadsheet, not a dataset
     const findings = this.diagnostics.findingsFor(doc);
     // Without current findings (the text changed since the lint, and a relint is on its way) only the clean-ups apply.
     if (findings) actions.push(...this.findingFixes(doc, findings, context));
-    // The clean-ups rewrite JSON string literals; a CSV line's quoted fields are not JSON.
-    if (!/\.csv$/i.test(doc.fileName)) actions.push(...this.cleanups(doc, range));
+    actions.push(...(csv ? await this.csvCleanups(doc, range) : this.cleanups(doc, range)));
     return actions;
   }
 
   async resolveCodeAction(action: vscode.CodeAction): Promise<vscode.CodeAction> {
+    if (action instanceof CsvFileCleanupAction && !action.edit) {
+      const edits = await this.diagnostics.stringEdits(action.doc, action.cleanup);
+      if (edits) action.edit = toWorkspaceEdit(action.doc.uri, edits);
+    }
     if (action instanceof FileCleanupAction && !action.edit) {
       action.edit = toWorkspaceEdit(action.doc.uri, stringValueEditsInText(action.doc.getText(), action.transform));
     }
@@ -107,11 +122,28 @@ export class DatasetQuickFixes implements vscode.CodeActionProvider {
     const line = doc.lineAt(Math.min(range.start.line, doc.lineCount - 1));
     if (line.text.length > 1_000_000) return actions; // one huge line: the too-long finding speaks for it
     for (const c of CLEANUPS) {
-      const edits = stringValueEdits(line.text, line.lineNumber + 1, c.transform);
+      const edits = stringValueEdits(line.text, line.lineNumber + 1, STRING_CLEANUPS[c.id]);
       if (!edits.length) continue;
       const action = new vscode.CodeAction(c.line, vscode.CodeActionKind.QuickFix);
       action.edit = toWorkspaceEdit(doc.uri, edits);
-      actions.push(action, new FileCleanupAction(c.file, doc, c.transform));
+      actions.push(action, new FileCleanupAction(c.file, doc, STRING_CLEANUPS[c.id]));
+    }
+    return actions;
+  }
+
+  /**
+   * The clean-ups of a CSV row: the JSON ones would rewrite a line's quoted fields as JSON strings. The row under
+   * the cursor (it may span lines) is found and cleaned by the lint worker, on its copy, off the editor's thread.
+   */
+  private async csvCleanups(doc: vscode.TextDocument, range: vscode.Range): Promise<vscode.CodeAction[]> {
+    const actions: vscode.CodeAction[] = [];
+    const line = Math.min(range.start.line, doc.lineCount - 1) + 1;
+    for (const c of CLEANUPS) {
+      const edits = await this.diagnostics.stringEdits(doc, c.id, line);
+      if (!edits?.length) continue;
+      const action = new vscode.CodeAction(c.csvRow, vscode.CodeActionKind.QuickFix);
+      action.edit = toWorkspaceEdit(doc.uri, edits);
+      actions.push(action, new CsvFileCleanupAction(c.file, doc, c.id));
     }
     return actions;
   }

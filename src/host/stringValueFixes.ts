@@ -1,12 +1,19 @@
 // Fixes that rewrite the JSON string values on a line: trim surrounding whitespace, NFC-normalise. They work line
 // by line (a JSON string never spans lines), on values only (object keys are left alone), and re-encode only the
 // strings they change. No `vscode`: tested with node:test.
+import { locateValue, type JsonPath } from '../core/dataset/json-scan';
+import { editInRecord } from '../core/dataset/position';
+import { openDataset } from '../core/dataset/read';
 import type { TextEdit } from '../core/lint';
 
 export type StringTransform = (s: string) => string;
 
 export const TRIM_WHITESPACE: StringTransform = (s) => s.trim();
 export const NFC_NORMALISE: StringTransform = (s) => s.normalize('NFC');
+
+/** The clean-ups by name, for asking the lint worker (functions do not cross threads). */
+export const STRING_CLEANUPS = { trim: TRIM_WHITESPACE, nfc: NFC_NORMALISE } as const;
+export type StringCleanup = keyof typeof STRING_CLEANUPS;
 
 /** Edits (1-based line, UTF-16 columns) that apply `transform` to every string value of one line. */
 export function stringValueEdits(lineText: string, lineNumber: number, transform: StringTransform): TextEdit[] {
@@ -64,4 +71,30 @@ export function stringValueEditsInText(text: string, transform: StringTransform)
     start = nl + 1;
   }
   return edits;
+}
+
+/**
+ * The same clean-ups for records whose file syntax is not JSON (CSV rows): every string value of each record (the
+ * cells, and the strings inside a JSON cell), edited through the record's map back to the file. `line`: only the
+ * record that covers that 1-based line.
+ */
+export function recordStringEdits(text: string, name: string, transform: StringTransform, line?: number): TextEdit[] {
+  const edits: TextEdit[] = [];
+  openDataset(text, name).forEachRecord((rec) => {
+    if (rec.value === undefined || (line !== undefined && (line < rec.span.line || line > rec.span.endLine))) return;
+    forEachString(rec.value, [], (value, path) => {
+      const changed = transform(value);
+      if (changed === value) return;
+      const loc = locateValue(rec.text, path);
+      const edit = loc && editInRecord(rec, loc.start, loc.end, JSON.stringify(changed));
+      if (edit) edits.push(edit);
+    });
+  });
+  return edits;
+}
+
+function forEachString(v: unknown, path: (string | number)[], onString: (s: string, path: JsonPath) => void): void {
+  if (typeof v === 'string') onString(v, [...path]);
+  else if (Array.isArray(v)) v.forEach((x, i) => forEachString(x, [...path, i], onString));
+  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) forEachString(x, [...path, k], onString);
 }

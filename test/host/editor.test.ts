@@ -135,6 +135,21 @@ suite('editor: diagnostics and quick fixes', () => {
     assert.deepStrictEqual(vscode.languages.getDiagnostics(plain), []);
   });
 
+  test('CSV rows get the trim and NFC clean-ups of their cells, worked out by the lint worker, for the row or the whole file', async () => {
+    const uri = vscode.Uri.file(path.join(workspaceDir(), 'padded.csv'));
+    fs.writeFileSync(uri.fsPath, 'prompt,completion\n"  Write a haiku  ",Autumn moonlight\nName a colour,Blue  \n');
+    const editor = await openDataset(uri);
+    await waitForDiagnostics(uri, (ds) => ds.length > 0); // linted: the worker holds the text
+    const actions = await codeActions(uri, 1);
+    const row = actions.find((a) => a.title === 'Trim whitespace around the cells of this row');
+    assert.ok(row?.edit, `no row clean-up among ${actions.map((a) => a.title).join(' | ')}`);
+    const all = actions.find((a) => a.title === 'Trim whitespace around every string in this file');
+    assert.ok(all?.edit, 'the file-wide clean-up resolves');
+    assert.ok(await vscode.workspace.applyEdit(all.edit));
+    assert.strictEqual(editor.document.getText(), 'prompt,completion\n"Write a haiku",Autumn moonlight\nName a colour,Blue\n');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   test('Lint Dataset on a Parquet file (the explorer offers it) lints its rows and shows the findings on row numbers', async () => {
     const uri = vscode.Uri.file(path.join(workspaceDir(), 'chat.parquet'));
     fs.copyFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'datasets', 'chat.parquet'), uri.fsPath);

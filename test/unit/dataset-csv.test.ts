@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readDataset } from '../../src/core/dataset';
 import { parseCsv } from '../../src/core/dataset/csv';
-import { lintText, type LintOptions } from '../../src/core/lint';
+import { lintText, type LintOptions, type TextEdit } from '../../src/core/lint';
+import { recordStringEdits, STRING_CLEANUPS } from '../../src/host/stringValueFixes';
 
 const QUIET: LintOptions = { severity: { 'too-few-records': 'off' } };
 
@@ -123,4 +124,23 @@ test('CSV: a header with an index-like column name (JSON objects list those firs
   const [pii] = lintText('n.csv', csv, QUIET).findings.filter((f) => f.code === 'pii');
   assert.deepEqual([pii.line, pii.column, pii.endColumn], [2, 13, 28]);
   assert.equal(csv.split('\n')[1].slice(pii.column - 1, pii.endColumn - 1), 'a.b@example.org');
+});
+
+test('CSV clean-ups (trim, NFC) edit the cells, and the strings inside a messages cell, of one row or of all', () => {
+  const csv = 'instruction,input,output\n'
+    + '"  Translate  ",Good morning  ,Bonjour\n'
+    + 'Cafe\u0301,"two\nlines ",ok\n';
+  const apply = (text: string, edits: TextEdit[]): string => {
+    for (const e of [...edits].reverse()) text = text.slice(0, offsetAt(text, e.line, e.column)) + e.newText + text.slice(offsetAt(text, e.endLine, e.endColumn));
+    return text;
+  };
+  const row2 = recordStringEdits(csv, 'd.csv', STRING_CLEANUPS.trim, 2);
+  assert.equal(apply(csv, row2), 'instruction,input,output\n"Translate",Good morning,Bonjour\nCafe\u0301,"two\nlines ",ok\n');
+  assert.equal(apply(csv, recordStringEdits(csv, 'd.csv', STRING_CLEANUPS.trim, 4)), csv.replace('lines ",', 'lines",'), 'line 4 is in the row of line 3');
+  assert.equal(apply(csv, recordStringEdits(csv, 'd.csv', STRING_CLEANUPS.nfc)), csv.replace('Cafe\u0301', 'Caf\u00e9'));
+  assert.deepEqual(recordStringEdits(csv, 'd.csv', STRING_CLEANUPS.nfc, 2), []);
+  const messages = JSON.stringify([{ role: 'user', content: '  Hi  ' }, { role: 'assistant', content: 'Hello.\n' }]);
+  const chat = `messages\n"${messages.replace(/"/g, '""')}"\n`;
+  const fixed = apply(chat, recordStringEdits(chat, 'c.csv', STRING_CLEANUPS.trim));
+  assert.deepEqual(readDataset(fixed, 'c.csv').records[0].value, { messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello.' }] });
 });
