@@ -138,8 +138,11 @@ export class DatasetQuickFixes implements vscode.CodeActionProvider {
   private async csvCleanups(doc: vscode.TextDocument, range: vscode.Range): Promise<vscode.CodeAction[]> {
     const actions: vscode.CodeAction[] = [];
     const line = Math.min(range.start.line, doc.lineCount - 1) + 1;
-    for (const c of CLEANUPS) {
-      const edits = await this.diagnostics.stringEdits(doc, c.id, line);
+    // Asked together, and not waited for long: a worker busy linting a large CSV must not hold up the finding fixes.
+    const asked = Promise.all(CLEANUPS.map((c) => this.diagnostics.stringEdits(doc, c.id, line))).catch(() => undefined);
+    const answers = await withinMs(CLEANUP_WAIT_MS, asked);
+    for (const [k, c] of CLEANUPS.entries()) {
+      const edits = answers?.[k];
       if (!edits?.length) continue;
       const action = new vscode.CodeAction(c.csvRow, vscode.CodeActionKind.QuickFix);
       action.edit = toWorkspaceEdit(doc.uri, edits);
@@ -147,6 +150,15 @@ export class DatasetQuickFixes implements vscode.CodeActionProvider {
     }
     return actions;
   }
+}
+
+/** How long the CSV clean-ups may delay the quick-fix list; past it they are left out this time. */
+const CLEANUP_WAIT_MS = 250;
+
+function withinMs<T>(ms: number, p: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), ms); });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 function matches(f: Finding, d: vscode.Diagnostic): boolean {
