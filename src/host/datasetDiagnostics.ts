@@ -33,10 +33,15 @@ export function looksLikeDatasetCsv(headerLine: string): boolean {
   return headerLine.replace(/^\ufeff/, '').split(',').some((c) => DATASET_COLUMNS.has(c.trim().replace(/^"(.*)"$/, '$1')));
 }
 
+/** A `.csv` file: its lines are CSV rows, not JSON (a dataset one when isDatasetDocument says so). */
+export function isCsvDocument(doc: vscode.TextDocument): boolean {
+  return /\.csv$/i.test(doc.fileName);
+}
+
 export function isDatasetDocument(doc: vscode.TextDocument): boolean {
   if (!LINTED_SCHEMES.has(doc.uri.scheme)) return false;
   if (doc.languageId === 'jsonl' || /\.jsonl$/i.test(doc.fileName)) return true;
-  if (/\.csv$/i.test(doc.fileName)) return doc.lineCount > 0 && looksLikeDatasetCsv(doc.lineAt(0).text);
+  if (isCsvDocument(doc)) return doc.lineCount > 0 && looksLikeDatasetCsv(doc.lineAt(0).text);
   if (doc.languageId !== 'json' && !/\.json$/i.test(doc.fileName)) return false;
   return looksLikeRecordArray(doc.getText(new vscode.Range(0, 0, 20, 0)));
 }

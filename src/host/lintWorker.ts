@@ -15,7 +15,7 @@ import { readDocumentFile } from './documentFile';
 import { recordStringEdits, STRING_CLEANUPS } from './stringValueFixes';
 import { applyChanges } from './textChanges';
 import { computeOverview, ESTIMATED_RECORD_TOKENS, type RecordCounter } from './overviewData';
-import { contextOnly, estimateRecordTokens } from './recordTokens';
+import { contextOnly, estimateRecordTokens, MAX_HOVER_RECORD_CHARS } from './recordTokens';
 import type { DocLintResult, PairInput, RecordTokensInfo, SessionBuild, TextChange, WorkerRequest, WorkerResponse } from './lintProtocol';
 
 /** An incremental lint of one document (src/core/lint createLintSession) where the core offers it. */
@@ -308,8 +308,6 @@ function tokenizerFor(modelDir: string | undefined): { tokenizer?: ModelTokenize
   }
 }
 
-const MAX_HOVER_RECORD_CHARS = 200_000;
-
 function recordTokens(modelDir: string | undefined, recordText: string): RecordTokensInfo {
   let value: unknown;
   try {
@@ -317,6 +315,10 @@ function recordTokens(modelDir: string | undefined, recordText: string): RecordT
   } catch {
     return { exact: false, label: 'estimate', skipped: 'the line is not valid JSON' };
   }
+  return recordValueTokens(modelDir, value);
+}
+
+function recordValueTokens(modelDir: string | undefined, value: unknown): RecordTokensInfo {
   const input = trainingInput(value); // read once: for the count and for the turns kept as context
   const { tokenizer, why } = tokenizerFor(modelDir);
   if (!tokenizer) return estimateRecordTokens(value, `estimate: ${why}`, input);
@@ -425,8 +427,7 @@ function answer(req: WorkerRequest): unknown {
     case 'recordTokensAt': {
       const d = doc(req.doc);
       const rec = recordAtLine(textNow(d), d.path, req.line);
-      // Tokenizing a record this long would take seconds: the too-long finding speaks for it.
-      return rec && rec.text.length <= MAX_HOVER_RECORD_CHARS ? { info: recordTokens(req.modelDir, JSON.stringify(rec.value)), span: rec.span } : undefined;
+      return rec && rec.text.length <= MAX_HOVER_RECORD_CHARS ? { info: recordValueTokens(req.modelDir, rec.value), span: rec.span } : undefined;
     }
   }
 }

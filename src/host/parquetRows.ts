@@ -65,19 +65,23 @@ export class ParquetFileEditor implements vscode.CustomReadonlyEditorProvider {
 
   async resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void> {
     panel.webview.options = { enableScripts: false, localResourceRoots: [] };
-    panel.webview.html = '<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src \'none\'"></head>'
-      + `<body><p>Opening the rows of ${escapeHtml(path.basename(document.uri.fsPath))} as JSON Lines…</p></body></html>`;
+    const name = path.basename(document.uri.fsPath);
+    panel.webview.html = messagePage(`Opening the rows of ${name} as JSON Lines…`);
     const column = panel.viewColumn;
     try {
       const doc = await vscode.workspace.openTextDocument(parquetRowsUri(document.uri));
       await vscode.window.showTextDocument(doc, { viewColumn: column, preview: false });
       panel.dispose();
     } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      panel.webview.html = '<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src \'none\'"></head>'
-        + `<body><p>Tunelab cannot show the rows of ${escapeHtml(path.basename(document.uri.fsPath))}: ${escapeHtml(why)}</p></body></html>`;
+      panel.webview.html = messagePage(`Tunelab cannot show the rows of ${name}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
+}
+
+/** A page of one line of text: nothing loads (no scripts, no styles). */
+function messagePage(text: string): string {
+  return '<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src \'none\'"></head>'
+    + `<body><p>${escapeHtml(text)}</p></body></html>`;
 }
 
 function escapeHtml(s: string): string {

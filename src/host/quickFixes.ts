@@ -3,7 +3,7 @@
 // WorkspaceEdit, so one undo takes it back.
 import * as vscode from 'vscode';
 import type { Finding, LintCode, TextEdit } from '../core/lint';
-import { findingRange, isDatasetDocument, type DatasetDiagnostics } from './datasetDiagnostics';
+import { findingRange, isCsvDocument, isDatasetDocument, type DatasetDiagnostics } from './datasetDiagnostics';
 import { fixAllOfCode } from './fixAll';
 import { PARQUET_ROWS_SCHEME } from './parquetRows';
 import { STRING_CLEANUPS, stringValueEdits, stringValueEditsInText, type StringCleanup, type StringTransform } from './stringValueFixes';
@@ -57,7 +57,7 @@ export class DatasetQuickFixes implements vscode.CodeActionProvider {
   async provideCodeActions(doc: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     const actions: vscode.CodeAction[] = [];
     if (doc.uri.scheme === PARQUET_ROWS_SCHEME) return actions; // a read-only view of a Parquet file's rows
-    const csv = /\.csv$/i.test(doc.fileName);
+    const csv = isCsvDocument(doc);
     if (csv && !isDatasetDocument(doc)) return actions; // a spreadsheet, not a dataset
     const findings = this.diagnostics.findingsFor(doc);
     // Without current findings (the text changed since the lint, and a relint is on its way) only the clean-ups apply.

@@ -4,12 +4,10 @@
 // Counting runs in the lint worker: loading a tokenizer takes seconds and must not stall the editor.
 import * as vscode from 'vscode';
 import type { Span } from '../core/dataset/types';
-import { isDatasetDocument } from './datasetDiagnostics';
+import { isCsvDocument, isDatasetDocument } from './datasetDiagnostics';
 import { UnknownDocumentError, type Linter } from './linter';
 import { recordHoverMarkdown } from './recordHoverText';
-
-/** Lines longer than this get no hover: tokenizing them would take seconds (the too-long finding covers them). */
-const MAX_HOVER_LINE = 200_000;
+import { MAX_HOVER_RECORD_CHARS } from './recordTokens';
 
 export class RecordHoverProvider implements vscode.HoverProvider {
   constructor(private readonly linter: Linter, private readonly modelDir: (doc: vscode.TextDocument) => string | undefined,
@@ -18,11 +16,11 @@ export class RecordHoverProvider implements vscode.HoverProvider {
   async provideHover(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     if (!isDatasetDocument(doc)) return undefined;
     const line = doc.lineAt(position.line);
-    if (line.text.length > MAX_HOVER_LINE) return undefined;
+    if (line.text.length > MAX_HOVER_RECORD_CHARS) return undefined;
     const text = line.text.trim();
     try {
       // A record of its own on the line (JSONL, or an array written one record per line): counted from the line.
-      if (!/\.csv$/i.test(doc.fileName) && text.startsWith('{') && /\},?$/.test(text)) {
+      if (!isCsvDocument(doc) && text.startsWith('{') && /\},?$/.test(text)) {
         const info = await this.linter.recordTokens(text.replace(/,$/, ''), this.modelDir(doc));
         return new vscode.Hover(new vscode.MarkdownString(recordHoverMarkdown(info)), line.range);
       }

@@ -3,7 +3,8 @@
 // strings they change. No `vscode`: tested with node:test.
 import { locateValue, type JsonPath } from '../core/dataset/json-scan';
 import { editInRecord } from '../core/dataset/position';
-import { openDataset } from '../core/dataset/read';
+import { openDataset, recordAtLine } from '../core/dataset/read';
+import type { SourceRecord } from '../core/dataset/types';
 import type { TextEdit } from '../core/lint';
 
 export type StringTransform = (s: string) => string;
@@ -80,16 +81,19 @@ export function stringValueEditsInText(text: string, transform: StringTransform)
  */
 export function recordStringEdits(text: string, name: string, transform: StringTransform, line?: number): TextEdit[] {
   const edits: TextEdit[] = [];
-  openDataset(text, name).forEachRecord((rec) => {
-    if (rec.value === undefined || (line !== undefined && (line < rec.span.line || line > rec.span.endLine))) return;
-    forEachString(rec.value, [], (value, path) => {
-      const changed = transform(value);
-      if (changed === value) return;
-      const loc = locateValue(rec.text, path);
-      const edit = loc && editInRecord(rec, loc.start, loc.end, JSON.stringify(changed));
-      if (edit) edits.push(edit);
-    });
+  const clean = (rec: SourceRecord): void => forEachString(rec.value, [], (value, path) => {
+    const changed = transform(value);
+    if (changed === value) return;
+    const loc = locateValue(rec.text, path);
+    const edit = loc && editInRecord(rec, loc.start, loc.end, JSON.stringify(changed));
+    if (edit) edits.push(edit);
   });
+  if (line !== undefined) {
+    const rec = recordAtLine(text, name, line);
+    if (rec) clean(rec);
+  } else {
+    openDataset(text, name).forEachRecord((rec) => { if (rec.value !== undefined) clean(rec); });
+  }
   return edits;
 }
 

@@ -20,6 +20,8 @@ interface Piece {
   field: FieldSpan;
   /** The field's text after CSV unquoting. */
   value: string;
+  /** decodedOffsets, once asked for (a finding's span asks for both of its ends). */
+  decoded?: Int32Array;
 }
 
 /** Line starts of a CSV text, for positions of offsets. */
@@ -180,7 +182,11 @@ function rawOffset(p: Piece, i: number): number {
 
 /** For each offset of a 'string' piece's literal (and its end), the offset in the value it stands for. */
 function decodedOffsets(p: Piece): Int32Array {
-  const literal = JSON.stringify(p.value);
+  return (p.decoded ??= literalOffsets(p.value));
+}
+
+function literalOffsets(value: string): Int32Array {
+  const literal = JSON.stringify(value);
   const out = new Int32Array(literal.length + 1);
   let d = 0;
   out[0] = 0;
