@@ -57,6 +57,9 @@ test('bad input: a single 100 MB line finishes quickly with one clear finding an
     const ms = Date.now() - t;
     const grew = (process.memoryUsage().rss - rss) / 2 ** 20;
     assert.deepEqual(summary(out), ['1 too-long error: line 1 is 96 MiB long, over the 16 MiB a record may have (a model\'s whole context is well under 1 MiB of text): split it into several records or remove it; it was not checked further']);
+    // The file is not empty: the summary used to say "0 records, 1 empty file" of it.
+    assert.equal(out.files[0].format, 'unknown');
+    assert.doesNotMatch(formatFindingsText(out), /empty file/);
     // parsing it and running every rule took about 10 s and 800 MiB; now it is the read and a scan for line breaks
     assert.ok(ms < 3000, `took ${ms} ms`);
     assert.ok(grew < 400, `memory grew by ${grew.toFixed(0)} MiB`);

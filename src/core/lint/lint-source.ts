@@ -75,8 +75,9 @@ export function fileResult(run: RuleRun, more?: FileContext): FileLintResult {
     for (const s of ['error', 'warning', 'info'] as const) stats.findingsBySeverity[s] += more.foundBySeverity[s];
   }
   stats.findingsByCode = inCodeOrder(found);
-  const fatal = run.problems.some((p) => p.fatal);
-  return { path: ctx.path, records, format: fatal ? 'unknown' : ctx.fileFormat(), findings, stats };
+  // A file whose only lines could not be read (a line over the record size limit) has no records but is not empty.
+  const unreadable = run.problems.some((p) => p.fatal) || (records === 0 && run.problems.length > 0);
+  return { path: ctx.path, records, format: unreadable ? 'unknown' : ctx.fileFormat(), findings, stats };
 }
 
 /**
