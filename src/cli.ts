@@ -8,7 +8,7 @@ import { bundledModelDir, DEMO_SETTINGS, sampleData } from './core/bundled';
 import { completeConfig, parseAssignment, validateConfig, type ConfigProblem, type RunConfig } from './core/config';
 import type { TrainerEvent } from './core/events';
 import { formatDoctorReport, formatEvalTable, formatEventLine, formatRunsTable, formatStepLine } from './core/format';
-import { CliError, formatOption, parseCommand, requireReadableFile, resolveRun, type Options } from './cli/common';
+import { CliError, formatOption, packageRoot, packageVersion, parseCommand, requireReadableFile, resolveRun, type Options } from './cli/common';
 import { estimateCommand, ESTIMATE_USAGE } from './cli/estimate';
 import { exportCommand, EXPORT_USAGE } from './cli/export';
 import { lintCommand, lintSettings, LINT_USAGE } from './cli/lint';
@@ -78,17 +78,6 @@ DIR/.tunelab/runs (default: the current folder).`,
 const out = (text: string): void => { process.stdout.write(text + '\n'); };
 const err = (text: string): void => { process.stderr.write(text + '\n'); };
 
-/** The folder holding package.json (the repo, or the installed extension): trainer/, models/ and samples/ are there. */
-function packageRoot(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    try {
-      if (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).name === 'tunelab') return dir;
-    } catch {
-      // keep looking upwards
-    }
-    if (path.dirname(dir) === dir) return path.resolve(__dirname, '..');
-  }
-}
 
 function parse<O extends Options>(command: string, args: string[], options: O) {
   return parseCommand(args, options, USAGE[command]);
@@ -479,7 +468,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (command === '--help' || command === '-h' || command === 'help') return help(rest[0] && USAGE[rest[0]] ? rest[0] : 'main');
   if (command === '--version') {
-    out(JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')).version);
+    out(packageVersion());
     return 0;
   }
   const run = COMMANDS[command];

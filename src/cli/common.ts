@@ -53,3 +53,20 @@ export function resolveRun(run: string, workspace: string): string {
   if (!dir) throw new CliError(`no run "${run}": give a run id from \`tunelab runs\` or a run folder (one that holds config.json)`);
   return dir;
 }
+
+/** The folder holding package.json (the repo, or the installed extension): trainer/, models/ and samples/ are there. */
+export function packageRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    try {
+      if (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).name === 'tunelab') return dir;
+    } catch {
+      // keep looking upwards
+    }
+    if (path.dirname(dir) === dir) return path.resolve(__dirname, '..');
+  }
+}
+
+/** Tunelab's version, from its package.json. */
+export function packageVersion(): string {
+  return JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')).version;
+}

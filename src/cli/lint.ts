@@ -5,13 +5,21 @@ import { findLintConfigDir, formatFindingsText, loadLintConfig, type LintConfig,
 import { readLintConfigFile } from '../core/lint/config';
 import { lintFilesParallel } from '../core/lint/lint-parallel';
 import { decodeParquetFiles } from '../core/dataset/parquet';
+import { formatFindingsGithub } from '../core/lint/format-github';
+import { formatFindingsSarif } from '../core/lint/format-sarif';
+import type { LintOutput, Severity } from '../core/lint/types';
 import { loadTokenizer } from '../core/tokenizer';
-import { CliError, formatOption, parseCommand, requireReadableFile } from './common';
+import { CliError, packageVersion, parseCommand, requireReadableFile } from './common';
 
 const MAX_DEFAULT_JOBS = 8;
 
-export const LINT_USAGE = `usage: tunelab lint [--format text|json] [--eval FILE]... [--max-tokens N] [--tokenizer DIR]
-                    [--config FILE] [--jobs N] FILE...
+const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+type LintFormat = typeof FORMATS[number];
+const FAIL_ON = ['error', 'warning', 'info', 'none'] as const;
+type FailOn = typeof FAIL_ON[number];
+
+export const LINT_USAGE = `usage: tunelab lint [--format text|json|sarif|github] [--fail-on error|warning|info|none] [--eval FILE]...
+                    [--max-tokens N] [--tokenizer DIR] [--config FILE] [--jobs N] FILE...
 
 Checks datasets and prints findings. --tokenizer names a model folder (tokenizer.json + tokenizer_config.json):
 too-long then counts tokens exactly with its chat template; without it counts are estimates. --eval names held-out
@@ -19,18 +27,22 @@ files (checked for leakage from the training files).
   --config FILE   lint settings (default: .tunelab/lint.json of the first folder upwards from the first FILE,
                   else from the current folder, that has one), e.g. {"rules": {"pii": "error"}}
   --jobs N        threads to lint with (default: the number of cores, at most ${MAX_DEFAULT_JOBS}); 1 lints on one thread
-Exit code: 0 no error finding, 1 error findings, 2 usage, unreadable file or bad settings.`;
+  --format        text (default), json, sarif (SARIF 2.1.0, for code scanning: GitHub's upload-sarif action), or
+                  github (GitHub Actions annotations on the files' lines)
+  --fail-on L     the lowest finding level that fails the run (exit 1): error (default), warning, info, or none
+Exit code: 0 no finding at the --fail-on level or above, 1 such findings, 2 usage, unreadable file or bad settings.`;
 
 export async function lintCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand(args, {
     format: { type: 'string' }, eval: { type: 'string', multiple: true }, 'max-tokens': { type: 'string' }, tokenizer: { type: 'string' },
-    config: { type: 'string' }, jobs: { type: 'string' },
+    config: { type: 'string' }, jobs: { type: 'string' }, 'fail-on': { type: 'string' },
   }, LINT_USAGE);
   if (values.help) {
     process.stdout.write(LINT_USAGE + '\n');
     return 0;
   }
-  const format = formatOption(values.format);
+  const format = choice<LintFormat>('--format', values.format, FORMATS) ?? 'text';
+  const failOn = choice<FailOn>('--fail-on', values['fail-on'], FAIL_ON) ?? 'error';
   if (positionals.length === 0) throw new CliError(`name at least one dataset file\n\n${LINT_USAGE}`);
   const maxTokens = positiveInteger('--max-tokens', values['max-tokens']);
   const jobs = positiveInteger('--jobs', values.jobs) ?? Math.min(os.availableParallelism(), MAX_DEFAULT_JOBS);
@@ -50,10 +62,32 @@ export async function lintCommand(args: string[]): Promise<number> {
 
   const tables = await decodeParquetFiles([...positionals, ...evalFiles]); // hyparquet reads asynchronously only
   const output = await lintFilesParallel(positionals, { ...options, evalFiles, jobs, tables });
-  if (format === 'json') process.stdout.write(JSON.stringify(output, null, 2) + '\n');
-  else process.stdout.write(formatFindingsText(output));
+  process.stdout.write(formatOutput(output, format));
   if (output.ioErrors.length) return 2;
-  return output.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+  return fails(output, failOn) ? 1 : 0;
+}
+
+function formatOutput(output: LintOutput, format: LintFormat): string {
+  switch (format) {
+    case 'json': return JSON.stringify(output, null, 2) + '\n';
+    case 'sarif': return JSON.stringify(formatFindingsSarif(output, { version: packageVersion() }), null, 2) + '\n';
+    case 'github': return formatFindingsGithub(output);
+    case 'text': return formatFindingsText(output);
+  }
+}
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+/** Whether a finding at the --fail-on level or above was found; every finding counts, those past the per-code limit too. */
+export function fails(output: LintOutput, failOn: FailOn): boolean {
+  if (failOn === 'none') return false;
+  const by = output.stats.findingsBySeverity;
+  return (Object.keys(by) as Severity[]).some((s) => by[s] > 0 && RANK[s] >= RANK[failOn]);
+}
+
+function choice<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined || (allowed as readonly string[]).includes(value)) return value as T | undefined;
+  throw new CliError(`${flag} must be ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]} (got "${value}")`);
 }
 
 /**

@@ -40,7 +40,7 @@ test('usage errors exit 2 with the usage text', async () => {
     [['frobnicate'], /unknown command "frobnicate"/],
     [['lint', '--bogus', 'x.jsonl'], /Unknown option '--bogus'[\s\S]*usage: tunelab lint/],
     [['lint'], /name at least one dataset file/],
-    [['lint', '--format', 'xml', 'x.jsonl'], /--format must be text or json \(got "xml"\)/],
+    [['lint', '--format', 'xml', 'x.jsonl'], /--format must be text, json, sarif or github \(got "xml"\)/],
     [['lint', '--max-tokens', 'many', 'x.jsonl'], /--max-tokens must be a positive integer/],
     [['train', 'a.jsonl', 'b.jsonl'], /train takes one dataset/],
     [['train', '--set'], /argument missing|requires? .*argument/i],

@@ -9,7 +9,8 @@ export function formatFindingsText(output: LintOutput): string {
   return lines.join('\n') + '\n';
 }
 
-function summaryLine(output: LintOutput): string {
+/** The last line of every output format but JSON: files, records, formats and findings by severity. */
+export function summaryLine(output: LintOutput): string {
   const s = output.stats;
   const formats = Object.entries(s.formats).map(([f, n]) => `${f} ${n}`).join(', ');
   let line = `${plural(s.files, 'file')}, ${plural(s.records, 'record')}${formats ? ` (${formats})` : ''}`;
