@@ -33,6 +33,8 @@ test('pii: each kind of personal data and secret, with its range, severity and a
     ipv4: ['[IP_ADDRESS]', 'warning', /^IP address/], ipv6: ['[IP_ADDRESS]', 'warning', /^IP address/],
     aws: ['[AWS_ACCESS_KEY]', 'error', /^AWS access key in messages\[1\]\.content: a model trained on it can repeat it; revoke/],
     github: ['[GITHUB_TOKEN]', 'error', /^GitHub token/], openai: ['[API_KEY]', 'error', /^API key/], slack: ['[SLACK_TOKEN]', 'error', /^Slack token/],
+    huggingface: ['[HF_TOKEN]', 'error', /^Hugging Face token/], google: ['[GOOGLE_API_KEY]', 'error', /^Google API key/],
+    stripe: ['[STRIPE_KEY]', 'error', /^Stripe key/], gitlab: ['[GITLAB_TOKEN]', 'error', /^GitLab token/], npm: ['[NPM_TOKEN]', 'error', /^npm token/],
     jwt: ['[JWT]', 'error', /^JSON Web Token/], 'private-key': ['[PRIVATE_KEY]', 'error', /^private key/],
   };
   for (const [kind, [placeholder, severity, message]] of Object.entries(expected)) {
@@ -81,6 +83,7 @@ test('pii: numbers, dates, versions, code and private addresses in ordinary text
     'Score went from 3 +4 to 5 and the ratio is 16:9; call me at extension 4412; the year 2023 had 365 days.',
     'Counts 123 45 67 89 and 100 20 3000 4 in a table; 0 10 20 30 40 50; part 010 2030; lot 0001 2345 6789 0123 4567.',
     'The key is GB82 short and DE12 too; AKIA alone is nothing; ghp_short; xoxb- ; eyJ alone.',
+    'Call hf_hub_download(repo_id), or hf_abcdefghijklmnopqrstuvwxyzabcdefghij in one case; set npm_config_cache_dir; AIza keys, sk_live_ mode, glpat- prefixes.',
   ];
   for (const s of clean) assert.deepEqual(codes(chat('q', s), 'pii').map((f) => f.message), [], s);
 });

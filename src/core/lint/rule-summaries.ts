@@ -10,7 +10,7 @@ export const RULE_SUMMARIES: Readonly<Record<LintCode, string>> = {
   'missing-assistant': 'A conversation with no assistant turn to learn from.',
   duplicate: 'A record with the same content as an earlier one (after canonical JSON and whitespace normalisation).',
   'near-duplicate': 'A record whose word 5-grams have Jaccard similarity at or above the threshold (default 0.8) with an earlier record.',
-  pii: 'Personal data and secrets: emails, phone numbers, card numbers, IBANs, US SSNs, IP addresses, API keys, tokens, private keys.',
+  pii: 'Personal data and secrets: e-mails, phone numbers, card numbers, IBANs, US SSNs, IP addresses, keys and tokens (AWS, GitHub, OpenAI-style, Hugging Face, Slack, Google, Stripe, GitLab, npm, JWTs), private keys.',
   'markup-noise': 'HTML tags and entities, or scraped page boilerplate, in training text.',
   encoding: 'Mojibake, control characters, U+FFFD, unpaired surrogates, or a file that is not UTF-8.',
   'too-long': 'A record over the token limit (exact with the model\'s tokenizer, otherwise an estimate).',

@@ -179,6 +179,11 @@ export const PII_VALUES: Record<string, (r: Rng) => string> = {
   openai: (r) => `sk-proj-${alnum(r, 20)}A1b${alnum(r, 20)}`,
   slack: (r) => `xoxb-${digits(r, 12)}-${digits(r, 12)}-${alnum(r, 24)}`,
   'slack-app': (r) => `xapp-1-A${alnum(r, 10, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}-${digits(r, 13)}-${alnum(r, 64, '0123456789abcdef')}`,
+  huggingface: (r) => `hf_${alnum(r, 15, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')}${alnum(r, 19, 'abcdefghijklmnopqrstuvwxyz')}`,
+  google: (r) => `AIza${alnum(r, 35, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_')}`,
+  stripe: (r) => `${pick(r, ['sk', 'rk'])}_${pick(r, ['live', 'test'])}_${alnum(r, 24)}`,
+  gitlab: (r) => `glpat-${alnum(r, 20, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_')}`,
+  npm: (r) => `npm_${alnum(r, 36)}`,
   jwt: (r) => `${b64url('{"alg":"HS256","typ":"JWT"}')}.${b64url(`{"sub":"${digits(r, 8)}","name":"${pick(r, PEOPLE)}"}`)}.${alnum(r, 43, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_')}`,
   'private-key': (r) => `-----BEGIN PRIVATE KEY-----\n${Array.from({ length: 3 }, () => alnum(r, 64)).join('\n')}\n-----END PRIVATE KEY-----`,
 };

@@ -30,6 +30,11 @@ export const PII_KINDS = {
   github: kind('GitHub token', '[GITHUB_TOKEN]', true),
   apiKey: kind('API key (sk-…)', '[API_KEY]', true),
   slack: kind('Slack token', '[SLACK_TOKEN]', true),
+  huggingFace: kind('Hugging Face token', '[HF_TOKEN]', true),
+  google: kind('Google API key', '[GOOGLE_API_KEY]', true),
+  stripe: kind('Stripe key', '[STRIPE_KEY]', true),
+  gitlab: kind('GitLab token', '[GITLAB_TOKEN]', true),
+  npm: kind('npm token', '[NPM_TOKEN]', true),
   jwt: kind('JSON Web Token', '[JWT]', true),
   privateKey: kind('private key', '[PRIVATE_KEY]', true),
 } satisfies Record<string, PiiKind>;
@@ -55,6 +60,13 @@ const SECRETS: [RegExp, PiiKind][] = [
   [/(?<![\w])(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})(?![\w])/g, PII_KINDS.github],
   [/(?<![\w-])sk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_-]{20,}(?![\w-])/g, PII_KINDS.apiKey],
   [/(?<![\w])(?:xox[abprse]-|xapp-\d-)[A-Za-z0-9-]{10,}(?![\w-])/g, PII_KINDS.slack],
+  // The tokens people paste next to model and dataset code: Hugging Face (hf_ and 34 letters), Google Cloud / Gemini,
+  // Stripe, GitLab and npm, as their issuers document the formats.
+  [/(?<![\w])hf_[A-Za-z0-9]{34,40}(?![\w])/g, PII_KINDS.huggingFace],
+  [/(?<![\w-])AIza[0-9A-Za-z_-]{35}(?![\w-])/g, PII_KINDS.google],
+  [/(?<![\w])[sr]k_(?:live|test)_[0-9A-Za-z]{24,99}(?![\w])/g, PII_KINDS.stripe],
+  [/(?<![\w-])glpat-[0-9A-Za-z_-]{20,}(?![\w-])/g, PII_KINDS.gitlab],
+  [/(?<![\w])npm_[A-Za-z0-9]{36}(?![\w])/g, PII_KINDS.npm],
   [/(?<![\w-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}(?![\w-])/g, PII_KINDS.jwt],
   [/-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----(?:[^]*?-----END \1PRIVATE KEY-----|[^]*)/g, PII_KINDS.privateKey],
 ];
@@ -65,7 +77,7 @@ const SECRETS: [RegExp, PiiKind][] = [
 export function findPii(text: string, h = scanTextHints(text)): PiiMatch[] {
   const found: PiiMatch[] = [];
   if (h & HINT_SECRET && SECRET_HINT.test(text)) {
-    for (const [re, k] of SECRETS) collect(text, re, k, found, k === PII_KINDS.apiKey ? looksLikeApiKey : undefined);
+    for (const [re, k] of SECRETS) collect(text, re, k, found, k === PII_KINDS.apiKey ? looksLikeApiKey : k === PII_KINDS.huggingFace ? mixedCase : undefined);
   }
   if (h & HINT_AT) collect(text, EMAIL, PII_KINDS.email, found, (m) => !FILE_TLDS.has(m[1].toLowerCase()));
   // Phone, card, SSN and IPv4 matches are made of digits, spaces and `-.()+` only, so a match lies in one run of
@@ -86,7 +98,7 @@ export function findPii(text: string, h = scanTextHints(text)): PiiMatch[] {
   return found.length ? removeOverlaps(found) : found;
 }
 
-const SECRET_HINT = /AKIA|ASIA|gh[pousr]_|github_pat_|sk-|xox[abprse]-|xapp-|eyJ|PRIVATE KEY/;
+const SECRET_HINT = /AKIA|ASIA|gh[pousr]_|github_pat_|sk-|xox[abprse]-|xapp-|hf_|AIza|[sr]k_(?:live|test)_|glpat-|npm_|eyJ|PRIVATE KEY/;
 /** What every IPv6 match has: two colons at most 4 hex digits apart. */
 const TWO_COLONS = /:[0-9A-Fa-f]{0,4}:/;
 
@@ -121,6 +133,11 @@ function digitCount(s: string): number {
 function looksLikeApiKey(m: RegExpExecArray): boolean {
   const tail = m[0].slice(3);
   return /\d/.test(tail) && /[A-Z]/.test(tail) && /[a-z]/.test(tail);
+}
+
+/** Hugging Face tokens mix upper and lower case; `hf_` before a run of one case is an identifier. */
+function mixedCase(m: RegExpExecArray): boolean {
+  return /[A-Z]/.test(m[0]) && /[a-z]/.test(m[0].slice(3));
 }
 
 /** 13-19 digits with one kind of separator, a known issuer prefix and a valid Luhn check digit. */

@@ -32,7 +32,7 @@ export const HINT_COPYRIGHT = 1 << 10;
 export const HINT_CRUMB = 1 << 11;
 
 // Trigram flags (bits 12-25; bit 17 is a character flag).
-/** A trigram of each secret prefix: AKIA ASIA gh?_ github_pat_ sk- xox?- xapp- eyJ PRIVATE KEY. */
+/** A trigram of each secret prefix: AKIA ASIA gh?_ github_pat_ sk- xox?- xapp- hf_ AIza ?k_live_ ?k_test_ glpat- npm_ eyJ PRIVATE KEY. */
 export const HINT_SECRET = 1 << 12;
 export const HINT_CLICK_HERE = 1 << 13;
 /** A phrase whose one trigram is rare enough alone: "cookie" (kie), "newsletter" (wsl), "skip to" (kip). */
@@ -115,7 +115,7 @@ function foldCode(ch: string): number {
     }
   };
   for (let first = 0; first < 32; first++) TRIGRAMS[(first << 10) | (MOJIBAKE_LEAD << 5) | MOJIBAKE_CONTINUATION] |= HINT_ENCODING;
-  tri(['kia', 'sia', 'hp_', 'ho_', 'hu_', 'hs_', 'hr_', 'b_p', 'sk-', 'xox', 'pp-', 'eyj', 'vat'], HINT_SECRET);
+  tri(['kia', 'sia', 'hp_', 'ho_', 'hu_', 'hs_', 'hr_', 'b_p', 'sk-', 'xox', 'pp-', 'eyj', 'vat', 'hf_', 'aiz', 'k_l', 'k_t', 'glp', 'pm_'], HINT_SECRET);
   tri(['k h'], HINT_CLICK_HERE);
   tri(['kie', 'wsl', 'kip'], HINT_BOILERPLATE_WORD);
   tri(['hts'], HINT_RIGHTS);
