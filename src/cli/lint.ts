@@ -1,4 +1,5 @@
 // `tunelab lint`: options, the workspace's .tunelab/lint.json, serial or parallel lint, text or JSON output.
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { findLintConfigDir, formatFindingsText, loadLintConfig, type LintConfig, type LintOptions } from '../core/lint/index';
@@ -7,7 +8,9 @@ import { lintFilesParallel } from '../core/lint/lint-parallel';
 import { decodeParquetFiles } from '../core/dataset/parquet';
 import { formatFindingsGithub } from '../core/lint/format-github';
 import { formatFindingsSarif } from '../core/lint/format-sarif';
-import type { LintOutput, Severity } from '../core/lint/types';
+import { FIXABLE_CODES, fixText } from '../core/lint/fix-text';
+import { isParquet } from '../core/dataset/parquet';
+import { LINT_CODES, type LintCode, type LintOutput, type Severity } from '../core/lint/types';
 import { loadTokenizer } from '../core/tokenizer';
 import { CliError, packageVersion, parseCommand, requireReadableFile } from './common';
 
@@ -20,6 +23,7 @@ type FailOn = typeof FAIL_ON[number];
 
 export const LINT_USAGE = `usage: tunelab lint [--format text|json|sarif|github] [--fail-on error|warning|info|none] [--eval FILE]...
                     [--max-tokens N] [--tokenizer DIR] [--config FILE] [--jobs N] FILE...
+       tunelab lint --fix CODES --out FILE [options] FILE
 
 Checks datasets and prints findings. --tokenizer names a model folder (tokenizer.json + tokenizer_config.json):
 too-long then counts tokens exactly with its chat template; without it counts are estimates. --eval names held-out
@@ -30,12 +34,16 @@ files (checked for leakage from the training files).
   --format        text (default), json, sarif (SARIF 2.1.0, for code scanning: GitHub's upload-sarif action), or
                   github (GitHub Actions annotations on the files' lines)
   --fail-on L     the lowest finding level that fails the run (exit 1): error (default), warning, info, or none
+  --fix CODES     write a fixed copy of FILE to --out (FILE itself is never changed): the first fix of every finding
+                  of these codes, comma-separated, or all (${FIXABLE_CODES.join(', ')}); duplicates are deleted
+                  first, then the rest is edited (PII redacted with typed placeholders, markup stripped, mojibake
+                  repaired, unknown roles mapped), until nothing more applies. Then the copy is linted and reported.
 Exit code: 0 no finding at the --fail-on level or above, 1 such findings, 2 usage, unreadable file or bad settings.`;
 
 export async function lintCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand(args, {
     format: { type: 'string' }, eval: { type: 'string', multiple: true }, 'max-tokens': { type: 'string' }, tokenizer: { type: 'string' },
-    config: { type: 'string' }, jobs: { type: 'string' }, 'fail-on': { type: 'string' },
+    config: { type: 'string' }, jobs: { type: 'string' }, 'fail-on': { type: 'string' }, fix: { type: 'string' }, out: { type: 'string' },
   }, LINT_USAGE);
   if (values.help) {
     process.stdout.write(LINT_USAGE + '\n');
@@ -50,6 +58,7 @@ export async function lintCommand(args: string[]): Promise<number> {
   for (const f of positionals) requireReadableFile(f, 'dataset');
   const evalFiles = values.eval ?? [];
   for (const f of evalFiles) requireReadableFile(f, 'eval file');
+  const fix = fixRequest(values.fix, values.out, positionals, evalFiles);
   const tokenizer = values.tokenizer === undefined ? undefined : path.resolve(values.tokenizer);
   if (tokenizer !== undefined) {
     // Loaded here (and cached for the lint) so a wrong folder is a usage error, not a finding on every file.
@@ -60,8 +69,14 @@ export async function lintCommand(args: string[]): Promise<number> {
   if (maxTokens !== undefined) options.maxTokens = maxTokens;
   if (tokenizer !== undefined) options.tokenizer = tokenizer;
 
-  const tables = await decodeParquetFiles([...positionals, ...evalFiles]); // hyparquet reads asynchronously only
-  const output = await lintFilesParallel(positionals, { ...options, evalFiles, jobs, tables });
+  let files = positionals;
+  if (fix) {
+    const result = fixFile(positionals[0], fix.out, fix.codes, options);
+    process.stderr.write(result + '\n');
+    files = [fix.out];
+  }
+  const tables = await decodeParquetFiles([...files, ...evalFiles]); // hyparquet reads asynchronously only
+  const output = await lintFilesParallel(files, { ...options, evalFiles, jobs, tables });
   process.stdout.write(formatOutput(output, format));
   if (output.ioErrors.length) return 2;
   return fails(output, failOn) ? 1 : 0;
@@ -74,6 +89,51 @@ function formatOutput(output: LintOutput, format: LintFormat): string {
     case 'github': return formatFindingsGithub(output);
     case 'text': return formatFindingsText(output);
   }
+}
+
+interface FixRequest { codes: LintCode[]; out: string }
+
+/** --fix and --out, checked: codes that have fixes, one dataset, an output path that is not an input. */
+function fixRequest(fix: string | undefined, out: string | undefined, files: string[], evalFiles: string[]): FixRequest | undefined {
+  if (fix === undefined) {
+    if (out !== undefined) throw new CliError('--out names the fixed copy that --fix writes: give --fix CODES too');
+    return undefined;
+  }
+  const names = fix.split(',').map((c) => c.trim()).filter(Boolean);
+  const codes = names.includes('all') ? [...FIXABLE_CODES] : names as LintCode[];
+  const unknown = codes.filter((c) => !LINT_CODES.includes(c));
+  if (unknown.length) throw new CliError(`--fix: unknown code${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')}; codes with fixes: ${FIXABLE_CODES.join(', ')}, or all`);
+  const unfixable = codes.filter((c) => !FIXABLE_CODES.includes(c));
+  if (unfixable.length) throw new CliError(`--fix: ${unfixable.join(', ')} ha${unfixable.length > 1 ? 've' : 's'} no automatic fix (the finding says what to do); codes with fixes: ${FIXABLE_CODES.join(', ')}`);
+  if (!codes.length) throw new CliError(`--fix needs codes: ${FIXABLE_CODES.join(', ')}, or all`);
+  if (files.length !== 1) throw new CliError('--fix writes the fixed copy of one dataset: name one FILE');
+  if (out === undefined) throw new CliError('--fix needs --out FILE: the fixed copy is written there, and the dataset is left as it is');
+  const target = path.resolve(out);
+  if ([...files, ...evalFiles].some((f) => path.resolve(f) === target)) throw new CliError('--out must not be one of the datasets: the fixed copy never replaces the original');
+  return { codes: FIXABLE_CODES.filter((c) => codes.includes(c)), out };
+}
+
+/** Writes the fixed copy of `file` to `out`; returns the line that says what was fixed. */
+function fixFile(file: string, out: string, codes: LintCode[], options: LintOptions): string {
+  const bytes = fs.readFileSync(file);
+  if (isParquet(bytes)) throw new CliError(`--fix cannot edit a Parquet file (${file}): convert it to JSONL first (in VS Code: open it, then Save As)`);
+  const text = bytes.toString('utf8');
+  // A file that is not UTF-8 would come back with U+FFFD in place of its bytes: the encoding finding says how to fix it.
+  if (!Buffer.from(text, 'utf8').equals(bytes) || text.includes('\0')) {
+    throw new CliError(`--fix: ${file} is not UTF-8 text; run \`tunelab lint ${file}\` to see why, and re-save it as UTF-8 first`);
+  }
+  const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const result = fixText(file, text.slice(bom.length), codes, options);
+  try {
+    fs.writeFileSync(out, bom + result.text);
+  } catch (e) {
+    throw new CliError(`--out: cannot write ${out}: ${(e as Error).message}`);
+  }
+  const counts = Object.entries(result.fixed).map(([code, n]) => `${code} ${n}`);
+  const total = Object.values(result.fixed).reduce((a, b) => a + (b ?? 0), 0);
+  return total
+    ? `tunelab: fixed ${total} finding${total === 1 ? '' : 's'} (${counts.join(', ')}) in ${result.passes} pass${result.passes === 1 ? '' : 'es'}; wrote ${out}; its findings follow`
+    : `tunelab: nothing to fix for ${codes.join(', ')}; wrote an unchanged copy to ${out}; its findings follow`;
 }
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };

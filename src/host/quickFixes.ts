@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { Finding, LintCode, TextEdit } from '../core/lint';
 import { findingRange, isCsvDocument, isDatasetDocument, type DatasetDiagnostics } from './datasetDiagnostics';
-import { fixAllOfCode } from './fixAll';
+import { fixAllOfCode } from '../core/lint/fix-all';
 import { PARQUET_ROWS_SCHEME } from './parquetRows';
 import { STRING_CLEANUPS, stringValueEdits, stringValueEditsInText, type StringCleanup, type StringTransform } from './stringValueFixes';
 

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintText, type Finding, type TextEdit } from '../../src/core/lint';
-import { fixAllOfCode, nonOverlapping } from '../../src/host/fixAll';
+import { fixAllOfCode, nonOverlapping } from '../../src/core/lint/fix-all';
 import { limitNote, shownFindings } from '../../src/host/findingLimit';
 import { NFC_NORMALISE, stringValueEdits, stringValueEditsInText, TRIM_WHITESPACE } from '../../src/host/stringValueFixes';
 import { applyChanges } from '../../src/host/textChanges';

@@ -1,6 +1,6 @@
 // "Fix all of this kind in this file": the first fix of every finding of one code, as one set of edits that do not
 // overlap (an edit that would overlap an earlier one is left for the next lint). No `vscode`: tested with node:test.
-import type { Finding, LintCode, TextEdit } from '../core/lint';
+import type { Finding, LintCode, TextEdit } from './types';
 
 const before = (a: { line: number; column: number }, b: { line: number; column: number }): boolean =>
   a.line < b.line || (a.line === b.line && a.column < b.column);
