@@ -302,3 +302,63 @@ test('lint session in steps (updateSteps): it pauses every thousand or so lines,
     assert.deepEqual(r.value, lintText('s.jsonl', text), seeded ? 'seeded' : 'from nothing');
   }
 });
+
+/**
+ * Random edits of a document the session cannot hold line by line (a pretty-printed JSON array, a CSV file): each
+ * update equals a full lint, and only the records an edit changed are checked again.
+ */
+function randomRecordEdits(seed: number, path: string, render: (records: object[]) => string, opts: LintOptions): void {
+  const r = rng(seed);
+  const base = baseLines(r).flatMap((l) => { try { const v = JSON.parse(l); return v && typeof v === 'object' && !Array.isArray(v) ? [v as object] : []; } catch { return []; } });
+  const records = base.slice(0, 160);
+  const session = createLintSession(path, opts);
+  const codes = new Set<string>();
+  const check = (what: string, changed: number): void => {
+    const text = render(records);
+    const got = session.update(text);
+    const want = lintText(path, text, opts);
+    assert.deepEqual(got, want, `${what} (seed ${seed})`);
+    for (const f of want.findings) codes.add(f.code);
+    assert.ok(session.lastUpdate.linesChecked <= changed, `${what}: ${session.lastUpdate.linesChecked} records checked, at most ${changed} changed`);
+  };
+  check('first update', records.length);
+  const at = (): number => Math.floor(r() * records.length);
+  const ops: [string, () => number][] = [
+    ['copy a record elsewhere', () => { records.splice(at(), 0, records[at()]); return 1; }],
+    ['delete a record', () => { records.splice(at(), 1); return 0; }],
+    ['edit a word', () => { const i = at(); records[i] = JSON.parse(JSON.stringify(records[i]).replace(/ [a-z]{3,} /, ' zebra ')); return 1; }],
+    ['near-copy a chat record', () => { const i = at(); if ('messages' in records[i]) records.splice(at(), 0, JSON.parse(nearCopy(JSON.stringify(records[i]), r))); return 1; }],
+    ['add an e-mail address', () => { const i = at(); records[i] = JSON.parse(JSON.stringify(records[i]).replace(/ ([a-z]{3,}) /, ' $1@example.com ')); return 1; }],
+    ['move a block', () => { const block = records.splice(at(), 1 + Math.floor(r() * 20)); records.splice(at(), 0, ...block); return 0; }],
+    ['add a skewed answer', () => { records.splice(at(), 0, JSON.parse(skewed(r))); return 1; }],
+  ];
+  for (let step = 0; step < 40; step++) {
+    const [what, op] = ops[Math.floor(r() * ops.length)];
+    check(`step ${step}: ${what}`, op());
+  }
+  for (const code of ['duplicate', 'near-duplicate', 'pii']) assert.ok(codes.has(code), `no ${code} finding was compared`);
+}
+
+/** Chat records as a CSV file with a `messages` column (JSON), as pandas writes a list column after json.dumps. */
+function chatCsv(records: object[]): string {
+  const rows = records.filter((v) => 'messages' in v).map((v) => `"${JSON.stringify((v as { messages: unknown }).messages).replace(/"/g, '""')}"`);
+  return ['messages', ...rows].join('\n') + '\n';
+}
+
+test('lint session on a JSON array or a CSV file: random edits equal a full lint, and unchanged records are not checked again', () => {
+  randomRecordEdits(31, 'd.json', (records) => `${JSON.stringify(records, null, 2)}\n`, {});
+  randomRecordEdits(32, 'd.json', (records) => `${JSON.stringify(records, null, 2)}\n`, { maxFindingsPerCode: 3, severity: { 'role-order': 'off', pii: 'error' } });
+  randomRecordEdits(33, 'd.csv', chatCsv, {});
+});
+
+test('lint session on a JSON array: a one-word edit checks that one record again', () => {
+  const r = rng(34);
+  const records = Array.from({ length: 300 }, () => cleanChat(r));
+  const session = createLintSession('a.json');
+  session.update(`${JSON.stringify(records, null, 4)}\n`);
+  assert.deepEqual(session.lastUpdate, { linesChecked: 300, linesReused: 0, linesSeeded: 0, full: true });
+  records[150].messages[0].content += ' Thanks.';
+  const text = `${JSON.stringify(records, null, 4)}\n`;
+  assert.deepEqual(session.update(text), lintText('a.json', text));
+  assert.deepEqual(session.lastUpdate, { linesChecked: 1, linesReused: 299, linesSeeded: 0, full: true });
+});

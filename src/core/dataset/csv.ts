@@ -137,6 +137,7 @@ export function csvRecords(text: string): { records: SourceRecord[]; problems: R
       const built = csvRecordText(lines, header, row, value, isJson, inOrder);
       rec.text = built.text;
       rec.fileMap = built.map;
+      rec.sourceText = text.slice(row.start, row.end);
       rec.value = value;
     }
     records.push(rec);

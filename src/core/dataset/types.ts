@@ -56,6 +56,8 @@ export interface SourceRecord {
   error?: JsonSyntaxProblem;
   /** Set when `text` was built from the file (a CSV row): positions and edits go through it. */
   fileMap?: RecordFileMap;
+  /** A CSV row's text as written in the file (`text` is built from its cells: two ways of quoting give one `text`). */
+  sourceText?: string;
 }
 
 /** A problem with the file as a whole, found while reading. */

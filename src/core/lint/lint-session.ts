@@ -16,14 +16,15 @@
  *   (lint-session-near.ts);
  * - schema's format check, answer-skew and length-outlier run over the records only when they may report: the
  *   session keeps the counts that tell (records per format, repeated answers, the sorted record lengths).
- * Text that is not plain JSONL (a JSON array, pretty-printed records, a NUL character, a .csv file) is linted in full
- * each time.
+ * Text that is not plain JSONL (a JSON array, pretty-printed records, a NUL character, a .csv file) is read in full
+ * each time, and its unchanged records keep their findings and what the whole-file rules need (record-reuse.ts).
  */
 import { describeJsonError } from '../dataset/json-scan';
 import type { RecordFormat, SourceRecord } from '../dataset/types';
 import { FileContext, type LintRule, type RecordView, type RuleVisitor } from './context';
 import { NearDuplicateIndex, type NearEntry } from './lint-session-near';
-import { emptyStats, fileResult, lintSource, needsFingerprint, type RuleRun } from './lint-source';
+import { emptyStats, fileResult, needsFingerprint, type RuleRun } from './lint-source';
+import { RecordReuse } from './record-reuse';
 import { RecordCounts, shapeOf, type RecordShape } from './record-counts';
 import { movedFinding } from './finding-lines';
 import { fingerprintId, fingerprintIdOf } from './record-features';
@@ -141,6 +142,9 @@ class IncrementalLint implements LintSession {
   lastUpdate = { linesChecked: 0, linesReused: 0, linesSeeded: 0, full: false };
   private seededLines = 0;
 
+  /** Text that is not plain JSONL: the records kept from its last lint (record-reuse.ts). */
+  private reuse: RecordReuse | undefined;
+
   /** Read once, by the first update (see createLintSession). */
   private summaries: ShardSummary[] | undefined;
   private seeds: SessionSeeds | undefined;
@@ -183,9 +187,13 @@ class IncrementalLint implements LintSession {
       : !text.slice(firstStart, text.length - q).includes('\0'); // the lines before did not change
     if (!plain) {
       this.reset();
-      this.lastUpdate = { linesChecked: 0, linesReused: 0, linesSeeded: 0, full: true };
-      return lintSource(this.path, text, this.options);
+      this.reuse ??= new RecordReuse(this.path, this.options);
+      const result = this.reuse.lint(text);
+      const { checked, reused } = this.reuse.lastLint;
+      this.lastUpdate = { linesChecked: checked, linesReused: reused, linesSeeded: 0, full: true };
+      return result;
     }
+    this.reuse = undefined; // plain JSONL again: the lines keep what the records need
     // Old lines first..last are replaced by the new text's lines from firstStart to the line break after the change.
     let last = this.lineStarts.length - 1, regionEnd = text.length;
     if (prev !== undefined) {

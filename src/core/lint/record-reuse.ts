@@ -1,0 +1,111 @@
+/**
+ * Re-linting an editor document that is not plain JSONL (a JSON array, pretty-printed records, a CSV file), which the
+ * incremental session (lint-session.ts) cannot hold line by line. The text is read again in full at each edit, but a
+ * record whose source text is unchanged keeps its per-record findings (moved to its new line) and what the whole-file
+ * rules worked out for it before (content fingerprint, shingles and MinHash signature, LSH band slots, answer key):
+ * only the records an edit changed are checked again. The result equals lintSource's.
+ */
+import { openDataset } from '../dataset/read';
+import type { ReadProblem, SourceRecord } from '../dataset/types';
+import { FileContext, type RecordCache, type RecordView } from './context';
+import { movedFinding } from './finding-lines';
+import { emptyStats, fileResult, needsFingerprint, visitRecord } from './lint-source';
+import { buildRecordView } from './record-view';
+import { ruleGroups } from './rule-groups';
+import type { FileLintResult, Finding, LintCode, LintOptions } from './types';
+
+const PROBLEM_CODES: Record<ReadProblem['kind'], LintCode> = {
+  binary: 'encoding', utf16: 'encoding', utf32: 'encoding', 'invalid-utf8': 'encoding',
+  'multi-line-records': 'invalid-json', 'array-syntax': 'invalid-json', 'record-too-large': 'too-long',
+  'csv-syntax': 'invalid-json', parquet: 'encoding',
+};
+
+/** What is kept of a valid record between lints. */
+interface KeptRecord {
+  /** Where it was: its findings are moved by the lines it moved. */
+  line: number;
+  column: number;
+  /** A CSV row's text in the file (the record text is built from its cells, so two layouts can give one record). */
+  sourceText: string | undefined;
+  fingerprint: string | undefined;
+  cache: RecordCache;
+  /** The per-record rules' findings, at `line`. */
+  own: Finding[];
+}
+
+export class RecordReuse {
+  /** Kept records by record text; several when the text repeats (exact duplicates). */
+  private kept = new Map<string, KeptRecord[]>();
+  /** The interned keys the whole-file rules keep between lints (FileContext.kept), which the views' caches refer to. */
+  private readonly state = new Map<string, unknown>();
+  /** Records checked by the last lint, and taken from the previous one; for tests. */
+  lastLint = { checked: 0, reused: 0 };
+
+  constructor(private readonly path: string, private readonly options: LintOptions) {}
+
+  lint(text: string): FileLintResult {
+    const { path, options, state } = this;
+    const groups = ruleGroups(options, false);
+    const dataset = openDataset(text, path);
+    const ctx = new FileContext(path, options, undefined, state);
+    // The per-record rules report every finding into `capture`, each record's are kept, and `own` takes them in file
+    // order under the per-code limit, as one context of a full lint would.
+    const capture = new FileContext(path, { ...options, maxFindingsPerCode: Infinity }, undefined, state);
+    const own = new FileContext(path, options);
+    for (const c of [ctx, capture, own]) {
+      c.container = dataset.container;
+      c.readProblems = dataset.problems;
+    }
+    const wholeFile = groups.wholeFile.filter((r) => !ctx.isOff(r.code)).map((r) => r.create(ctx));
+    const perRecord = groups.perRecord.filter((r) => !ctx.isOff(r.code)).map((r) => r.create(capture));
+    const fingerprint = needsFingerprint(ctx, groups.wholeFile);
+    const stats = emptyStats();
+    const next = new Map<string, KeptRecord[]>();
+    let checked = 0, reused = 0;
+    const records = dataset.forEachRecord((rec) => {
+      if (rec.error) {
+        visitRecord(ctx, stats, wholeFile, rec, undefined);
+        for (const v of perRecord) v.invalidRecord?.(rec);
+        for (const f of capture.findings.splice(0)) own.add(f);
+        return;
+      }
+      const before = this.take(rec);
+      let view: RecordView;
+      let found: Finding[];
+      if (before) {
+        reused++;
+        view = buildRecordView(rec, { fingerprint: false });
+        view.fingerprint = before.fingerprint;
+        view.cache = before.cache;
+        const d = rec.line - before.line;
+        found = d ? before.own.map((f) => movedFinding(f, d, path)) : before.own;
+      } else {
+        checked++;
+        view = buildRecordView(rec, { fingerprint });
+        for (const v of perRecord) v.record?.(view);
+        found = capture.findings.splice(0);
+      }
+      visitRecord(ctx, stats, wholeFile, rec, view);
+      for (const f of found) own.add(f);
+      // The training strings point into the parsed record: a rule that needs them again collects them again.
+      view.cache.strings = undefined;
+      const entry: KeptRecord = { line: rec.line, column: rec.column, sourceText: rec.sourceText, fingerprint: view.fingerprint, cache: view.cache, own: found };
+      const list = next.get(rec.text);
+      if (list) list.push(entry); else next.set(rec.text, [entry]);
+    });
+    for (const p of dataset.problems) own.report({ code: PROBLEM_CODES[p.kind], severity: 'error', message: p.message, span: p.span, evenWhenOff: p.fatal });
+    for (const v of wholeFile) v.finish?.();
+    stats.records = records;
+    this.kept = next;
+    this.lastLint = { checked, reused };
+    return fileResult({ ctx, stats, records, container: dataset.container, problems: dataset.problems }, own);
+  }
+
+  /** The kept record with this record's text, start column and source text, taken so that a copy of it is checked anew. */
+  private take(rec: SourceRecord): KeptRecord | undefined {
+    const list = this.kept.get(rec.text);
+    if (!list) return undefined;
+    const i = list.findIndex((k) => k.column === rec.column && k.sourceText === rec.sourceText);
+    return i < 0 ? undefined : list.splice(i, 1)[0];
+  }
+}
