@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatFindingsText, lintFiles, type LintOptions, type TokenCounter } from '../../src/core/lint';
+import { formatFindingsText, lintFiles, lintSource, lintText, type LintOptions, type TokenCounter } from '../../src/core/lint';
 
 const QUIET: LintOptions = { severity: { 'too-few-records': 'off' } };
 const REC = JSON.stringify({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }] });
@@ -88,4 +88,14 @@ test('bad input: a file deleted or rewritten while others are linted gives a cle
     assert.deepEqual(out.diagnostics.filter((d) => d.path === c).map((d) => [d.line, d.code]), [[1, 'invalid-json']]);
     assert.match(formatFindingsText(out), /b\.jsonl: error: cannot read the file: file not found/);
   });
+});
+
+test('editor text of a JSON array or CSV file reads as its bytes would, lone surrogates (U+FFFD in UTF-8) included', () => {
+  const array = `[\n  ${JSON.stringify({ messages: [{ role: 'user', content: 'hi \ud800 there' }, { role: 'assistant', content: 'hello' }] })},\n  ${REC}\n]\n`;
+  const csv = 'instruction,output\n"Say \ud83d hi",Hi.\nSay bye,Bye.\n';
+  for (const [name, text] of [['a.json', array], ['a.csv', csv], ['b.json', `\uFEFF${array}`]]) {
+    const fromText = lintText(name, text, QUIET);
+    assert.deepEqual(fromText, lintSource(name, Buffer.from(text, 'utf8'), QUIET), name);
+    assert.ok(fromText.findings.some((f) => f.code === 'encoding'), `${name}: the replacement character is reported`);
+  }
 });
