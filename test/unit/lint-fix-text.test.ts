@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { lintText } from '../../src/core/lint';
-import { applyTextEdits, FIXABLE_CODES, fixText } from '../../src/core/lint/fix-text';
+import { applySplices, applyTextEdits, composeSplices, FIXABLE_CODES, fixText, toTextEdits, type Splice } from '../../src/core/lint/fix-text';
+import { rng } from './support/lint-corpus';
 import { makeCorpus } from './support/lint-corpus';
 import { runCli } from './support/run-cli';
 
@@ -46,9 +47,42 @@ test('applyTextEdits: 1-based lines, UTF-16 columns, exclusive ends, edits in an
   ]), /overlapping/);
 });
 
+test('composeSplices: passes of splices, each of the text the one before made, as one set of splices of the original', () => {
+  const r = rng(41);
+  const pick = (s: string): string => s[Math.floor(r() * s.length)];
+  const randomText = (n: number): string => Array.from({ length: n }, () => pick('ab\ncd😀')).join('');
+  const randomSplices = (text: string): Splice[] => {
+    const out: Splice[] = [];
+    for (let at = 0; at <= text.length;) {
+      at += Math.floor(r() * 6);
+      if (at > text.length) break;
+      const end = Math.min(text.length, at + (r() < 0.3 ? 0 : Math.floor(r() * 4)));
+      const replacement = r() < 0.3 ? '' : randomText(Math.floor(r() * 4));
+      if (end > at || replacement) out.push({ start: at, end, text: replacement });
+      at = end + (r() < 0.2 ? 0 : 1);
+    }
+    return out;
+  };
+  for (let round = 0; round < 3000; round++) {
+    const original = randomText(Math.floor(r() * 30));
+    let text = original;
+    let composed: Splice[] = [];
+    for (let pass = 0, passes = 1 + Math.floor(r() * 4); pass < passes; pass++) {
+      const splices = randomSplices(text);
+      composed = composeSplices(composed, splices, text);
+      text = applySplices(text, splices);
+      for (let i = 1; i < composed.length; i++) assert.ok(composed[i].start >= composed[i - 1].end, `round ${round}: sorted and apart`);
+      assert.equal(applySplices(original, composed), text, `round ${round}, pass ${pass}: ${JSON.stringify({ original, composed })}`);
+    }
+    // As line and column edits of the original, they make the same text.
+    assert.equal(applyTextEdits(original, toTextEdits(original, composed)), text);
+  }
+});
+
 test('fixText: deletions first, then edits, and what the edits uncover, until nothing more applies', () => {
   const result = fixText('d.jsonl', DIRTY, FIXABLE_CODES, QUIET);
   assert.equal(result.text, CLEAN);
+  assert.equal(applyTextEdits(DIRTY, result.edits), CLEAN, 'the edits of the original make the same text in one step');
   // The second redaction made line 7 a copy of line 2: a deletion pass after the edits removed it.
   assert.deepEqual(result.fixed, { duplicate: 2, 'near-duplicate': 1, pii: 2, 'markup-noise': 2, encoding: 1, 'unknown-role': 1 });
   assert.ok(result.passes >= 3 && result.passes <= 8, `${result.passes} passes`);
@@ -64,7 +98,7 @@ test('fixText: only the codes asked for; other findings stay', () => {
   assert.equal(lines.length, DIRTY.split('\n').length, 'no record deleted');
   assert.equal(JSON.parse(lines[1]).messages[0].content, 'Mail [EMAIL] about it.');
   assert.equal(JSON.parse(lines[4]).messages[0].content, 'What is <b>bold</b>?');
-  assert.deepEqual(fixText('d.jsonl', CLEAN, FIXABLE_CODES, QUIET), { text: CLEAN, fixed: {}, passes: 0 });
+  assert.deepEqual(fixText('d.jsonl', CLEAN, FIXABLE_CODES, QUIET), { text: CLEAN, edits: [], fixed: {}, passes: 0 });
 });
 
 test('fixText on a CSV file: fixes in CSV syntax, a duplicate row deleted', () => {
