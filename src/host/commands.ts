@@ -3,13 +3,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunConfig } from '../core/config';
-import type { FileLintResult } from '../core/lint';
+import { LINT_CODES, type FileLintResult, type LintCode } from '../core/lint';
+import { FIX_SUMMARIES, FIXABLE_CODES } from '../core/lint/fix-text';
 import { runDoctor, type DoctorReport } from '../core/python';
 import { summarizeRun } from '../core/runs';
 import { isFormConfig, type FormConfig } from '../../webview/protocol';
 import type { Tunelab } from './context';
 import { isDatasetDocument } from './datasetDiagnostics';
-import { parquetFileOf, parquetRowsUri } from './parquetRows';
+import { parquetFileOf, parquetRowsUri, PARQUET_ROWS_SCHEME } from './parquetRows';
+import { toWorkspaceEdit } from './quickFixes';
 import { findPython } from './pythonEnvironment';
 import { UNTRUSTED_NOTICE, type RunRef } from './runManager';
 import { revealFinding } from './trainingGate';
@@ -95,6 +97,7 @@ const COMMANDS: Record<string, CommandFactory> = {
     // dataset is meant).
     return t.largeDatasets.turnOff(doc && isDatasetDocument(doc) ? doc.languageId : 'jsonl');
   },
+  'tunelab.fixAllDatasetProblems': (t) => (uri, codes) => fixAllDatasetProblems(t, uri, codes),
   'tunelab.doctor': (t) => () => doctor(t),
   'tunelab.refreshRuns': (t) => () => t.runsView.refresh(),
 };
@@ -279,4 +282,56 @@ async function doctor(t: Tunelab): Promise<DoctorReport | undefined> {
     });
   }
   return report;
+}
+
+// ---- fix all ----
+
+/**
+ * Every automatic fix of the chosen codes in a dataset, as one edit (one undo step): the user picks the codes among those
+ * the file has findings of (`codes` skips the question: tests, scripted use). Returns the findings fixed per code.
+ */
+async function fixAllDatasetProblems(t: Tunelab, arg: unknown, codesArg: unknown): Promise<Partial<Record<LintCode, number>> | undefined> {
+  const given = asUri(arg);
+  const doc = given ? await vscode.workspace.openTextDocument(given) : vscode.window.activeTextEditor?.document;
+  if (!doc || doc.uri.scheme === PARQUET_ROWS_SCHEME || !isDatasetDocument(doc)) {
+    const why = doc?.uri.scheme === PARQUET_ROWS_SCHEME ? 'a Parquet file\'s rows are read-only: Save As JSONL, then fix the copy' : 'open a JSONL, JSON or CSV dataset first';
+    void vscode.window.showInformationMessage(`Tunelab: Fix All Dataset Problems: ${why}.`);
+    return undefined;
+  }
+  const name = path.basename(doc.uri.path);
+  const found = FIXABLE_CODES.map((code) => ({ code, n: t.diagnostics.foundOf(doc, code) })).filter((c) => c.n > 0);
+  let codes: LintCode[];
+  if (Array.isArray(codesArg)) {
+    codes = codesArg.filter((c): c is LintCode => typeof c === 'string' && (LINT_CODES as readonly string[]).includes(c) && FIXABLE_CODES.includes(c as LintCode));
+  } else {
+    if (!found.length) {
+      void vscode.window.showInformationMessage(`Tunelab: no finding in ${name} has an automatic fix.`);
+      return undefined;
+    }
+    const picks = await vscode.window.showQuickPick(found.map(({ code, n }) => ({
+      label: code, description: `${n.toLocaleString('en-US')} finding${n === 1 ? '' : 's'}`, detail: FIX_SUMMARIES[code], picked: true, code,
+    })), { canPickMany: true, title: `Fix all in ${name}`, placeHolder: 'The fixes to apply (one edit: Undo reverts all of it)' });
+    codes = (picks ?? []).map((p) => p.code);
+  }
+  if (!codes.length) return undefined;
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Tunelab: fixing ${name}…` },
+    () => t.diagnostics.fixAll(doc, codes),
+  );
+  if (!result) {
+    void vscode.window.showWarningMessage(`Tunelab: ${name} changed while its fixes were worked out; run Fix All Dataset Problems again.`);
+    return undefined;
+  }
+  const total = Object.values(result.fixed).reduce((a, b) => a + (b ?? 0), 0);
+  if (!result.edits.length) {
+    void vscode.window.showInformationMessage(`Tunelab: nothing to fix in ${name} for ${codes.join(', ')}.`);
+    return result.fixed;
+  }
+  if (!await vscode.workspace.applyEdit(toWorkspaceEdit(doc.uri, result.edits))) {
+    void vscode.window.showErrorMessage(`Tunelab: the fixes could not be applied to ${name} (it changed, or it is read-only).`);
+    return undefined;
+  }
+  const counts = Object.entries(result.fixed).map(([code, n]) => `${code} ${n}`).join(', ');
+  void vscode.window.showInformationMessage(`Tunelab: fixed ${total} finding${total === 1 ? '' : 's'} in ${name} (${counts}) in one edit: Undo reverts it.`);
+  return result.fixed;
 }

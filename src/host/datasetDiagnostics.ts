@@ -2,6 +2,7 @@
 // debounced, on change; their diagnostics go away when they close or when tunelab.lint.enable is off.
 import * as vscode from 'vscode';
 import { DATASET_LINT_CODES, everyFindingOf, type FileLintResult, type Finding, type LintCode, type LintOptions, type Severity, type TextEdit } from '../core/lint';
+import { fixText } from '../core/lint/fix-text';
 import type { StringCleanup } from './stringValueFixes';
 import { limitNote, shownFindings } from './findingLimit';
 import type { DocLintResult, SessionBuild } from './lintProtocol';
@@ -392,6 +393,23 @@ export class DatasetDiagnostics implements vscode.Disposable {
     }
     result ??= await this.linter.lint(documentPath(doc.uri), doc.getText(), options);
     return doc.version === version ? result.findings.filter((f) => f.code === code) : undefined;
+  }
+
+  /**
+   * Every fix of `codes` in a document (core/lint/fix-text.ts: deletions first, then edits, until none applies), as
+   * edits of its text now, worked out by the worker on its copy; undefined when the text changed meanwhile.
+   */
+  async fixAll(doc: vscode.TextDocument, codes: LintCode[]): Promise<{ edits: TextEdit[]; fixed: Partial<Record<LintCode, number>> } | undefined> {
+    const version = doc.version;
+    const options = this.settings.optionsFor(doc.uri);
+    let result;
+    try {
+      result = await this.linter.fixAll(doc.uri.toString(), version, codes, options);
+    } catch (err) {
+      if (!(err instanceof UnknownDocumentError)) throw err;
+      result = fixText(documentPath(doc.uri), doc.getText(), codes, options); // a document the worker does not hold (not linted yet)
+    }
+    return doc.version === version ? result : undefined;
   }
 
   /** A clean-up's edits of a document, worked out by the worker on its copy; undefined when it holds none (not linted yet). */

@@ -2,7 +2,7 @@
 // dataset document, kept current by the edits the host forwards, so an edit costs a small message instead of
 // sending the whole text again.
 import type { Span } from '../core/dataset/types';
-import type { FileLintResult, LintOptions, TextEdit } from '../core/lint';
+import type { FileLintResult, LintCode, LintOptions, TextEdit } from '../core/lint';
 import type { StringCleanup } from './stringValueFixes';
 import type { DatasetOverview } from '../../webview/overviewProtocol';
 import type { DocumentFacts } from './documentFile';
@@ -52,6 +52,11 @@ export type WorkerRequest =
    * copy is at `version`; undefined when it is not.
    */
   | { type: 'lintDocOnce'; id: number; doc: string; version: number; options: LintOptions }
+  /**
+   * The fixes of every finding of `codes` in the copy, passes until none applies (core/lint/fix-text.ts), as edits of
+   * the copy at `version`; undefined when the copy is at another version.
+   */
+  | { type: 'fixAll'; id: number; doc: string; version: number; codes: LintCode[]; options: LintOptions }
   /** The dataset overview of the copy (from its last lint). */
   | { type: 'overview'; id: number; doc: string; modelDir?: string }
   /** Edits of a clean-up (stringValueFixes.ts recordStringEdits) on the worker's copy: the row covering `line`, or all. */
@@ -101,6 +106,7 @@ export interface WorkerAnswers {
   lintPair: { train: FileLintResult; eval: FileLintResult };
   lintDoc: DocLintResult;
   lintDocOnce: FileLintResult | undefined;
+  fixAll: { edits: TextEdit[]; fixed: Partial<Record<LintCode, number>> } | undefined;
   parquetRows: ParquetRows;
   stringEdits: TextEdit[];
   overview: DatasetOverview;

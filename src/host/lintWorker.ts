@@ -9,6 +9,7 @@ import { ShardPool } from '../core/lint/lint-parallel';
 import type { FileLintResult, LintOptions, LintSeeds } from '../core/lint';
 import { decodedIfParquet, parquetRowsText } from '../core/dataset/parquet';
 import { recordAtLine } from '../core/dataset/read';
+import { fixText } from '../core/lint/fix-text';
 import { loadTokenizer, type ModelTokenizer } from '../core/tokenizer/model-tokenizer';
 import { trainingInput } from '../core/tokenizer/training-input';
 import { readDocumentFile } from './documentFile';
@@ -413,6 +414,12 @@ function answer(req: WorkerRequest): unknown {
     case 'lintDocOnce': {
       const d = doc(req.doc);
       return d.version === req.version ? lint.lintSource(d.path, textNow(d), req.options) : undefined;
+    }
+    case 'fixAll': {
+      const d = doc(req.doc);
+      if (d.version !== req.version) return undefined;
+      const { edits, fixed } = fixText(d.path, textNow(d), req.codes, req.options);
+      return { edits, fixed };
     }
     case 'stringEdits': {
       const d = doc(req.doc);

@@ -4,7 +4,8 @@
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
-import { lintSource, lintTrainAndEval, type FileLintResult, type LintInput, type LintOptions, type TextEdit } from '../core/lint';
+import { lintSource, lintTrainAndEval, type FileLintResult, type LintCode, type LintInput, type LintOptions, type TextEdit } from '../core/lint';
+import { fixText } from '../core/lint/fix-text';
 import { decodedIfParquet, parquetRowsText } from '../core/dataset/parquet';
 import type { Span } from '../core/dataset/types';
 import type { DatasetOverview } from '../../webview/overviewProtocol';
@@ -122,6 +123,21 @@ export class Linter implements vscode.Disposable {
       return copy.version === version ? lintSource(copy.path, copy.text, options) : undefined;
     }
     return this.ask({ type: 'lintDocOnce', doc, version, options });
+  }
+
+  /**
+   * Every fix of `codes` in the worker's copy of a document at `version`, as edits of that version (fix-text.ts);
+   * undefined when the copy is at another version; UnknownDocumentError without one.
+   */
+  async fixAll(doc: string, version: number, codes: LintCode[], options: LintOptions): Promise<WorkerAnswers['fixAll']> {
+    if (!this.ensureWorker()) {
+      const copy = this.inline.get(doc);
+      if (!copy) throw new UnknownDocumentError(doc);
+      if (copy.version !== version) return undefined;
+      const { edits, fixed } = fixText(copy.path, copy.text, codes, options);
+      return { edits, fixed };
+    }
+    return this.ask({ type: 'fixAll', doc, version, codes, options });
   }
 
   /** A clean-up's edits of the worker's copy of `doc` (the row covering `line`, or all); UnknownDocumentError without a copy. */

@@ -249,6 +249,31 @@ suite('editor: diagnostics and quick fixes', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
+  test('Fix All Dataset Problems: every chosen code fixed in one edit (deletions, then redactions and repairs, then what they uncover), one undo restores the file', async () => {
+    const a = chat('Tell me about the river.', LONG_ANSWER);
+    const uri = writeDataset('fix-all.json', [JSON.stringify([
+      JSON.parse(a),
+      JSON.parse(chat('Mail jo.doe@example.com about it.', 'Sure.')),
+      JSON.parse(a),
+      JSON.parse(chat('What is <b>bold</b>?', 'It is caf\u00c3\u00a9 style.')),
+      JSON.parse(chat('Mail ann.lee@example.org about it.', 'Sure.')),
+    ], null, 2)]);
+    const editor = await openDataset(uri);
+    const original = editor.document.getText();
+    await waitForDiagnostics(uri, (ds) => ['duplicate', 'pii', 'markup-noise', 'encoding'].every((c) => ds.some((d) => diagnosticCode(d) === c)));
+    const fixed = await vscode.commands.executeCommand<Record<string, number>>('tunelab.fixAllDatasetProblems', uri, ['duplicate', 'pii', 'markup-noise', 'encoding']);
+    // The second redaction makes the last record a copy of the second: deleted in a later pass, in the same edit.
+    assert.deepStrictEqual(fixed, { duplicate: 2, pii: 2, 'markup-noise': 1, encoding: 1 });
+    const records = JSON.parse(editor.document.getText()) as { messages: { content: string }[] }[];
+    assert.deepStrictEqual(records.map((r) => r.messages[0].content), ['Tell me about the river.', 'Mail [EMAIL] about it.', 'What is bold?']);
+    assert.strictEqual(records[2].messages[1].content, 'It is café style.');
+    await waitForDiagnostics(uri, (ds) => !ds.some((d) => ['duplicate', 'pii', 'markup-noise', 'encoding'].includes(diagnosticCode(d) ?? '')));
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('undo');
+    await poll('one undo to restore the file', 5000, () => (editor.document.getText() === original ? true : undefined));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   test('strip markup, repair mojibake, trim whitespace and NFC-normalise are offered and fix the line', async () => {
     const uri = writeDataset('messy.jsonl', [
       chat('<p>What is <b>HTML</b>?</p>', 'A markup language.'),

@@ -14,6 +14,15 @@ import type { Finding, Fix, LintCode, LintOptions, TextEdit } from './types';
 /** The codes whose findings carry a fix, deletions first. */
 export const FIXABLE_CODES: readonly LintCode[] = ['duplicate', 'near-duplicate', 'pii', 'markup-noise', 'encoding', 'unknown-role'];
 const DELETIONS: ReadonlySet<LintCode> = new Set(['duplicate', 'near-duplicate']);
+/** What fixing each code does, for a list the user picks from. */
+export const FIX_SUMMARIES: Readonly<Partial<Record<LintCode, string>>> = {
+  duplicate: 'delete the later copies',
+  'near-duplicate': 'delete the later near-copies',
+  pii: 'redact with typed placeholders ([EMAIL], [PHONE], [API_KEY], …)',
+  'markup-noise': 'strip HTML tags and entities',
+  encoding: 'repair mojibake',
+  'unknown-role': 'change each to the role it most likely means',
+};
 /** Enough for deletions, then edits, then what they uncover; a text that still changes after that is left as it is. */
 const MAX_PASSES = 8;
 
