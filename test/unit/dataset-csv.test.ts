@@ -17,6 +17,14 @@ test('CSV: RFC 4180 quoting (commas, doubled quotes, line breaks in fields), CRL
   ]);
   assert.match(parseCsv('a\n"open\n').at(-1)!.error!, /a quoted field opened on line 2 is never closed/);
   assert.match(parseCsv('a,b\n"x"y,1\n').at(-1)!.error!, /unexpected text after a closing quote on line 2/);
+  // A carriage return alone ends a row for Python's csv module (the trainer) but not a line here: the row is reported,
+  // after a closing quote or in an unquoted field; inside quotes it is the field's text for both.
+  for (const text of ['a,b\n"x"\r"y",1\n', 'a,b\nx\ry,1\n']) {
+    const rows = parseCsv(text);
+    assert.deepEqual(rows.map((r) => r.line), [1, 2], JSON.stringify(text));
+    assert.match(rows[1].error!, /a carriage return \(CR\) without a line feed on line 2: the trainer would end the row there/, JSON.stringify(text));
+  }
+  assert.deepEqual(parseCsv('a,b\n"x\ry",1\r\n').map((r) => [r.fields, r.error]), [[['a', 'b'], undefined], [['x\ry', '1'], undefined]]);
 });
 
 test('CSV: columns map to instruction, prompt-completion, text and JSON-encoded messages records; the format is detected per file', () => {

@@ -56,15 +56,19 @@ export function parseCsv(text: string): CsvRow[] {
           break;
         }
         const c = text.charCodeAt(i);
-        if (i < n && c !== 0x2c && c !== 0x0a && c !== 0x0d) {
-          row.error ??= `unexpected text after a closing quote on line ${line}: a quote inside a quoted field must be doubled ("")`;
+        if (i < n && c !== 0x2c && c !== 0x0a && !(c === 0x0d && text.charCodeAt(i + 1) === 0x0a)) {
+          row.error ??= c === 0x0d ? loneCr(line) : `unexpected text after a closing quote on line ${line}: a quote inside a quoted field must be doubled ("")`;
           while (i < n && text.charCodeAt(i) !== 0x2c && text.charCodeAt(i) !== 0x0a) field += text[i++];
         }
       } else {
         let j = i;
         while (j < n) {
           const c = text.charCodeAt(j);
-          if (c === 0x2c || c === 0x0a || (c === 0x0d && text.charCodeAt(j + 1) === 0x0a)) break;
+          if (c === 0x2c || c === 0x0a) break;
+          if (c === 0x0d) {
+            if (text.charCodeAt(j + 1) === 0x0a) break;
+            row.error ??= loneCr(line);
+          }
           j++;
         }
         field = text.slice(i, j);
@@ -82,6 +86,14 @@ export function parseCsv(text: string): CsvRow[] {
     if (row.fields.length > 1 || row.fields[0] !== '' || row.error) rows.push(row); // blank lines are not rows
   }
   return rows;
+}
+
+/**
+ * Python's csv module (the trainer's reader) ends a row at a carriage return alone, as old Mac files do; Tunelab's
+ * lines, as JSONL's, end at line feeds. Rather than read such a row differently from the trainer, the row is reported.
+ */
+function loneCr(line: number): string {
+  return `a carriage return (CR) without a line feed on line ${line}: the trainer would end the row there; save the file with LF or CRLF line ends`;
 }
 
 function countNewlines(text: string, from: number, to: number): number {
