@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { Finding, LintCode, TextEdit } from '../core/lint';
 import { findingRange, isCsvDocument, isDatasetDocument, type DatasetDiagnostics } from './datasetDiagnostics';
 import { fixAllOfCode } from '../core/lint/fix-all';
+import { FIXABLE_CODES } from '../core/lint/fix-text';
 import { PARQUET_ROWS_SCHEME } from './parquetRows';
 import { STRING_CLEANUPS, stringValueEdits, stringValueEditsInText, type StringCleanup, type StringTransform } from './stringValueFixes';
 
@@ -61,7 +62,7 @@ export class DatasetQuickFixes implements vscode.CodeActionProvider {
     if (csv && !isDatasetDocument(doc)) return actions; // a spreadsheet, not a dataset
     const findings = this.diagnostics.findingsFor(doc);
     // Without current findings (the text changed since the lint, and a relint is on its way) only the clean-ups apply.
-    if (findings) actions.push(...this.findingFixes(doc, findings, context));
+    if (findings) actions.push(...this.findingFixes(doc, findings, context), ...this.fixEverything(doc, context));
     actions.push(...(csv ? await this.csvCleanups(doc, range) : this.cleanups(doc, range)));
     return actions;
   }
@@ -115,6 +116,16 @@ export class DatasetQuickFixes implements vscode.CodeActionProvider {
       actions.push(action);
     }
     return actions;
+  }
+
+  /** With findings of two or more fixable codes in the file: the command that fixes the codes the user ticks, at once. */
+  private fixEverything(doc: vscode.TextDocument, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    if (!context.diagnostics.some((d) => d.source === 'tunelab')) return [];
+    const codes = FIXABLE_CODES.filter((c) => this.diagnostics.foundOf(doc, c) > 0);
+    if (codes.length < 2) return [];
+    const action = new vscode.CodeAction(`Fix all dataset problems in this file (${codes.join(', ')})…`, vscode.CodeActionKind.QuickFix);
+    action.command = { command: 'tunelab.fixAllDatasetProblems', title: action.title, arguments: [doc.uri] };
+    return [action];
   }
 
   private cleanups(doc: vscode.TextDocument, range: vscode.Range): vscode.CodeAction[] {

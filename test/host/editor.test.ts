@@ -261,6 +261,11 @@ suite('editor: diagnostics and quick fixes', () => {
     const editor = await openDataset(uri);
     const original = editor.document.getText();
     await waitForDiagnostics(uri, (ds) => ['duplicate', 'pii', 'markup-noise', 'encoding'].every((c) => ds.some((d) => diagnosticCode(d) === c)));
+    // The quick-fix menu of any finding offers the command, for the file's fixable codes.
+    const pii = vscode.languages.getDiagnostics(uri).find((d) => diagnosticCode(d) === 'pii')!;
+    const offer = (await codeActions(uri, pii.range.start.line)).find((x) => x.title.startsWith('Fix all dataset problems in this file'));
+    assert.strictEqual(offer?.title, 'Fix all dataset problems in this file (duplicate, pii, markup-noise, encoding)…');
+    assert.strictEqual(offer.command?.command, 'tunelab.fixAllDatasetProblems');
     const fixed = await vscode.commands.executeCommand<Record<string, number>>('tunelab.fixAllDatasetProblems', uri, ['duplicate', 'pii', 'markup-noise', 'encoding']);
     // The second redaction makes the last record a copy of the second: deleted in a later pass, in the same edit.
     assert.deepStrictEqual(fixed, { duplicate: 2, pii: 2, 'markup-noise': 1, encoding: 1 });
