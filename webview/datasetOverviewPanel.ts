@@ -2,7 +2,8 @@
 // clusters and findings by code; every line number is a link that shows the record in the editor.
 // Browser code only; talks to src/host/overviewPanel.ts through ./overviewProtocol.
 // Stable ids for UI tests: #overview-title, #overview-status, #formats-table, #roles-table, #token-stats,
-// #histogram[data-bins], #clusters, #findings, and .record-link[data-line] for every link.
+// #histogram[data-bins], #clusters, #findings, #fix-all-button (shown when a finding has a fix), and
+// .record-link[data-line] for every link.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { DatasetOverview, DuplicateCluster, FindingGroup, HostToOverview, OverviewPanelState, OverviewToHost, TokenLengths } from './overviewProtocol';
 import { byId, escapeHtml, vscodeApi } from './vscodeApi';
@@ -13,7 +14,8 @@ const post = (message: OverviewToHost): void => vscode.postMessage(message);
 byId('app').innerHTML = `
   <h1 id="overview-title">Dataset overview</h1>
   <div id="overview-status" class="status" role="status">Reading the dataset…</div>
-  <div class="actions"><vscode-button id="refresh-button" secondary>Refresh</vscode-button></div>
+  <div class="actions"><vscode-button id="refresh-button" secondary>Refresh</vscode-button>
+    <vscode-button id="fix-all-button" hidden title="Fix the findings that have automatic fixes, as one undoable edit">Fix All…</vscode-button></div>
   <h2>Records</h2>
   <div class="overview-tables">
     <table id="formats-table" class="config"></table>
@@ -98,6 +100,7 @@ function render(o: DatasetOverview): void {
   hist.dataset.bins = String(o.tokens?.bins.length ?? 0);
   byId('clusters').innerHTML = clustersHtml(o.duplicateClusters, o.totalClusters);
   byId('findings').innerHTML = findingsHtml(o.findings);
+  byId('fix-all-button').hidden = !o.findings.some((g) => g.fixable);
 }
 
 window.addEventListener('message', (event: MessageEvent<HostToOverview>) => {
@@ -122,4 +125,5 @@ document.addEventListener('click', (event) => {
   post({ type: 'reveal', line: Number(a.dataset.line) });
 });
 byId('refresh-button').addEventListener('click', () => post({ type: 'refresh' }));
+byId('fix-all-button').addEventListener('click', () => post({ type: 'fixAll' }));
 post({ type: 'ready' });

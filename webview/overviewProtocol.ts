@@ -43,6 +43,8 @@ export interface FindingGroup {
   count: number;
   /** The first ones, each a link to its record. */
   items: RecordLink[];
+  /** Its findings carry fixes that Fix All Dataset Problems applies. */
+  fixable: boolean;
 }
 
 export interface DatasetOverview {
@@ -70,7 +72,9 @@ export type OverviewToHost =
   | { type: 'ready' }
   | { type: 'refresh' }
   /** Show this line of the dataset in the editor. */
-  | { type: 'reveal'; line: number };
+  | { type: 'reveal'; line: number }
+  /** Run Fix All Dataset Problems on the dataset. */
+  | { type: 'fixAll' };
 
 export interface OverviewPanelState {
   version: 1;
@@ -84,6 +88,7 @@ export function parseOverviewMessage(v: unknown): OverviewToHost | undefined {
   switch (v.type) {
     case 'ready':
     case 'refresh':
+    case 'fixAll':
       return { type: v.type };
     case 'reveal':
       return Number.isSafeInteger(v.line) && (v.line as number) >= 1 ? { type: 'reveal', line: v.line as number } : undefined;

@@ -3,6 +3,7 @@
 import { openDataset } from '../core/dataset';
 import { ESTIMATED_TOKENS, type FileLintResult, type Finding } from '../core/lint';
 import { TOKENS_PER_MESSAGE } from '../core/lint/token-count';
+import { FIXABLE_CODES } from '../core/lint/fix-text';
 import { trainingInput } from '../core/tokenizer/training-input';
 import type { DatasetOverview, DuplicateCluster, FindingGroup, HistogramBin, TokenLengths } from '../../webview/overviewProtocol';
 
@@ -134,7 +135,7 @@ function findingGroups(lint: FileLintResult): FindingGroup[] {
   for (const f of lint.findings) {
     let g = groups.get(f.code);
     if (!g) {
-      g = { code: f.code, severity: f.severity, count: lint.stats.findingsByCode[f.code] ?? 0, items: [] };
+      g = { code: f.code, severity: f.severity, count: lint.stats.findingsByCode[f.code] ?? 0, items: [], fixable: FIXABLE_CODES.includes(f.code) };
       groups.set(f.code, g);
     }
     if (SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[g.severity]) g.severity = f.severity;

@@ -93,6 +93,9 @@ export class OverviewPanel implements PanelController<OverviewToHost> {
       case 'reveal':
         await this.reveal(msg.line);
         break;
+      case 'fixAll':
+        await vscode.commands.executeCommand('tunelab.fixAllDatasetProblems', this.uri);
+        break;
     }
   }
 

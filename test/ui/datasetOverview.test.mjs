@@ -1,6 +1,6 @@
 // UI: the dataset overview through the real workbench in Chromium: open a dataset, click the status bar item that
-// names its format and record count, check the overview's figures, click a finding's line number and see the editor
-// go to that record.
+// names its format and record count, check the overview's figures, open Fix All's list of codes, click a finding's
+// line number and see the editor go to that record.
 import assert from 'node:assert';
 import { e2eEnv, findFrame, poll, quickOpen, screenshot, useWorkbench } from './workbench.mjs';
 
@@ -37,6 +37,14 @@ suite('dataset overview (UI)', function () {
     const link = frame.locator('.finding-group[data-code="duplicate"] .record-link[data-line="3"]');
     assert.strictEqual(await link.count(), 1, 'no link to line 3 under the duplicate findings');
     await screenshot(page, env.screenshots, 'dataset-overview.png');
+    // Fix All… is offered (a duplicate has a fix) and opens the list of codes to fix in the workbench; left unpicked here.
+    const fixAll = frame.locator('#fix-all-button');
+    assert.strictEqual(await fixAll.isVisible(), true, 'no Fix All button');
+    await fixAll.click();
+    const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'duplicate' });
+    await pick.first().waitFor({ timeout: 20000 });
+    assert.match(await pick.first().innerText(), /duplicate[\s\S]*1 finding[\s\S]*delete the later copies/);
+    await page.keyboard.press('Escape');
     await link.click();
     const line = await poll('the editor to show line 3', 20000, async () => ((await cursorLine(page)) === 3 ? 3 : undefined));
     assert.strictEqual(line, 3);

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintText } from '../../src/core/lint';
 import { computeOverview, duplicateClusters, histogram, quantile } from '../../src/host/overviewData';
+import { parseOverviewMessage } from '../../webview/overviewProtocol';
 
 const chat = (q: string, a: string, system?: string): string => JSON.stringify({ messages: [
   ...(system ? [{ role: 'system', content: system }] : []), { role: 'user', content: q }, { role: 'assistant', content: a }] });
@@ -58,6 +59,17 @@ test('overview of a chat file: formats, roles, token percentiles, a duplicate cl
   assert.equal(o.findings[0].severity, 'error', 'errors come first');
   const dup = o.findings.find((g) => g.code === 'duplicate');
   assert.equal(dup?.count, 2);
+  // The page offers Fix All when a group's findings have fixes: duplicates do, invalid JSON does not.
+  assert.deepEqual([dup.fixable, invalid.fixable], [true, false]);
+});
+
+test('overview messages from the page are checked on arrival: Fix All, reveal with a line, nothing else', () => {
+  assert.deepEqual(parseOverviewMessage({ type: 'fixAll' }), { type: 'fixAll' });
+  assert.deepEqual(parseOverviewMessage({ type: 'fixAll', codes: ['pii'] }), { type: 'fixAll' }, 'extra fields are dropped');
+  assert.deepEqual(parseOverviewMessage({ type: 'reveal', line: 3 }), { type: 'reveal', line: 3 });
+  for (const bad of [{ type: 'reveal', line: 0 }, { type: 'reveal', line: '3' }, { type: 'run', command: 'x' }, null, 'fixAll', []]) {
+    assert.equal(parseOverviewMessage(bad), undefined, JSON.stringify(bad));
+  }
 });
 
 test('overview of a CSV dataset: token lengths of its rows, read as CSV by the file name', () => {
