@@ -39,10 +39,15 @@ export function runRules(path: string, input: Buffer | string, rules: readonly L
   const visitors = rules.filter((rule) => !ctx.isOff(rule.code)).map((rule) => rule.create(ctx));
   const fingerprint = needsFingerprint(ctx, rules);
   const records = dataset.forEachRecord((rec) => visitRecord(ctx, stats, visitors, rec, rec.error ? undefined : buildRecordView(rec, { fingerprint })));
-  for (const p of dataset.problems) ctx.report({ code: PROBLEM_CODES[p.kind], severity: 'error', message: p.message, span: p.span, evenWhenOff: p.fatal });
+  reportReadProblems(ctx, dataset.problems);
   for (const v of visitors) v.finish?.();
   stats.records = records;
   return { ctx, stats, records, container: dataset.container, problems: dataset.problems };
+}
+
+/** The file's read problems as findings (after its records, as a full lint reports them); fatal ones even with their rule off. */
+export function reportReadProblems(ctx: FileContext, problems: readonly ReadProblem[]): void {
+  for (const p of problems) ctx.report({ code: PROBLEM_CODES[p.kind], severity: 'error', message: p.message, span: p.span, evenWhenOff: p.fatal });
 }
 
 /** Counts one record and hands it to the visitors (`view` undefined: not valid JSON). */

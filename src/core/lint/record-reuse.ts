@@ -6,19 +6,13 @@
  * only the records an edit changed are checked again. The result equals lintSource's.
  */
 import { openDataset } from '../dataset/read';
-import type { ReadProblem, SourceRecord } from '../dataset/types';
+import type { SourceRecord } from '../dataset/types';
 import { FileContext, type RecordCache, type RecordView } from './context';
 import { movedFinding } from './finding-lines';
-import { emptyStats, fileResult, needsFingerprint, visitRecord } from './lint-source';
+import { emptyStats, fileResult, needsFingerprint, reportReadProblems, visitRecord } from './lint-source';
 import { buildRecordView } from './record-view';
 import { ruleGroups } from './rule-groups';
-import type { FileLintResult, Finding, LintCode, LintOptions } from './types';
-
-const PROBLEM_CODES: Record<ReadProblem['kind'], LintCode> = {
-  binary: 'encoding', utf16: 'encoding', utf32: 'encoding', 'invalid-utf8': 'encoding',
-  'multi-line-records': 'invalid-json', 'array-syntax': 'invalid-json', 'record-too-large': 'too-long',
-  'csv-syntax': 'invalid-json', parquet: 'encoding',
-};
+import type { FileLintResult, Finding, LintOptions } from './types';
 
 /** What is kept of a valid record between lints. */
 interface KeptRecord {
@@ -93,7 +87,7 @@ export class RecordReuse {
       const list = next.get(rec.text);
       if (list) list.push(entry); else next.set(rec.text, [entry]);
     });
-    for (const p of dataset.problems) own.report({ code: PROBLEM_CODES[p.kind], severity: 'error', message: p.message, span: p.span, evenWhenOff: p.fatal });
+    reportReadProblems(own, dataset.problems);
     for (const v of wholeFile) v.finish?.();
     stats.records = records;
     this.kept = next;
