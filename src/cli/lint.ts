@@ -91,6 +91,8 @@ function formatOutput(output: LintOutput, format: LintFormat): string {
   }
 }
 
+const MAX_FIX_BYTES = 256 * 2 ** 20;
+
 interface FixRequest { codes: LintCode[]; out: string }
 
 /** --fix and --out, checked: codes that have fixes, one dataset, an output path that is not an input. */
@@ -116,6 +118,8 @@ function fixRequest(fix: string | undefined, out: string | undefined, files: str
 /** Writes the fixed copy of `file` to `out`; returns the line that says what was fixed. */
 function fixFile(file: string, out: string, codes: LintCode[], options: LintOptions): string {
   const bytes = fs.readFileSync(file);
+  // The text is held whole, with a copy per pass: past this, split the file or fix it with jq and friends.
+  if (bytes.length > MAX_FIX_BYTES) throw new CliError(`--fix holds the whole text in memory: ${file} is ${Math.round(bytes.length / 2 ** 20)} MiB, over ${MAX_FIX_BYTES / 2 ** 20} MiB; split it and fix the parts`);
   if (isParquet(bytes)) throw new CliError(`--fix cannot edit a Parquet file (${file}): convert it to JSONL first (in VS Code: open it, then Save As)`);
   const text = bytes.toString('utf8');
   // A file that is not UTF-8 would come back with U+FFFD in place of its bytes: the encoding finding says how to fix it.
