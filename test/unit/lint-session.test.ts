@@ -346,6 +346,11 @@ function chatCsv(records: object[]): string {
 }
 
 test('lint session on a JSON array or a CSV file: random edits equal a full lint, and unchanged records are not checked again', () => {
+  // TUNELAB_SESSION_SEEDS=N runs N more seeds of each (a longer search for rare failures).
+  for (let k = 0; k < Number(process.env.TUNELAB_SESSION_SEEDS ?? 0); k++) {
+    randomRecordEdits(1000 + k, 'd.json', (records) => `${JSON.stringify(records, null, 2)}\n`, {});
+    randomRecordEdits(2000 + k, 'd.csv', chatCsv, {});
+  }
   randomRecordEdits(31, 'd.json', (records) => `${JSON.stringify(records, null, 2)}\n`, {});
   randomRecordEdits(32, 'd.json', (records) => `${JSON.stringify(records, null, 2)}\n`, { maxFindingsPerCode: 3, severity: { 'role-order': 'off', pii: 'error' } });
   randomRecordEdits(33, 'd.csv', chatCsv, {});
