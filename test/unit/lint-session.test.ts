@@ -367,3 +367,18 @@ test('lint session on a JSON array: a one-word edit checks that one record again
   assert.deepEqual(session.update(text), lintText('a.json', text));
   assert.deepEqual(session.lastUpdate, { linesChecked: 1, linesReused: 299, linesSeeded: 0, full: true });
 });
+
+test('lint session on a CSV file: a new header re-checks every row; a row written another way is checked again', () => {
+  const rows = Array.from({ length: 40 }, (_, i) => `"Say hi to person ${i}, please",Hi ${i}.`);
+  const session = createLintSession('h.csv');
+  const check = (text: string, checked: number): void => {
+    assert.deepEqual(session.update(text), lintText('h.csv', text), text.slice(0, 40));
+    assert.equal(session.lastUpdate.linesChecked, checked, text.slice(0, 40));
+  };
+  check(['instruction,output', ...rows].join('\n') + '\n', 40);
+  check(['prompt,completion', ...rows].join('\n') + '\n', 40); // the same rows are other records now
+  check(['prompt,completion', ...rows].join('\n') + '\n', 0);
+  // The same cells, quoted where they were not: the row's text differs, its record does not; checked again.
+  const requoted = rows.map((r, i) => (i === 7 ? r.replace(`Hi ${i}.`, `"Hi ${i}."`) : r));
+  check(['prompt,completion', ...requoted].join('\n') + '\n', 1);
+});

@@ -15,6 +15,8 @@ export interface OpenedDataset {
   problems: ReadProblem[];
   /** Calls onRecord for each record in file order and returns how many there were. */
   forEachRecord(onRecord: (rec: SourceRecord) => void): number;
+  /** A CSV file's header row as written: with a row's `sourceText`, it settles the row's record. */
+  csvHeader?: string;
 }
 
 /**
@@ -70,7 +72,7 @@ function openCsv(buf: Buffer, start: number, problems: ReadProblem[], known: str
   }
   const csv = csvRecords(text);
   problems.push(...csv.problems);
-  return { container: 'csv', problems, forEachRecord: (cb) => { csv.records.forEach(cb); return csv.records.length; } };
+  return { container: 'csv', problems, csvHeader: csv.header, forEachRecord: (cb) => { csv.records.forEach(cb); return csv.records.length; } };
 }
 
 /** The valid record that covers 1-based `line` of a dataset's text (a CSV row or a pretty-printed record may span lines). */

@@ -19,8 +19,6 @@ interface KeptRecord {
   /** Where it was: its findings are moved by the lines it moved. */
   line: number;
   column: number;
-  /** A CSV row's text in the file (the record text is built from its cells, so two layouts can give one record). */
-  sourceText: string | undefined;
   fingerprint: string | undefined;
   cache: RecordCache;
   /** The per-record rules' findings, at `line`. */
@@ -28,8 +26,10 @@ interface KeptRecord {
 }
 
 export class RecordReuse {
-  /** Kept records by record text; several when the text repeats (exact duplicates). */
+  /** Kept records by source text (a CSV row's, else the record's); several when it repeats (exact duplicates). */
   private kept = new Map<string, KeptRecord[]>();
+  /** The CSV header of the last lint: a row's record follows from it and the row, so another header forgets them all. */
+  private csvHeader: string | undefined;
   /** The interned keys the whole-file rules keep between lints (FileContext.kept), which the views' caches refer to. */
   private readonly state = new Map<string, unknown>();
   /** Records checked by the last lint, and taken from the previous one; for tests. */
@@ -41,6 +41,8 @@ export class RecordReuse {
     const { path, options, state } = this;
     const groups = ruleGroups(options, false);
     const dataset = openDataset(text, path);
+    if (dataset.csvHeader !== this.csvHeader) this.kept.clear();
+    this.csvHeader = dataset.csvHeader;
     const ctx = new FileContext(path, options, undefined, state);
     // The per-record rules report every finding into `capture`, each record's are kept, and `own` takes them in file
     // order under the per-code limit, as one context of a full lint would.
@@ -83,9 +85,10 @@ export class RecordReuse {
       for (const f of found) own.add(f);
       // The training strings point into the parsed record: a rule that needs them again collects them again.
       view.cache.strings = undefined;
-      const entry: KeptRecord = { line: rec.line, column: rec.column, sourceText: rec.sourceText, fingerprint: view.fingerprint, cache: view.cache, own: found };
-      const list = next.get(rec.text);
-      if (list) list.push(entry); else next.set(rec.text, [entry]);
+      const entry: KeptRecord = { line: rec.line, column: rec.column, fingerprint: view.fingerprint, cache: view.cache, own: found };
+      const key = rec.sourceText ?? rec.text;
+      const list = next.get(key);
+      if (list) list.push(entry); else next.set(key, [entry]);
     });
     reportReadProblems(own, dataset.problems);
     for (const v of wholeFile) v.finish?.();
@@ -95,11 +98,14 @@ export class RecordReuse {
     return fileResult({ ctx, stats, records, container: dataset.container, problems: dataset.problems }, own);
   }
 
-  /** The kept record with this record's text, start column and source text, taken so that a copy of it is checked anew. */
+  /**
+   * The kept record with this record's source text and start column, taken so that a copy of it is checked anew. A
+   * CSV row's record text is not compared: building it flat would cost more than the rest of the lookup.
+   */
   private take(rec: SourceRecord): KeptRecord | undefined {
-    const list = this.kept.get(rec.text);
+    const list = this.kept.get(rec.sourceText ?? rec.text);
     if (!list) return undefined;
-    const i = list.findIndex((k) => k.column === rec.column && k.sourceText === rec.sourceText);
+    const i = list.findIndex((k) => k.column === rec.column);
     return i < 0 ? undefined : list.splice(i, 1)[0];
   }
 }
