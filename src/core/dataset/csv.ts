@@ -121,8 +121,7 @@ export function csvRecords(text: string): { records: SourceRecord[]; problems: R
   if (dup !== undefined) problems.push({ kind: 'csv-syntax', fatal: true, span: headerSpan, message: `CSV header names the column "${dup}" twice: rename one` });
   if (problems.length) return { records, problems, header: headerText };
   const lines = new CsvLines(text);
-  // /\S/ stops at a cell's first character (JSON starts at once) where trim() would look at both ends of it.
-  const isJson = (name: string, cell: string): boolean => JSON_COLUMNS.has(name) && /\S/.test(cell);
+  const isJson = (name: string, cell: string): boolean => JSON_COLUMNS.has(name) && cell.trim() !== '';
   const inOrder = stringifyKeepsHeaderOrder(header);
   rows.slice(1).forEach((row, index) => {
     const first = lines.position(row.start);
