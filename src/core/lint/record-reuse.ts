@@ -73,8 +73,8 @@ export class RecordReuse {
         view = buildRecordView(rec, { fingerprint: false });
         view.fingerprint = before.fingerprint;
         view.cache = before.cache;
-        const d = rec.line - before.line;
-        found = d ? before.own.map((f) => movedFinding(f, d, path)) : before.own;
+        // Copies even where the record did not move: a caller may change the findings it gets.
+        found = before.own.map((f) => movedFinding(f, rec.line - before.line, path));
       } else {
         checked++;
         view = buildRecordView(rec, { fingerprint });
