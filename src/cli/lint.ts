@@ -5,11 +5,10 @@ import * as path from 'node:path';
 import { findLintConfigDir, formatFindingsText, loadLintConfig, type LintConfig, type LintOptions } from '../core/lint/index';
 import { readLintConfigFile } from '../core/lint/config';
 import { lintFilesParallel } from '../core/lint/lint-parallel';
-import { decodeParquetFiles } from '../core/dataset/parquet';
+import { decodeParquetFiles, isParquet } from '../core/dataset/parquet';
 import { formatFindingsGithub } from '../core/lint/format-github';
 import { formatFindingsSarif } from '../core/lint/format-sarif';
 import { FIXABLE_CODES, fixText } from '../core/lint/fix-text';
-import { isParquet } from '../core/dataset/parquet';
 import { LINT_CODES, type LintCode, type LintOutput, type Severity } from '../core/lint/types';
 import { loadTokenizer } from '../core/tokenizer';
 import { CliError, packageVersion, parseCommand, requireReadableFile } from './common';
@@ -143,7 +142,7 @@ function fixFile(file: string, out: string, codes: LintCode[], options: LintOpti
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 /** Whether a finding at the --fail-on level or above was found; every finding counts, those past the per-code limit too. */
-export function fails(output: LintOutput, failOn: FailOn): boolean {
+function fails(output: LintOutput, failOn: FailOn): boolean {
   if (failOn === 'none') return false;
   const by = output.stats.findingsBySeverity;
   return (Object.keys(by) as Severity[]).some((s) => by[s] > 0 && RANK[s] >= RANK[failOn]);
