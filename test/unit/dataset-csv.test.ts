@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readDataset } from '../../src/core/dataset';
-import { parseCsv } from '../../src/core/dataset/csv';
+import { csvRecords, parseCsv } from '../../src/core/dataset/csv';
 import { lintText, type LintOptions, type TextEdit } from '../../src/core/lint';
 import { recordStringEdits, STRING_CLEANUPS } from '../../src/host/stringValueFixes';
 
@@ -151,4 +151,22 @@ test('CSV clean-ups (trim, NFC) edit the cells, and the strings inside a message
   const chat = `messages\n"${messages.replace(/"/g, '""')}"\n`;
   const fixed = apply(chat, recordStringEdits(chat, 'c.csv', STRING_CLEANUPS.trim));
   assert.deepEqual(readDataset(fixed, 'c.csv').records[0].value, { messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello.' }] });
+});
+
+test('CSV: a row read before under the same header takes its record from the reuse hook instead of parsing its cells', () => {
+  const text = 'messages,note\n"[{""role"":""user"",""content"":""hi""}]",a\n"[{""role"":""user"",""content"":""yo""}]",b\nbroken,"x\n';
+  const asked: string[] = [];
+  const known = { value: { messages: [], note: 'kept' }, text: '{"kept":true}' };
+  const { records, header } = csvRecords(text, (row, h) => {
+    asked.push(row);
+    assert.equal(h, 'messages,note');
+    return row.endsWith(',a') ? known : undefined;
+  });
+  assert.equal(header, 'messages,note');
+  assert.deepEqual(asked, ['"[{""role"":""user"",""content"":""hi""}]",a', '"[{""role"":""user"",""content"":""yo""}]",b'], 'rows with a read error are not asked for');
+  assert.equal(records[0].value, known.value);
+  assert.equal(records[0].text, known.text);
+  assert.equal(records[0].fileMap!.position(0).line, 2, 'positions still come from this text');
+  assert.deepEqual(records[1].value, { messages: [{ role: 'user', content: 'yo' }], note: 'b' });
+  assert.ok(records[2].error);
 });

@@ -62,7 +62,12 @@ export function csvRecordText(lines: CsvLines, header: readonly string[], row: C
   inOrder: boolean): { text: string; map: RecordFileMap } {
   const verbatim = !inOrder || header.some((name, k) => isJson(name, row.fields[k]));
   const text = verbatim ? layout(header, row.fields, isJson).text : JSON.stringify(value);
-  return { text, map: new CsvRowMap(lines, header, row, isJson) };
+  return { text, map: csvRowMap(lines, header, row, isJson) };
+}
+
+/** The map of a row whose record text is known already (the same row read before under the same header). */
+export function csvRowMap(lines: CsvLines, header: readonly string[], row: CsvRow, isJson: IsJson): RecordFileMap {
+  return new CsvRowMap(lines, header, row, isJson);
 }
 
 /** The record text built cell by cell, and where each cell's value sits in it. */

@@ -5,7 +5,7 @@
  * column holds JSON (as pandas' to_csv writes a list column after json.dumps). A valid row's record text is built
  * from its cells, with a map back to them (csv-record-text.ts): findings point into the cells and fixes edit them.
  */
-import { CsvLines, csvRecordText, stringifyKeepsHeaderOrder } from './csv-record-text';
+import { CsvLines, csvRecordText, csvRowMap, stringifyKeepsHeaderOrder } from './csv-record-text';
 import type { ReadProblem, SourceRecord } from './types';
 
 /** Columns whose cells are JSON text. */
@@ -107,8 +107,14 @@ function countNewlines(text: string, from: number, to: number): number {
   return k;
 }
 
+/**
+ * A valid row read before under the same header: its record and record text, so that its cells are not parsed and laid
+ * out again (the editor re-reads a CSV document at every edit; record-reuse.ts).
+ */
+export type CsvRowReuse = (rowText: string, header: string) => { value: Record<string, unknown>; text: string } | undefined;
+
 /** The records of a CSV file's text, problems with its header, and the header row as written. */
-export function csvRecords(text: string): { records: SourceRecord[]; problems: ReadProblem[]; header?: string } {
+export function csvRecords(text: string, reuse?: CsvRowReuse): { records: SourceRecord[]; problems: ReadProblem[]; header?: string } {
   const rows = parseCsv(text);
   const problems: ReadProblem[] = [];
   const records: SourceRecord[] = [];
@@ -131,6 +137,16 @@ export function csvRecords(text: string): { records: SourceRecord[]; problems: R
       span: { line: row.line, column: 1, endLine: last.line, endColumn: last.column },
       byteOffset: 0, byteEnd: 0, newlineAfter: row.newlineAfter,
     };
+    const sourceText = text.slice(row.start, row.end);
+    const known = !row.error && row.fields.length === header.length ? reuse?.(sourceText, headerText) : undefined;
+    if (known) {
+      rec.value = known.value;
+      rec.text = known.text;
+      rec.fileMap = csvRowMap(lines, header, row, isJson);
+      rec.sourceText = sourceText;
+      records.push(rec);
+      return;
+    }
     const value: Record<string, unknown> = {};
     let error = row.error;
     if (!error && row.fields.length !== header.length) {
@@ -155,7 +171,7 @@ export function csvRecords(text: string): { records: SourceRecord[]; problems: R
       const built = csvRecordText(lines, header, row, value, isJson, inOrder);
       rec.text = built.text;
       rec.fileMap = built.map;
-      rec.sourceText = text.slice(row.start, row.end);
+      rec.sourceText = sourceText;
       rec.value = value;
     }
     records.push(rec);

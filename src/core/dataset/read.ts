@@ -3,7 +3,7 @@
  * JSON.parse each line (about 3x faster than readline). A file whose first character is `[` is read as one
  * JSON array, and a file of pretty-printed objects as a sequence, both with exact line numbers.
  */
-import { csvRecords } from './csv';
+import { csvRecords, type CsvRowReuse } from './csv';
 import { fatalEncodingProblem, invalidUtf8Problem, spanAtLine, utf8BomLength } from './encoding';
 import { decodedTable } from './parquet';
 import { describeJsonError, splitJsonValues, type SplitProblem } from './json-scan';
@@ -24,7 +24,7 @@ export interface OpenedDataset {
  * editor already decoded. `name` (the file's path) picks CSV by its `.csv` extension; Parquet files come as the
  * bytes decodeParquet made of them.
  */
-export function openDataset(input: Buffer | string, name = ''): OpenedDataset {
+export function openDataset(input: Buffer | string, name = '', opts: { csvReuse?: CsvRowReuse } = {}): OpenedDataset {
   const buf = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
   // The editor's text as the reader would decode it from `buf`, without decoding it again (tens of ms on a large
   // document at every edit); not when it holds a lone surrogate, which the bytes carry as U+FFFD.
@@ -40,7 +40,7 @@ export function openDataset(input: Buffer | string, name = ''): OpenedDataset {
   const badBytes = typeof input === 'string' ? undefined : invalidUtf8Problem(buf, start);
   if (badBytes) problems.push(badBytes);
   if (table) return { container: 'parquet', problems, forEachRecord: (cb) => forEachJsonlRecord(buf, start, problems, cb) };
-  if (/\.csv$/i.test(name)) return openCsv(buf, start, problems, known);
+  if (/\.csv$/i.test(name)) return openCsv(buf, start, problems, known, opts.csvReuse);
 
   const first = firstNonBlank(buf, start);
   const offset = first - start; // only ASCII blanks precede the first character, so bytes and UTF-16 units agree
@@ -64,13 +64,13 @@ export function openDataset(input: Buffer | string, name = ''): OpenedDataset {
   return { container: 'jsonl', problems, forEachRecord: (cb) => forEachJsonlRecord(buf, start, problems, cb) };
 }
 
-function openCsv(buf: Buffer, start: number, problems: ReadProblem[], known: string | undefined): OpenedDataset {
+function openCsv(buf: Buffer, start: number, problems: ReadProblem[], known: string | undefined, reuse?: CsvRowReuse): OpenedDataset {
   const text = known ?? wholeText(buf, start);
   if (text === undefined) {
     problems.push({ kind: 'record-too-large', fatal: true, span: spanAtLine(1), message: `the CSV file is too large (${Math.round(buf.length / 2 ** 20)} MiB) to read at once; split it or convert it to JSONL` });
     return { container: 'csv', problems, forEachRecord: () => 0 };
   }
-  const csv = csvRecords(text);
+  const csv = csvRecords(text, reuse);
   problems.push(...csv.problems);
   return { container: 'csv', problems, csvHeader: csv.header, forEachRecord: (cb) => { csv.records.forEach(cb); return csv.records.length; } };
 }

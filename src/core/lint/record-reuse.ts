@@ -23,6 +23,8 @@ interface KeptRecord {
   cache: RecordCache;
   /** The per-record rules' findings, at `line`. */
   own: Finding[];
+  /** A CSV row's record and record text, which the reader takes instead of parsing the row's cells again. */
+  csv?: { value: Record<string, unknown>; text: string };
 }
 
 export class RecordReuse {
@@ -40,7 +42,7 @@ export class RecordReuse {
   lint(text: string): FileLintResult {
     const { path, options, state } = this;
     const groups = ruleGroups(options, false);
-    const dataset = openDataset(text, path);
+    const dataset = openDataset(text, path, { csvReuse: (row, header) => (header === this.csvHeader ? this.kept.get(row)?.[0].csv : undefined) });
     if (dataset.csvHeader !== this.csvHeader) this.kept.clear();
     this.csvHeader = dataset.csvHeader;
     const ctx = new FileContext(path, options, undefined, state);
@@ -86,6 +88,7 @@ export class RecordReuse {
       // The training strings point into the parsed record: a rule that needs them again collects them again.
       view.cache.strings = undefined;
       const entry: KeptRecord = { line: rec.line, column: rec.column, fingerprint: view.fingerprint, cache: view.cache, own: found };
+      if (rec.sourceText !== undefined) entry.csv = { value: rec.value as Record<string, unknown>, text: rec.text };
       const key = rec.sourceText ?? rec.text;
       const list = next.get(key);
       if (list) list.push(entry); else next.set(key, [entry]);
