@@ -17,6 +17,8 @@ test('CSV: RFC 4180 quoting (commas, doubled quotes, line breaks in fields), CRL
   ]);
   assert.match(parseCsv('a\n"open\n').at(-1)!.error!, /a quoted field opened on line 2 is never closed/);
   assert.match(parseCsv('a,b\n"x"y,1\n').at(-1)!.error!, /unexpected text after a closing quote on line 2/);
+  // The quotes of the quoted part are undone; the text after the closing quote is taken as written.
+  assert.deepEqual(parseCsv('a,b\n"a""b"x""y,1\n').at(-1)!.fields, ['a"bx""y', '1']);
   // A carriage return alone ends a row for Python's csv module (the trainer) but not a line here: the row is reported,
   // after a closing quote or in an unquoted field; inside quotes it is the field's text for both.
   for (const text of ['a,b\n"x"\r"y",1\n', 'a,b\nx\ry,1\n']) {

@@ -12,7 +12,8 @@ import type { ReadProblem, SourceRecord } from './types';
 const JSON_COLUMNS = new Set(['messages', 'conversations', 'tools']);
 
 export interface CsvRow {
-  fields: string[];
+  /** The fields' values (quotes undone). */
+  readonly fields: string[];
   /**
    * Where each field's text sits, three numbers per field: [start, end) in the CSV text (between its quotes when
    * quoted) and 1 when quoted, else 0. Flat: a large file has millions of fields.
@@ -27,13 +28,42 @@ export interface CsvRow {
   error?: string;
 }
 
+/**
+ * A row as parseCsv reads it. A quoted field with doubled quotes keeps its text as written until its value is asked
+ * for: the editor reads a CSV document again at each edit and takes most rows' records from before
+ * (record-reuse.ts), so undoing the quotes of every cell of JSON there would be a copy of the file each time.
+ */
+class ParsedRow implements CsvRow {
+  readonly raw: string[] = [];
+  /** Fields of `raw` whose doubled quotes are still to be undone. */
+  doubled: number[] | undefined;
+  readonly spans: number[] = [];
+  endLine: number;
+  end: number;
+  newlineAfter = false;
+  error?: string;
+
+  constructor(readonly line: number, readonly start: number) {
+    this.endLine = line;
+    this.end = start;
+  }
+
+  get fields(): string[] {
+    if (this.doubled) {
+      for (const k of this.doubled) this.raw[k] = this.raw[k].replace(/""/g, '"');
+      this.doubled = undefined;
+    }
+    return this.raw;
+  }
+}
+
 /** Splits CSV text into rows of fields with the line each row starts on. Unterminated quotes end the text with an error row. */
 export function parseCsv(text: string): CsvRow[] {
   const rows: CsvRow[] = [];
   const n = text.length;
   let i = 0, line = 1;
   while (i < n) {
-    const row: CsvRow = { fields: [], spans: [], line, endLine: line, start: i, end: i, newlineAfter: false };
+    const row = new ParsedRow(line, i);
     for (;;) {
       let field = '';
       if (text.charCodeAt(i) === 0x22) { // quoted
@@ -41,8 +71,8 @@ export function parseCsv(text: string): CsvRow[] {
         const at = row.spans.length;
         const start = ++i;
         row.spans.push(start, n, 1);
-        // The value is sliced once and its doubled quotes undone at the end: built piece by piece, a cell of JSON
-        // (a quote every few characters) became a deep string tree that cost more than the rest of the read.
+        // The value is sliced once and its doubled quotes undone when asked for (ParsedRow): built piece by piece, a
+        // cell of JSON (a quote every few characters) became a deep string tree that cost more than the rest of the read.
         let doubled = false;
         for (;;) {
           const q = text.indexOf('"', i);
@@ -59,12 +89,14 @@ export function parseCsv(text: string): CsvRow[] {
           i = q + 1;
           break;
         }
-        if (doubled) field = field.replace(/""/g, '"');
         const c = text.charCodeAt(i);
         if (i < n && c !== 0x2c && c !== 0x0a && !(c === 0x0d && text.charCodeAt(i + 1) === 0x0a)) {
           row.error ??= c === 0x0d ? loneCr(line) : `unexpected text after a closing quote on line ${line}: a quote inside a quoted field must be doubled ("")`;
+          if (doubled) field = field.replace(/""/g, '"'); // the text after the quote is taken as it is
+          doubled = false;
           while (i < n && text.charCodeAt(i) !== 0x2c && text.charCodeAt(i) !== 0x0a) field += text[i++];
         }
+        if (doubled) (row.doubled ??= []).push(row.raw.length);
       } else {
         let j = i;
         while (j < n) {
@@ -80,7 +112,7 @@ export function parseCsv(text: string): CsvRow[] {
         row.spans.push(i, j, 0);
         i = j;
       }
-      row.fields.push(field);
+      row.raw.push(field);
       if (i < n && text.charCodeAt(i) === 0x2c) { i++; continue; }
       break;
     }
@@ -88,7 +120,7 @@ export function parseCsv(text: string): CsvRow[] {
     row.endLine = line;
     if (text.charCodeAt(i) === 0x0d) i++;
     if (text.charCodeAt(i) === 0x0a) { i++; line++; row.newlineAfter = true; }
-    if (row.fields.length > 1 || row.fields[0] !== '' || row.error) rows.push(row); // blank lines are not rows
+    if (row.raw.length > 1 || row.raw[0] !== '' || row.error) rows.push(row); // blank lines are not rows
   }
   return rows;
 }
@@ -138,7 +170,7 @@ export function csvRecords(text: string, reuse?: CsvRowReuse): { records: Source
       byteOffset: 0, byteEnd: 0, newlineAfter: row.newlineAfter,
     };
     const sourceText = text.slice(row.start, row.end);
-    const known = !row.error && row.fields.length === header.length ? reuse?.(sourceText, headerText) : undefined;
+    const known = !row.error && row.spans.length === 3 * header.length ? reuse?.(sourceText, headerText) : undefined;
     if (known) {
       rec.value = known.value;
       rec.text = known.text;
