@@ -299,7 +299,7 @@ async function fixAllDatasetProblems(t: Tunelab, arg: unknown, codesArg: unknown
     return undefined;
   }
   const name = path.basename(doc.uri.path);
-  const found = FIXABLE_CODES.map((code) => ({ code, n: t.diagnostics.foundOf(doc, code) })).filter((c) => c.n > 0);
+  const found = t.diagnostics.fixableCounts(doc);
   let codes: LintCode[];
   if (Array.isArray(codesArg)) {
     codes = codesArg.filter((c): c is LintCode => typeof c === 'string' && (LINT_CODES as readonly string[]).includes(c) && FIXABLE_CODES.includes(c as LintCode));

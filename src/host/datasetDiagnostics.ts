@@ -2,7 +2,7 @@
 // debounced, on change; their diagnostics go away when they close or when tunelab.lint.enable is off.
 import * as vscode from 'vscode';
 import { DATASET_LINT_CODES, everyFindingOf, type FileLintResult, type Finding, type LintCode, type LintOptions, type Severity, type TextEdit } from '../core/lint';
-import { fixText } from '../core/lint/fix-text';
+import { FIXABLE_CODES, fixText } from '../core/lint/fix-text';
 import type { StringCleanup } from './stringValueFixes';
 import { limitNote, shownFindings } from './findingLimit';
 import type { DocLintResult, SessionBuild } from './lintProtocol';
@@ -393,6 +393,19 @@ export class DatasetDiagnostics implements vscode.Disposable {
     }
     result ??= await this.linter.lint(documentPath(doc.uri), doc.getText(), options);
     return doc.version === version ? result.findings.filter((f) => f.code === code) : undefined;
+  }
+
+  /**
+   * Per fixable code with findings in the document's last lint: how many have a fix (where the lint kept them all;
+   * past the per-code limit, every finding of the code).
+   */
+  fixableCounts(doc: vscode.TextDocument): { code: LintCode; n: number }[] {
+    const shown = this.findingsFor(doc) ?? [];
+    return FIXABLE_CODES.map((code) => {
+      const all = this.foundOf(doc, code);
+      const kept = shown.filter((f) => f.code === code);
+      return { code, n: kept.length < all ? all : kept.filter((f) => f.fixes?.length).length };
+    }).filter((c) => c.n > 0);
   }
 
   /**

@@ -5,7 +5,6 @@ import * as vscode from 'vscode';
 import type { Finding, LintCode, TextEdit } from '../core/lint';
 import { findingRange, isCsvDocument, isDatasetDocument, type DatasetDiagnostics } from './datasetDiagnostics';
 import { fixAllOfCode } from '../core/lint/fix-all';
-import { FIXABLE_CODES } from '../core/lint/fix-text';
 import { PARQUET_ROWS_SCHEME } from './parquetRows';
 import { STRING_CLEANUPS, stringValueEdits, stringValueEditsInText, type StringCleanup, type StringTransform } from './stringValueFixes';
 
@@ -121,7 +120,7 @@ export class DatasetQuickFixes implements vscode.CodeActionProvider {
   /** With findings of two or more fixable codes in the file: the command that fixes the codes the user ticks, at once. */
   private fixEverything(doc: vscode.TextDocument, context: vscode.CodeActionContext): vscode.CodeAction[] {
     if (!context.diagnostics.some((d) => d.source === 'tunelab')) return [];
-    const codes = FIXABLE_CODES.filter((c) => this.diagnostics.foundOf(doc, c) > 0);
+    const codes = this.diagnostics.fixableCounts(doc).map((c) => c.code);
     if (codes.length < 2) return [];
     const action = new vscode.CodeAction(`Fix all dataset problems in this file (${codes.join(', ')})…`, vscode.CodeActionKind.QuickFix);
     action.command = { command: 'tunelab.fixAllDatasetProblems', title: action.title, arguments: [doc.uri] };
