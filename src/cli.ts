@@ -28,7 +28,7 @@ const USAGE: Record<string, string> = {
   main: `usage: tunelab <command> [options]
 
 commands:
-  lint FILE...        check fine-tuning datasets (JSONL) for problems
+  lint FILE...        check fine-tuning datasets (JSONL, JSON, CSV, Parquet); --fix writes a fixed copy
   train [DATASET]     fine-tune a model with LoRA on a dataset
   eval RUN            score the base and the fine-tuned model of a run; writes its report
   runs                list the runs of a workspace
