@@ -8,7 +8,9 @@ import { lintFilesParallel } from '../core/lint/lint-parallel';
 import { decodeParquetFiles, isParquet } from '../core/dataset/parquet';
 import { formatFindingsGithub } from '../core/lint/format-github';
 import { formatFindingsSarif } from '../core/lint/format-sarif';
-import { FIXABLE_CODES, fixText } from '../core/lint/fix-text';
+import { EVAL_FIXABLE_CODES, FIXABLE_CODES, fixText } from '../core/lint/fix-text';
+import { lintTrainAndEval } from '../core/lint/lint-files';
+import { everyFindingOf } from '../core/lint/config';
 import { LINT_CODES, type LintCode, type LintOutput, type Severity } from '../core/lint/types';
 import { loadTokenizer } from '../core/tokenizer';
 import { CliError, packageVersion, parseCommand, requireReadableFile } from './common';
@@ -23,6 +25,7 @@ type FailOn = typeof FAIL_ON[number];
 export const LINT_USAGE = `usage: tunelab lint [--format text|json|sarif|github] [--fail-on error|warning|info|none] [--eval FILE]...
                     [--max-tokens N] [--tokenizer DIR] [--config FILE] [--jobs N] FILE...
        tunelab lint --fix CODES --out FILE [options] FILE
+       tunelab lint --eval EVAL --fix leakage --out FILE [options] FILE
 
 Checks datasets and prints findings. --tokenizer names a model folder (tokenizer.json + tokenizer_config.json):
 too-long then counts tokens exactly with its chat template; without it counts are estimates. --eval names held-out
@@ -37,6 +40,8 @@ files (checked for leakage from the training files).
                   of these codes, comma-separated, or all (${FIXABLE_CODES.join(', ')}); duplicates are deleted
                   first, then the rest is edited (PII redacted with typed placeholders, markup stripped, mojibake
                   repaired, unknown roles mapped), until nothing more applies. Then the copy is linted and reported.
+                  --fix leakage with one --eval file writes a copy of the eval file without its exact and near copies
+                  of FILE's records (records that only share a 13-word span stay: the warning names them).
 Exit code: 0 no finding at the --fail-on level or above, 1 such findings, 2 usage, unreadable file or bad settings.`;
 
 export async function lintCommand(args: string[]): Promise<number> {
@@ -68,14 +73,14 @@ export async function lintCommand(args: string[]): Promise<number> {
   if (maxTokens !== undefined) options.maxTokens = maxTokens;
   if (tokenizer !== undefined) options.tokenizer = tokenizer;
 
-  let files = positionals;
+  let files = positionals, evals = evalFiles;
   if (fix) {
-    const result = fixFile(positionals[0], fix.out, fix.codes, options);
-    process.stderr.write(result + '\n');
-    files = [fix.out];
+    process.stderr.write(fixFile(fix, options) + '\n');
+    // The report is of the copy: in place of the dataset, or of the eval file.
+    if (fix.training) evals = [fix.out]; else files = [fix.out];
   }
-  const tables = await decodeParquetFiles([...files, ...evalFiles]); // hyparquet reads asynchronously only
-  const output = await lintFilesParallel(files, { ...options, evalFiles, jobs, tables });
+  const tables = await decodeParquetFiles([...files, ...evals]); // hyparquet reads asynchronously only
+  const output = await lintFilesParallel(files, { ...options, evalFiles: evals, jobs, tables });
   process.stdout.write(formatOutput(output, format));
   if (output.ioErrors.length) return 2;
   return fails(output, failOn) ? 1 : 0;
@@ -92,7 +97,13 @@ function formatOutput(output: LintOutput, format: LintFormat): string {
 
 const MAX_FIX_BYTES = 256 * 2 ** 20;
 
-interface FixRequest { codes: LintCode[]; out: string }
+interface FixRequest {
+  codes: LintCode[];
+  out: string;
+  /** The file fixed: the dataset, or for leakage the eval file (linted with the dataset). */
+  target: string;
+  training?: string;
+}
 
 /** --fix and --out, checked: codes that have fixes, one dataset, an output path that is not an input. */
 function fixRequest(fix: string | undefined, out: string | undefined, files: string[], evalFiles: string[]): FixRequest | undefined {
@@ -103,7 +114,8 @@ function fixRequest(fix: string | undefined, out: string | undefined, files: str
   const names = fix.split(',').map((c) => c.trim()).filter(Boolean);
   const codes = names.includes('all') ? [...FIXABLE_CODES] : names as LintCode[];
   const unknown = codes.filter((c) => !LINT_CODES.includes(c));
-  if (unknown.length) throw new CliError(`--fix: unknown code${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')}; codes with fixes: ${FIXABLE_CODES.join(', ')}, or all`);
+  if (unknown.length) throw new CliError(`--fix: unknown code${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')}; codes with fixes: ${FIXABLE_CODES.join(', ')}, or all; leakage with --eval`);
+  if (codes.some((c) => EVAL_FIXABLE_CODES.includes(c))) return leakageFixRequest(codes, out, files, evalFiles);
   const unfixable = codes.filter((c) => !FIXABLE_CODES.includes(c));
   if (unfixable.length) throw new CliError(`--fix: ${unfixable.join(', ')} ha${unfixable.length > 1 ? 've' : 's'} no automatic fix (the finding says what to do); codes with fixes: ${FIXABLE_CODES.join(', ')}`);
   if (!codes.length) throw new CliError(`--fix needs codes: ${FIXABLE_CODES.join(', ')}, or all`);
@@ -111,11 +123,23 @@ function fixRequest(fix: string | undefined, out: string | undefined, files: str
   if (out === undefined) throw new CliError('--fix needs --out FILE: the fixed copy is written there, and the dataset is left as it is');
   const target = path.resolve(out);
   if ([...files, ...evalFiles].some((f) => path.resolve(f) === target)) throw new CliError('--out must not be one of the datasets: the fixed copy never replaces the original');
-  return { codes: FIXABLE_CODES.filter((c) => codes.includes(c)), out };
+  return { codes: FIXABLE_CODES.filter((c) => codes.includes(c)), out, target: files[0] };
 }
 
-/** Writes the fixed copy of `file` to `out`; returns the line that says what was fixed. */
-function fixFile(file: string, out: string, codes: LintCode[], options: LintOptions): string {
+/** --fix leakage: the eval file is the one fixed, against the one training file. */
+function leakageFixRequest(codes: LintCode[], out: string | undefined, files: string[], evalFiles: string[]): FixRequest {
+  if (codes.some((c) => !EVAL_FIXABLE_CODES.includes(c))) {
+    throw new CliError('--fix leakage writes a fixed copy of the eval file: fix the training file\'s codes in another run');
+  }
+  if (files.length !== 1 || evalFiles.length !== 1) throw new CliError('--fix leakage needs one training FILE and one --eval file: the copy written is of the eval file');
+  if (out === undefined) throw new CliError('--fix needs --out FILE: the fixed copy is written there, and the dataset is left as it is');
+  if ([...files, ...evalFiles].some((f) => path.resolve(f) === path.resolve(out))) throw new CliError('--out must not be one of the datasets: the fixed copy never replaces the original');
+  return { codes: [...EVAL_FIXABLE_CODES], out, target: evalFiles[0], training: files[0] };
+}
+
+/** Writes the fixed copy of the request's file to its `out`; returns the line that says what was fixed. */
+function fixFile(fix: FixRequest, options: LintOptions): string {
+  const { target: file, out, codes, training } = fix;
   const bytes = fs.readFileSync(file);
   // The text is held whole, with a copy per pass: past this, split the file or fix it with jq and friends.
   if (bytes.length > MAX_FIX_BYTES) throw new CliError(`--fix holds the whole text in memory: ${file} is ${Math.round(bytes.length / 2 ** 20)} MiB, over ${MAX_FIX_BYTES / 2 ** 20} MiB; split it and fix the parts`);
@@ -126,7 +150,10 @@ function fixFile(file: string, out: string, codes: LintCode[], options: LintOpti
     throw new CliError(`--fix: ${file} is not UTF-8 text; run \`tunelab lint ${file}\` to see why, and re-save it as UTF-8 first`);
   }
   const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
-  const result = fixText(file, text.slice(bom.length), codes, options);
+  const trainingBytes = training === undefined ? undefined : fs.readFileSync(training);
+  if (trainingBytes && isParquet(trainingBytes)) throw new CliError(`--fix leakage reads the training file as text: convert ${training} to JSONL first`);
+  const result = fixText(file, text.slice(bom.length), codes, options, trainingBytes === undefined ? undefined
+    : (t, o) => lintTrainAndEval({ path: training!, input: trainingBytes }, { path: file, input: t }, everyFindingOf(o, ['leakage'])).eval.findings);
   try {
     fs.writeFileSync(out, bom + result.text);
   } catch (e) {

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { lintText } from '../../src/core/lint';
+import { lintText, lintTrainAndEval } from '../../src/core/lint';
 import { applySplices, applyTextEdits, composeSplices, FIXABLE_CODES, fixText, toTextEdits, type Splice } from '../../src/core/lint/fix-text';
 import { rng } from './support/lint-corpus';
 import { makeCorpus } from './support/lint-corpus';
@@ -162,4 +162,43 @@ test('tunelab lint --fix CODES --out FILE: writes the fixed copy, leaves the dat
   const parquet = await run('--fix', 'all', '--out', 'y.jsonl', 'd.parquet');
   assert.match(parquet.stderr, /--fix cannot edit a Parquet file/);
   assert.equal(fs.existsSync(path.join(dir, 'y.jsonl')), false);
+});
+
+test('leakage: exact and near copies of training records carry a delete fix (not shared spans, not the first record of an array); --fix leakage writes the eval file without them', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tunelab-leak-fix-'));
+  const long = (topic: string): string => `${HARBOUR} The ${topic} is described in the records of the town council and in letters kept at the museum by the harbour.`;
+  const train = [chat('Tell me about the harbour.', HARBOUR), chat('And the council?', long('council')), chat('What is 2 + 2?', 'Four.')];
+  const evalLines = [
+    chat('Tell me about the harbour.', HARBOUR), // an exact copy
+    chat('What is 3 + 3?', 'Six.'),
+    chat('And the council?', long('council').replace('letters', 'notes')), // a near copy (one word of many)
+    chat('Tell me about the harbour walls.', `${HARBOUR.slice(0, 90)} and then something else entirely about walls and gates and towers.`), // a shared span
+  ];
+  fs.writeFileSync(path.join(dir, 'train.jsonl'), train.join('\n') + '\n');
+  fs.writeFileSync(path.join(dir, 'eval.jsonl'), evalLines.join('\n') + '\n');
+  const both = lintTrainAndEval({ path: 'train.jsonl', input: train.join('\n') + '\n' }, { path: 'eval.jsonl', input: evalLines.join('\n') + '\n' });
+  const leaks = both.eval.findings.filter((f) => f.code === 'leakage');
+  assert.deepEqual(leaks.map((f) => [f.line, f.severity, f.fixes?.[0].title]), [
+    [1, 'error', 'Delete the leaked eval record'], [3, 'error', 'Delete the leaked eval record'], [4, 'warning', undefined],
+  ]);
+  // In a JSON array the first record has no record before it to delete from: no fix there, a fix on the others.
+  const arrayText = `${JSON.stringify(evalLines.map((l) => JSON.parse(l)), null, 2)}\n`;
+  const arrayLeaks = lintTrainAndEval({ path: 'train.jsonl', input: train.join('\n') + '\n' }, { path: 'eval.json', input: arrayText }).eval.findings.filter((f) => f.code === 'leakage' && f.severity === 'error');
+  assert.deepEqual(arrayLeaks.map((f) => !!f.fixes), [false, true]);
+
+  const r = await runCli(['lint', '--eval', 'eval.jsonl', '--fix', 'leakage', '--out', 'eval.clean.jsonl', 'train.jsonl'], { cwd: dir, timeoutMs: 60_000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^tunelab: fixed 2 findings \(leakage 2\) in 1 pass; wrote eval\.clean\.jsonl/);
+  assert.equal(fs.readFileSync(path.join(dir, 'eval.clean.jsonl'), 'utf8'), [evalLines[1], evalLines[3]].join('\n') + '\n');
+  assert.equal(fs.readFileSync(path.join(dir, 'eval.jsonl'), 'utf8'), evalLines.join('\n') + '\n', 'the eval file is unchanged');
+  assert.match(r.stdout, /^eval\.clean\.jsonl:2:1: warning leakage: eval record shares the 13-word span/m, 'the report is of the copy, with the eval file\'s role');
+  for (const [args, message] of [
+    [['--eval', 'eval.jsonl', '--fix', 'leakage,pii', '--out', 'x.jsonl', 'train.jsonl'], /--fix leakage writes a fixed copy of the eval file: fix the training file's codes in another run/],
+    [['--fix', 'leakage', '--out', 'x.jsonl', 'train.jsonl'], /--fix leakage needs one training FILE and one --eval file/],
+    [['--eval', 'eval.jsonl', '--fix', 'leakage', '--out', 'eval.jsonl', 'train.jsonl'], /--out must not be one of the datasets/],
+  ] as [string[], RegExp][]) {
+    const bad = await runCli(['lint', ...args], { cwd: dir, timeoutMs: 60_000 });
+    assert.equal(bad.code, 2, args.join(' '));
+    assert.match(bad.stderr, message, args.join(' '));
+  }
 });

@@ -13,7 +13,9 @@ import type { Finding, Fix, LintCode, LintOptions, TextEdit } from './types';
 
 /** The codes whose findings carry a fix, deletions first. */
 export const FIXABLE_CODES: readonly LintCode[] = ['duplicate', 'near-duplicate', 'pii', 'markup-noise', 'encoding', 'unknown-role'];
-const DELETIONS: ReadonlySet<LintCode> = new Set(['duplicate', 'near-duplicate']);
+const DELETIONS: ReadonlySet<LintCode> = new Set(['duplicate', 'near-duplicate', 'leakage']);
+/** Fixed on an eval file linted with its training file (`tunelab lint --eval E --fix leakage`): copies of training records go. */
+export const EVAL_FIXABLE_CODES: readonly LintCode[] = ['leakage'];
 /** What fixing each code does, for a list the user picks from. */
 export const FIX_SUMMARIES: Readonly<Partial<Record<LintCode, string>>> = {
   duplicate: 'delete the later copies',
@@ -35,7 +37,12 @@ export interface TextFixResult {
   passes: number;
 }
 
-export function fixText(path: string, text: string, codes: readonly LintCode[], options: LintOptions = {}): TextFixResult {
+/**
+ * `lint`: the findings of a text under these options; by default lintText's. An eval file is linted with its training
+ * file instead (leakage).
+ */
+export function fixText(path: string, text: string, codes: readonly LintCode[], options: LintOptions = {},
+  lint: (text: string, options: LintOptions) => readonly Finding[] = (t, o) => lintText(path, t, o).findings): TextFixResult {
   // The other rules off: their findings would not be used, and they do not change what these find.
   const opts = everyFindingOf(options, codes);
   const original = text;
@@ -43,7 +50,7 @@ export function fixText(path: string, text: string, codes: readonly LintCode[], 
   let passes = 0;
   let composed: Splice[] = [];
   while (passes < MAX_PASSES) {
-    const taken = chooseFixes(lintText(path, text, opts).findings, codes);
+    const taken = chooseFixes(lint(text, opts), codes);
     if (!taken.length) break;
     passes++;
     for (const f of taken) fixed[f.code] = (fixed[f.code] ?? 0) + 1;

@@ -7,6 +7,7 @@
 import { basename } from 'node:path';
 import type { LintRule, RecordView } from '../context';
 import { LEAK_NGRAM, type LeakMatch } from '../leakage-index';
+import { deleteRecordFix, RecordEnds } from './delete-record';
 import { IntList } from '../text/int-list';
 import { scanWords } from '../text/words';
 import { trainingStrings } from '../training-text';
@@ -18,13 +19,23 @@ export const leakageRule: LintRule = {
     if (!index) return {};
     if (ctx.file!.role === 'train') return { record: (r) => index.addTrain(ctx.path, r) };
     const fileId = ctx.file!.evalFileId!;
+    const ends = new RecordEnds();
     return {
+      invalidRecord(rec) {
+        ends.passed(rec);
+      },
       record(r) {
         const m = index.match(fileId, r.source.index);
+        const previous = ends.previous;
+        ends.passed(r.source);
         if (!m) return;
+        // A copy or near copy goes from the eval set (a shared span is the user's call). The first record of a JSON
+        // array has no record before it to delete from, and is left to the user.
+        const deletable = m.kind !== 'ngram' && (previous !== undefined || ctx.container === 'jsonl' || ctx.container === 'csv');
         ctx.report({
           code: 'leakage', severity: m.kind === 'ngram' ? 'warning' : 'error', span: r.source.span, message: describe(m, r),
           related: [{ path: m.trainPath, line: m.trainLine, message: 'training record' }],
+          fixes: deletable ? [deleteRecordFix(ctx, r.source, previous, 'Delete the leaked eval record')] : undefined,
         });
       },
     };
