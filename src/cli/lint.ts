@@ -6,6 +6,7 @@ import { findLintConfigDir, formatFindingsText, loadLintConfig, type LintConfig,
 import { readLintConfigFile } from '../core/lint/config';
 import { lintFilesParallel } from '../core/lint/lint-parallel';
 import { decodeParquetFiles, isParquet } from '../core/dataset/parquet';
+import { fatalEncodingProblem, invalidUtf8Problem, utf8BomLength } from '../core/dataset/encoding';
 import { formatFindingsGithub } from '../core/lint/format-github';
 import { formatFindingsSarif } from '../core/lint/format-sarif';
 import { EVAL_FIXABLE_CODES, FIXABLE_CODES, fixText } from '../core/lint/fix-text';
@@ -120,10 +121,7 @@ function fixRequest(fix: string | undefined, out: string | undefined, files: str
   if (unfixable.length) throw new CliError(`--fix: ${unfixable.join(', ')} ha${unfixable.length > 1 ? 've' : 's'} no automatic fix (the finding says what to do); codes with fixes: ${FIXABLE_CODES.join(', ')}`);
   if (!codes.length) throw new CliError(`--fix needs codes: ${FIXABLE_CODES.join(', ')}, or all`);
   if (files.length !== 1) throw new CliError('--fix writes the fixed copy of one dataset: name one FILE');
-  if (out === undefined) throw new CliError('--fix needs --out FILE: the fixed copy is written there, and the dataset is left as it is');
-  const target = path.resolve(out);
-  if ([...files, ...evalFiles].some((f) => path.resolve(f) === target)) throw new CliError('--out must not be one of the datasets: the fixed copy never replaces the original');
-  return { codes: FIXABLE_CODES.filter((c) => codes.includes(c)), out, target: files[0] };
+  return { codes: FIXABLE_CODES.filter((c) => codes.includes(c)), out: outPath(out, [...files, ...evalFiles]), target: files[0] };
 }
 
 /** --fix leakage: the eval file is the one fixed, against the one training file. */
@@ -132,9 +130,14 @@ function leakageFixRequest(codes: LintCode[], out: string | undefined, files: st
     throw new CliError('--fix leakage writes a fixed copy of the eval file: fix the training file\'s codes in another run');
   }
   if (files.length !== 1 || evalFiles.length !== 1) throw new CliError('--fix leakage needs one training FILE and one --eval file: the copy written is of the eval file');
+  return { codes: [...EVAL_FIXABLE_CODES], out: outPath(out, [...files, ...evalFiles]), target: evalFiles[0], training: files[0] };
+}
+
+/** --out, given and none of the inputs. */
+function outPath(out: string | undefined, inputs: string[]): string {
   if (out === undefined) throw new CliError('--fix needs --out FILE: the fixed copy is written there, and the dataset is left as it is');
-  if ([...files, ...evalFiles].some((f) => path.resolve(f) === path.resolve(out))) throw new CliError('--out must not be one of the datasets: the fixed copy never replaces the original');
-  return { codes: [...EVAL_FIXABLE_CODES], out, target: evalFiles[0], training: files[0] };
+  if (inputs.some((f) => path.resolve(f) === path.resolve(out))) throw new CliError('--out must not be one of the datasets: the fixed copy never replaces the original');
+  return out;
 }
 
 /** Writes the fixed copy of the request's file to its `out`; returns the line that says what was fixed. */
@@ -144,12 +147,13 @@ function fixFile(fix: FixRequest, options: LintOptions): string {
   // The text is held whole, with a copy per pass: past this, split the file or fix it with jq and friends.
   if (bytes.length > MAX_FIX_BYTES) throw new CliError(`--fix holds the whole text in memory: ${file} is ${Math.round(bytes.length / 2 ** 20)} MiB, over ${MAX_FIX_BYTES / 2 ** 20} MiB; split it and fix the parts`);
   if (isParquet(bytes)) throw new CliError(`--fix cannot edit a Parquet file (${file}): convert it to JSONL first (in VS Code: open it, then Save As)`);
-  const text = bytes.toString('utf8');
   // A file that is not UTF-8 would come back with U+FFFD in place of its bytes: the encoding finding says how to fix it.
-  if (!Buffer.from(text, 'utf8').equals(bytes) || text.includes('\0')) {
+  const bomBytes = utf8BomLength(bytes);
+  if (fatalEncodingProblem(bytes) || invalidUtf8Problem(bytes, bomBytes)) {
     throw new CliError(`--fix: ${file} is not UTF-8 text; run \`tunelab lint ${file}\` to see why, and re-save it as UTF-8 first`);
   }
-  const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const text = bytes.toString('utf8');
+  const bom = bomBytes ? '\uFEFF' : '';
   const trainingBytes = training === undefined ? undefined : fs.readFileSync(training);
   if (trainingBytes && isParquet(trainingBytes)) throw new CliError(`--fix leakage reads the training file as text: convert ${training} to JSONL first`);
   const result = fixText(file, text.slice(bom.length), codes, options, trainingBytes === undefined ? undefined

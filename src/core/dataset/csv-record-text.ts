@@ -6,6 +6,7 @@
  * doubled inside a quoted field; an unquoted field that would need quotes is rewritten whole, quoted).
  */
 import type { CsvRow } from './csv';
+import type { LineStarts } from './line-starts';
 import type { Position, RecordFileMap, Span } from './types';
 
 /** Where a field's text sits in the CSV text: [start, end) between its quotes when quoted. */
@@ -24,24 +25,6 @@ interface Piece {
   decoded?: Int32Array;
 }
 
-/** Line starts of a CSV text, for positions of offsets. */
-export class CsvLines {
-  private readonly starts: number[] = [0];
-
-  constructor(text: string) {
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-  }
-
-  position(offset: number): Position {
-    let lo = 0, hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid; else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
-  }
-}
-
 type IsJson = (column: string, cell: string) => boolean;
 
 /**
@@ -58,7 +41,7 @@ export function stringifyKeepsHeaderOrder(header: readonly string[]): boolean {
  * JSON.stringify(value): the same text, made at native speed. The map works out where each cell sits only when a
  * finding asks (most rows have none).
  */
-export function csvRecordText(lines: CsvLines, header: readonly string[], row: CsvRow, value: Record<string, unknown>, isJson: IsJson,
+export function csvRecordText(lines: LineStarts, header: readonly string[], row: CsvRow, value: Record<string, unknown>, isJson: IsJson,
   inOrder: boolean): { text: string; map: RecordFileMap } {
   const verbatim = !inOrder || header.some((name, k) => isJson(name, row.fields[k]));
   const text = verbatim ? layout(header, row.fields, isJson).text : JSON.stringify(value);
@@ -66,7 +49,7 @@ export function csvRecordText(lines: CsvLines, header: readonly string[], row: C
 }
 
 /** The map of a row whose record text is known already (the same row read before under the same header). */
-export function csvRowMap(lines: CsvLines, header: readonly string[], row: CsvRow, isJson: IsJson): RecordFileMap {
+export function csvRowMap(lines: LineStarts, header: readonly string[], row: CsvRow, isJson: IsJson): RecordFileMap {
   return new CsvRowMap(lines, header, row, isJson);
 }
 
@@ -87,7 +70,7 @@ function layout(header: readonly string[], fields: readonly string[], isJson: Is
 class CsvRowMap implements RecordFileMap {
   private laidOut: Piece[] | undefined;
 
-  constructor(private readonly lines: CsvLines, private readonly header: readonly string[], private readonly row: CsvRow,
+  constructor(private readonly lines: LineStarts, private readonly header: readonly string[], private readonly row: CsvRow,
     private readonly isJson: IsJson) {}
 
   private get pieces(): Piece[] {

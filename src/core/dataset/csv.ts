@@ -5,7 +5,8 @@
  * column holds JSON (as pandas' to_csv writes a list column after json.dumps). A valid row's record text is built
  * from its cells, with a map back to them (csv-record-text.ts): findings point into the cells and fixes edit them.
  */
-import { CsvLines, csvRecordText, csvRowMap, stringifyKeepsHeaderOrder } from './csv-record-text';
+import { csvRecordText, csvRowMap, stringifyKeepsHeaderOrder } from './csv-record-text';
+import { LineStarts } from './line-starts';
 import type { ReadProblem, SourceRecord } from './types';
 
 /** Columns whose cells are JSON text. */
@@ -158,7 +159,7 @@ export function csvRecords(text: string, reuse?: CsvRowReuse): { records: Source
   const dup = header.find((h, k) => header.indexOf(h) !== k);
   if (dup !== undefined) problems.push({ kind: 'csv-syntax', fatal: true, span: headerSpan, message: `CSV header names the column "${dup}" twice: rename one` });
   if (problems.length) return { records, problems, header: headerText };
-  const lines = new CsvLines(text);
+  const lines = new LineStarts(text);
   const isJson = (name: string, cell: string): boolean => JSON_COLUMNS.has(name) && cell.trim() !== '';
   const inOrder = stringifyKeepsHeaderOrder(header);
   rows.slice(1).forEach((row, index) => {

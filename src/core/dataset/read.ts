@@ -210,9 +210,10 @@ function addSplitProblems(text: string, from: SplitProblem[], to: ReadProblem[])
   }
 }
 
-/** The file as one string, or undefined when it is over V8's string limit (about 512 MiB). */
+/** No lone surrogate (String.prototype.isWellFormed, Node 20+; false where it is missing: the bytes then decide). */
 const wellFormed = (s: string): boolean => (s as unknown as { isWellFormed?: () => boolean }).isWellFormed?.() ?? false;
 
+/** The file as one string, or undefined when it is over V8's string limit (about 512 MiB). */
 function wholeText(buf: Buffer, start: number): string | undefined {
   try {
     return buf.toString('utf8', start);

@@ -2,7 +2,8 @@
 // overlap (an edit that would overlap an earlier one is left for the next lint). No `vscode`: tested with node:test.
 import type { Finding, LintCode, TextEdit } from './types';
 
-const before = (a: { line: number; column: number }, b: { line: number; column: number }): boolean =>
+/** `a` comes before `b` in the text (1-based lines and columns). */
+export const before = (a: { line: number; column: number }, b: { line: number; column: number }): boolean =>
   a.line < b.line || (a.line === b.line && a.column < b.column);
 
 /** Edits sorted by position, without any that overlap one kept before them. */

@@ -7,7 +7,9 @@
  * taken by the next pass. Record deletions go in passes of their own, before any edit inside records: editing a record
  * about to be deleted would be wasted, and could hide the duplicate.
  */
+import { LineStarts } from '../dataset/line-starts';
 import { everyFindingOf } from './config';
+import { before } from './fix-all';
 import { lintText } from './lint-source';
 import type { Finding, Fix, LintCode, LintOptions, TextEdit } from './types';
 
@@ -96,9 +98,6 @@ function firstStart(fix: Fix): { line: number; column: number } {
   return s;
 }
 
-const before = (a: { line: number; column: number }, b: { line: number; column: number }): boolean =>
-  a.line < b.line || (a.line === b.line && a.column < b.column);
-
 /** A replacement of text offsets [start, end) (UTF-16) by `text`. */
 export interface Splice { start: number; end: number; text: string }
 
@@ -112,10 +111,10 @@ export function applyTextEdits(text: string, edits: readonly TextEdit[]): string
 
 /** Edits as splices of `text`, sorted; RangeError for a position outside the text or edits that overlap. */
 export function toSplices(text: string, edits: readonly TextEdit[]): Splice[] {
-  const lineStarts = lineStartsOf(text);
+  const lines = new LineStarts(text);
   const offset = (line: number, column: number): number => {
-    if (line < 1 || line > lineStarts.length) throw new RangeError(`edit at line ${line} is outside the text (${lineStarts.length} lines)`);
-    return Math.min(lineStarts[line - 1] + column - 1, text.length);
+    if (line < 1 || line > lines.count) throw new RangeError(`edit at line ${line} is outside the text (${lines.count} lines)`);
+    return Math.min(lines.offset(line, column), text.length);
   };
   const splices = edits.map((e) => ({ start: offset(e.line, e.column), end: offset(e.endLine, e.endColumn), text: e.newText }))
     .sort((a, b) => a.start - b.start || a.end - b.end);
@@ -179,23 +178,11 @@ export function composeSplices(done: readonly Splice[], next: readonly Splice[],
   return out;
 }
 
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
 /** Splices of `text` as line and column edits of it. */
 export function toTextEdits(text: string, splices: readonly Splice[]): TextEdit[] {
-  const starts = lineStartsOf(text);
-  let k = 0;
-  const position = (offset: number): { line: number; column: number } => {
-    while (k + 1 < starts.length && starts[k + 1] <= offset) k++;
-    while (k > 0 && starts[k] > offset) k--;
-    return { line: k + 1, column: offset - starts[k] + 1 };
-  };
+  const lines = new LineStarts(text);
   return splices.map((s) => {
-    const a = position(s.start), b = position(s.end);
+    const a = lines.position(s.start), b = lines.position(s.end);
     return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column, newText: s.text };
   });
 }

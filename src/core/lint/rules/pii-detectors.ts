@@ -55,14 +55,15 @@ const IBAN = /(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?
 const IPV4 = /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/g;
 const IPV6 = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:]|\.\w)/g;
 
-const SECRETS: [RegExp, PiiKind][] = [
+/** Each secret's expression, kind, and a check of a match where the expression alone lets look-alikes through. */
+const SECRETS: [RegExp, PiiKind, ((m: RegExpExecArray) => boolean)?][] = [
   [/(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, PII_KINDS.aws],
   [/(?<![\w])(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})(?![\w])/g, PII_KINDS.github],
-  [/(?<![\w-])sk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_-]{20,}(?![\w-])/g, PII_KINDS.apiKey],
+  [/(?<![\w-])sk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_-]{20,}(?![\w-])/g, PII_KINDS.apiKey, looksLikeApiKey],
   [/(?<![\w])(?:xox[abprse]-|xapp-\d-)[A-Za-z0-9-]{10,}(?![\w-])/g, PII_KINDS.slack],
   // The tokens people paste next to model and dataset code: Hugging Face (hf_ and 34 letters), Google Cloud / Gemini,
   // Stripe, GitLab and npm, as their issuers document the formats.
-  [/(?<![\w])hf_[A-Za-z0-9]{34,40}(?![\w])/g, PII_KINDS.huggingFace],
+  [/(?<![\w])hf_[A-Za-z0-9]{34,40}(?![\w])/g, PII_KINDS.huggingFace, mixedCase],
   [/(?<![\w-])AIza[0-9A-Za-z_-]{35}(?![\w-])/g, PII_KINDS.google],
   [/(?<![\w])[sr]k_(?:live|test)_[0-9A-Za-z]{24,99}(?![\w])/g, PII_KINDS.stripe],
   [/(?<![\w-])glpat-[0-9A-Za-z_-]{20,}(?![\w-])/g, PII_KINDS.gitlab],
@@ -77,7 +78,7 @@ const SECRETS: [RegExp, PiiKind][] = [
 export function findPii(text: string, h = scanTextHints(text)): PiiMatch[] {
   const found: PiiMatch[] = [];
   if (h & HINT_SECRET && SECRET_HINT.test(text)) {
-    for (const [re, k] of SECRETS) collect(text, re, k, found, k === PII_KINDS.apiKey ? looksLikeApiKey : k === PII_KINDS.huggingFace ? mixedCase : undefined);
+    for (const [re, k, accept] of SECRETS) collect(text, re, k, found, accept);
   }
   if (h & HINT_AT) collect(text, EMAIL, PII_KINDS.email, found, (m) => !FILE_TLDS.has(m[1].toLowerCase()));
   // Phone, card, SSN and IPv4 matches are made of digits, spaces and `-.()+` only, so a match lies in one run of
@@ -137,7 +138,8 @@ function looksLikeApiKey(m: RegExpExecArray): boolean {
 
 /** Hugging Face tokens mix upper and lower case; `hf_` before a run of one case is an identifier. */
 function mixedCase(m: RegExpExecArray): boolean {
-  return /[A-Z]/.test(m[0]) && /[a-z]/.test(m[0].slice(3));
+  const tail = m[0].slice(3);
+  return /[A-Z]/.test(tail) && /[a-z]/.test(tail);
 }
 
 /** 13-19 digits with one kind of separator, a known issuer prefix and a valid Luhn check digit. */

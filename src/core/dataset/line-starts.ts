@@ -1,0 +1,28 @@
+/** Where each line of a text starts (lines end at `\n`), to turn offsets into 1-based lines and columns and back. */
+import type { Position } from './types';
+
+export class LineStarts {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  get count(): number {
+    return this.starts.length;
+  }
+
+  position(offset: number): Position {
+    let lo = 0, hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid; else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+  }
+
+  /** The offset of 1-based `line` and `column`; the line must exist. */
+  offset(line: number, column: number): number {
+    return this.starts[line - 1] + column - 1;
+  }
+}
