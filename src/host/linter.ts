@@ -104,8 +104,7 @@ export class Linter implements vscode.Disposable {
    */
   async lintDocument(doc: string, options?: LintOptions, wait?: boolean): Promise<DocLintResult> {
     if (!this.ensureWorker()) {
-      const copy = this.inline.get(doc);
-      if (!copy) throw new UnknownDocumentError(doc);
+      const copy = this.inlineCopy(doc);
       const t0 = performance.now();
       return { version: copy.version, result: lintSource(copy.path, copy.text, options), ms: performance.now() - t0, incremental: false };
     }
@@ -118,8 +117,7 @@ export class Linter implements vscode.Disposable {
    */
   async lintDocumentOnce(doc: string, version: number, options: LintOptions): Promise<FileLintResult | undefined> {
     if (!this.ensureWorker()) {
-      const copy = this.inline.get(doc);
-      if (!copy) throw new UnknownDocumentError(doc);
+      const copy = this.inlineCopy(doc);
       return copy.version === version ? lintSource(copy.path, copy.text, options) : undefined;
     }
     return this.ask({ type: 'lintDocOnce', doc, version, options });
@@ -131,8 +129,7 @@ export class Linter implements vscode.Disposable {
    */
   async fixAll(doc: string, version: number, codes: LintCode[], options: LintOptions): Promise<WorkerAnswers['fixAll']> {
     if (!this.ensureWorker()) {
-      const copy = this.inline.get(doc);
-      if (!copy) throw new UnknownDocumentError(doc);
+      const copy = this.inlineCopy(doc);
       if (copy.version !== version) return undefined;
       const { edits, fixed } = fixText(copy.path, copy.text, codes, options);
       return { edits, fixed };
@@ -170,6 +167,13 @@ export class Linter implements vscode.Disposable {
 
   /** Copies kept when there is no worker (unbundled runs). */
   private readonly inline = new Map<string, { path: string; version: number; text: string }>();
+
+  /** The copy of a document kept here when there is no worker; UnknownDocumentError without one. */
+  private inlineCopy(doc: string): { path: string; version: number; text: string } {
+    const copy = this.inline.get(doc);
+    if (!copy) throw new UnknownDocumentError(doc);
+    return copy;
+  }
 
   /** Documents whose text the host itself keeps (only without a worker); for tests. */
   hostCopies(): number {
