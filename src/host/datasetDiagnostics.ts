@@ -5,7 +5,8 @@ import { DATASET_LINT_CODES, everyFindingOf, type FileLintResult, type Finding, 
 import { FIXABLE_CODES, fixText } from '../core/lint/fix-text';
 import type { StringCleanup } from './stringValueFixes';
 import { limitNote, shownFindings } from './findingLimit';
-import type { DocLintResult, SessionBuild } from './lintProtocol';
+import type { DocLintResult, SessionBuild, TrainingRef } from './lintProtocol';
+import { EvalLeakageSources } from './evalLeakageSources';
 import { documentFacts, type DocumentFacts } from './documentFile';
 import { UnknownDocumentError, type Linter } from './linter';
 import type { LintSettings } from './lintSettings';
@@ -137,6 +138,11 @@ export class DatasetDiagnostics implements vscode.Disposable {
   private readonly followUps = new Map<string, Promise<void>>();
   /** Bumped when the lint settings change: a lint started under other settings is not the answer. */
   private settingsEpoch = 0;
+  /** Bumped when a training file of an open eval document changed: a lint started before is not the answer. */
+  private trainingEpoch = 0;
+  private readonly leakage = new EvalLeakageSources();
+  /** The last reason each eval document's leakage was not checked, logged once. */
+  private readonly leakageSkipped = new Map<string, string>();
   private readonly timings = new Map<string, LintTiming>();
   private readonly changedAt = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -153,6 +159,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
         // Forwarded at once, in order: the worker's copy stays the document's text without resending it.
         const key = e.document.uri.toString();
         this.changedAt.set(key, performance.now());
+        this.leakage.documentChanged(e.document.uri);
         if (this.linter.hasCopy(key)) {
           this.linter.editDocument(key, e.document.version, e.contentChanges.map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text })));
           // The lint request goes out now, behind the edit: a timer would fire only once the extension host's main
@@ -177,6 +184,13 @@ export class DatasetDiagnostics implements vscode.Disposable {
       settings.onDidChange(() => {
         this.settingsEpoch++;
         this.lintAllOpen();
+      }),
+      this.leakage,
+      this.leakage.onDidChangeTraining((keys) => {
+        this.trainingEpoch++;
+        for (const doc of vscode.workspace.textDocuments) {
+          if (keys.includes(doc.uri.toString()) && isDatasetDocument(doc) && this.enabled(doc)) void this.lintDocument(doc).catch(() => undefined);
+        }
       }),
     );
     this.lintAllOpen();
@@ -229,7 +243,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
   }
 
   private request(doc: vscode.TextDocument): string {
-    return `${doc.version}:${this.settingsEpoch}`;
+    return `${doc.version}:${this.settingsEpoch}:${this.trainingEpoch}`;
   }
 
   private start(doc: vscode.TextDocument): Promise<readonly vscode.Diagnostic[]> {
@@ -252,13 +266,14 @@ export class DatasetDiagnostics implements vscode.Disposable {
       let r: DocLintResult;
       try {
         if (!this.linter.hasCopy(key)) this.giveCopy(key, doc);
-        r = await this.linter.lintDocument(key, options);
+        r = await this.linter.lintDocument(key, options, false, this.trainingRefs(doc));
       } catch (err) {
         if (!(err instanceof UnknownDocumentError) || doc.isClosed) throw err;
         this.log.info(err.message); // why the worker had no copy (a file it did not take says so)
         this.linter.syncDocument(key, documentPath(doc.uri), doc.version, doc.getText());
-        r = await this.linter.lintDocument(key, options);
+        r = await this.linter.lintDocument(key, options, false, this.trainingRefs(doc));
       }
+      this.noteLeakageCheck(key, r);
       const published = this.publishAnswer(doc, r, t0, settingsEpoch);
       if (!published) return doc.isClosed ? [] : this.collection.get(doc.uri) ?? [];
       if (r.provisional) this.followUp(doc, options);
@@ -300,9 +315,10 @@ export class DatasetDiagnostics implements vscode.Disposable {
     if (this.followUps.has(key)) return;
     const t0 = performance.now();
     const settingsEpoch = this.settingsEpoch;
-    const done = this.linter.lintDocument(key, options, true).then((r) => {
+    const done = this.linter.lintDocument(key, options, true, this.trainingRefs(doc)).then((r) => {
       this.followUps.delete(key);
       if (doc.isClosed) return;
+      this.noteLeakageCheck(key, r);
       // Edited after the worker answered: a lint of the newer text runs or is due; it is no longer provisional.
       if (!this.publishAnswer(doc, r, t0, settingsEpoch) && r.version !== doc.version) void this.lintDocument(doc).catch(() => undefined);
     }, (err: unknown) => {
@@ -312,6 +328,24 @@ export class DatasetDiagnostics implements vscode.Disposable {
       if (!doc.isClosed) void this.lintDocument(doc).catch(() => undefined);
     });
     this.followUps.set(key, done);
+  }
+
+  /** An eval document's training files (detected by name next to it), to check its records for leakage from them. */
+  private trainingRefs(doc: vscode.TextDocument): TrainingRef[] {
+    return this.leakage.refsFor(doc, (key) => this.linter.hasCopy(key));
+  }
+
+  /** Logs why an eval document's leakage was not checked, once per reason; and what a check that read the training files took. */
+  private noteLeakageCheck(key: string, r: DocLintResult): void {
+    const check = r.leakage;
+    if (!check) return;
+    if (check.skipped) {
+      if (this.leakageSkipped.get(key) !== check.skipped) this.log.info(`leakage of ${key} against ${check.trainPaths.join(', ')} not checked: ${check.skipped}`);
+      this.leakageSkipped.set(key, check.skipped);
+      return;
+    }
+    this.leakageSkipped.delete(key);
+    if (check.read) this.log.info(`leakage of ${key}: read ${check.trainingRecords} training records of ${check.trainPaths.join(', ')} in ${Math.round(check.ms)} ms`);
   }
 
   /** Gives the worker its copy of a document: read from the document's file where it can be, else the text. */
@@ -449,6 +483,8 @@ export class DatasetDiagnostics implements vscode.Disposable {
     this.results.delete(key);
     this.timings.delete(key);
     this.changedAt.delete(key);
+    this.leakage.forget(key);
+    this.leakageSkipped.delete(key);
     this.collection.delete(uri);
     this.published.fire({ uri, result: undefined, provisional: false });
     this.linter.closeDocument(key);

@@ -75,3 +75,45 @@ export function detectEvalFile(trainFile: string): string | undefined {
   const evalLike = entries.filter((n) => /[_-]eval\.jsonl$/i.test(n) && path.resolve(dir, n) !== self && isFile(path.join(dir, n)));
   return evalLike.length === 1 ? path.join(dir, evalLike[0]) : undefined;
 }
+
+/** Held-out split names, the test split included: a test record copied from training is the worst leak of all. */
+const HELD_OUT_SUFFIX = /([_.-]?)(eval|evaluation|validation|valid|val|dev|test|heldout|holdout)$/i;
+const HUB_HELD_OUT_SHARD = /^(.*?)(?:eval|validation|valid|val|dev|test)-\d{5}-of-\d{5}(\.\w+)$/i;
+
+/**
+ * The training files an eval (or test) file is checked for leakage against, in the order `tunelab lint` would read
+ * them; empty when none is found. The reverse of detectEvalFile, with the same extension:
+ * 1. the name with eval/validation/…/test → train or training (`foo_eval.jsonl` → `foo_train.jsonl`, `test.jsonl` → `train.jsonl`);
+ * 2. the name without its suffix (`chats_eval.jsonl` → `chats.jsonl`);
+ * 3. a Hugging Face Hub split's shard (`validation-00000-of-00001.parquet`): every shard of the train split.
+ */
+export function detectTrainFiles(evalFile: string): string[] {
+  const dir = path.dirname(evalFile);
+  const name = path.basename(evalFile);
+  const shard = HUB_HELD_OUT_SHARD.exec(name);
+  if (shard) {
+    const [, prefix, ext] = shard;
+    const train = new RegExp(`^${escapeRegExp(prefix)}(?:train|training)-\\d{5}-of-\\d{5}${escapeRegExp(ext)}$`, 'i');
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(dir);
+    } catch {
+      return [];
+    }
+    return entries.filter((n) => train.test(n) && isFile(path.join(dir, n))).sort().map((n) => path.join(dir, n));
+  }
+  const ext = path.extname(name);
+  const stem = path.basename(name, ext);
+  const m = HELD_OUT_SUFFIX.exec(stem);
+  if (!m) return [];
+  const prefix = stem.slice(0, m.index);
+  const candidates = ['train', 'training'].map((word) => `${prefix}${m[1]}${word}${ext}`);
+  if (prefix && m[1]) candidates.push(`${prefix}${ext}`);
+  const self = path.resolve(evalFile);
+  const found = candidates.map((n) => path.join(dir, n)).find((f) => path.resolve(f) !== self && isFile(f));
+  return found ? [found] : [];
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

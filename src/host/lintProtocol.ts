@@ -27,6 +27,23 @@ export interface RecordTokensInfo {
 
 export interface PairInput { path: string; input: string | Uint8Array }
 
+/** A training file an eval document is checked for leakage against; `doc`: the worker's copy of it, when it is open. */
+export interface TrainingRef { path: string; doc?: string }
+
+/** How an eval document was compared with its training files (DocLintResult.leakage). */
+export interface LeakageCheck {
+  /** The training files compared with, in order. */
+  trainPaths: string[];
+  /** Their valid records. */
+  trainingRecords: number;
+  /** True when the training files were read for this answer (first time, or they changed); else their kept features served. */
+  read: boolean;
+  /** The comparison's time in the worker, reading included. */
+  ms: number;
+  /** Set when the comparison was not made, saying why (the findings then hold no leakage). */
+  skipped?: string;
+}
+
 export type WorkerRequest =
   /** Lints a file that is not open (its bytes: encoding problems are found too) or a text, once. */
   | { type: 'lint'; id: number; path: string; input: string | Uint8Array; options?: LintOptions }
@@ -45,8 +62,10 @@ export type WorkerRequest =
   /**
    * Lints the worker's copy (re-checking only what changed where the core lint can). While a large document's session
    * is being built, the answer is provisional (DocLintResult.provisional) unless `wait`: then it waits for the session.
+   * With `leakageFrom` the document is an eval file: its records are also compared with those training files, whose
+   * features the worker keeps; when it must read them first, the answer is provisional (without leakage) unless `wait`.
    */
-  | { type: 'lintDoc'; id: number; doc: string; options?: LintOptions; wait?: boolean }
+  | { type: 'lintDoc'; id: number; doc: string; options?: LintOptions; wait?: boolean; leakageFrom?: TrainingRef[] }
   /**
    * Lints the worker's copy once with these options, outside its session (fix-all past the per-code limit), when the
    * copy is at `version`; undefined when it is not.
@@ -93,6 +112,8 @@ export interface DocLintResult {
    * provisional.ts). Ask again with `wait` for the whole answer.
    */
   provisional?: boolean;
+  /** The comparison with the training files (a lintDoc with leakageFrom); absent while provisional. */
+  leakage?: LeakageCheck;
   /** The copy was read from the document's file (openFile), not sent by the host; set on its first lint. */
   fromFile?: boolean;
   /** When the worker started and ended the lint, in ms since the epoch (performance.timeOrigin + now(): comparable across threads). */

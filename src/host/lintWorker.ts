@@ -1,6 +1,7 @@
 // Worker thread that lints dataset text off the extension host's main thread (bundled to dist/lintWorker.js).
 // It keeps a copy of each open dataset document, updated by the edits the host forwards, and answers the
 // overview and hover questions from it. No `vscode` here: workers cannot reach the editor API.
+import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import * as lint from '../core/lint';
@@ -17,7 +18,8 @@ import { recordStringEdits, STRING_CLEANUPS } from './stringValueFixes';
 import { applyChanges } from './textChanges';
 import { computeOverview, ESTIMATED_RECORD_TOKENS, type RecordCounter } from './overviewData';
 import { contextOnly, estimateRecordTokens, MAX_HOVER_RECORD_CHARS } from './recordTokens';
-import type { DocLintResult, PairInput, RecordTokensInfo, SessionBuild, TextChange, WorkerRequest, WorkerResponse } from './lintProtocol';
+import type { DocLintResult, PairInput, RecordTokensInfo, SessionBuild, TextChange, TrainingRef, WorkerRequest, WorkerResponse } from './lintProtocol';
+import { MAX_TRAINING_BYTES, TrainingFeaturesCache, type TrainingText } from './trainingFeaturesCache';
 
 /** An incremental lint of one document (src/core/lint createLintSession) where the core offers it. */
 interface LintSession {
@@ -108,9 +110,13 @@ interface DocCopy {
   edited?: EditedSpan;
   /** Time spent applying edits since the last lint (bench/editor). */
   editMs: number;
+  /** An eval document: the key of the training features its last lint compared it with (TrainingFeaturesCache.keyOf). */
+  leakageKey?: string;
 }
 
 const docs = new Map<string, DocCopy>();
+/** Training files' features for the leakage of open eval documents. */
+const trainingFeatures = new TrainingFeaturesCache();
 /** Why a document's file was not taken as its text (openFile), for the host's log. */
 const fileRefused = new Map<string, string>();
 
@@ -157,7 +163,16 @@ function applyEdit(d: DocCopy, changes: readonly TextChange[]): void {
   d.text = applyChanges(docText(d), changes);
 }
 
-function lintDoc(key: string, options: LintOptions | undefined, wait?: boolean): DocLintResult | Promise<DocLintResult> {
+function lintDoc(key: string, options: LintOptions | undefined, wait?: boolean, leakageFrom?: TrainingRef[]): DocLintResult | Promise<DocLintResult> {
+  const d = doc(key);
+  d.leakageKey = undefined;
+  const answer = lintDocAlone(key, options, wait);
+  if (!leakageFrom?.length || options?.severity?.leakage === 'off') return answer;
+  return answer instanceof Promise ? answer.then((a) => withEvalLeakage(key, a, options ?? {}, leakageFrom, wait)) : withEvalLeakage(key, answer, options ?? {}, leakageFrom, wait);
+}
+
+/** lintDoc of the document by itself, without training files. */
+function lintDocAlone(key: string, options: LintOptions | undefined, wait?: boolean): DocLintResult | Promise<DocLintResult> {
   const d = doc(key);
   if (wantsThreads(d)) return firstLintOnThreads(key, d, options);
   const building = d.building;
@@ -165,9 +180,78 @@ function lintDoc(key: string, options: LintOptions | undefined, wait?: boolean):
     const optionsKey = JSON.stringify(options ?? {});
     const quick = !wait && optionsKey === d.sessionOptions ? provisional(d, building.linted) : undefined;
     // Otherwise the whole answer, once the session is built (a lint under other options builds another).
-    return quick ?? building.done.then(() => lintDoc(key, options));
+    return quick ?? building.done.then(() => lintDocAlone(key, options));
   }
   return lintDocNow(key, options);
+}
+
+/** Drops the training features no open eval document was last compared with. */
+function pruneTrainingFeatures(): void {
+  trainingFeatures.keepOnly(new Set([...docs.values()].map((c) => c.leakageKey).filter((k) => k !== undefined)));
+}
+
+/** The training files as they are now: open ones from the worker's copies, the others from disk (missing ones left out). */
+function trainingTexts(refs: readonly TrainingRef[]): { texts: TrainingText[]; missing: string[] } {
+  const texts: TrainingText[] = [];
+  const missing: string[] = [];
+  for (const ref of refs) {
+    const copy = ref.doc === undefined ? undefined : docs.get(ref.doc);
+    if (copy && !copy.building) {
+      texts.push({ path: ref.path, stamp: `${ref.doc}@${copy.version}`, size: () => textNow(copy).length, read: () => Promise.resolve(textNow(copy)) });
+      continue;
+    }
+    try {
+      const st = statSync(ref.path);
+      if (!st.isFile()) throw new Error('not a file');
+      texts.push({ path: ref.path, stamp: `${st.mtimeMs}:${st.size}`, size: () => st.size, read: () => decodedIfParquet(readFileSync(ref.path)) });
+    } catch {
+      missing.push(ref.path);
+    }
+  }
+  return { texts, missing };
+}
+
+/**
+ * An eval document's answer with its records compared with its training files (leakage). Kept training features make
+ * this a matter of milliseconds; when they must be read first, the answer is provisional (compared with the features of
+ * the files as they were, if any) and reading waits for the host's follow-up (`wait`), so that the document's own
+ * findings are not held up by reading its training files.
+ */
+async function withEvalLeakage(key: string, a: DocLintResult, options: LintOptions, refs: readonly TrainingRef[], wait?: boolean): Promise<DocLintResult> {
+  if (a.provisional) return a;
+  const d = doc(key);
+  const t0 = performance.now();
+  const { texts, missing } = trainingTexts(refs);
+  const trainPaths = texts.map((t) => t.path);
+  const skipped = (why: string): DocLintResult => ({ ...a, leakage: { trainPaths, trainingRecords: 0, read: false, ms: performance.now() - t0, skipped: why } });
+  if (!texts.length) return skipped(`not found: ${missing.join(', ')}`);
+  const threshold = lint.leakageThreshold(options);
+  d.leakageKey = TrainingFeaturesCache.keyOf(texts, threshold);
+  let features = trainingFeatures.current(texts, threshold);
+  const read = !features;
+  if (!features) {
+    const size = texts.reduce((n, t) => n + t.size(), 0);
+    if (size > MAX_TRAINING_BYTES) {
+      return skipped(`the training files hold ${Math.round(size / 1048576)} MB, over the ${MAX_TRAINING_BYTES / 1048576} MB compared at each edit: \`tunelab lint --eval\` and the check before training compare them`);
+    }
+    if (!wait) {
+      // Until the follow-up reads them: compared with the files as they were, so that findings do not come and go.
+      const earlier = trainingFeatures.earlier(texts, threshold);
+      return { ...a, result: earlier ? lint.withLeakage(a.result, lint.evalLeakage(d.path, textNow(d), earlier, options)) : a.result, provisional: true };
+    }
+    try {
+      features = await trainingFeatures.read(texts, threshold);
+    } catch (err) {
+      return skipped(`cannot read them: ${err instanceof Error ? err.message : String(err)}`); // an answer: a rejection would be asked again
+    }
+    pruneTrainingFeatures();
+    // Edited while the training files were read: the document's own findings are of an older text.
+    if (docs.get(key) !== d) throw new UnknownDocument(key);
+    if (d.version !== a.version) a = lintDocNow(key, options);
+  }
+  const result = lint.withLeakage(a.result, lint.evalLeakage(d.path, textNow(d), features, options));
+  d.last = result;
+  return { ...a, result, leakage: { trainPaths, trainingRecords: features.records, read, ms: performance.now() - t0 } };
 }
 
 /** The answer to a lint while the session is built: the threaded result (of `linted`) with the edited lines linted again. */
@@ -408,9 +492,10 @@ function answer(req: WorkerRequest): unknown {
     case 'close':
       docs.delete(req.doc);
       fileRefused.delete(req.doc);
+      pruneTrainingFeatures();
       return undefined;
     case 'lintDoc':
-      return lintDoc(req.doc, req.options, req.wait);
+      return lintDoc(req.doc, req.options, req.wait, req.leakageFrom);
     case 'lintDocOnce': {
       const d = doc(req.doc);
       return d.version === req.version ? lint.lintSource(d.path, textNow(d), req.options) : undefined;

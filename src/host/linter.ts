@@ -11,7 +11,7 @@ import type { Span } from '../core/dataset/types';
 import type { DatasetOverview } from '../../webview/overviewProtocol';
 import type { DocumentFacts } from './documentFile';
 import type { StringCleanup } from './stringValueFixes';
-import type { DocLintResult, ParquetRows, RecordTokensInfo, TextChange, WorkerAnswers, WorkerRequest, WorkerResponse } from './lintProtocol';
+import type { DocLintResult, ParquetRows, RecordTokensInfo, TextChange, TrainingRef, WorkerAnswers, WorkerRequest, WorkerResponse } from './lintProtocol';
 
 /** The worker lost its copy of a document (it restarted, or an edit did not apply): send the whole text again. */
 export class UnknownDocumentError extends Error {}
@@ -100,15 +100,16 @@ export class Linter implements vscode.Disposable {
 
   /**
    * Lints the worker's copy of a document; UnknownDocumentError when it has none (sync and ask again). The answer may be
-   * provisional (DocLintResult.provisional) unless `wait`.
+   * provisional (DocLintResult.provisional) unless `wait`. `leakageFrom`: an eval document's training files.
    */
-  async lintDocument(doc: string, options?: LintOptions, wait?: boolean): Promise<DocLintResult> {
+  async lintDocument(doc: string, options?: LintOptions, wait?: boolean, leakageFrom?: TrainingRef[]): Promise<DocLintResult> {
     if (!this.ensureWorker()) {
       const copy = this.inlineCopy(doc);
       const t0 = performance.now();
+      // Without the worker nothing keeps training features: an eval document is linted by itself.
       return { version: copy.version, result: lintSource(copy.path, copy.text, options), ms: performance.now() - t0, incremental: false };
     }
-    return this.ask({ type: 'lintDoc', doc, options, wait });
+    return this.ask({ type: 'lintDoc', doc, options, wait, leakageFrom: leakageFrom?.length ? leakageFrom : undefined });
   }
 
   /**

@@ -577,6 +577,49 @@ suite('editor: hover, overview, training gate, files changing', () => {
     assert.strictEqual(d.relatedInformation?.[0]?.location.range.start.line, 4);
   });
 
+  test('an eval file shows leakage from the training file next to it as it is edited, and again when the training file changes on disk or in the editor', async () => {
+    // every few words name the record: no two records share a 13-word span
+    const records = Array.from({ length: 8 }, (_, i) => chat(`Which river${i} flows past town${i} in the northern valley${i} of the old kingdom${i}?`,
+      `The river${i} flows past town${i}, then turns east${i} toward the sea, where the ferries${i} of the harbour${i} wait.`));
+    const failures = (await api()).lintFailures();
+    const train = writeDataset('live_train.jsonl', records);
+    const held = writeDataset('live_eval.jsonl', [chat('Something new?', 'Yes.'), records[2]]);
+    const leaks = (ds: vscode.Diagnostic[]): string => ds.filter((d) => diagnosticCode(d) === 'leakage')
+      .map((d) => `${d.range.start.line}->${path.basename(d.relatedInformation![0].location.uri.fsPath)}:${d.relatedInformation![0].location.range.start.line}`).join(' ');
+    const editor = await openDataset(held);
+    await waitForDiagnostics(held, (ds) => leaks(ds) === '1->live_train.jsonl:2');
+    const d = vscode.languages.getDiagnostics(held).find((x) => diagnosticCode(x) === 'leakage')!;
+    assert.match(d.message, /^eval record is an exact copy of a training record \(live_train\.jsonl line 3\)/);
+    assert.strictEqual(d.severity, vscode.DiagnosticSeverity.Error);
+
+    // typed into the eval file: checked as it is typed
+    const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
+    assert.ok(await editor.edit((b) => b.insert(end, `${records[5]}\n`)));
+    await waitForDiagnostics(held, (ds) => leaks(ds) === '1->live_train.jsonl:2 2->live_train.jsonl:5');
+
+    // the training file rewritten on disk without the third record
+    writeDataset('live_train.jsonl', records.filter((_, i) => i !== 2));
+    await waitForDiagnostics(held, (ds) => leaks(ds) === '2->live_train.jsonl:4');
+
+    // the training file edited in the editor, unsaved: the third record back at its end
+    const trainEditor = await openDataset(train);
+    const trainEnd = trainEditor.document.lineAt(trainEditor.document.lineCount - 1).range.end;
+    assert.ok(await trainEditor.edit((b) => b.insert(trainEnd, `${records[2]}\n`)));
+    await waitForDiagnostics(held, (ds) => leaks(ds) === '1->live_train.jsonl:7 2->live_train.jsonl:4');
+
+    // the quick fix deletes the leaked eval record
+    const actions = await codeActions(held, 1);
+    const del = actions.find((x) => x.title === 'Delete the leaked eval record');
+    assert.ok(del?.edit, `offered: ${actions.map((x) => x.title).join(' | ')}`);
+    assert.ok(await vscode.workspace.applyEdit(del.edit));
+    await waitForDiagnostics(held, (ds) => leaks(ds) === '1->live_train.jsonl:4');
+    assert.strictEqual((await api()).lintFailures(), failures);
+    await vscode.window.showTextDocument(trainEditor.document);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   test('a dataset deleted and rewritten on disk while it is linted causes no failure and no stale findings', async () => {
     const a = await api();
     const failuresBefore = a.lintFailures();

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detectEvalFile } from '../../src/host/evalFileDetection';
+import { detectEvalFile, detectTrainFiles } from '../../src/host/evalFileDetection';
 
 function folder(files: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'tunelab-evalfile-'));
@@ -54,4 +54,42 @@ test('Hugging Face Hub shards: train-00000-of-00001.parquet finds the validation
     undefined, 'one shard of two would be a silent subset');
   assert.equal(detect(['train-00000-of-00001.parquet', 'test-00000-of-00001.parquet'], 'train-00000-of-00001.parquet'), undefined, 'the test split stays unseen');
   assert.equal(detect(['sft_train-00000-of-00001.parquet', 'sft_dev-00000-of-00001.parquet'], 'sft_train-00000-of-00001.parquet'), 'sft_dev-00000-of-00001.parquet');
+});
+
+function detectTrain(files: string[], held: string): string[] {
+  const dir = folder(files);
+  try {
+    return detectTrainFiles(join(dir, held)).map((f) => f.slice(dir.length + 1));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('the training files an eval or test file is checked for leakage against: the reverse of the eval file detection', () => {
+  assert.deepEqual(detectTrain(['train.jsonl', 'eval.jsonl', 'test.jsonl'], 'eval.jsonl'), ['train.jsonl']);
+  assert.deepEqual(detectTrain(['train.jsonl', 'test.jsonl'], 'test.jsonl'), ['train.jsonl'], 'a test split is checked too');
+  assert.deepEqual(detectTrain(['training.jsonl', 'validation.jsonl'], 'validation.jsonl'), ['training.jsonl']);
+  assert.deepEqual(detectTrain(['support_train.jsonl', 'support_eval.jsonl', 'train.jsonl'], 'support_eval.jsonl'), ['support_train.jsonl']);
+  assert.deepEqual(detectTrain(['chats.jsonl', 'chats_eval.jsonl'], 'chats_eval.jsonl'), ['chats.jsonl']);
+  assert.deepEqual(detectTrain(['legal-train.csv', 'legal-dev.csv', 'legal-train.jsonl'], 'legal-dev.csv'), ['legal-train.csv'], 'same extension');
+  assert.deepEqual(detectTrain(['eval.jsonl'], 'eval.jsonl'), [], 'no training file next to it');
+  assert.deepEqual(detectTrain(['train.jsonl', 'notes.jsonl'], 'notes.jsonl'), [], 'not an eval file by its name');
+  assert.deepEqual(detectTrain(['train.jsonl', 'interval.jsonl'], 'interval.jsonl'), [], 'a word that only ends in "val"');
+  // every name the eval file detection pairs with a training file pairs back
+  for (const [train, held] of [['train.jsonl', 'eval.jsonl'], ['foo_train.jsonl', 'foo_valid.jsonl'], ['chats.jsonl', 'chats-eval.jsonl'], ['a.train.json', 'a.dev.json']]) {
+    const dir = folder([train, held]);
+    try {
+      assert.equal(detectEvalFile(join(dir, train)), join(dir, held));
+      assert.deepEqual(detectTrainFiles(join(dir, held)), [join(dir, train)]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});
+
+test('Hugging Face Hub shards: a validation or test shard is checked against every shard of the train split', () => {
+  const shards = ['train-00000-of-00002.parquet', 'train-00001-of-00002.parquet', 'validation-00000-of-00001.parquet', 'test-00000-of-00001.parquet', 'other-train-00000-of-00001.parquet'];
+  assert.deepEqual(detectTrain(shards, 'validation-00000-of-00001.parquet'), ['train-00000-of-00002.parquet', 'train-00001-of-00002.parquet']);
+  assert.deepEqual(detectTrain(shards, 'test-00000-of-00001.parquet'), ['train-00000-of-00002.parquet', 'train-00001-of-00002.parquet']);
+  assert.deepEqual(detectTrain(['train-00000-of-00001.jsonl', 'validation-00000-of-00001.parquet'], 'validation-00000-of-00001.parquet'), [], 'same extension');
 });

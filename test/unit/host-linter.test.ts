@@ -2,11 +2,11 @@
 // worker, which the host's forwarded edits keep current; the host keeps its own copy only when no worker can start.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
-import { lintText, type FileLintResult } from '../../src/core/lint';
+import { lintText, lintTrainAndEval, type FileLintResult } from '../../src/core/lint';
 import { documentFacts, type DocumentFacts } from '../../src/host/documentFile';
 import { Linter, UnknownDocumentError } from '../../src/host/linter';
 import { chatJsonl } from './support/lint-corpus';
@@ -161,6 +161,71 @@ test('lintPair: a training file and its eval file together, the eval file checke
     } finally {
       linter.dispose();
     }
+  }
+});
+
+test('an eval document is checked for leakage against its training files: read once (the answer before is provisional), kept across edits, read again when one changes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tunelab-leakage-'));
+  const linter = new Linter(join(__dirname, '..', '..', 'src', 'host', 'lintWorker.js'), log);
+  try {
+    // every few words name the record: no two records share a 13-word span
+    const records = Array.from({ length: 8 }, (_, i) => line(`Which river${i} flows past town${i} in the northern valley${i} of the old kingdom${i}?`,
+      `The river${i} flows past town${i}, then turns east${i} toward the sea, where the ferries${i} of the harbour${i} wait.`));
+    const trainPath = join(dir, 'train.jsonl');
+    const evalPath = join(dir, 'eval.jsonl');
+    writeFileSync(trainPath, `${records.join('\n')}\n`);
+    const options = { severity: { 'too-few-records': 'off' as const } };
+    const expected = (evalText: string, trainText = readFileSync(trainPath, 'utf8')): FileLintResult =>
+      lintTrainAndEval({ path: trainPath, input: Buffer.from(trainText) }, { path: evalPath, input: evalText }, options).eval;
+    const leaks = (r: FileLintResult): number[][] => r.findings.filter((f) => f.code === 'leakage').map((f) => [f.line, f.related[0].line]);
+    const refs = [{ path: trainPath }];
+
+    let evalText = `${line('Something new?', 'Yes.')}\n${records[2]}\n`;
+    linter.syncDocument('eval', evalPath, 1, evalText);
+    const first = await linter.lintDocument('eval', options, false, refs);
+    assert.equal(first.provisional, true, 'the training file is not read yet');
+    assert.deepEqual(leaks(first.result), []);
+    const read = await linter.lintDocument('eval', options, true, refs);
+    assert.deepEqual(read.result, expected(evalText));
+    assert.deepEqual(leaks(read.result), [[2, 3]]);
+    assert.deepEqual(read.leakage && { ...read.leakage, ms: 0 }, { trainPaths: [trainPath], trainingRecords: 8, read: true, ms: 0 });
+
+    // an edit copies another training record in: answered at once from the kept features
+    linter.editDocument('eval', 2, [{ offset: evalText.length, length: 0, text: `${records[5]}\n` }]);
+    evalText += `${records[5]}\n`;
+    const edited = await linter.lintDocument('eval', options, false, refs);
+    assert.equal(edited.provisional, undefined);
+    assert.equal(edited.leakage?.read, false);
+    assert.deepEqual(edited.result, expected(evalText));
+    assert.deepEqual(leaks(edited.result), [[2, 3], [3, 6]]);
+
+    // the training file rewritten on disk without its third record: compared with the earlier features until read again
+    const rewritten = records.filter((_, i) => i !== 2).join('\n') + '\n';
+    writeFileSync(trainPath, rewritten);
+    utimesSync(trainPath, new Date(), new Date(Date.now() + 5000));
+    const stale = await linter.lintDocument('eval', options, false, refs);
+    assert.equal(stale.provisional, true);
+    assert.deepEqual(stale.result, edited.result, 'no finding comes and goes while the training file is read');
+    const fresh = await linter.lintDocument('eval', options, true, refs);
+    assert.deepEqual(fresh.result, expected(evalText));
+    assert.deepEqual(leaks(fresh.result), [[3, 5]]);
+
+    // the training file open with unsaved edits: the worker's copy of it counts, not the file
+    const openTrain = `${rewritten}${records[2]}\n`;
+    linter.syncDocument('train', trainPath, 7, openTrain);
+    const open = await linter.lintDocument('eval', options, true, [{ path: trainPath, doc: 'train' }]);
+    assert.deepEqual(open.result, expected(evalText, openTrain));
+    assert.deepEqual(leaks(open.result), [[2, 8], [3, 5]]);
+
+    // a training file that is gone, or the rule off: the eval document by itself
+    const gone = await linter.lintDocument('eval', options, false, [{ path: join(dir, 'nope.jsonl') }]);
+    assert.deepEqual(leaks(gone.result), []);
+    assert.match(gone.leakage?.skipped ?? '', /^not found: .*nope\.jsonl$/);
+    const off = await linter.lintDocument('eval', { severity: { ...options.severity, leakage: 'off' as const } }, false, refs);
+    assert.deepEqual([leaks(off.result), off.leakage], [[], undefined]);
+  } finally {
+    linter.dispose();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -127,19 +127,30 @@ export class LeakageIndex {
 
   /** Compares one training record with every eval record. */
   addTrain(path: string, r: RecordView): void {
+    if (this.shingles.length === 0) {
+      this.trainRecords++;
+      return;
+    }
+    const words = recordWords(r); // before recordFeatures, which then reuses the words instead of scanning again
+    const f = recordFeatures(r);
+    if (f.signature.length) bandKeys(f.signature, this.layout, this.keys);
+    this.compareTrain(path, r.source.span.line, r.fingerprint, f.signature.length ? this.keys : undefined, words, f.shingles);
+  }
+
+  /**
+   * Compares the next training record, given by what addTrain works out from its view: its content fingerprint, its
+   * band keys (undefined without words), its word hashes and its shingles (a function when they are worked out only
+   * for a near-copy candidate).
+   */
+  compareTrain(path: string, line: number, fingerprint: string | undefined, bands: Int32Array | undefined, words: Int32Array,
+    shingles: Int32Array | (() => Int32Array)): void {
     const t = this.trainRecords++;
     if (this.shingles.length === 0) return;
-    const words = recordWords(r); // before recordFeatures, which then reuses the words instead of scanning again
     let matched = false;
-    const fp = r.fingerprint;
-    for (const e of (fp !== undefined && this.exact.get(fp)) || []) matched = this.setMatch(e, EXACT, t, 1, -1) || matched;
-    const f = recordFeatures(r);
-    if (f.signature.length) {
-      bandKeys(f.signature, this.layout, this.keys);
-      matched = this.nearCopies(t, this.keys, f.shingles) || matched;
-    }
+    for (const e of (fingerprint !== undefined && this.exact.get(fingerprint)) || []) matched = this.setMatch(e, EXACT, t, 1, -1) || matched;
+    if (bands) matched = this.nearCopies(t, bands, shingles) || matched;
     matched = this.sharedGrams(t, words) || matched;
-    if (matched) this.trainWhere.set(t, { path, line: r.source.span.line });
+    if (matched) this.trainWhere.set(t, { path, line });
   }
 
   /** The strongest match of an eval record, once every training file has been added. */
@@ -155,7 +166,7 @@ export class LeakageIndex {
     return { kind: 'ngram', trainPath, trainLine, share: score, wordIndex: this.matchWord.data[e] };
   }
 
-  private nearCopies(t: number, bands: Int32Array, shingles: Int32Array): boolean {
+  private nearCopies(t: number, bands: Int32Array, shingles: Int32Array | (() => Int32Array)): boolean {
     let set: Int32Array | undefined;
     let matched = false;
     const seen = new Set<number>();
@@ -166,7 +177,7 @@ export class LeakageIndex {
       for (let e = this.bandHead.data[slot], k = 0; e >= 0 && k < MAX_CHAIN; e = this.bandNext.data[e * n + b], k++) {
         if (seen.has(e) || this.matchKind.data[e] === EXACT) continue;
         seen.add(e);
-        set ??= sortedUnique(shingles.slice());
+        set ??= sortedUnique(typeof shingles === 'function' ? shingles() : shingles.slice());
         const j = jaccardSorted(set, this.shingles[e]);
         if (j >= this.threshold) matched = this.setMatch(e, NEAR, t, j, -1) || matched;
       }

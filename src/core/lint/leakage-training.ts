@@ -1,0 +1,134 @@
+/**
+ * Leakage in the editor: an eval document is compared with its training files at each edit. Reading the training
+ * files again each time (parsing, word scan, MinHash) would cost about as much as linting them; TrainingFeatures keeps
+ * what the comparison needs of each training record instead (content fingerprint, LSH band keys, word hashes: about
+ * 4 bytes per word), so that a check costs the eval side plus one pass of rolling 13-gram hashes over the kept words.
+ * The same LeakageIndex compares the same values as lintTrainAndEval, so the findings are the same.
+ */
+import { openDataset } from '../dataset/read';
+import { byPosition } from './context';
+import { LeakageIndex } from './leakage-index';
+import type { LintInput } from './lint-files';
+import { lintSource } from './lint-source';
+import { recordFeatures, recordWords } from './record-features';
+import { buildRecordView } from './record-view';
+import { DEFAULT_NEAR_DUPLICATE_THRESHOLD } from './rules/near-duplicate';
+import { IntList } from './text/int-list';
+import { appendShingles, bandKeys, lshLayout, type LshLayout } from './text/minhash';
+import { LINT_CODES, type FileLintResult, type LintCode, type LintOptions, type Severity } from './types';
+
+/** The training records of one or more files, as LeakageIndex.compareTrain takes them, in file order. */
+export class TrainingFeatures {
+  private readonly paths: string[] = [];
+  private readonly fileOf = new IntList();
+  private readonly lines = new IntList();
+  private readonly fingerprints: (string | undefined)[] = [];
+  /** layout.bands keys per record (zeros for a record without words). */
+  private readonly bands = new IntList();
+  /** Where each record's word hashes end in `words`. */
+  private readonly wordEnd = new IntList();
+  private readonly words = new IntList();
+  private readonly layout: LshLayout;
+
+  constructor(readonly threshold: number) {
+    this.layout = lshLayout(threshold);
+  }
+
+  /** Reads the training files in order (their bytes, or an editor's text), as lintFiles would read them. */
+  static of(sources: readonly LintInput[], threshold: number): TrainingFeatures {
+    const features = new TrainingFeatures(threshold);
+    for (const s of sources) features.add(s);
+    return features;
+  }
+
+  private add(source: LintInput): void {
+    const file = this.paths.push(source.path) - 1;
+    const keys = new Int32Array(this.layout.bands);
+    openDataset(source.input, source.path).forEachRecord((rec) => {
+      if (rec.error) return;
+      const r = buildRecordView(rec);
+      const words = recordWords(r);
+      const { signature } = recordFeatures(r);
+      if (signature.length) bandKeys(signature, this.layout, keys);
+      else keys.fill(0);
+      this.fileOf.push(file);
+      this.lines.push(rec.span.line);
+      this.fingerprints.push(r.fingerprint);
+      this.bands.append(keys);
+      this.words.append(words);
+      this.wordEnd.push(this.words.length);
+    });
+  }
+
+  get records(): number {
+    return this.lines.length;
+  }
+
+  /** Memory kept, in bytes: the typed arrays, and about 40 bytes per fingerprint string. */
+  get bytes(): number {
+    return 4 * (this.fileOf.data.length + this.lines.data.length + this.bands.data.length + this.wordEnd.data.length + this.words.data.length)
+      + 40 * this.fingerprints.length;
+  }
+
+  /** Compares every kept training record, in file order, with the eval records of `index`, as addTrain would. */
+  compareWith(index: LeakageIndex): void {
+    const n = this.layout.bands;
+    const words = this.words.data, wordEnd = this.wordEnd.data, bands = this.bands.data;
+    let current = words.subarray(0, 0);
+    const scratch = new IntList();
+    // Only a near-copy candidate needs the training record's shingles: worked out from its words when asked.
+    const shingles = (): Int32Array => {
+      scratch.clear();
+      appendShingles(current, current.length, scratch);
+      return scratch.toArray();
+    };
+    for (let t = 0, from = 0; t < this.records; t++) {
+      const to = wordEnd[t];
+      current = words.subarray(from, to);
+      index.compareTrain(this.paths[this.fileOf.data[t]], this.lines.data[t], this.fingerprints[t], to > from ? bands.subarray(t * n, (t + 1) * n) : undefined,
+        current, shingles);
+      from = to;
+    }
+  }
+}
+
+/** The near-copy threshold a lint under `options` compares with. */
+export function leakageThreshold(options: LintOptions): number {
+  return options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD;
+}
+
+/**
+ * The leakage findings of an eval file (its bytes, or an editor's text) against kept training features: the eval side of
+ * lintTrainAndEval with every other rule off. `training` must have been read at leakageThreshold(options).
+ */
+export function evalLeakage(evalPath: string, evalInput: Buffer | string, training: TrainingFeatures, options: LintOptions = {}): FileLintResult {
+  if (training.threshold !== leakageThreshold(options)) throw new Error(`training features read at threshold ${training.threshold}, not ${leakageThreshold(options)}`);
+  const index = new LeakageIndex(training.threshold);
+  if (options.severity?.leakage !== 'off') {
+    openDataset(evalInput, evalPath).forEachRecord((rec) => { if (!rec.error) index.addEval(0, buildRecordView(rec)); });
+    if (index.evalRecords) training.compareWith(index);
+  }
+  const severity = Object.fromEntries(LINT_CODES.map((c) => [c, c === 'leakage' ? options.severity?.leakage : 'off'])) as Partial<Record<LintCode, Severity | 'off'>>;
+  return lintSource(evalPath, evalInput, { ...options, severity }, { role: 'eval', leakage: index.evalRecords ? index : undefined, evalFileId: 0 });
+}
+
+/** `base` (a lint without the training files) with the leakage findings of evalLeakage added, as one lint gives them. */
+export function withLeakage(base: FileLintResult, leakage: FileLintResult): FileLintResult {
+  const found = leakage.stats.findingsByCode.leakage ?? 0;
+  if (!found) return base;
+  const leaks = leakage.findings.filter((f) => f.code === 'leakage');
+  const bySeverity = { ...base.stats.findingsBySeverity };
+  for (const s of ['error', 'warning', 'info'] as const) bySeverity[s] += leakage.stats.findingsBySeverity[s];
+  // Fatal read problems are reported even with their rule off; `base` has them already.
+  for (const f of leakage.findings) if (f.code !== 'leakage') bySeverity[f.severity]--;
+  const byCode: Partial<Record<LintCode, number>> = {};
+  for (const code of LINT_CODES) {
+    const n = code === 'leakage' ? found : base.stats.findingsByCode[code];
+    if (n !== undefined) byCode[code] = n;
+  }
+  return {
+    ...base,
+    findings: [...base.findings, ...leaks].sort(byPosition),
+    stats: { ...base.stats, findingsByCode: byCode, findingsBySeverity: bySeverity },
+  };
+}

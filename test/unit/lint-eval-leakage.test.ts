@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { evalLeakage, lintSource, TrainingFeatures, withLeakage, type FileLintResult, type LintInput, type LintOptions } from '../../src/core/lint';
+import { planLint } from '../../src/core/lint/lint-files';
+import { cleanChat, rng, sentence, type Rng } from './support/lint-corpus';
+
+const chatLine = (r: Rng): string => JSON.stringify(cleanChat(r));
+const chat = (u: string, a: string): string => JSON.stringify({ messages: [{ role: 'user', content: u }, { role: 'assistant', content: a }] });
+
+/** What `tunelab lint --eval` reports on the eval file: every training file streamed through one full index. */
+function oneLint(train: LintInput[], held: LintInput, options: LintOptions): FileLintResult {
+  const inputs = new Map([...train, held].map((f) => [f.path, f.input]));
+  const plan = planLint(train.map((f) => f.path), { ...options, evalFiles: [held.path] }, (p) => inputs.get(p)!);
+  const results = plan.files.map((f) => lintSource(f.path, f.load()!, plan.options, f.role));
+  return results[results.length - 1];
+}
+
+/** The editor's way: the eval text linted alone, then the leakage from kept training features added. */
+function editorLint(train: LintInput[], held: { path: string; input: string }, options: LintOptions, features?: TrainingFeatures): FileLintResult {
+  features ??= TrainingFeatures.of(train, options.nearDuplicateThreshold ?? 0.8);
+  return withLeakage(lintSource(held.path, held.input, options), evalLeakage(held.path, held.input, features, options));
+}
+
+function replaceWord(r: Rng, line: string): string {
+  const v = JSON.parse(line) as { messages: { role: string; content: string }[] };
+  const last = v.messages[v.messages.length - 1];
+  const words = last.content.split(' ');
+  words[Math.floor(r() * words.length)] = 'zebra';
+  last.content = words.join(' ');
+  return JSON.stringify(v);
+}
+
+/**
+ * Two training files and an eval file with every kind of leak, records whose 13-grams the eval set shares more than
+ * the index follows (a template in 40 eval records) and a band key shared past its chain limit (18 equal records).
+ */
+function pair(seed: number): { train: LintInput[]; evalLines: string[] } {
+  const r = rng(seed);
+  const template = 'Read the clause below and say in one plain sentence what it obliges the tenant to do before moving out';
+  const t1 = Array.from({ length: 150 }, () => chatLine(r));
+  const t2 = Array.from({ length: 120 }, (_, i) => (i % 10 === 0 ? chat(`${template}: clause ${i}.`, sentence(r)) : chatLine(r)));
+  const evalLines: string[] = [];
+  for (let i = 0; i < 25; i++) evalLines.push(chatLine(r));
+  for (let i = 0; i < 6; i++) evalLines.push(t1[Math.floor(r() * t1.length)]);
+  for (let i = 0; i < 6; i++) evalLines.push(replaceWord(r, t2[1 + Math.floor(r() * 100)]));
+  for (let i = 0; i < 40; i++) evalLines.push(chat(`${template}: clause e${i}.`, sentence(r)));
+  const repeated = chatLine(r);
+  for (let i = 0; i < 18; i++) evalLines.push(repeated);
+  evalLines.push('not json', '');
+  t2.splice(7, 0, '{"messages": [oops');
+  for (let i = evalLines.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [evalLines[i], evalLines[j]] = [evalLines[j], evalLines[i]];
+  }
+  return { train: [{ path: '/d/train-a.jsonl', input: Buffer.from(t1.join('\n') + '\n') }, { path: '/d/train-b.jsonl', input: t2.join('\n') + '\n' }], evalLines };
+}
+
+test('eval leakage from kept training features: the same findings and counts as one lint of train and eval, for any split of exact, near and shared-span leaks', () => {
+  for (const seed of [1, 2, 3]) {
+    const { train, evalLines } = pair(seed);
+    const held = { path: '/d/eval.jsonl', input: evalLines.join('\n') + '\n' };
+    for (const options of [{}, { nearDuplicateThreshold: 0.7, maxFindingsPerCode: 5 }, { severity: { leakage: 'warning' as const } }]) {
+      const want = oneLint(train, held, options);
+      const kinds = new Set(want.findings.filter((f) => f.code === 'leakage').map((f) => f.message.slice(0, 30)));
+      assert.ok(kinds.size >= 3 && (want.stats.findingsByCode.leakage ?? 0) >= 12, `seed ${seed}: every kind of leak is planted (${[...kinds].join(' | ')})`);
+      assert.deepEqual(editorLint(train, held, options), want, `seed ${seed}, ${JSON.stringify(options)}`);
+    }
+  }
+});
+
+test('eval leakage: kept features answer edit after edit of the eval text (JSON array too) as a fresh lint would; off reports none', () => {
+  const { train, evalLines } = pair(4);
+  const features = TrainingFeatures.of(train, 0.8);
+  const r = rng(5);
+  const lines = evalLines.filter((l) => l.startsWith('{'));
+  const t2 = (train[1].input as string).split('\n');
+  for (let step = 0; step < 12; step++) {
+    const i = Math.floor(r() * lines.length);
+    if (step % 3 === 0) lines.splice(i, 1);
+    else if (step % 3 === 1) lines.splice(i, 0, t2[Math.floor(r() * 100)]);
+    else lines[i] = replaceWord(r, lines[i]);
+    const array = { path: '/d/eval.json', input: `[\n${lines.join(',\n')}\n]\n` };
+    assert.deepEqual(editorLint(train, array, {}, features), oneLint(train, array, {}), `step ${step}`);
+  }
+  const held = { path: '/d/eval.jsonl', input: lines.join('\n') };
+  const off = { severity: { leakage: 'off' as const } };
+  assert.equal(evalLeakage(held.path, held.input, features, off).findings.length, 0);
+  assert.deepEqual(editorLint(train, held, off, features), oneLint(train, held, off));
+  assert.throws(() => evalLeakage(held.path, held.input, features, { nearDuplicateThreshold: 0.6 }), /threshold 0.8, not 0.6/);
+});
+
+test('eval leakage: training features keep about 4 bytes per training word', () => {
+  const { train } = pair(6);
+  const features = TrainingFeatures.of(train, 0.8);
+  const words = train.reduce((n, f) => n + String(f.input).split(/\s+/).length, 0);
+  assert.equal(features.records, 270, 'the invalid training line is not a record');
+  assert.ok(features.bytes < 16 * words + 200 * features.records, `${features.bytes} bytes for ${words} words`);
+});
