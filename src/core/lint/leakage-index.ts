@@ -44,6 +44,7 @@ export interface LeakMatch {
 
 // Match kinds by strength.
 const NONE = 0, NGRAM = 1, NEAR = 2, EXACT = 3;
+const NO_WORD = 0x7fffffff;
 
 export class LeakageIndex {
   private readonly evalIds = new Map<string, number>(); // "file:recordIndex" -> eval id
@@ -70,8 +71,12 @@ export class LeakageIndex {
   private readonly trainWhere = new Map<number, { path: string; line: number }>();
   private trainRecords = 0;
   private readonly gramScratch = new IntList();
-  private readonly tally = new Map<number, number>(); // eval id -> 13-grams shared with the current training record
-  private readonly firstWord = new Map<number, number>();
+  private filter: { grams: number; bits: Int32Array } | undefined;
+  // per eval id, while one training record is compared (sharedGrams)
+  private readonly tallyCount = new IntList();
+  private readonly tallyFirst = new IntList();
+  private readonly touched = new IntList();
+  private readonly seenAt = new IntList(); // the last training record whose band chains reached this eval id (nearCopies)
 
   private readonly layout: LshLayout;
   private readonly keys: Int32Array;
@@ -119,6 +124,9 @@ export class LeakageIndex {
       this.gramEvals.data[g]++;
     }
     this.evalGramCount.push(distinct);
+    this.tallyCount.push(0);
+    this.tallyFirst.push(NO_WORD);
+    this.seenAt.push(-1);
     this.matchKind.push(NONE);
     this.matchTrain.push(-1);
     this.matchScore.push(0);
@@ -147,7 +155,8 @@ export class LeakageIndex {
     const t = this.trainRecords++;
     if (this.shingles.length === 0) return;
     let matched = false;
-    for (const e of (fingerprint !== undefined && this.exact.get(fingerprint)) || []) matched = this.setMatch(e, EXACT, t, 1, -1) || matched;
+    const copies = fingerprint === undefined ? undefined : this.exact.get(fingerprint);
+    if (copies) for (const e of copies) matched = this.setMatch(e, EXACT, t, 1, -1) || matched;
     if (bands) matched = this.nearCopies(t, bands, shingles) || matched;
     matched = this.sharedGrams(t, words) || matched;
     if (matched) this.trainWhere.set(t, { path, line });
@@ -169,14 +178,14 @@ export class LeakageIndex {
   private nearCopies(t: number, bands: Int32Array, shingles: Int32Array | (() => Int32Array)): boolean {
     let set: Int32Array | undefined;
     let matched = false;
-    const seen = new Set<number>();
+    const seenAt = this.seenAt.data;
     const n = this.layout.bands;
     for (let b = 0; b < n; b++) {
       const slot = this.bandIndex.get(bands[b], b);
       if (slot < 0) continue;
       for (let e = this.bandHead.data[slot], k = 0; e >= 0 && k < MAX_CHAIN; e = this.bandNext.data[e * n + b], k++) {
-        if (seen.has(e) || this.matchKind.data[e] === EXACT) continue;
-        seen.add(e);
+        if (seenAt[e] === t || this.matchKind.data[e] === EXACT) continue;
+        seenAt[e] = t;
         set ??= sortedUnique(typeof shingles === 'function' ? shingles() : shingles.slice());
         const j = jaccardSorted(set, this.shingles[e]);
         if (j >= this.threshold) matched = this.setMatch(e, NEAR, t, j, -1) || matched;
@@ -187,28 +196,65 @@ export class LeakageIndex {
 
   /** Counts, per eval record, the distinct 13-grams it shares with training record t. */
   private sharedGrams(t: number, words: Int32Array): boolean {
-    const { tally, firstWord } = this;
-    tally.clear();
-    firstWord.clear();
-    ngramHashes(words, this.gramScratch);
-    const g = this.gramScratch.data;
-    for (let k = 0; k < this.gramScratch.length; k += 2) {
-      const id = this.grams.get(g[k], g[k + 1]);
-      if (id < 0 || this.gramLastTrain.data[id] === t || this.gramEvals.data[id] > MAX_GRAM_EVALS) continue;
-      this.gramLastTrain.data[id] = t;
-      for (let en = this.gramHead.data[id]; en >= 0; en = this.entryNext.data[en]) {
-        const e = this.entryEval.data[en];
-        tally.set(e, (tally.get(e) ?? 0) + 1);
-        const w = this.entryWord.data[en];
-        if ((firstWord.get(e) ?? Infinity) > w) firstWord.set(e, w);
-      }
+    // Per eval record: 13-grams shared with t and the first one's word index, in arrays by eval id (a Map per training
+    // record cost most of the comparison); `touched` lists the eval records to report and reset.
+    const count = this.tallyCount.data, first = this.tallyFirst.data, touched = this.touched;
+    touched.clear();
+    if (words.length < LEAK_NGRAM) return false;
+    const filter = this.gramFilter();
+    const mask = filter.length * 32 - 1;
+    // ngramHashes' rolling hashes, inline: most training 13-grams are in no eval record, and the filter tells so from
+    // the second lane alone, before the first is finished and the index is probed.
+    let a = 0, b = 0;
+    for (let j = 0; j < LEAK_NGRAM; j++) {
+      a = (Math.imul(a, BASE_A) + words[j]) | 0;
+      b = (Math.imul(b, BASE_B) + (words[j] ^ 0x2545f491)) | 0;
+    }
+    for (let i = 0; ; i++) {
+      const check = fmix32(b ^ 0x27d4eb2f);
+      if (filter[(check & mask) >>> 5] & (1 << (check & 31))) this.tallyGram(t, this.grams.get(fmix32(a), check), count, first, touched);
+      if (i + LEAK_NGRAM >= words.length) break;
+      const drop = words[i], add = words[i + LEAK_NGRAM];
+      a = (Math.imul(a - Math.imul(drop, TOP_A), BASE_A) + add) | 0;
+      b = (Math.imul(b - Math.imul(drop ^ 0x2545f491, TOP_B), BASE_B) + (add ^ 0x2545f491)) | 0;
     }
     let matched = false;
-    for (const [e, n] of tally) {
-      const share = n / this.evalGramCount.data[e];
-      matched = this.setMatch(e, NGRAM, t, share, firstWord.get(e)!) || matched;
+    for (let i = 0; i < touched.length; i++) {
+      const e = touched.data[i];
+      matched = this.setMatch(e, NGRAM, t, count[e] / this.evalGramCount.data[e], first[e]) || matched;
+      count[e] = 0;
+      first[e] = NO_WORD;
     }
     return matched;
+  }
+
+  private tallyGram(t: number, id: number, count: Int32Array, first: Int32Array, touched: IntList): void {
+    if (id < 0 || this.gramLastTrain.data[id] === t || this.gramEvals.data[id] > MAX_GRAM_EVALS) return;
+    this.gramLastTrain.data[id] = t;
+    for (let en = this.gramHead.data[id]; en >= 0; en = this.entryNext.data[en]) {
+      const e = this.entryEval.data[en];
+      if (count[e]++ === 0) touched.push(e);
+      const w = this.entryWord.data[en];
+      if (first[e] > w) first[e] = w;
+    }
+  }
+
+  /**
+   * One bit per eval 13-gram's second hash (16 bits per 13-gram: about 6% of absent ones pass), rebuilt when eval
+   * records were added since: small enough to stay in the processor's cache, where the index is not.
+   */
+  private gramFilter(): Int32Array {
+    if (this.filter?.grams === this.grams.size) return this.filter.bits;
+    let bits = 1 << 16;
+    while (bits < this.grams.size * 16) bits *= 2;
+    const filter = new Int32Array(bits / 32);
+    const checks = this.grams.tables()[2];
+    for (let id = 0; id < this.grams.size; id++) {
+      const c = checks[id] & (bits - 1);
+      filter[c >>> 5] |= 1 << (c & 31);
+    }
+    this.filter = { grams: this.grams.size, bits: filter };
+    return filter;
   }
 
   /** Keeps the stronger match: exact over near over ngram, a higher score within a kind, the earlier training record on ties. */

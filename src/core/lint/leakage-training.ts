@@ -82,11 +82,12 @@ export class TrainingFeatures {
       appendShingles(current, current.length, scratch);
       return scratch.toArray();
     };
+    const keys = new Int32Array(n); // a copy, not a view per record: views cost an allocation each
     for (let t = 0, from = 0; t < this.records; t++) {
       const to = wordEnd[t];
       current = words.subarray(from, to);
-      index.compareTrain(this.paths[this.fileOf.data[t]], this.lines.data[t], this.fingerprints[t], to > from ? bands.subarray(t * n, (t + 1) * n) : undefined,
-        current, shingles);
+      for (let b = 0; b < n; b++) keys[b] = bands[t * n + b];
+      index.compareTrain(this.paths[this.fileOf.data[t]], this.lines.data[t], this.fingerprints[t], to > from ? keys : undefined, current, shingles);
       from = to;
     }
   }

@@ -50,7 +50,7 @@ export class KeyIndex {
     return id;
   }
 
-  /** Its three tables (tests: reserve() leaves nothing to replace). */
+  /** Its three tables: slots, then keys and checks by id (tests: reserve() leaves nothing to replace; a filter over the checks). */
   tables(): readonly Int32Array[] {
     return [this.slots, this.keys, this.checks];
   }
