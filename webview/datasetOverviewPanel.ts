@@ -2,10 +2,10 @@
 // clusters and findings by code; every line number is a link that shows the record in the editor.
 // Browser code only; talks to src/host/overviewPanel.ts through ./overviewProtocol.
 // Stable ids for UI tests: #overview-title, #overview-status, #formats-table, #roles-table, #token-stats,
-// #histogram[data-bins], #clusters, #findings, #fix-all-button (shown when a finding has a fix), and
+// #histogram[data-bins], #clusters, #findings, #leakage-check (an eval file), #fix-all-button (shown when a finding has a fix), and
 // .record-link[data-line] for every link.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { DatasetOverview, DuplicateCluster, FindingGroup, HostToOverview, OverviewPanelState, OverviewToHost, TokenLengths } from './overviewProtocol';
+import type { DatasetOverview, DuplicateCluster, FindingGroup, HostToOverview, LeakageSummary, OverviewPanelState, OverviewToHost, TokenLengths } from './overviewProtocol';
 import { byId, escapeHtml, vscodeApi } from './vscodeApi';
 
 const vscode = vscodeApi<OverviewPanelState>();
@@ -27,6 +27,7 @@ byId('app').innerHTML = `
   <h2>Duplicate clusters</h2>
   <div id="clusters"></div>
   <h2>Findings by code</h2>
+  <p id="leakage-check" class="hint" hidden></p>
   <div id="findings"></div>`;
 
 const nf = new Intl.NumberFormat('en');
@@ -86,6 +87,14 @@ function findingsHtml(groups: FindingGroup[]): string {
     + '</ul></details>').join('');
 }
 
+/** An eval file: what its records were compared with for leakage. */
+function leakageHtml(l: LeakageSummary): string {
+  const files = l.trainFiles.map((f) => `<b>${escapeHtml(f)}</b>`).join(', ');
+  if (l.skipped) return `Not checked for leakage from ${files}: ${escapeHtml(l.skipped)}.`;
+  return `Checked for leakage from ${files} (${nf.format(l.trainingRecords)} training records): `
+    + (l.findings ? `${nf.format(l.findings)} eval record${l.findings === 1 ? '' : 's'} leak.` : 'no eval record leaks.');
+}
+
 function render(o: DatasetOverview): void {
   byId('overview-title').textContent = `Dataset overview: ${o.name}`;
   const status = byId('overview-status');
@@ -100,6 +109,9 @@ function render(o: DatasetOverview): void {
   hist.dataset.bins = String(o.tokens?.bins.length ?? 0);
   byId('clusters').innerHTML = clustersHtml(o.duplicateClusters, o.totalClusters);
   byId('findings').innerHTML = findingsHtml(o.findings);
+  const leakage = byId('leakage-check');
+  leakage.hidden = !o.leakage;
+  leakage.innerHTML = o.leakage ? leakageHtml(o.leakage) : '';
   byId('fix-all-button').hidden = !o.findings.some((g) => g.fixable);
 }
 

@@ -61,6 +61,18 @@ export interface DatasetOverview {
   /** Clusters in all; only the largest are in duplicateClusters. */
   totalClusters: number;
   findings: FindingGroup[];
+  /** An eval file: how its records were compared with its training files for leakage. Absent for other files. */
+  leakage?: LeakageSummary;
+}
+
+export interface LeakageSummary {
+  /** The training files' names. */
+  trainFiles: string[];
+  trainingRecords: number;
+  /** Leakage findings in the eval file (all of them, past the per-code limit too). */
+  findings: number;
+  /** Why they were not compared; the counts are then 0. */
+  skipped?: string;
 }
 
 export type HostToOverview =

@@ -18,7 +18,7 @@ import { recordStringEdits, STRING_CLEANUPS } from './stringValueFixes';
 import { applyChanges } from './textChanges';
 import { computeOverview, ESTIMATED_RECORD_TOKENS, type RecordCounter } from './overviewData';
 import { contextOnly, estimateRecordTokens, MAX_HOVER_RECORD_CHARS } from './recordTokens';
-import type { DocLintResult, PairInput, RecordTokensInfo, SessionBuild, TextChange, TrainingRef, WorkerRequest, WorkerResponse } from './lintProtocol';
+import type { DocLintResult, LeakageCheck, PairInput, RecordTokensInfo, SessionBuild, TextChange, TrainingRef, WorkerRequest, WorkerResponse } from './lintProtocol';
 import { MAX_TRAINING_BYTES, TrainingFeaturesCache, type TrainingText } from './trainingFeaturesCache';
 
 /** An incremental lint of one document (src/core/lint createLintSession) where the core offers it. */
@@ -112,6 +112,8 @@ interface DocCopy {
   editMs: number;
   /** An eval document: the key of the training features its last lint compared it with (TrainingFeaturesCache.keyOf). */
   leakageKey?: string;
+  /** An eval document: its last comparison with its training files (for the overview). */
+  leakageCheck?: LeakageCheck;
 }
 
 const docs = new Map<string, DocCopy>();
@@ -165,9 +167,11 @@ function applyEdit(d: DocCopy, changes: readonly TextChange[]): void {
 
 function lintDoc(key: string, options: LintOptions | undefined, wait?: boolean, leakageFrom?: TrainingRef[]): DocLintResult | Promise<DocLintResult> {
   const d = doc(key);
-  d.leakageKey = undefined;
   const answer = lintDocAlone(key, options, wait);
-  if (!leakageFrom?.length || options?.severity?.leakage === 'off') return answer;
+  if (!leakageFrom?.length || options?.severity?.leakage === 'off') {
+    d.leakageKey = d.leakageCheck = undefined;
+    return answer;
+  }
   return answer instanceof Promise ? answer.then((a) => withEvalLeakage(key, a, options ?? {}, leakageFrom, wait)) : withEvalLeakage(key, answer, options ?? {}, leakageFrom, wait);
 }
 
@@ -223,8 +227,11 @@ async function withEvalLeakage(key: string, a: DocLintResult, options: LintOptio
   const t0 = performance.now();
   const { texts, missing } = trainingTexts(refs);
   const trainPaths = texts.map((t) => t.path);
-  const skipped = (why: string): DocLintResult => ({ ...a, leakage: { trainPaths, trainingRecords: 0, read: false, ms: performance.now() - t0, skipped: why } });
-  if (!texts.length) return skipped(`not found: ${missing.join(', ')}`);
+  const skipped = (why: string, paths = trainPaths): DocLintResult => {
+    d.leakageCheck = { trainPaths: paths, trainingRecords: 0, read: false, ms: performance.now() - t0, skipped: why };
+    return { ...a, leakage: d.leakageCheck };
+  };
+  if (!texts.length) return skipped(`not found: ${missing.join(', ')}`, missing);
   const threshold = lint.leakageThreshold(options);
   d.leakageKey = TrainingFeaturesCache.keyOf(texts, threshold);
   let features = trainingFeatures.current(texts, threshold);
@@ -251,7 +258,8 @@ async function withEvalLeakage(key: string, a: DocLintResult, options: LintOptio
   }
   const result = lint.withLeakage(a.result, lint.evalLeakage(d.path, textNow(d), features, options));
   d.last = result;
-  return { ...a, result, leakage: { trainPaths, trainingRecords: features.records, read, ms: performance.now() - t0 } };
+  d.leakageCheck = { trainPaths, trainingRecords: features.records, read, ms: performance.now() - t0 };
+  return { ...a, result, leakage: d.leakageCheck };
 }
 
 /** The answer to a lint while the session is built: the threaded result (of `linted`) with the edited lines linted again. */
@@ -449,7 +457,7 @@ function overview(key: string, modelDir: string | undefined): ReturnType<typeof 
     counter = { ...ESTIMATED_RECORD_TOKENS, label: 'estimate (file over 1 MB; exact counts are in the hover)' };
   }
   const name = d.path.split(/[\\/]/).pop() ?? d.path;
-  return computeOverview(key, name, text, result, counter, clusterFindings(d, text, result));
+  return computeOverview(key, name, text, result, counter, clusterFindings(d, text, result), d.leakageCheck);
 }
 
 async function pairInput(p: PairInput): Promise<lint.LintInput> {

@@ -6,6 +6,7 @@ import { TOKENS_PER_MESSAGE } from '../core/lint/token-count';
 import { FIXABLE_CODES } from '../core/lint/fix-text';
 import { trainingInput } from '../core/tokenizer/training-input';
 import type { DatasetOverview, DuplicateCluster, FindingGroup, HistogramBin, TokenLengths } from '../../webview/overviewProtocol';
+import type { LeakageCheck } from './lintProtocol';
 
 /** Counts one record's tokens: a number, or undefined when the trainer skips the record. */
 export interface RecordCounter {
@@ -38,7 +39,7 @@ const BINS = 20;
 
 /** `clusterFindings`: every duplicate and near-duplicate finding when the lint kept only some (its per-code limit). */
 export function computeOverview(uri: string, name: string, text: string, lint: FileLintResult, counter: RecordCounter = ESTIMATED_RECORD_TOKENS,
-  clusterFindings: readonly Finding[] = lint.findings): DatasetOverview {
+  clusterFindings: readonly Finding[] = lint.findings, leakage?: LeakageCheck): DatasetOverview {
   const lengths: number[] = [];
   openDataset(text, name).forEachRecord((rec) => { // by name: a .csv is read as CSV
     if (rec.error) return;
@@ -58,6 +59,10 @@ export function computeOverview(uri: string, name: string, text: string, lint: F
     duplicateClusters: clusters,
     totalClusters: total,
     findings: findingGroups(lint),
+    leakage: leakage && {
+      trainFiles: leakage.trainPaths.map((p) => p.split(/[\\/]/).pop() ?? p), trainingRecords: leakage.trainingRecords,
+      findings: leakage.skipped ? 0 : lint.stats.findingsByCode.leakage ?? 0, skipped: leakage.skipped,
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 // UI: the dataset overview through the real workbench in Chromium: open a dataset, click the status bar item that
 // names its format and record count, check the overview's figures, open Fix All's list of codes, click a finding's
-// line number and see the editor go to that record.
+// line number and see the editor go to that record; an eval file's overview names its leakage check.
 import assert from 'node:assert';
 import { e2eEnv, findFrame, poll, quickOpen, screenshot, useWorkbench } from './workbench.mjs';
 
@@ -50,5 +50,24 @@ suite('dataset overview (UI)', function () {
     assert.strictEqual(line, 3);
     const active = await page.locator('.tabs-container .tab.active').first().getAttribute('aria-label');
     assert.match(String(active), /dup\.jsonl/, `the active tab is ${active}`);
+  });
+
+  test('an eval file\'s overview says which training file its records were checked against for leakage', async () => {
+    const page = workbench.page;
+    await quickOpen(page, 'eval.jsonl');
+    const status = page.locator('.statusbar-item', { hasText: 'chat · 8 records' });
+    await status.first().waitFor({ timeout: 30000 });
+    await status.first().click();
+    // The first test's overview may still be open: the frame whose title names eval.jsonl.
+    const frame = await poll('the eval file\'s overview', 60000, async () => {
+      for (const f of page.frames()) {
+        const title = await f.locator('#overview-title').innerText({ timeout: 200 }).catch(() => '');
+        if (/eval\.jsonl/.test(title) && (await f.locator('#overview-status').getAttribute('data-state').catch(() => '')) === 'ready') return f;
+      }
+      return undefined;
+    });
+    const check = frame.locator('#leakage-check');
+    assert.strictEqual(await check.isVisible(), true, 'no leakage line on an eval file');
+    assert.match(await check.innerText(), /^Checked for leakage from train\.jsonl \(48 training records\): no eval record leaks\.$/);
   });
 });

@@ -189,6 +189,7 @@ test('an eval document is checked for leakage against its training files: read o
     assert.deepEqual(read.result, expected(evalText));
     assert.deepEqual(leaks(read.result), [[2, 3]]);
     assert.deepEqual(read.leakage && { ...read.leakage, ms: 0 }, { trainPaths: [trainPath], trainingRecords: 8, read: true, ms: 0 });
+    assert.deepEqual((await linter.overview('eval', undefined)).leakage, { trainFiles: ['train.jsonl'], trainingRecords: 8, findings: 1, skipped: undefined });
 
     // an edit copies another training record in: answered at once from the kept features
     linter.editDocument('eval', 2, [{ offset: evalText.length, length: 0, text: `${records[5]}\n` }]);
@@ -221,8 +222,9 @@ test('an eval document is checked for leakage against its training files: read o
     const gone = await linter.lintDocument('eval', options, false, [{ path: join(dir, 'nope.jsonl') }]);
     assert.deepEqual(leaks(gone.result), []);
     assert.match(gone.leakage?.skipped ?? '', /^not found: .*nope\.jsonl$/);
+    assert.deepEqual((await linter.overview('eval', undefined)).leakage, { trainFiles: ['nope.jsonl'], trainingRecords: 0, findings: 0, skipped: gone.leakage?.skipped });
     const off = await linter.lintDocument('eval', { severity: { ...options.severity, leakage: 'off' as const } }, false, refs);
-    assert.deepEqual([leaks(off.result), off.leakage], [[], undefined]);
+    assert.deepEqual([leaks(off.result), off.leakage, (await linter.overview('eval', undefined)).leakage], [[], undefined, undefined]);
   } finally {
     linter.dispose();
     rmSync(dir, { recursive: true, force: true });
