@@ -159,7 +159,8 @@ test('CSV: a row read before under the same header takes its record from the reu
   const text = 'messages,note\n"[{""role"":""user"",""content"":""hi""}]",a\n"[{""role"":""user"",""content"":""yo""}]",b\nbroken,"x\n';
   const asked: string[] = [];
   const known = { value: { messages: [], note: 'kept' }, text: '{"kept":true}' };
-  const { records, header } = csvRecords(text, (row, h) => {
+  const { records, header } = csvRecords(text, (start, end, h) => {
+    const row = text.slice(start, end);
     asked.push(row);
     assert.equal(h, 'messages,note');
     return row.endsWith(',a') ? known : undefined;
@@ -169,6 +170,7 @@ test('CSV: a row read before under the same header takes its record from the reu
   assert.equal(records[0].value, known.value);
   assert.equal(records[0].text, known.text);
   assert.equal(records[0].fileMap!.position(0).line, 2, 'positions still come from this text');
+  assert.deepEqual(records.map((r) => r.offset), [14, 14 + asked[0].length + 1, text.indexOf('broken')], 'each row says where it starts');
   assert.deepEqual(records[1].value, { messages: [{ role: 'user', content: 'yo' }], note: 'b' });
   assert.ok(records[2].error);
 });

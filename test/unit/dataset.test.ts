@@ -241,3 +241,42 @@ test('recordAtLine: the record under a line of a JSON array, pretty-printed JSON
   assert.equal(recordAtLine(csv, 'c.csv', 1), undefined, 'the header is no record');
   assert.equal(recordAtLine(csv, 'c.csv', 4), undefined, 'a broken row has no record to show');
 });
+
+test('an editor\'s text is read as its bytes would be, without encoding it into bytes when it holds no NUL or lone surrogate', () => {
+  const rec = '{"messages": [{"role": "user", "content": "Caf\u00e9 \u{1F600}?"}, {"role": "assistant", "content": "Yes."}]}';
+  const texts: [string, string][] = [
+    ['a.json', `[\n  ${rec},\n  ${rec}\n]\n`],
+    ['a.json', `\ufeff[${rec},${rec}]`],
+    ['a.json', `[${rec}, ]\n`],
+    ['a.json', '[1,2]\n[3]\n'],
+    ['a.jsonl', `{\n  "text": "pretty"\n}\n{\n  "text": "printed"\n}\n`],
+    ['a.jsonl', `  \n\n   {"text": "blank lines first"}\n`],
+    ['a.csv', `\ufeffmessages,note\n"${JSON.stringify(JSON.parse(rec).messages).replace(/"/g, '""')}",x\n`],
+    ['a.json', 'PK\u0003\u0004 not a zip'],
+    ['a.json', 'PAR1'],
+    ['a.json', '   '],
+    ['a.json', '[{"text": "a NUL \u0000 here"}]'],
+    ['a.json', `[{"text": "a lone \ud800 surrogate"}]`],
+  ];
+  const from = Buffer.from;
+  let encoded = 0;
+  for (const [name, text] of texts) {
+    (Buffer as unknown as { from: (...a: unknown[]) => Buffer }).from = (...a: unknown[]) => {
+      if (typeof a[0] === 'string' && a[0].length > 8) encoded++;
+      return (from as (...b: unknown[]) => Buffer)(...a);
+    };
+    let fromText;
+    try {
+      fromText = readDataset(text, name);
+    } finally {
+      Buffer.from = from;
+    }
+    const fromBytes = readDataset(Buffer.from(text, 'utf8'), name);
+    // a CSV row's map back to its cells is compared by where it puts an offset
+    const plain = (d: typeof fromText): unknown => ({ ...d, records: d.records.map(({ fileMap, ...r }) => ({ ...r, at: fileMap?.position(3) })) });
+    if (!text.includes('\ud800')) assert.deepEqual(plain(fromText), plain(fromBytes), `${name}: ${JSON.stringify(text.slice(0, 30))}`);
+    else assert.deepEqual(fromText.records.map((r) => r.value), fromBytes.records.map((r) => r.value), 'a lone surrogate reads as U+FFFD either way');
+  }
+  // the JSONL files are read line by line from bytes; NUL and lone surrogate are placed through the bytes too
+  assert.equal(encoded, 4);
+});

@@ -142,9 +142,10 @@ function countNewlines(text: string, from: number, to: number): number {
 
 /**
  * A valid row read before under the same header: its record and record text, so that its cells are not parsed and laid
- * out again (the editor re-reads a CSV document at every edit; record-reuse.ts).
+ * out again (the editor re-reads a CSV document at every edit; record-reuse.ts). The row is [start, end) of the text;
+ * `header` is the header row as written.
  */
-export type CsvRowReuse = (rowText: string, header: string) => { value: Record<string, unknown>; text: string } | undefined;
+export type CsvRowReuse = (start: number, end: number, header: string) => { value: Record<string, unknown>; text: string } | undefined;
 
 /** The records of a CSV file's text, problems with its header, and the header row as written. */
 export function csvRecords(text: string, reuse?: CsvRowReuse): { records: SourceRecord[]; problems: ReadProblem[]; header?: string } {
@@ -168,10 +169,10 @@ export function csvRecords(text: string, reuse?: CsvRowReuse): { records: Source
     const rec: SourceRecord = {
       index, text: '', line: row.line, column: 1,
       span: { line: row.line, column: 1, endLine: last.line, endColumn: last.column },
-      byteOffset: 0, byteEnd: 0, newlineAfter: row.newlineAfter,
+      byteOffset: 0, byteEnd: 0, newlineAfter: row.newlineAfter, offset: row.start,
     };
     const sourceText = text.slice(row.start, row.end);
-    const known = !row.error && row.spans.length === 3 * header.length ? reuse?.(sourceText, headerText) : undefined;
+    const known = !row.error && row.spans.length === 3 * header.length ? reuse?.(row.start, row.end, headerText) : undefined;
     if (known) {
       rec.value = known.value;
       rec.text = known.text;

@@ -25,49 +25,56 @@ export interface OpenedDataset {
  * bytes decodeParquet made of them.
  */
 export function openDataset(input: Buffer | string, name = '', opts: { csvReuse?: CsvRowReuse } = {}): OpenedDataset {
-  const buf = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
-  // The editor's text as the reader would decode it from `buf`, without decoding it again (tens of ms on a large
+  // The editor's text as the reader would decode it from its bytes, without decoding it again (tens of ms on a large
   // document at every edit); not when it holds a lone surrogate, which the bytes carry as U+FFFD.
   const known = typeof input === 'string' && wellFormed(input) ? input.slice(input.charCodeAt(0) === 0xfeff ? 1 : 0) : undefined;
+  // Nor is such text encoded unless something needs its bytes (JSONL read line by line, a NUL to place): a large
+  // document's bytes at every edit cost their encoding and, as memory outside the heap, full garbage collections.
+  const text = typeof input === 'string' && known !== undefined && !input.includes('\0') ? input : undefined;
+  let bytes = text === undefined ? (typeof input === 'string' ? Buffer.from(input, 'utf8') : input) : undefined;
+  const buf = (): Buffer => (bytes ??= Buffer.from(text!, 'utf8'));
   const table = decodedTable(input);
   if (table?.problem) {
     return { container: 'parquet', problems: [{ kind: 'parquet', fatal: true, message: table.problem, span: spanAtLine(1) }], forEachRecord: () => 0 };
   }
-  const fatal = fatalEncodingProblem(buf);
+  // Without a NUL only the first bytes decide (byte order marks, compressed formats' magic numbers).
+  const fatal = fatalEncodingProblem(bytes ?? Buffer.from(text!.slice(0, 8), 'utf8'));
   if (fatal) return { container: 'jsonl', problems: [fatal], forEachRecord: () => 0 };
-  const start = utf8BomLength(buf);
+  const start = bytes ? utf8BomLength(bytes) : text!.charCodeAt(0) === 0xfeff ? 3 : 0;
   const problems: ReadProblem[] = [];
-  const badBytes = typeof input === 'string' ? undefined : invalidUtf8Problem(buf, start);
+  const badBytes = typeof input === 'string' ? undefined : invalidUtf8Problem(input, start);
   if (badBytes) problems.push(badBytes);
-  if (table) return { container: 'parquet', problems, forEachRecord: (cb) => forEachJsonlRecord(buf, start, problems, cb) };
-  if (/\.csv$/i.test(name)) return openCsv(buf, start, problems, known, opts.csvReuse);
+  if (table) return { container: 'parquet', problems, forEachRecord: (cb) => forEachJsonlRecord(buf(), start, problems, cb) };
+  if (/\.csv$/i.test(name)) return openCsv(known ?? wholeText(buf(), start), () => buf().length, problems, opts.csvReuse);
 
-  const first = firstNonBlank(buf, start);
-  const offset = first - start; // only ASCII blanks precede the first character, so bytes and UTF-16 units agree
-  if (first !== -1 && buf[first] === 0x5b) {
-    const text = known ?? wholeText(buf, start);
-    if (text === undefined) {
+  // Only ASCII blanks precede the first character, so bytes and UTF-16 units agree up to it.
+  const offset = known !== undefined ? firstNonBlankChar(known, 0) : firstNonBlank(buf(), start) - start;
+  const firstChar = known !== undefined ? known.charCodeAt(offset) : buf()[start + offset];
+  const firstLineOk = (): boolean => (known !== undefined ? firstLineParsesText(known, offset) : firstLineParses(buf(), start + offset));
+  if (offset >= 0 && firstChar === 0x5b) {
+    const whole = known ?? wholeText(buf(), start);
+    if (whole === undefined) {
       problems.push({
         kind: 'record-too-large', fatal: true, span: { line: 1, column: 1, endLine: 1, endColumn: 2 },
-        message: `the file is too large (${Math.round(buf.length / 2 ** 20)} MiB) to read as one JSON array; convert it to JSONL with one record per line`,
+        message: `the file is too large (${Math.round(buf().length / 2 ** 20)} MiB) to read as one JSON array; convert it to JSONL with one record per line`,
       });
       return { container: 'json-array', problems, forEachRecord: () => 0 };
     }
-    const opened = openArray(buf, text, offset, start, problems);
+    const opened = openArray(whole, offset, start, problems, firstLineOk);
     if (opened) return opened;
-  } else if (first !== -1 && buf[first] === 0x7b && !firstLineParses(buf, first)) {
+  } else if (offset >= 0 && firstChar === 0x7b && !firstLineOk()) {
     // An invalid first line may be the start of pretty-printed records; if the text is too large to hold, it is JSONL.
-    const text = known ?? wholeText(buf, start);
-    const opened = text === undefined ? undefined : openSequence(text, offset, start, problems);
+    const whole = known ?? wholeText(buf(), start);
+    const opened = whole === undefined ? undefined : openSequence(whole, offset, start, problems);
     if (opened) return opened;
   }
-  return { container: 'jsonl', problems, forEachRecord: (cb) => forEachJsonlRecord(buf, start, problems, cb) };
+  return { container: 'jsonl', problems, forEachRecord: (cb) => forEachJsonlRecord(buf(), start, problems, cb) };
 }
 
-function openCsv(buf: Buffer, start: number, problems: ReadProblem[], known: string | undefined, reuse?: CsvRowReuse): OpenedDataset {
-  const text = known ?? wholeText(buf, start);
+/** `text`: the file's text after any BOM (undefined: too large to hold), of size() bytes. */
+function openCsv(text: string | undefined, size: () => number, problems: ReadProblem[], reuse?: CsvRowReuse): OpenedDataset {
   if (text === undefined) {
-    problems.push({ kind: 'record-too-large', fatal: true, span: spanAtLine(1), message: `the CSV file is too large (${Math.round(buf.length / 2 ** 20)} MiB) to read at once; split it or convert it to JSONL` });
+    problems.push({ kind: 'record-too-large', fatal: true, span: spanAtLine(1), message: `the CSV file is too large (${Math.round(size() / 2 ** 20)} MiB) to read at once; split it or convert it to JSONL` });
     return { container: 'csv', problems, forEachRecord: () => 0 };
   }
   const csv = csvRecords(text, reuse);
@@ -145,12 +152,12 @@ function forEachJsonlRecord(buf: Buffer, start: number, problems: ReadProblem[],
   return index;
 }
 
-function openArray(buf: Buffer, text: string, offset: number, byteStart: number, problems: ReadProblem[]): OpenedDataset | undefined {
+function openArray(text: string, offset: number, byteStart: number, problems: ReadProblem[], firstLineOk: () => boolean): OpenedDataset | undefined {
   const split = splitJsonValues(text, offset, 'array');
   const after = firstNonBlankChar(text, split.end);
   if (split.closed && after < text.length) {
     // `[1,2]` on line 1 followed by more lines: a JSONL file whose records are arrays.
-    if (firstLineParses(buf, byteStart + offset)) return undefined;
+    if (firstLineOk()) return undefined;
     split.problems.push({ offset: after, message: 'unexpected content after the closing `]` of the JSON array: remove it or move it inside the array' });
   }
   addSplitProblems(text, split.problems, problems);
@@ -193,7 +200,7 @@ function emitSlices(text: string, values: [number, number][], byteStart: number,
     const rec: SourceRecord = {
       index, text: text.slice(s, e), line: startLine, column: startColumn,
       span: { line: startLine, column: startColumn, endLine: line, endColumn: e - lineStart + 1 },
-      byteOffset: byteOffsetStart, byteEnd: byteOffset(e), newlineAfter: false,
+      byteOffset: byteOffsetStart, byteEnd: byteOffset(e), newlineAfter: false, offset: s,
     };
     parseInto(rec);
     onRecord(rec);
@@ -240,6 +247,14 @@ function firstLineParses(buf: Buffer, from: number): boolean {
   // A line over the record limit is not the `{` of a pretty-printed record: read as JSONL, which reports it.
   if (end - from > MAX_RECORD_BYTES) return true;
   return parses(buf.toString('utf8', from, end));
+}
+
+/** firstLineParses of text: the line from `from` parses (or is over the record limit, which JSONL reading reports). */
+function firstLineParsesText(text: string, from: number): boolean {
+  const nl = text.indexOf('\n', from);
+  const line = text.slice(from, nl === -1 ? text.length : nl);
+  if (line.length * 3 > MAX_RECORD_BYTES && Buffer.byteLength(line) > MAX_RECORD_BYTES) return true;
+  return parses(line);
 }
 
 /** 1-based line of a UTF-16 offset; used for a handful of problems, not per record. */

@@ -58,6 +58,11 @@ export interface SourceRecord {
   fileMap?: RecordFileMap;
   /** A CSV row's text as written in the file (`text` is built from its cells: two ways of quoting give one `text`). */
   sourceText?: string;
+  /**
+   * Where the record's text as written (a CSV row's `sourceText`) starts in the text read, in UTF-16 units after any
+   * byte order mark; set for JSON arrays, pretty-printed records and CSV, not for JSONL read line by line from bytes.
+   */
+  offset?: number;
 }
 
 /** A problem with the file as a whole, found while reading. */

@@ -25,6 +25,7 @@ import { FileContext, type LintRule, type RecordView, type RuleVisitor } from '.
 import { NearDuplicateIndex, type NearEntry } from './lint-session-near';
 import { emptyStats, fileResult, needsFingerprint, type RuleRun } from './lint-source';
 import { RecordReuse } from './record-reuse';
+import { commonPrefix, commonSuffix } from './text-affixes';
 import { RecordCounts, shapeOf, type RecordShape } from './record-counts';
 import { movedFinding } from './finding-lines';
 import { fingerprintId, fingerprintIdOf } from './record-features';
@@ -621,25 +622,6 @@ function finish<T>(steps: Generator<void, T>): T {
     const r = steps.next();
     if (r.done) return r.value;
   }
-}
-
-const CHUNK = 1 << 16;
-
-/** Length of the common prefix of a and b. */
-function commonPrefix(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i + CHUNK <= n && a.slice(i, i + CHUNK) === b.slice(i, i + CHUNK)) i += CHUNK;
-  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  return i;
-}
-
-/** Length of the common suffix of a and b, at most `limit`. */
-function commonSuffix(a: string, b: string, limit: number): number {
-  let k = 0;
-  while (k + CHUNK <= limit && a.slice(a.length - k - CHUNK, a.length - k) === b.slice(b.length - k - CHUNK, b.length - k)) k += CHUNK;
-  while (k < limit && a.charCodeAt(a.length - 1 - k) === b.charCodeAt(b.length - 1 - k)) k++;
-  return k;
 }
 
 /**

@@ -4,11 +4,16 @@
  * record whose source text is unchanged keeps its per-record findings (moved to its new line) and what the whole-file
  * rules worked out for it before (content fingerprint, shingles and MinHash signature, LSH band slots, answer key):
  * only the records an edit changed are checked again. The result equals lintSource's.
+ *
+ * A record is known again by where it sits: outside the span where the new text differs from the previous one, at the
+ * same place or shifted by the edit's length (records read from bytes line by line, which carry no offset, by their
+ * text). Looking records up by their text hashed the whole document twice per edit.
  */
 import { openDataset } from '../dataset/read';
 import type { SourceRecord } from '../dataset/types';
 import { FileContext, type RecordCache, type RecordView } from './context';
 import { movedFinding } from './finding-lines';
+import { commonPrefix, commonSuffix } from './text-affixes';
 import { emptyStats, fileResult, needsFingerprint, reportReadProblems, visitRecord } from './lint-source';
 import { buildRecordView } from './record-view';
 import { ruleGroups } from './rule-groups';
@@ -16,6 +21,9 @@ import type { FileLintResult, Finding, LintOptions } from './types';
 
 /** What is kept of a valid record between lints. */
 interface KeptRecord {
+  /** Its source text's offset and length in the text (SourceRecord.offset), when it has one. */
+  offset?: number;
+  length: number;
   /** Where it was: its findings are moved by the lines it moved. */
   line: number;
   column: number;
@@ -28,8 +36,24 @@ interface KeptRecord {
 }
 
 export class RecordReuse {
-  /** Kept records by source text (a CSV row's, else the record's); several when it repeats (exact duplicates). */
-  private kept = new Map<string, KeptRecord[]>();
+  /** Kept records with an offset (SourceRecord.offset), in file order, and by offset. */
+  private placed: KeptRecord[] = [];
+  private kept = new Map<number, KeptRecord>();
+  /**
+   * Kept records by source text, several when it repeats (exact duplicates): those without an offset, and for a lint
+   * those with one that sat in the span the edit changed (a record moved or re-split there is still found).
+   */
+  private keptByText = new Map<string, KeptRecord[]>();
+  /** Kept records without an offset, by source text (keptByText starts from them). */
+  private unplaced = new Map<string, KeptRecord[]>();
+  /** The text of the last lint (held between lints only). */
+  private prevText: string | undefined;
+  /** The new text equals the previous one before `same` and in its last `sameEnd` characters (offsets after any BOM). */
+  private same = 0;
+  private sameEnd = 0;
+  /** New text length minus the previous one's, and the new text's length after any BOM. */
+  private delta = 0;
+  private textEnd = 0;
   /** The CSV header of the last lint: a row's record follows from it and the row, so another header forgets them all. */
   private csvHeader: string | undefined;
   /** The interned keys the whole-file rules keep between lints (FileContext.kept), which the views' caches refer to. */
@@ -42,8 +66,14 @@ export class RecordReuse {
   lint(text: string): FileLintResult {
     const { path, options, state } = this;
     const groups = ruleGroups(options, false);
-    const dataset = openDataset(text, path, { csvReuse: (row, header) => (header === this.csvHeader ? this.kept.get(row)?.[0].csv : undefined) });
-    if (dataset.csvHeader !== this.csvHeader) this.kept.clear();
+    this.diffFrom(text);
+    const dataset = openDataset(text, path, {
+      csvReuse: (start, end, header) => (header === this.csvHeader ? this.find(start, end - start, () => text.slice(start, end))?.csv : undefined),
+    });
+    if (dataset.csvHeader !== this.csvHeader) {
+      this.kept.clear();
+      this.keptByText.clear();
+    }
     this.csvHeader = dataset.csvHeader;
     const ctx = new FileContext(path, options, undefined, state);
     // The per-record rules report every finding into `capture`, each record's are kept, and `own` takes them in file
@@ -58,7 +88,8 @@ export class RecordReuse {
     const perRecord = groups.perRecord.filter((r) => !ctx.isOff(r.code)).map((r) => r.create(capture));
     const fingerprint = needsFingerprint(ctx, groups.wholeFile);
     const stats = emptyStats();
-    const next = new Map<string, KeptRecord[]>();
+    const placed: KeptRecord[] = [];
+    const unplaced = new Map<string, KeptRecord[]>();
     let checked = 0, reused = 0;
     const records = dataset.forEachRecord((rec) => {
       if (rec.error) {
@@ -87,28 +118,86 @@ export class RecordReuse {
       for (const f of found) own.add(f);
       // The training strings point into the parsed record: a rule that needs them again collects them again.
       view.cache.strings = undefined;
-      const entry: KeptRecord = { line: rec.line, column: rec.column, fingerprint: view.fingerprint, cache: view.cache, own: found };
+      const source = rec.sourceText ?? rec.text;
+      const entry: KeptRecord = { offset: rec.offset, length: source.length, line: rec.line, column: rec.column, fingerprint: view.fingerprint, cache: view.cache, own: found };
       if (rec.sourceText !== undefined) entry.csv = { value: rec.value as Record<string, unknown>, text: rec.text };
-      const key = rec.sourceText ?? rec.text;
-      const list = next.get(key);
-      if (list) list.push(entry); else next.set(key, [entry]);
+      if (rec.offset !== undefined) placed.push(entry);
+      else addTo(unplaced, source, entry);
     });
     reportReadProblems(own, dataset.problems);
     for (const v of wholeFile) v.finish?.();
     stats.records = records;
-    this.kept = next;
+    this.placed = placed;
+    this.unplaced = unplaced;
+    this.prevText = text;
     this.lastLint = { checked, reused };
     return fileResult({ ctx, stats, records, container: dataset.container, problems: dataset.problems }, own);
   }
 
   /**
-   * The kept record with this record's source text and start column, taken so that a copy of it is checked anew. A
-   * CSV row's record text is not compared: building it flat would cost more than the rest of the lookup.
+   * Notes where `text` differs from the previous lint's text, and sets up the lookups of the kept records: by place for
+   * those outside the changed span, by text for the few inside it. With no previous text (or another BOM) nothing is kept.
+   */
+  private diffFrom(text: string): void {
+    const prev = this.prevText;
+    this.prevText = undefined; // not held while this lint runs: the caller holds `text`
+    this.kept = new Map();
+    this.keptByText = this.unplaced;
+    if (prev === undefined || (prev.charCodeAt(0) === 0xfeff) !== (text.charCodeAt(0) === 0xfeff)) {
+      this.same = this.sameEnd = this.textEnd = 0;
+      this.keptByText = new Map();
+      return;
+    }
+    const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0; // offsets count from after it
+    const most = Math.min(prev.length, text.length);
+    const p = commonPrefix(prev, text);
+    this.same = p - bom;
+    this.sameEnd = Math.min(commonSuffix(prev, text, most - p), most - p);
+    this.delta = text.length - prev.length;
+    this.textEnd = text.length - bom;
+    const changedEnd = prev.length - bom - this.sameEnd; // of the changed span in the previous text
+    for (const k of this.placed) {
+      const at = k.offset!;
+      if (at + k.length <= this.same || at >= changedEnd) this.kept.set(at, k);
+      else addTo(this.keptByText, prev.slice(bom + at, bom + at + k.length), k);
+    }
+  }
+
+  /**
+   * The kept record for a record of `length` characters at `offset` of the new text: the one at the same place before
+   * when it lies wholly before the changed span or wholly after it (shifted by the edit), else one with its text
+   * (`source`, asked only then) from inside the span.
+   */
+  private find(offset: number, length: number, source: () => string): KeptRecord | undefined {
+    let before = -1;
+    if (offset + length <= this.same) before = offset;
+    else if (offset >= this.textEnd - this.sameEnd) before = offset - this.delta;
+    const k = before < 0 ? undefined : this.kept.get(before);
+    if (k?.length === length) return k;
+    return this.keptByText.get(source())?.[0];
+  }
+
+  /**
+   * The kept record this record is a copy of (find), taken so that a second copy is checked anew. Its start column
+   * must match: findings are moved by lines only.
    */
   private take(rec: SourceRecord): KeptRecord | undefined {
-    const list = this.kept.get(rec.sourceText ?? rec.text);
+    const source = rec.sourceText ?? rec.text;
+    if (rec.offset !== undefined) {
+      const k = this.find(rec.offset, source.length, () => source);
+      if (k && k.column === rec.column && this.kept.get(k.offset!) === k) {
+        this.kept.delete(k.offset!);
+        return k;
+      }
+    }
+    const list = this.keptByText.get(source);
     if (!list) return undefined;
     const i = list.findIndex((k) => k.column === rec.column);
     return i < 0 ? undefined : list.splice(i, 1)[0];
   }
+}
+
+function addTo(map: Map<string, KeptRecord[]>, key: string, k: KeptRecord): void {
+  const list = map.get(key);
+  if (list) list.push(k); else map.set(key, [k]);
 }
