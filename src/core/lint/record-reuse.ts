@@ -24,6 +24,8 @@ interface KeptRecord {
   /** Its source text's offset and length in the text (SourceRecord.offset), when it has one. */
   offset?: number;
   length: number;
+  /** Taken by a record of the current lint (RecordReuse.take). */
+  taken?: boolean;
   /** Where it was: its findings are moved by the lines it moved. */
   line: number;
   column: number;
@@ -36,9 +38,8 @@ interface KeptRecord {
 }
 
 export class RecordReuse {
-  /** Kept records with an offset (SourceRecord.offset), in file order, and by offset. */
+  /** Kept records with an offset (SourceRecord.offset), in file order. */
   private placed: KeptRecord[] = [];
-  private kept = new Map<number, KeptRecord>();
   /**
    * Kept records by source text, several when it repeats (exact duplicates): those without an offset, and for a lint
    * those with one that sat in the span the edit changed (a record moved or re-split there is still found).
@@ -68,10 +69,11 @@ export class RecordReuse {
     const groups = ruleGroups(options, false);
     this.diffFrom(text);
     const dataset = openDataset(text, path, {
-      csvReuse: (start, end, header) => (header === this.csvHeader ? this.find(start, end - start, () => text.slice(start, end))?.csv : undefined),
+      csvReuse: (start, end, header) => (header !== this.csvHeader ? undefined
+        : (this.byPlace(start, end - start) ?? this.keptByText.get(text.slice(start, end))?.[0])?.csv),
     });
     if (dataset.csvHeader !== this.csvHeader) {
-      this.kept.clear();
+      this.placed = [];
       this.keptByText.clear();
     }
     this.csvHeader = dataset.csvHeader;
@@ -141,10 +143,10 @@ export class RecordReuse {
   private diffFrom(text: string): void {
     const prev = this.prevText;
     this.prevText = undefined; // not held while this lint runs: the caller holds `text`
-    this.kept = new Map();
     this.keptByText = this.unplaced;
     if (prev === undefined || (prev.charCodeAt(0) === 0xfeff) !== (text.charCodeAt(0) === 0xfeff)) {
       this.same = this.sameEnd = this.textEnd = 0;
+      this.placed = [];
       this.keptByText = new Map();
       return;
     }
@@ -156,39 +158,46 @@ export class RecordReuse {
     this.delta = text.length - prev.length;
     this.textEnd = text.length - bom;
     const changedEnd = prev.length - bom - this.sameEnd; // of the changed span in the previous text
-    for (const k of this.placed) {
-      const at = k.offset!;
-      if (at + k.length <= this.same || at >= changedEnd) this.kept.set(at, k);
-      else addTo(this.keptByText, prev.slice(bom + at, bom + at + k.length), k);
+    for (let i = this.firstEndingAfter(this.same); i < this.placed.length && this.placed[i].offset! < changedEnd; i++) {
+      const k = this.placed[i];
+      addTo(this.keptByText, prev.slice(bom + k.offset!, bom + k.offset! + k.length), k);
     }
   }
 
-  /**
-   * The kept record for a record of `length` characters at `offset` of the new text: the one at the same place before
-   * when it lies wholly before the changed span or wholly after it (shifted by the edit), else one with its text
-   * (`source`, asked only then) from inside the span.
-   */
-  private find(offset: number, length: number, source: () => string): KeptRecord | undefined {
-    let before = -1;
-    if (offset + length <= this.same) before = offset;
-    else if (offset >= this.textEnd - this.sameEnd) before = offset - this.delta;
-    const k = before < 0 ? undefined : this.kept.get(before);
-    if (k?.length === length) return k;
-    return this.keptByText.get(source())?.[0];
+  /** Index of the first placed record that ends after `offset` (placed records do not overlap: ends ascend too). */
+  private firstEndingAfter(offset: number): number {
+    let lo = 0, hi = this.placed.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.placed[mid].offset! + this.placed[mid].length <= offset) lo = mid + 1; else hi = mid;
+    }
+    return lo;
   }
 
   /**
-   * The kept record this record is a copy of (find), taken so that a second copy is checked anew. Its start column
-   * must match: findings are moved by lines only.
+   * The kept record at the same place before, for a record of `length` characters at `offset` of the new text that lies
+   * wholly before the changed span or wholly after it (shifted by the edit); undefined inside it.
+   */
+  private byPlace(offset: number, length: number): KeptRecord | undefined {
+    let before: number;
+    if (offset + length <= this.same) before = offset;
+    else if (offset >= this.textEnd - this.sameEnd) before = offset - this.delta;
+    else return undefined;
+    const k = this.placed[this.firstEndingAfter(before)];
+    return k?.offset === before && k.length === length && !k.taken ? k : undefined;
+  }
+
+  /**
+   * The kept record this record is a copy of, taken so that a second copy is checked anew: by place, else by text (the
+   * records inside the changed span, and those without an offset). Its start column must match: findings are moved by
+   * lines only.
    */
   private take(rec: SourceRecord): KeptRecord | undefined {
     const source = rec.sourceText ?? rec.text;
-    if (rec.offset !== undefined) {
-      const k = this.find(rec.offset, source.length, () => source);
-      if (k && k.column === rec.column && this.kept.get(k.offset!) === k) {
-        this.kept.delete(k.offset!);
-        return k;
-      }
+    const placed = rec.offset === undefined ? undefined : this.byPlace(rec.offset, source.length);
+    if (placed?.column === rec.column) {
+      placed.taken = true;
+      return placed;
     }
     const list = this.keptByText.get(source);
     if (!list) return undefined;
