@@ -10,7 +10,7 @@ import { fatalEncodingProblem, invalidUtf8Problem, utf8BomLength } from '../core
 import { formatFindingsGithub } from '../core/lint/format-github';
 import { formatFindingsSarif } from '../core/lint/format-sarif';
 import { EVAL_FIXABLE_CODES, FIXABLE_CODES, fixText } from '../core/lint/fix-text';
-import { lintTrainAndEval } from '../core/lint/lint-files';
+import { evalLeakage, leakageThreshold, TrainingFeatures } from '../core/lint/leakage-training';
 import { everyFindingOf } from '../core/lint/config';
 import { LINT_CODES, type LintCode, type LintOutput, type Severity } from '../core/lint/types';
 import { loadTokenizer } from '../core/tokenizer';
@@ -156,8 +156,13 @@ function fixFile(fix: FixRequest, options: LintOptions): string {
   const bom = bomBytes ? '\uFEFF' : '';
   const trainingBytes = training === undefined ? undefined : fs.readFileSync(training);
   if (trainingBytes && isParquet(trainingBytes)) throw new CliError(`--fix leakage reads the training file as text: convert ${training} to JSONL first`);
-  const result = fixText(file, text.slice(bom.length), codes, options, trainingBytes === undefined ? undefined
-    : (t, o) => lintTrainAndEval({ path: training!, input: trainingBytes }, { path: file, input: t }, everyFindingOf(o, ['leakage'])).eval.findings);
+  // The training file is read once for all passes (leakage-training.ts), not again for each.
+  let features: TrainingFeatures | undefined;
+  const result = fixText(file, text.slice(bom.length), codes, options, trainingBytes === undefined ? undefined : (t, o) => {
+    const leakageOnly = everyFindingOf(o, ['leakage']);
+    features ??= TrainingFeatures.of([{ path: training!, input: trainingBytes }], leakageThreshold(leakageOnly));
+    return evalLeakage(file, t, features, leakageOnly).findings;
+  });
   try {
     fs.writeFileSync(out, bom + result.text);
   } catch (e) {

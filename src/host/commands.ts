@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunConfig } from '../core/config';
 import type { FileLintResult, LintCode } from '../core/lint';
-import { FIX_SUMMARIES, FIXABLE_CODES } from '../core/lint/fix-text';
+import { EVAL_FIXABLE_CODES, FIX_SUMMARIES, FIXABLE_CODES } from '../core/lint/fix-text';
 import { runDoctor, type DoctorReport } from '../core/python';
 import { summarizeRun } from '../core/runs';
 import { isFormConfig, type FormConfig } from '../../webview/protocol';
@@ -302,7 +302,7 @@ async function fixAllDatasetProblems(t: Tunelab, arg: unknown, codesArg: unknown
   const found = t.diagnostics.fixableCounts(doc);
   let codes: LintCode[];
   if (Array.isArray(codesArg)) {
-    codes = codesArg.filter((c): c is LintCode => (FIXABLE_CODES as readonly unknown[]).includes(c));
+    codes = codesArg.filter((c): c is LintCode => ([...FIXABLE_CODES, ...EVAL_FIXABLE_CODES] as readonly unknown[]).includes(c));
   } else {
     if (!found.length) {
       void vscode.window.showInformationMessage(`Tunelab: no finding in ${name} has an automatic fix.`);

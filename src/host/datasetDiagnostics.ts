@@ -2,7 +2,7 @@
 // debounced, on change; their diagnostics go away when they close or when tunelab.lint.enable is off.
 import * as vscode from 'vscode';
 import { DATASET_LINT_CODES, everyFindingOf, type FileLintResult, type Finding, type LintCode, type LintOptions, type Severity, type TextEdit } from '../core/lint';
-import { FIXABLE_CODES, fixText } from '../core/lint/fix-text';
+import { EVAL_FIXABLE_CODES, FIXABLE_CODES, fixText } from '../core/lint/fix-text';
 import type { StringCleanup } from './stringValueFixes';
 import { limitNote, shownFindings } from './findingLimit';
 import type { DocLintResult, SessionBuild, TrainingRef } from './lintProtocol';
@@ -421,7 +421,8 @@ export class DatasetDiagnostics implements vscode.Disposable {
     const options = everyFindingOf(this.settings.optionsFor(doc.uri), [code]);
     let result: FileLintResult | undefined;
     try {
-      result = await this.linter.lintDocumentOnce(doc.uri.toString(), version, options); // the worker's copy: no 50 MB message
+      const refs = code === 'leakage' ? this.trainingRefs(doc) : undefined;
+      result = await this.linter.lintDocumentOnce(doc.uri.toString(), version, options, refs); // the worker's copy: no 50 MB message
     } catch (err) {
       if (!(err instanceof UnknownDocumentError)) throw err;
     }
@@ -435,7 +436,8 @@ export class DatasetDiagnostics implements vscode.Disposable {
    */
   fixableCounts(doc: vscode.TextDocument): { code: LintCode; n: number }[] {
     const shown = this.findingsFor(doc) ?? [];
-    return FIXABLE_CODES.map((code) => {
+    // leakage's findings exist only on an eval document, compared with its training files
+    return [...FIXABLE_CODES, ...EVAL_FIXABLE_CODES].map((code) => {
       const all = this.foundOf(doc, code);
       const kept = shown.filter((f) => f.code === code);
       return { code, n: kept.length < all ? all : kept.filter((f) => f.fixes?.length).length };
@@ -451,7 +453,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
     const options = this.settings.optionsFor(doc.uri);
     let result;
     try {
-      result = await this.linter.fixAll(doc.uri.toString(), version, codes, options);
+      result = await this.linter.fixAll(doc.uri.toString(), version, codes, options, codes.includes('leakage') ? this.trainingRefs(doc) : undefined);
     } catch (err) {
       if (!(err instanceof UnknownDocumentError)) throw err;
       result = fixText(documentPath(doc.uri), doc.getText(), codes, options); // a document the worker does not hold (not linted yet)

@@ -68,14 +68,15 @@ export type WorkerRequest =
   | { type: 'lintDoc'; id: number; doc: string; options?: LintOptions; wait?: boolean; leakageFrom?: TrainingRef[] }
   /**
    * Lints the worker's copy once with these options, outside its session (fix-all past the per-code limit), when the
-   * copy is at `version`; undefined when it is not.
+   * copy is at `version`; undefined when it is not. `leakageFrom`: an eval document's training files, compared too.
    */
-  | { type: 'lintDocOnce'; id: number; doc: string; version: number; options: LintOptions }
+  | { type: 'lintDocOnce'; id: number; doc: string; version: number; options: LintOptions; leakageFrom?: TrainingRef[] }
   /**
    * The fixes of every finding of `codes` in the copy, passes until none applies (core/lint/fix-text.ts), as edits of
-   * the copy at `version`; undefined when the copy is at another version.
+   * the copy at `version`; undefined when the copy is at another version. With `leakageFrom` (an eval document's
+   * training files) leakage can be among the codes.
    */
-  | { type: 'fixAll'; id: number; doc: string; version: number; codes: LintCode[]; options: LintOptions }
+  | { type: 'fixAll'; id: number; doc: string; version: number; codes: LintCode[]; options: LintOptions; leakageFrom?: TrainingRef[] }
   /** The dataset overview of the copy (from its last lint). */
   | { type: 'overview'; id: number; doc: string; modelDir?: string }
   /** Edits of a clean-up (stringValueFixes.ts recordStringEdits) on the worker's copy: the row covering `line`, or all. */

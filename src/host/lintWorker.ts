@@ -189,6 +189,20 @@ function lintDocAlone(key: string, options: LintOptions | undefined, wait?: bool
   return lintDocNow(key, options);
 }
 
+/**
+ * A lint of an eval document's text that also compares it with its training files (features read first when they
+ * changed), for one-off questions: every finding of a code (fix-all past the per-code limit), Fix All with leakage.
+ */
+async function withTrainingFiles(refs: readonly TrainingRef[], options: LintOptions): Promise<(path: string, text: string, o: LintOptions) => FileLintResult> {
+  const { texts } = trainingTexts(refs);
+  const threshold = lint.leakageThreshold(options);
+  const features = texts.length ? trainingFeatures.current(texts, threshold) ?? await trainingFeatures.read(texts, threshold) : undefined;
+  return (path, text, o) => {
+    const alone = lint.lintSource(path, text, o);
+    return features ? lint.withLeakage(alone, lint.evalLeakage(path, text, features, o)) : alone;
+  };
+}
+
 /** Drops the training features no open eval document was last compared with. */
 function pruneTrainingFeatures(): void {
   trainingFeatures.keepOnly(new Set([...docs.values()].map((c) => c.leakageKey).filter((k) => k !== undefined)));
@@ -506,13 +520,22 @@ function answer(req: WorkerRequest): unknown {
       return lintDoc(req.doc, req.options, req.wait, req.leakageFrom);
     case 'lintDocOnce': {
       const d = doc(req.doc);
-      return d.version === req.version ? lint.lintSource(d.path, textNow(d), req.options) : undefined;
+      if (d.version !== req.version) return undefined;
+      if (!req.leakageFrom?.length) return lint.lintSource(d.path, textNow(d), req.options);
+      return withTrainingFiles(req.leakageFrom, req.options).then((lintEval) => (d.version === req.version ? lintEval(d.path, textNow(d), req.options) : undefined));
     }
     case 'fixAll': {
       const d = doc(req.doc);
       if (d.version !== req.version) return undefined;
-      const { edits, fixed } = fixText(d.path, textNow(d), req.codes, req.options);
-      return { edits, fixed };
+      if (!req.leakageFrom?.length || !req.codes.includes('leakage')) {
+        const { edits, fixed } = fixText(d.path, textNow(d), req.codes, req.options);
+        return { edits, fixed };
+      }
+      return withTrainingFiles(req.leakageFrom, req.options).then((lintEval) => {
+        if (d.version !== req.version) return undefined;
+        const { edits, fixed } = fixText(d.path, textNow(d), req.codes, req.options, (t, o) => lintEval(d.path, t, o).findings);
+        return { edits, fixed };
+      });
     }
     case 'stringEdits': {
       const d = doc(req.doc);

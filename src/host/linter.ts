@@ -116,26 +116,26 @@ export class Linter implements vscode.Disposable {
    * Lints the worker's copy of a document once with `options`, outside its session, when the copy is at `version`:
    * the text need not be sent. Undefined when the copy is at another version; UnknownDocumentError without one.
    */
-  async lintDocumentOnce(doc: string, version: number, options: LintOptions): Promise<FileLintResult | undefined> {
+  async lintDocumentOnce(doc: string, version: number, options: LintOptions, leakageFrom?: TrainingRef[]): Promise<FileLintResult | undefined> {
     if (!this.ensureWorker()) {
       const copy = this.inlineCopy(doc);
       return copy.version === version ? lintSource(copy.path, copy.text, options) : undefined;
     }
-    return this.ask({ type: 'lintDocOnce', doc, version, options });
+    return this.ask({ type: 'lintDocOnce', doc, version, options, leakageFrom: leakageFrom?.length ? leakageFrom : undefined });
   }
 
   /**
    * Every fix of `codes` in the worker's copy of a document at `version`, as edits of that version (fix-text.ts);
    * undefined when the copy is at another version; UnknownDocumentError without one.
    */
-  async fixAll(doc: string, version: number, codes: LintCode[], options: LintOptions): Promise<WorkerAnswers['fixAll']> {
+  async fixAll(doc: string, version: number, codes: LintCode[], options: LintOptions, leakageFrom?: TrainingRef[]): Promise<WorkerAnswers['fixAll']> {
     if (!this.ensureWorker()) {
       const copy = this.inlineCopy(doc);
       if (copy.version !== version) return undefined;
       const { edits, fixed } = fixText(copy.path, copy.text, codes, options);
       return { edits, fixed };
     }
-    return this.ask({ type: 'fixAll', doc, version, codes, options });
+    return this.ask({ type: 'fixAll', doc, version, codes, options, leakageFrom: leakageFrom?.length ? leakageFrom : undefined });
   }
 
   /** A clean-up's edits of the worker's copy of `doc` (the row covering `line`, or all); UnknownDocumentError without a copy. */

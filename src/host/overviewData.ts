@@ -3,7 +3,7 @@
 import { openDataset } from '../core/dataset';
 import { ESTIMATED_TOKENS, type FileLintResult, type Finding } from '../core/lint';
 import { TOKENS_PER_MESSAGE } from '../core/lint/token-count';
-import { FIXABLE_CODES } from '../core/lint/fix-text';
+import { EVAL_FIXABLE_CODES, FIXABLE_CODES } from '../core/lint/fix-text';
 import { trainingInput } from '../core/tokenizer/training-input';
 import type { DatasetOverview, DuplicateCluster, FindingGroup, HistogramBin, TokenLengths } from '../../webview/overviewProtocol';
 import type { LeakageCheck } from './lintProtocol';
@@ -143,6 +143,8 @@ function findingGroups(lint: FileLintResult): FindingGroup[] {
       g = { code: f.code, severity: f.severity, count: lint.stats.findingsByCode[f.code] ?? 0, items: [], fixable: FIXABLE_CODES.includes(f.code) };
       groups.set(f.code, g);
     }
+    // leakage: only on an eval file compared with its training files, and only copies have a fix
+    if (EVAL_FIXABLE_CODES.includes(f.code) && f.fixes?.length) g.fixable = true;
     if (SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[g.severity]) g.severity = f.severity;
     if (g.items.length < ITEMS_PER_CODE) g.items.push({ line: f.line, text: f.message });
   }

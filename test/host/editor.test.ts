@@ -607,6 +607,17 @@ suite('editor: hover, overview, training gate, files changing', () => {
     assert.ok(await trainEditor.edit((b) => b.insert(trainEnd, `${records[2]}\n`)));
     await waitForDiagnostics(held, (ds) => leaks(ds) === '1->live_train.jsonl:7 2->live_train.jsonl:4');
 
+    // Fix All Dataset Problems offers leakage on an eval file and deletes every leaked record in one edit; one undo restores them
+    const beforeFix = editor.document.getText();
+    const fixed = await vscode.commands.executeCommand<Record<string, number>>('tunelab.fixAllDatasetProblems', held, ['leakage']);
+    assert.deepStrictEqual(fixed, { leakage: 2 });
+    assert.strictEqual(editor.document.getText(), `${chat('Something new?', 'Yes.')}\n`);
+    await waitForDiagnostics(held, (ds) => leaks(ds) === '');
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('undo');
+    await poll('one undo to restore the eval file', 5000, () => (editor.document.getText() === beforeFix ? true : undefined));
+    await waitForDiagnostics(held, (ds) => leaks(ds) === '1->live_train.jsonl:7 2->live_train.jsonl:4');
+
     // the quick fix deletes the leaked eval record
     const actions = await codeActions(held, 1);
     const del = actions.find((x) => x.title === 'Delete the leaked eval record');

@@ -12,6 +12,15 @@ import { Linter, UnknownDocumentError } from '../../src/host/linter';
 import { chatJsonl } from './support/lint-corpus';
 
 const log = { warn: () => undefined, error: () => undefined } as unknown as vscode.LogOutputChannel;
+
+/** `text` with 1-based, end-exclusive edits applied (they do not overlap). */
+function applyEdits(text: string, edits: { line: number; column: number; endLine: number; endColumn: number; newText: string }[]): string {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const at = (l: number, c: number): number => starts[l - 1] + c - 1;
+  return [...edits].sort((a, b) => at(b.line, b.column) - at(a.line, a.column))
+    .reduce((t, e) => t.slice(0, at(e.line, e.column)) + e.newText + t.slice(at(e.endLine, e.endColumn)), text);
+}
 const line = (q: string, a: string): string => JSON.stringify({ messages: [{ role: 'user', content: q }, { role: 'assistant', content: a }] });
 
 async function editAndLint(linter: Linter): Promise<void> {
@@ -217,6 +226,15 @@ test('an eval document is checked for leakage against its training files: read o
     const open = await linter.lintDocument('eval', options, true, [{ path: trainPath, doc: 'train' }]);
     assert.deepEqual(open.result, expected(evalText, openTrain));
     assert.deepEqual(leaks(open.result), [[2, 8], [3, 5]]);
+
+    // fix-all of leakage on the worker's copy: both copies of training records go, in one set of edits
+    const fixed = await linter.fixAll('eval', 2, ['leakage'], options, [{ path: trainPath, doc: 'train' }]);
+    assert.deepEqual(fixed?.fixed, { leakage: 2 });
+    assert.equal(applyEdits(evalText, fixed!.edits), `${line('Something new?', 'Yes.')}\n`);
+    assert.equal((await linter.fixAll('eval', 2, ['leakage'], options))?.edits.length, 0, 'without its training files nothing leaks');
+    // every leakage finding, past the per-code limit (the fix-all beyond it)
+    const every = await linter.lintDocumentOnce('eval', 2, { ...options, maxFindingsPerCode: 1 }, [{ path: trainPath, doc: 'train' }]);
+    assert.deepEqual([every?.stats.findingsByCode.leakage, every?.findings.filter((f) => f.code === 'leakage').length], [2, 2]);
 
     // a training file that is gone, or the rule off: the eval document by itself
     const gone = await linter.lintDocument('eval', options, false, [{ path: join(dir, 'nope.jsonl') }]);

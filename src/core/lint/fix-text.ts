@@ -26,6 +26,7 @@ export const FIX_SUMMARIES: Readonly<Partial<Record<LintCode, string>>> = {
   'markup-noise': 'strip HTML tags and entities',
   encoding: 'repair mojibake',
   'unknown-role': 'change each to the role it most likely means',
+  leakage: 'delete the eval records that copy or nearly copy a training record',
 };
 /** Enough for deletions, then edits, then what they uncover; a text that still changes after that is left as it is. */
 const MAX_PASSES = 8;
