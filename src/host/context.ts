@@ -77,7 +77,7 @@ export function createTunelab(extension: vscode.ExtensionContext, log: vscode.Lo
   own(vscode.workspace.registerTextDocumentContentProvider(PARQUET_ROWS_SCHEME, own(new ParquetRowsProvider(linter))));
   own(vscode.window.registerCustomEditorProvider(ParquetFileEditor.viewType, new ParquetFileEditor()));
   const lintSettings = own(new LintSettings(log));
-  const diagnostics = own(new DatasetDiagnostics(linter, log, lintSettings));
+  const diagnostics = own(new DatasetDiagnostics(linter, log, lintSettings, extension.workspaceState));
   own(vscode.languages.registerCodeActionsProvider(DATASET_SELECTOR, new DatasetQuickFixes(diagnostics), DatasetQuickFixes.metadata));
   const runs = own(new RunManager(extension.extensionPath, log));
   const runsView = own(new RunsTreeProvider(runs));

@@ -140,7 +140,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
   private settingsEpoch = 0;
   /** Bumped when a training file of an open eval document changed: a lint started before is not the answer. */
   private trainingEpoch = 0;
-  private readonly leakage = new EvalLeakageSources();
+  private readonly leakage: EvalLeakageSources;
   /** The last reason each eval document's leakage was not checked, logged once. */
   private readonly leakageSkipped = new Map<string, string>();
   private readonly timings = new Map<string, LintTiming>();
@@ -149,7 +149,9 @@ export class DatasetDiagnostics implements vscode.Disposable {
   /** Lints that failed (logged, never shown as a popup): the tests check that bad input causes none. */
   failures = 0;
 
-  constructor(private readonly linter: Linter, private readonly log: vscode.LogOutputChannel, private readonly settings: LintSettings) {
+  /** `state`: the workspace's state, which keeps the eval and training files a training run paired (rememberEvalPair). */
+  constructor(private readonly linter: Linter, private readonly log: vscode.LogOutputChannel, private readonly settings: LintSettings, state?: vscode.Memento) {
+    this.leakage = new EvalLeakageSources(state);
     this.disposables.push(
       this.collection,
       this.published,
@@ -330,7 +332,12 @@ export class DatasetDiagnostics implements vscode.Disposable {
     this.followUps.set(key, done);
   }
 
-  /** An eval document's training files (detected by name next to it), to check its records for leakage from them. */
+  /** A training run's eval file: checked for leakage against its training file from now on, as it is edited too. */
+  rememberEvalPair(evalUri: vscode.Uri, trainUri: vscode.Uri): void {
+    if (evalUri.scheme === 'file' && trainUri.scheme === 'file') this.leakage.remember(evalUri.fsPath, [trainUri.fsPath]);
+  }
+
+  /** An eval document's training files (paired by a training run, or found by name next to it), to check its records for leakage from them. */
   private trainingRefs(doc: vscode.TextDocument): TrainingRef[] {
     return this.leakage.refsFor(doc, (key) => this.linter.hasCopy(key));
   }

@@ -8,6 +8,9 @@ import type { TrainingRef } from './lintProtocol';
 /** A training file being typed in re-checks its eval documents once typing pauses: each re-check reads it whole. */
 const TRAINING_CHANGE_DELAY_MS = 1000;
 
+/** Where the pairs a training run named are kept (workspace state): eval file -> its training files. */
+const PAIRS_KEY = 'tunelab.evalTrainingPairs';
+
 export class EvalLeakageSources implements vscode.Disposable {
   /** Eval document key -> its training files, as of its last lint. */
   private readonly trainingOf = new Map<string, string[]>();
@@ -17,13 +20,38 @@ export class EvalLeakageSources implements vscode.Disposable {
   /** Keys of the open eval documents whose training files changed: their leakage must be checked again. */
   readonly onDidChangeTraining = this.changed.event;
 
+  /** `memento`: where the pairs named by training runs are kept (the workspace's state). */
+  constructor(private readonly memento?: vscode.Memento) {}
+
   /**
-   * The training files of an eval document on disk (empty when it is not one by its name), each with the key of its open
-   * document when the worker holds a copy of it (`hasCopy`): an unsaved edit counts.
+   * The training files of an eval document on disk: those a training run last named it the eval file of (remember), else
+   * those found by its name (empty when it is neither), each with the key of its open document when the worker holds a
+   * copy of it (`hasCopy`): an unsaved edit counts.
    */
   refsFor(doc: vscode.TextDocument, hasCopy: (key: string) => boolean): TrainingRef[] {
-    const key = doc.uri.toString();
-    const paths = doc.uri.scheme === 'file' ? detectTrainFiles(doc.uri.fsPath) : [];
+    const key = doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
+    const paths = key === undefined ? [] : this.remembered()[key] ?? detectTrainFiles(key);
+    return this.refsOf(doc.uri.toString(), paths, hasCopy);
+  }
+
+  /**
+   * A training run named `evalFile` as the eval file of `trainFiles`: its leakage is checked against them from now on
+   * (kept in the workspace's state), whatever the files are called.
+   */
+  remember(evalFile: string, trainFiles: string[]): void {
+    if (!this.memento) return;
+    const pairs = { ...this.remembered(), [evalFile]: trainFiles };
+    void this.memento.update(PAIRS_KEY, pairs);
+  }
+
+  private remembered(): Record<string, string[]> {
+    const v = this.memento?.get<unknown>(PAIRS_KEY);
+    if (typeof v !== 'object' || v === null) return {};
+    // State written by another version: only lists of paths count.
+    return Object.fromEntries(Object.entries(v).filter(([, t]) => Array.isArray(t) && t.every((p) => typeof p === 'string'))) as Record<string, string[]>;
+  }
+
+  private refsOf(key: string, paths: string[], hasCopy: (key: string) => boolean): TrainingRef[] {
     this.trainingOf.set(key, paths);
     for (const p of paths) this.watch(p);
     this.unwatchUnused();

@@ -44,6 +44,7 @@ export class TrainingGate {
       gateOptions(this.settings.optionsFor(uri), run));
     this.diagnostics.publish(uri, results.train);
     this.diagnostics.publish(evalUri, results.eval);
+    this.diagnostics.rememberEvalPair(evalUri, uri); // its leakage stays checked as it is edited, whatever its name
     return results;
   }
 

@@ -631,6 +631,24 @@ suite('editor: hover, overview, training gate, files changing', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
+  test('an eval file a training run named keeps its leakage from that training file as it is edited, whatever the files are called', async () => {
+    const records = Array.from({ length: 8 }, (_, i) => chat(`Which lake${i} lies past village${i} in the western hills${i} of the old duchy${i}?`,
+      `The lake${i} lies past village${i}, then the road${i} climbs toward the pass, where the huts${i} of the shepherds${i} stand.`));
+    const train = writeDataset('qa_pool.jsonl', records);
+    const held = writeDataset('holdout_questions.jsonl', [chat('Something else?', 'No.'), records[3]]);
+    const editor = await openDataset(held);
+    assert.ok(!hasCode('leakage')([...await (await api()).lintNow(held)]), 'the names pair nothing');
+    const returned = await vscode.commands.executeCommand('tunelab.trainOnDataset', train, { autoStart: true, overrides: { max_steps: 1, eval_file: held.fsPath } });
+    assert.strictEqual(returned, undefined, 'a leaking eval file must not start a run');
+    // typed into afterwards: the live lint compares it with the run's training file
+    const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
+    assert.ok(await editor.edit((b) => b.insert(end, `${records[6]}\n`)));
+    const ds = await waitForDiagnostics(held, (d) => d.filter((x) => diagnosticCode(x) === 'leakage').length === 2);
+    assert.deepStrictEqual(ds.filter((x) => diagnosticCode(x) === 'leakage').map((x) => [x.range.start.line, x.relatedInformation?.[0]?.location.uri.fsPath, x.relatedInformation?.[0]?.location.range.start.line]),
+      [[1, train.fsPath, 3], [2, train.fsPath, 6]]);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   test('a dataset deleted and rewritten on disk while it is linted causes no failure and no stale findings', async () => {
     const a = await api();
     const failuresBefore = a.lintFailures();
