@@ -114,6 +114,8 @@ interface DocCopy {
   leakageKey?: string;
   /** An eval document: its last comparison with its training files (for the overview). */
   leakageCheck?: LeakageCheck;
+  /** An eval document: what its records needed for the comparison, kept for the next one. */
+  evalFeatures?: lint.EvalFeatureCache;
 }
 
 const docs = new Map<string, DocCopy>();
@@ -258,7 +260,7 @@ async function withEvalLeakage(key: string, a: DocLintResult, options: LintOptio
     if (!wait) {
       // Until the follow-up reads them: compared with the files as they were, so that findings do not come and go.
       const earlier = trainingFeatures.earlier(texts, threshold);
-      return { ...a, result: earlier ? lint.withLeakage(a.result, lint.evalLeakage(d.path, textNow(d), earlier, options)) : a.result, provisional: true };
+      return { ...a, result: earlier ? lint.withLeakage(a.result, lint.evalLeakage(d.path, textNow(d), earlier, options, (d.evalFeatures ??= new lint.EvalFeatureCache()))) : a.result, provisional: true };
     }
     try {
       features = await trainingFeatures.read(texts, threshold);
@@ -270,7 +272,7 @@ async function withEvalLeakage(key: string, a: DocLintResult, options: LintOptio
     if (docs.get(key) !== d) throw new UnknownDocument(key);
     if (d.version !== a.version) a = lintDocNow(key, options);
   }
-  const result = lint.withLeakage(a.result, lint.evalLeakage(d.path, textNow(d), features, options));
+  const result = lint.withLeakage(a.result, lint.evalLeakage(d.path, textNow(d), features, options, (d.evalFeatures ??= new lint.EvalFeatureCache())));
   d.last = result;
   d.leakageCheck = { trainPaths, trainingRecords: features.records, read, ms: performance.now() - t0 };
   return { ...a, result, leakage: d.leakageCheck };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evalLeakage, lintSource, TrainingFeatures, withLeakage, type FileLintResult, type LintInput, type LintOptions } from '../../src/core/lint';
+import { EvalFeatureCache, evalLeakage, lintSource, TrainingFeatures, withLeakage, type FileLintResult, type LintInput, type LintOptions } from '../../src/core/lint';
 import { planLint } from '../../src/core/lint/lint-files';
 import { cleanChat, rng, sentence, type Rng } from './support/lint-corpus';
 
@@ -16,9 +16,9 @@ function oneLint(train: LintInput[], held: LintInput, options: LintOptions): Fil
 }
 
 /** The editor's way: the eval text linted alone, then the leakage from kept training features added. */
-function editorLint(train: LintInput[], held: { path: string; input: string }, options: LintOptions, features?: TrainingFeatures): FileLintResult {
+function editorLint(train: LintInput[], held: { path: string; input: string }, options: LintOptions, features?: TrainingFeatures, cache?: EvalFeatureCache): FileLintResult {
   features ??= TrainingFeatures.of(train, options.nearDuplicateThreshold ?? 0.8);
-  return withLeakage(lintSource(held.path, held.input, options), evalLeakage(held.path, held.input, features, options));
+  return withLeakage(lintSource(held.path, held.input, options), evalLeakage(held.path, held.input, features, options, cache));
 }
 
 function replaceWord(r: Rng, line: string): string {
@@ -71,6 +71,7 @@ test('eval leakage from kept training features: the same findings and counts as 
 test('eval leakage: kept features answer edit after edit of the eval text (JSON array too) as a fresh lint would; off reports none', () => {
   const { train, evalLines } = pair(4);
   const features = TrainingFeatures.of(train, 0.8);
+  const cache = new EvalFeatureCache(); // the eval records' features kept from one edit to the next, as the editor keeps them
   const r = rng(5);
   const lines = evalLines.filter((l) => l.startsWith('{'));
   const t2 = (train[1].input as string).split('\n');
@@ -80,7 +81,7 @@ test('eval leakage: kept features answer edit after edit of the eval text (JSON 
     else if (step % 3 === 1) lines.splice(i, 0, t2[Math.floor(r() * 100)]);
     else lines[i] = replaceWord(r, lines[i]);
     const array = { path: '/d/eval.json', input: `[\n${lines.join(',\n')}\n]\n` };
-    assert.deepEqual(editorLint(train, array, {}, features), oneLint(train, array, {}), `step ${step}`);
+    assert.deepEqual(editorLint(train, array, {}, features, cache), oneLint(train, array, {}), `step ${step}`);
   }
   const held = { path: '/d/eval.jsonl', input: lines.join('\n') };
   const off = { severity: { leakage: 'off' as const } };

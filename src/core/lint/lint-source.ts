@@ -1,5 +1,5 @@
 /** Lints one file's content: one pass over the records, every rule visiting each record through a shared context. */
-import { openDataset } from '../dataset/read';
+import { openDataset, type OpenedDataset } from '../dataset/read';
 import type { DatasetContainer, ReadProblem, SourceRecord } from '../dataset/types';
 import { byPosition, FileContext, type LintRule, type RecordView, type RuleVisitor } from './context';
 import type { FileRole } from './leakage-index';
@@ -30,15 +30,20 @@ export interface RuleRun {
   problems: readonly ReadProblem[];
 }
 
-export function runRules(path: string, input: Buffer | string, rules: readonly LintRule[], opts: LintOptions = {}, file?: FileRole): RuleRun {
+/**
+ * `input`: a file's bytes, an editor's text, or a dataset already opened (its records read before: `viewOf` gives the
+ * views made of them then, where there are any).
+ */
+export function runRules(path: string, input: Buffer | string | OpenedDataset, rules: readonly LintRule[], opts: LintOptions = {}, file?: FileRole,
+  viewOf?: (rec: SourceRecord) => RecordView | undefined): RuleRun {
   const ctx = new FileContext(path, opts, file);
   const stats = emptyStats();
-  const dataset = openDataset(input, path);
+  const dataset = typeof input === 'string' || Buffer.isBuffer(input) ? openDataset(input, path) : input;
   ctx.container = dataset.container;
   ctx.readProblems = dataset.problems;
   const visitors = rules.filter((rule) => !ctx.isOff(rule.code)).map((rule) => rule.create(ctx));
   const fingerprint = needsFingerprint(ctx, rules);
-  const records = dataset.forEachRecord((rec) => visitRecord(ctx, stats, visitors, rec, rec.error ? undefined : buildRecordView(rec, { fingerprint })));
+  const records = dataset.forEachRecord((rec) => visitRecord(ctx, stats, visitors, rec, rec.error ? undefined : viewOf?.(rec) ?? buildRecordView(rec, { fingerprint })));
   reportReadProblems(ctx, dataset.problems);
   for (const v of visitors) v.finish?.();
   stats.records = records;
