@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { detectTrainFiles } from './evalFileDetection';
 import type { TrainingRef } from './lintProtocol';
+import { PARQUET_ROWS_SCHEME, parquetFileOf } from './parquetRows';
 
 /** A training file being typed in re-checks its eval documents once typing pauses: each re-check reads it whole. */
 const TRAINING_CHANGE_DELAY_MS = 1000;
@@ -29,8 +30,9 @@ export class EvalLeakageSources implements vscode.Disposable {
    * copy of it (`hasCopy`): an unsaved edit counts.
    */
   refsFor(doc: vscode.TextDocument, hasCopy: (key: string) => boolean): TrainingRef[] {
-    const key = doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
-    const paths = key === undefined ? [] : this.remembered()[key] ?? detectTrainFiles(key);
+    // A Parquet file's rows view stands for the file: a Hub split's shard is paired with the train split's shards.
+    const file = doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.scheme === PARQUET_ROWS_SCHEME ? parquetFileOf(doc.uri).fsPath : undefined;
+    const paths = file === undefined ? [] : this.remembered()[file] ?? detectTrainFiles(file);
     return this.refsOf(doc.uri.toString(), paths, hasCopy);
   }
 

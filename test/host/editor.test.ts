@@ -186,6 +186,23 @@ suite('editor: diagnostics and quick fixes', () => {
     assert.strictEqual((await api()).trainingPanelTrainFile(), file.fsPath, 'Train on This Dataset from the view trains on the Parquet file');
   });
 
+  test('a Hub validation shard\'s rows view is checked for leakage against the train split\'s shards', async () => {
+    const dir = path.join(workspaceDir(), 'hub');
+    fs.mkdirSync(dir, { recursive: true });
+    const fixture = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'datasets', 'chat.parquet');
+    for (const name of ['train-00000-of-00001.parquet', 'validation-00000-of-00001.parquet']) fs.copyFileSync(fixture, path.join(dir, name));
+    const rows = await vscode.commands.executeCommand<vscode.Uri>('tunelab.openParquetRows', vscode.Uri.file(path.join(dir, 'validation-00000-of-00001.parquet')));
+    assert.ok(rows);
+    // every row is a copy of a training row: an exact-copy error on each, related to the train shard
+    const ds = await waitForDiagnostics(rows, (d) => d.filter((x) => diagnosticCode(x) === 'leakage').length === 5);
+    const leaks = ds.filter((x) => diagnosticCode(x) === 'leakage');
+    assert.deepStrictEqual(leaks.map((x) => x.range.start.line), [0, 1, 2, 3, 4]);
+    for (const x of leaks) {
+      assert.strictEqual(x.severity, vscode.DiagnosticSeverity.Error);
+      assert.strictEqual(x.relatedInformation?.[0]?.location.uri.fsPath, path.join(dir, 'train-00000-of-00001.parquet'));
+    }
+  });
+
   test('opening a .parquet file (as a click in the explorer does) shows its rows view instead of a binary notice', async () => {
     const file = vscode.Uri.file(path.join(workspaceDir(), 'clicked.parquet'));
     fs.copyFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'datasets', 'chat.parquet'), file.fsPath);
