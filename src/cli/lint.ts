@@ -6,6 +6,7 @@ import { findLintConfigDir, formatFindingsText, loadLintConfig, type LintConfig,
 import { readLintConfigFile } from '../core/lint/config';
 import { lintFilesParallel } from '../core/lint/lint-parallel';
 import { decodeParquetFiles, isParquet } from '../core/dataset/parquet';
+import { detectTrainFiles } from '../core/dataset/split-files';
 import { fatalEncodingProblem, invalidUtf8Problem, utf8BomLength } from '../core/dataset/encoding';
 import { formatFindingsGithub } from '../core/lint/format-github';
 import { formatFindingsSarif } from '../core/lint/format-sarif';
@@ -30,7 +31,8 @@ export const LINT_USAGE = `usage: tunelab lint [--format text|json|sarif|github]
 
 Checks datasets and prints findings. --tokenizer names a model folder (tokenizer.json + tokenizer_config.json):
 too-long then counts tokens exactly with its chat template; without it counts are estimates. --eval names held-out
-files (checked for leakage from the training files).
+files (checked for leakage from the training files); without it, an eval or test file named with its training file
+(eval.jsonl with train.jsonl, foo_test.jsonl with foo_train.jsonl: as the editor pairs them) is checked so.
   --config FILE   lint settings (default: .tunelab/lint.json of the first folder upwards from the first FILE,
                   else from the current folder, that has one), e.g. {"rules": {"pii": "error"}}
   --jobs N        threads to lint with (default: the number of cores, at most ${MAX_DEFAULT_JOBS}); 1 lints on one thread
@@ -75,6 +77,13 @@ export async function lintCommand(args: string[]): Promise<number> {
   if (tokenizer !== undefined) options.tokenizer = tokenizer;
 
   let files = positionals, evals = evalFiles;
+  if (!evalFiles.length && !fix) {
+    evals = pairedEvalFiles(positionals);
+    for (const e of evals) {
+      const train = detectTrainFiles(e).map((t) => positionals.find((p) => path.resolve(p) === path.resolve(t)));
+      process.stderr.write(`tunelab: ${e} is checked for leakage from ${train.join(', ')} (paired by name; --eval names eval files instead)\n`);
+    }
+  }
   if (fix) {
     process.stderr.write(fixFile(fix, options) + '\n');
     // The report is of the copy: in place of the dataset, or of the eval file.
@@ -85,6 +94,18 @@ export async function lintCommand(args: string[]): Promise<number> {
   process.stdout.write(formatOutput(output, format));
   if (output.ioErrors.length) return 2;
   return fails(output, failOn) ? 1 : 0;
+}
+
+/**
+ * The eval or test files among `files` whose training files (found by name, as the editor pairs them) are all among
+ * `files` too: linted as eval files, checked for leakage from those.
+ */
+function pairedEvalFiles(files: string[]): string[] {
+  const given = new Set(files.map((f) => path.resolve(f)));
+  return files.filter((f) => {
+    const train = detectTrainFiles(f);
+    return train.length > 0 && train.every((t) => given.has(path.resolve(t)));
+  });
 }
 
 function formatOutput(output: LintOutput, format: LintFormat): string {

@@ -2,7 +2,7 @@
 // them changes: edited in the editor, or rewritten on disk.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { detectTrainFiles } from './evalFileDetection';
+import { detectTrainFiles } from '../core/dataset/split-files';
 import type { TrainingRef } from './lintProtocol';
 import { PARQUET_ROWS_SCHEME, parquetFileOf } from './parquetRows';
 

@@ -5,7 +5,7 @@ import { bundledModelDir } from '../core/bundled';
 import { CONFIG_DEFAULTS } from '../core/config';
 import type { FormConfig } from '../../webview/protocol';
 import { expandPathSetting } from './commandLine';
-import { detectEvalFile } from './evalFileDetection';
+import { detectEvalFile } from '../core/dataset/split-files';
 
 export function defaultModel(extensionPath: string, resource?: vscode.Uri): string {
   const folder = resource ? vscode.workspace.getWorkspaceFolder(resource) : vscode.workspace.workspaceFolders?.[0];

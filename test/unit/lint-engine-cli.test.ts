@@ -86,3 +86,27 @@ test('lint --jobs: the same JSON output with 1 and 3 jobs on a 2 MB file; --jobs
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--jobs must be a positive integer \(got "0"\)/);
 });
+
+test('lint pairs an eval or test file named with its training file, as the editor does: its records are checked for leakage; --eval names them instead', async () => {
+  const { ws, data } = workspace();
+  try {
+    const leaked = chat('What is 2 + 2?', 'Four.');
+    const dir = path.dirname(data);
+    fs.writeFileSync(path.join(dir, 'test.jsonl'), [chat('Name a primary colour.', 'Blue.'), leaked].join('\n') + '\n');
+    const leaks = (r: CliResult): string[] => JSON.parse(r.stdout).diagnostics.filter((d: { code: string }) => d.code === 'leakage')
+      .map((d: { path: string; line: number; related: { path: string; line: number }[] }) => `${path.basename(d.path)}:${d.line} <- ${path.basename(d.related[0].path)}:${d.related[0].line}`);
+    // the test split named before the training file: still checked, and listed after it
+    const paired = await tunelab(['lint', '--format', 'json', 'data/test.jsonl', 'data/train.jsonl'], ws);
+    assert.deepEqual(leaks(paired), ['test.jsonl:2 <- train.jsonl:2']);
+    assert.deepEqual(JSON.parse(paired.stdout).files.map((f: { path: string }) => f.path), ['data/train.jsonl', 'data/test.jsonl']);
+    assert.match(paired.stderr, /^tunelab: data\/test\.jsonl is checked for leakage from data\/train\.jsonl \(paired by name; --eval names eval files instead\)$/m);
+    assert.equal(paired.code, 1, 'an exact copy is an error');
+    // alone, or with --eval naming another file, it is a dataset like any other
+    const alone = await tunelab(['lint', '--format', 'json', 'data/test.jsonl'], ws);
+    assert.deepEqual([leaks(alone), alone.stderr], [[], '']);
+    const named = await tunelab(['lint', '--format', 'json', '--eval', 'data/train.jsonl', 'data/test.jsonl'], ws);
+    assert.deepEqual(leaks(named), ['train.jsonl:2 <- test.jsonl:2'], 'the files as --eval names them');
+  } finally {
+    fs.rmSync(ws, { recursive: true, force: true });
+  }
+});

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detectEvalFile, detectTrainFiles } from '../../src/host/evalFileDetection';
+import { detectEvalFile, detectTrainFiles } from '../../src/core/dataset/split-files';
 
 function folder(files: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'tunelab-evalfile-'));

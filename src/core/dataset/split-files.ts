@@ -1,5 +1,5 @@
-// Finds the evaluation split that sits next to a training file, so the form can prefill it.
-// No `vscode` import: tested with node:test.
+// A dataset's splits by their file names: the eval split next to a training file (the training form prefills it), and
+// the training files an eval or test file is checked for leakage against (the editor, `tunelab lint`).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
