@@ -59,6 +59,11 @@ test('eval leakage from kept training features: the same findings and counts as 
   for (const seed of [1, 2, 3]) {
     const { train, evalLines } = pair(seed);
     const held = { path: '/d/eval.jsonl', input: evalLines.join('\n') + '\n' };
+    // CRLF line ends on both sides (Windows files): the same findings, on the same lines
+    const crlf = train.map((f) => ({ path: f.path, input: typeof f.input === 'string' ? f.input.replace(/\n/g, '\r\n') : Buffer.from(f.input.toString().replace(/\n/g, '\r\n')) }));
+    const heldCrlf = { path: held.path, input: held.input.replace(/\n/g, '\r\n') };
+    assert.deepEqual(editorLint(crlf, heldCrlf, {}), oneLint(crlf, heldCrlf, {}), `seed ${seed}, CRLF`);
+    assert.deepEqual(editorLint(crlf, heldCrlf, {}).findings.map((f) => [f.line, f.related[0]?.line]), oneLint(train, held, {}).findings.map((f) => [f.line, f.related[0]?.line]));
     for (const options of [{}, { nearDuplicateThreshold: 0.7, maxFindingsPerCode: 5 }, { severity: { leakage: 'warning' as const } }]) {
       const want = oneLint(train, held, options);
       const kinds = new Set(want.findings.filter((f) => f.code === 'leakage').map((f) => f.message.slice(0, 30)));
