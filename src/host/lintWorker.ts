@@ -169,12 +169,14 @@ function applyEdit(d: DocCopy, changes: readonly TextChange[]): void {
 
 function lintDoc(key: string, options: LintOptions | undefined, wait?: boolean, leakageFrom?: TrainingRef[]): DocLintResult | Promise<DocLintResult> {
   const d = doc(key);
-  const answer = lintDocAlone(key, options, wait);
+  // An eval document is linted as lintFiles lints an eval file (evalFileOptions), plus its leakage.
+  const own = leakageFrom?.length ? lint.evalFileOptions(options ?? {}) : options;
+  const answer = lintDocAlone(key, own, wait);
   if (!leakageFrom?.length || options?.severity?.leakage === 'off') {
     d.leakageKey = d.leakageCheck = undefined;
     return answer;
   }
-  return answer instanceof Promise ? answer.then((a) => withEvalLeakage(key, a, options ?? {}, leakageFrom, wait)) : withEvalLeakage(key, answer, options ?? {}, leakageFrom, wait);
+  return answer instanceof Promise ? answer.then((a) => withEvalLeakage(key, a, own!, leakageFrom, wait)) : withEvalLeakage(key, answer, own!, leakageFrom, wait);
 }
 
 /** lintDoc of the document by itself, without training files. */

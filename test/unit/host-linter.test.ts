@@ -199,6 +199,9 @@ test('an eval document is checked for leakage against its training files: read o
     assert.deepEqual(leaks(read.result), [[2, 3]]);
     assert.deepEqual(read.leakage && { ...read.leakage, ms: 0 }, { trainPaths: [trainPath], trainingRecords: 8, read: true, ms: 0 });
     assert.deepEqual((await linter.overview('eval', undefined)).leakage, { trainFiles: ['train.jsonl'], trainingRecords: 8, findings: 1, skipped: undefined });
+    // linted as an eval file: a small eval set is normal (no too-few-records), as `tunelab lint --eval` lints it
+    const tooFew = async (refs2?: { path: string }[]): Promise<number | undefined> => (await linter.lintDocument('eval', {}, true, refs2)).result.stats.findingsByCode['too-few-records'];
+    assert.deepEqual([await tooFew(refs), await tooFew()], [undefined, 1]);
 
     // an edit copies another training record in: answered at once from the kept features
     linter.editDocument('eval', 2, [{ offset: evalText.length, length: 0, text: `${records[5]}\n` }]);

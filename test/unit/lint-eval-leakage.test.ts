@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EvalFeatureCache, evalLeakage, lintSource, TrainingFeatures, withLeakage, type FileLintResult, type LintInput, type LintOptions } from '../../src/core/lint';
+import { EvalFeatureCache, evalFileOptions, evalLeakage, lintSource, TrainingFeatures, withLeakage, type FileLintResult, type LintInput, type LintOptions } from '../../src/core/lint';
 import { planLint } from '../../src/core/lint/lint-files';
 import { cleanChat, rng, sentence, type Rng } from './support/lint-corpus';
 
@@ -18,7 +18,7 @@ function oneLint(train: LintInput[], held: LintInput, options: LintOptions): Fil
 /** The editor's way: the eval text linted alone, then the leakage from kept training features added. */
 function editorLint(train: LintInput[], held: { path: string; input: string }, options: LintOptions, features?: TrainingFeatures, cache?: EvalFeatureCache): FileLintResult {
   features ??= TrainingFeatures.of(train, options.nearDuplicateThreshold ?? 0.8);
-  return withLeakage(lintSource(held.path, held.input, options), evalLeakage(held.path, held.input, features, options, cache));
+  return withLeakage(lintSource(held.path, held.input, evalFileOptions(options)), evalLeakage(held.path, held.input, features, options, cache));
 }
 
 function replaceWord(r: Rng, line: string): string {
@@ -101,4 +101,13 @@ test('eval leakage: training features keep about 4 bytes per training word', () 
   const words = train.reduce((n, f) => n + String(f.input).split(/\s+/).length, 0);
   assert.equal(features.records, 270, 'the invalid training line is not a record');
   assert.ok(features.bytes < 16 * words + 200 * features.records, `${features.bytes} bytes for ${words} words`);
+});
+
+test('eval leakage: a small eval set is linted as an eval file (no too-few-records), as one lint of train and eval lints it', () => {
+  const { train, evalLines } = pair(7);
+  const held = { path: '/d/eval.jsonl', input: evalLines.filter((l) => l.startsWith('{')).slice(0, 5).join('\n') + '\n' };
+  const want = oneLint(train, held, {});
+  assert.equal(want.stats.findingsByCode['too-few-records'], undefined);
+  assert.equal(lintSource(held.path, held.input).stats.findingsByCode['too-few-records'], 1, 'linted alone, a training file of 5 records gets it');
+  assert.deepEqual(editorLint(train, held, {}), want);
 });

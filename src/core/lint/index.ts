@@ -3,7 +3,7 @@ export * from './types';
 export type { DatasetFormat } from '../dataset/types';
 export { lintText, lintSource } from './lint-source';
 export { lintFiles, lintTrainAndEval, type LintInput } from './lint-files';
-export { EvalFeatureCache, evalLeakage, leakageThreshold, TrainingFeatures, withLeakage } from './leakage-training';
+export { EvalFeatureCache, evalFileOptions, evalLeakage, leakageThreshold, TrainingFeatures, withLeakage } from './leakage-training';
 export { lintFilesParallel, isShardWorker, type ParallelOptions } from './lint-parallel';
 export { lintBytesParallel, lintTextParallel } from './lint-text-parallel';
 export { createLintSession, type LintSession } from './lint-session';

@@ -95,6 +95,14 @@ export class TrainingFeatures {
   }
 }
 
+/**
+ * The options an eval file's own lint runs under where it is linted apart from its training files (the editor's
+ * session): as lintFiles lints an eval file, without too-few-records (a small eval set is normal).
+ */
+export function evalFileOptions(options: LintOptions): LintOptions {
+  return { ...options, severity: { ...options.severity, 'too-few-records': 'off' } };
+}
+
 /** The near-copy threshold a lint under `options` compares with. */
 export function leakageThreshold(options: LintOptions): number {
   return options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD;
