@@ -21,6 +21,9 @@ export const MAX_TRAINING_BYTES = 128 * 1024 * 1024;
 
 interface Kept { stamps: string; features: TrainingFeatures }
 
+/** Work done on reading training files before other messages get their turn (as a session build's slices). */
+const SLICE_MS = 15;
+
 export class TrainingFeaturesCache {
   private readonly kept = new Map<string, Kept>();
 
@@ -35,12 +38,23 @@ export class TrainingFeaturesCache {
     return this.kept.get(keyOf(sources, threshold))?.features;
   }
 
-  /** Reads the training files and keeps their features (replacing those of an older state of the same files). */
+  /**
+   * Reads the training files and keeps their features (replacing those of an older state of the same files), in slices
+   * of about SLICE_MS between which the worker answers other questions: 50 MB take most of a second.
+   */
   async read(sources: readonly TrainingText[], threshold: number): Promise<TrainingFeatures> {
     const stamps = stampsOf(sources);
     const inputs = [];
     for (const s of sources) inputs.push({ path: s.path, input: await s.read() });
-    const features = TrainingFeatures.of(inputs, threshold);
+    const steps = TrainingFeatures.read(inputs, threshold);
+    let features: TrainingFeatures | undefined;
+    while (!features) {
+      for (const end = performance.now() + SLICE_MS; !features && performance.now() < end;) {
+        const r = steps.next();
+        if (r.done) features = r.value;
+      }
+      if (!features) await new Promise((resolve) => setImmediate(resolve));
+    }
     this.kept.set(keyOf(sources, threshold), { stamps, features });
     return features;
   }

@@ -111,3 +111,20 @@ test('eval leakage: a small eval set is linted as an eval file (no too-few-recor
   assert.equal(lintSource(held.path, held.input).stats.findingsByCode['too-few-records'], 1, 'linted alone, a training file of 5 records gets it');
   assert.deepEqual(editorLint(train, held, {}), want);
 });
+
+test('training features read in slices of lines (the worker answers between them) equal those read in one go: BOM, CRLF, an invalid line, a line longer than a slice', () => {
+  const { train, evalLines } = pair(8);
+  const text = `\ufeff${String(train[1].input).replace(/\n/g, '\r\n')}not json\r\n${JSON.stringify({ text: 'x '.repeat(5000) + evalLines[3] })}\r\n`;
+  const sources = [train[0], { path: '/d/train-b.jsonl', input: text }, { path: '/d/train-c.json', input: `[${evalLines.filter((l) => l.startsWith('{')).slice(0, 3).join(',')}]` }];
+  const steps = TrainingFeatures.read(sources, 0.8, 4096);
+  let pauses = 0;
+  let r = steps.next();
+  for (; !r.done; r = steps.next()) pauses++;
+  assert.ok(pauses > 20, `${pauses} pauses`);
+  const held = { path: '/d/eval.jsonl', input: evalLines.join('\n') + '\n' };
+  const want = oneLint(sources, held, {});
+  assert.ok((want.stats.findingsByCode.leakage ?? 0) > 10);
+  assert.deepEqual(editorLint(sources, held, {}, r.value), want);
+  // a file that cannot be read as text has no records, whichever slice its NUL is in
+  assert.equal(TrainingFeatures.of([{ path: '/d/bin.jsonl', input: Buffer.concat([Buffer.from(String(train[1].input)), Buffer.from([0, 1, 2])]) }], 0.8).records, 0);
+});

@@ -24,7 +24,10 @@ export interface OpenedDataset {
  * editor already decoded. `name` (the file's path) picks CSV by its `.csv` extension; Parquet files come as the
  * bytes decodeParquet made of them.
  */
-export function openDataset(input: Buffer | string, name = '', opts: { csvReuse?: CsvRowReuse } = {}): OpenedDataset {
+/**
+ * `opts.jsonl`: read as JSON Lines whatever its first line looks like (a slice of a JSONL file, cut at a line break).
+ */
+export function openDataset(input: Buffer | string, name = '', opts: { csvReuse?: CsvRowReuse; jsonl?: boolean } = {}): OpenedDataset {
   // The editor's text as the reader would decode it from its bytes, without decoding it again (tens of ms on a large
   // document at every edit); not when it holds a lone surrogate, which the bytes carry as U+FFFD.
   const known = typeof input === 'string' && wellFormed(input) ? input.slice(input.charCodeAt(0) === 0xfeff ? 1 : 0) : undefined;
@@ -45,6 +48,7 @@ export function openDataset(input: Buffer | string, name = '', opts: { csvReuse?
   const badBytes = typeof input === 'string' ? undefined : invalidUtf8Problem(input, start);
   if (badBytes) problems.push(badBytes);
   if (table) return { container: 'parquet', problems, forEachRecord: (cb) => forEachJsonlRecord(buf(), start, problems, cb) };
+  if (opts.jsonl) return { container: 'jsonl', problems, forEachRecord: (cb) => forEachJsonlRecord(buf(), start, problems, cb) };
   if (/\.csv$/i.test(name)) return openCsv(known ?? wholeText(buf(), start), () => buf().length, problems, opts.csvReuse);
 
   // Only ASCII blanks precede the first character, so bytes and UTF-16 units agree up to it.

@@ -19,6 +19,9 @@ import { IntList } from './text/int-list';
 import { appendShingles, bandKeys, lshLayout, type LshLayout } from './text/minhash';
 import { LINT_CODES, type FileLintResult, type LintCode, type LintOptions, type Severity } from './types';
 
+/** JSON Lines read per step by TrainingFeatures.read: some 15 ms of work. */
+const SLICE_BYTES = 1 << 20;
+
 /** The training records of one or more files, as LeakageIndex.compareTrain takes them, in file order. */
 export class TrainingFeatures {
   private readonly paths: string[] = [];
@@ -38,15 +41,27 @@ export class TrainingFeatures {
 
   /** Reads the training files in order (their bytes, or an editor's text), as lintFiles would read them. */
   static of(sources: readonly LintInput[], threshold: number): TrainingFeatures {
+    const steps = TrainingFeatures.read(sources, threshold);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+    }
+  }
+
+  /**
+   * `of` in steps, for a reader that answers other questions meanwhile (the lint worker): it pauses after each slice of
+   * about `sliceBytes` of JSON Lines (a line is never cut); a JSON array or CSV file is read in one step.
+   */
+  static *read(sources: readonly LintInput[], threshold: number, sliceBytes = SLICE_BYTES): Generator<void, TrainingFeatures> {
     const features = new TrainingFeatures(threshold);
-    for (const s of sources) features.add(s);
+    for (const s of sources) yield* features.add(s, sliceBytes);
     return features;
   }
 
-  private add(source: LintInput): void {
+  private *add(source: LintInput, sliceBytes: number): Generator<void> {
     const file = this.paths.push(source.path) - 1;
     const keys = new Int32Array(this.layout.bands);
-    openDataset(source.input, source.path).forEachRecord((rec) => {
+    const add = (rec: SourceRecord, linesBefore: number): void => {
       if (rec.error) return;
       const r = buildRecordView(rec);
       const words = recordWords(r);
@@ -54,12 +69,29 @@ export class TrainingFeatures {
       if (signature.length) bandKeys(signature, this.layout, keys);
       else keys.fill(0);
       this.fileOf.push(file);
-      this.lines.push(rec.span.line);
+      this.lines.push(linesBefore + rec.span.line);
       this.fingerprints.push(r.fingerprint);
       this.bands.append(keys);
       this.words.append(words);
       this.wordEnd.push(this.words.length);
-    });
+    };
+    const whole = openDataset(source.input, source.path);
+    if (whole.problems.some((p) => p.fatal)) return; // no records, as lintFiles reads it
+    if (whole.container !== 'jsonl' && whole.container !== 'parquet') {
+      whole.forEachRecord((rec) => add(rec, 0));
+      return;
+    }
+    // JSON Lines (a Parquet file's rows are decoded into them) is read a slice of lines at a time.
+    const bytes = typeof source.input === 'string' ? Buffer.from(source.input, 'utf8') : source.input;
+    let linesBefore = 0;
+    for (let from = 0; from < bytes.length;) {
+      const nl = bytes.indexOf(0x0a, Math.min(bytes.length, from + sliceBytes));
+      const to = nl === -1 ? bytes.length : nl + 1;
+      openDataset(bytes.subarray(from, to), source.path, { jsonl: true }).forEachRecord((rec) => add(rec, linesBefore));
+      for (let i = bytes.indexOf(0x0a, from); i !== -1 && i < to; i = bytes.indexOf(0x0a, i + 1)) linesBefore++;
+      from = to;
+      yield;
+    }
   }
 
   get records(): number {
