@@ -200,7 +200,9 @@ function lintDocAlone(key: string, options: LintOptions | undefined, wait?: bool
 async function withTrainingFiles(refs: readonly TrainingRef[], options: LintOptions): Promise<(path: string, text: string, o: LintOptions) => FileLintResult> {
   const { texts } = trainingTexts(refs);
   const threshold = lint.leakageThreshold(options);
-  const features = texts.length ? trainingFeatures.current(texts, threshold) ?? await trainingFeatures.read(texts, threshold) : undefined;
+  let features = texts.length ? trainingFeatures.current(texts, threshold) : undefined;
+  // Over the size kept for the editor nothing is compared, as in the document's lints (the overview says why).
+  if (!features && texts.length && texts.reduce((n, t) => n + t.size(), 0) <= MAX_TRAINING_BYTES) features = await trainingFeatures.read(texts, threshold);
   return (path, text, o) => {
     const alone = lint.lintSource(path, text, o);
     return features ? lint.withLeakage(alone, lint.evalLeakage(path, text, features, o)) : alone;
@@ -235,7 +237,7 @@ function trainingTexts(refs: readonly TrainingRef[]): { texts: TrainingText[]; m
 
 /**
  * An eval document's answer with its records compared with its training files (leakage). Kept training features make
- * this a matter of milliseconds; when they must be read first, the answer is provisional (compared with the features of
+ * this about a tenth of a second for a 50 MB training file (bench/editor/eval-leakage.cjs); when they must be read first, the answer is provisional (compared with the features of
  * the files as they were, if any) and reading waits for the host's follow-up (`wait`), so that the document's own
  * findings are not held up by reading its training files.
  */
