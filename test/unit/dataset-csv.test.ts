@@ -174,3 +174,19 @@ test('CSV: a row read before under the same header takes its record from the reu
   assert.deepEqual(records[1].value, { messages: [{ role: 'user', content: 'yo' }], note: 'b' });
   assert.ok(records[2].error);
 });
+
+test('CSV: rows known from before are taken by their extent without being scanned; their fields are read only when asked', () => {
+  const text = 'instruction,output\r\n"Say ""hi""",Hi.\r\n"Two\nlines",Yes\r\nlast,row';
+  const fresh = parseCsv(text);
+  const asked: number[] = [];
+  const rows = parseCsv(text, (start) => {
+    asked.push(start);
+    const r = fresh.find((x) => x.start === start && x.line > 1);
+    return r && { length: r.end - r.start, lines: r.endLine - r.line, newline: !r.newlineAfter ? 0 : text[r.end] === '\r' ? 2 : 1 };
+  });
+  assert.deepEqual(asked, fresh.map((r) => r.start), 'asked at each row start, the header included');
+  const shape = (r: { start: number; end: number; line: number; endLine: number; newlineAfter: boolean }): number[] => [r.start, r.end, r.line, r.endLine, +r.newlineAfter];
+  assert.deepEqual(rows.map(shape), fresh.map(shape));
+  assert.deepEqual(rows.map((r) => r.fields), fresh.map((r) => r.fields), 'read when asked');
+  assert.deepEqual(rows.map((r) => r.spans), fresh.map((r) => r.spans));
+});

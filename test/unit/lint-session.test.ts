@@ -373,6 +373,23 @@ test('lint session on a JSON array: a one-word edit checks that one record again
   assert.deepEqual(session.lastUpdate, { linesChecked: 1, linesReused: 299, linesSeeded: 0, full: true });
 });
 
+test('lint session on a CSV file: typing at the end of a row or of the header, or a quote that makes a row run on, is read as it now is', () => {
+  const rows = Array.from({ length: 30 }, (_, i) => `"Say hi to person ${i}, please",Hi ${i}`);
+  const session = createLintSession('t.csv');
+  let text = ['instruction,output', ...rows].join('\n') + '\n';
+  session.update(text);
+  // [where, what is inserted, how many characters it replaces]; the last turns a cell into an open quote that runs on
+  // into the next row, without changing the row's length: its extent is no longer the one read before.
+  const edits: [() => number, string, number][] = [[() => text.indexOf('Hi 7\n') + 4, '7, then bye', 0], [() => text.indexOf('\n'), 'x', 0],
+    [() => text.indexOf('Hi 29\n') + 5, ',extra field', 0], [() => text.indexOf('Hi 10\n'), '"', 1]];
+  for (const [where, insert, replaced] of edits) {
+    const at = where();
+    text = text.slice(0, at) + insert + text.slice(at + replaced);
+    assert.deepEqual(session.update(text), lintText('t.csv', text), JSON.stringify(insert));
+  }
+  assert.ok(lintText('t.csv', text).findings.some((f) => f.code === 'invalid-json' && f.line === 9), 'the row with a field too many is reported');
+});
+
 test('lint session on a CSV file: a new header re-checks every row; a row written another way is checked again', () => {
   const rows = Array.from({ length: 40 }, (_, i) => `"Say hi to person ${i}, please",Hi ${i}.`);
   const session = createLintSession('h.csv');

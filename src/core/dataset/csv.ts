@@ -58,72 +58,136 @@ class ParsedRow implements CsvRow {
   }
 }
 
-/** Splits CSV text into rows of fields with the line each row starts on. Unterminated quotes end the text with an error row. */
-export function parseCsv(text: string): CsvRow[] {
+/** A row read before, at the same place of text that did not change (KnownCsvRows): its extent. */
+export interface KnownCsvRow {
+  length: number;
+  /** Line breaks inside it. */
+  lines: number;
+  /** Characters of the line break after it: 0 (end of text), 1 (LF) or 2 (CRLF). */
+  newline: 0 | 1 | 2;
+}
+
+/**
+ * The row read before that starts at `start` of `text` (the CSV text being read), when it and its line break are
+ * unchanged: a valid row with as many fields as the header has.
+ */
+export type KnownCsvRows = (start: number, text: string) => KnownCsvRow | undefined;
+
+/**
+ * A row taken as it was read before (KnownCsvRows) instead of scanning it: its fields and their places are read only if
+ * asked for (its record comes from before too, unless the header changed).
+ */
+class KnownRow implements CsvRow {
+  readonly end: number;
+  readonly endLine: number;
+  readonly newlineAfter: boolean;
+  private read?: CsvRow;
+
+  constructor(private readonly text: string, readonly line: number, readonly start: number, known: KnownCsvRow) {
+    this.end = start + known.length;
+    this.endLine = line + known.lines;
+    this.newlineAfter = known.newline > 0;
+  }
+
+  get fields(): string[] {
+    return this.row().fields;
+  }
+
+  get spans(): number[] {
+    return this.row().spans;
+  }
+
+  private row(): CsvRow {
+    return (this.read ??= readRow(this.text, this.start, this.line).row);
+  }
+}
+
+/**
+ * Splits CSV text into rows of fields with the line each row starts on. Unterminated quotes end the text with an error
+ * row. `known`: rows read before at unchanged places, taken without scanning them again (the editor's re-reads).
+ */
+export function parseCsv(text: string, known?: KnownCsvRows): CsvRow[] {
   const rows: CsvRow[] = [];
   const n = text.length;
   let i = 0, line = 1;
   while (i < n) {
-    const row = new ParsedRow(line, i);
-    for (;;) {
-      let field = '';
-      if (text.charCodeAt(i) === 0x22) { // quoted
-        const startLine = line;
-        const at = row.spans.length;
-        const start = ++i;
-        row.spans.push(start, n, 1);
-        // The value is sliced once and its doubled quotes undone when asked for (ParsedRow): built piece by piece, a
-        // cell of JSON (a quote every few characters) became a deep string tree that cost more than the rest of the read.
-        let doubled = false;
-        for (;;) {
-          const q = text.indexOf('"', i);
-          if (q === -1) {
-            row.error = `a quoted field opened on line ${startLine} is never closed: add the closing "`;
-            field = text.slice(start);
-            i = n;
-            break;
-          }
-          line += countNewlines(text, i, q);
-          if (text.charCodeAt(q + 1) === 0x22) { doubled = true; i = q + 2; continue; }
-          row.spans[at + 1] = q;
-          field = text.slice(start, q);
-          i = q + 1;
-          break;
-        }
-        const c = text.charCodeAt(i);
-        if (i < n && c !== 0x2c && c !== 0x0a && !(c === 0x0d && text.charCodeAt(i + 1) === 0x0a)) {
-          row.error ??= c === 0x0d ? loneCr(line) : `unexpected text after a closing quote on line ${line}: a quote inside a quoted field must be doubled ("")`;
-          if (doubled) field = field.replace(/""/g, '"'); // the text after the quote is taken as it is
-          doubled = false;
-          while (i < n && text.charCodeAt(i) !== 0x2c && text.charCodeAt(i) !== 0x0a) field += text[i++];
-        }
-        if (doubled) (row.doubled ??= []).push(row.raw.length);
-      } else {
-        let j = i;
-        while (j < n) {
-          const c = text.charCodeAt(j);
-          if (c === 0x2c || c === 0x0a) break;
-          if (c === 0x0d) {
-            if (text.charCodeAt(j + 1) === 0x0a) break;
-            row.error ??= loneCr(line);
-          }
-          j++;
-        }
-        field = text.slice(i, j);
-        row.spans.push(i, j, 0);
-        i = j;
-      }
-      row.raw.push(field);
-      if (i < n && text.charCodeAt(i) === 0x2c) { i++; continue; }
-      break;
+    const k = known?.(i, text);
+    if (k) {
+      rows.push(new KnownRow(text, line, i, k));
+      i += k.length + k.newline;
+      line += k.lines + (k.newline ? 1 : 0);
+      continue;
     }
-    row.end = i;
-    row.endLine = line;
-    if (text.charCodeAt(i) === 0x0d) i++;
-    if (text.charCodeAt(i) === 0x0a) { i++; line++; row.newlineAfter = true; }
+    const read = readRow(text, i, line);
+    const row = read.row;
+    i = read.next;
+    line = read.line;
     if (row.raw.length > 1 || row.raw[0] !== '' || row.error) rows.push(row); // blank lines are not rows
   }
   return rows;
+}
+
+/** The row that starts at offset `i` (on `line`), with where the next one starts. */
+function readRow(text: string, i: number, line: number): { row: ParsedRow; next: number; line: number } {
+  const n = text.length;
+  const row = new ParsedRow(line, i);
+  for (;;) {
+    let field = '';
+    if (text.charCodeAt(i) === 0x22) { // quoted
+      const startLine = line;
+      const at = row.spans.length;
+      const start = ++i;
+      row.spans.push(start, n, 1);
+      // The value is sliced once and its doubled quotes undone when asked for (ParsedRow): built piece by piece, a
+      // cell of JSON (a quote every few characters) became a deep string tree that cost more than the rest of the read.
+      let doubled = false;
+      for (;;) {
+        const q = text.indexOf('"', i);
+        if (q === -1) {
+          row.error = `a quoted field opened on line ${startLine} is never closed: add the closing "`;
+          field = text.slice(start);
+          i = n;
+          break;
+        }
+        line += countNewlines(text, i, q);
+        if (text.charCodeAt(q + 1) === 0x22) { doubled = true; i = q + 2; continue; }
+        row.spans[at + 1] = q;
+        field = text.slice(start, q);
+        i = q + 1;
+        break;
+      }
+      const c = text.charCodeAt(i);
+      if (i < n && c !== 0x2c && c !== 0x0a && !(c === 0x0d && text.charCodeAt(i + 1) === 0x0a)) {
+        row.error ??= c === 0x0d ? loneCr(line) : `unexpected text after a closing quote on line ${line}: a quote inside a quoted field must be doubled ("")`;
+        if (doubled) field = field.replace(/""/g, '"'); // the text after the quote is taken as it is
+        doubled = false;
+        while (i < n && text.charCodeAt(i) !== 0x2c && text.charCodeAt(i) !== 0x0a) field += text[i++];
+      }
+      if (doubled) (row.doubled ??= []).push(row.raw.length);
+    } else {
+      let j = i;
+      while (j < n) {
+        const c = text.charCodeAt(j);
+        if (c === 0x2c || c === 0x0a) break;
+        if (c === 0x0d) {
+          if (text.charCodeAt(j + 1) === 0x0a) break;
+          row.error ??= loneCr(line);
+        }
+        j++;
+      }
+      field = text.slice(i, j);
+      row.spans.push(i, j, 0);
+      i = j;
+    }
+    row.raw.push(field);
+    if (i < n && text.charCodeAt(i) === 0x2c) { i++; continue; }
+    break;
+  }
+  row.end = i;
+  row.endLine = line;
+  if (text.charCodeAt(i) === 0x0d) i++;
+  if (text.charCodeAt(i) === 0x0a) { i++; line++; row.newlineAfter = true; }
+  return { row, next: i, line };
 }
 
 /**
@@ -148,8 +212,8 @@ function countNewlines(text: string, from: number, to: number): number {
 export type CsvRowReuse = (start: number, end: number, header: string) => { value: Record<string, unknown>; text: string } | undefined;
 
 /** The records of a CSV file's text, problems with its header, and the header row as written. */
-export function csvRecords(text: string, reuse?: CsvRowReuse): { records: SourceRecord[]; problems: ReadProblem[]; header?: string } {
-  const rows = parseCsv(text);
+export function csvRecords(text: string, reuse?: CsvRowReuse, known?: KnownCsvRows): { records: SourceRecord[]; problems: ReadProblem[]; header?: string } {
+  const rows = parseCsv(text, known);
   const problems: ReadProblem[] = [];
   const records: SourceRecord[] = [];
   if (rows.length === 0) return { records, problems };
@@ -172,10 +236,12 @@ export function csvRecords(text: string, reuse?: CsvRowReuse): { records: Source
       byteOffset: 0, byteEnd: 0, newlineAfter: row.newlineAfter, offset: row.start,
     };
     const sourceText = text.slice(row.start, row.end);
-    const known = !row.error && row.spans.length === 3 * header.length ? reuse?.(row.start, row.end, headerText) : undefined;
-    if (known) {
-      rec.value = known.value;
-      rec.text = known.text;
+    // A row taken as read before had no error and a field per column: its fields need not be read to tell.
+    const fits = row instanceof KnownRow || (!row.error && row.spans.length === 3 * header.length);
+    const kept = fits ? reuse?.(row.start, row.end, headerText) : undefined;
+    if (kept) {
+      rec.value = kept.value;
+      rec.text = kept.text;
       rec.fileMap = csvRowMap(lines, header, row, isJson);
       rec.sourceText = sourceText;
       records.push(rec);

@@ -3,7 +3,7 @@
  * JSON.parse each line (about 3x faster than readline). A file whose first character is `[` is read as one
  * JSON array, and a file of pretty-printed objects as a sequence, both with exact line numbers.
  */
-import { csvRecords, type CsvRowReuse } from './csv';
+import { csvRecords, type CsvRowReuse, type KnownCsvRows } from './csv';
 import { fatalEncodingProblem, invalidUtf8Problem, spanAtLine, utf8BomLength } from './encoding';
 import { decodedTable } from './parquet';
 import { describeJsonError, splitJsonValues, type SplitProblem } from './json-scan';
@@ -27,7 +27,7 @@ export interface OpenedDataset {
 /**
  * `opts.jsonl`: read as JSON Lines whatever its first line looks like (a slice of a JSONL file, cut at a line break).
  */
-export function openDataset(input: Buffer | string, name = '', opts: { csvReuse?: CsvRowReuse; jsonl?: boolean } = {}): OpenedDataset {
+export function openDataset(input: Buffer | string, name = '', opts: { csvReuse?: CsvRowReuse; csvRows?: KnownCsvRows; jsonl?: boolean } = {}): OpenedDataset {
   // The editor's text as the reader would decode it from its bytes, without decoding it again (tens of ms on a large
   // document at every edit); not when it holds a lone surrogate, which the bytes carry as U+FFFD.
   const known = typeof input === 'string' && wellFormed(input) ? input.slice(input.charCodeAt(0) === 0xfeff ? 1 : 0) : undefined;
@@ -49,7 +49,7 @@ export function openDataset(input: Buffer | string, name = '', opts: { csvReuse?
   if (badBytes) problems.push(badBytes);
   if (table) return { container: 'parquet', problems, forEachRecord: (cb) => forEachJsonlRecord(buf(), start, problems, cb) };
   if (opts.jsonl) return { container: 'jsonl', problems, forEachRecord: (cb) => forEachJsonlRecord(buf(), start, problems, cb) };
-  if (/\.csv$/i.test(name)) return openCsv(known ?? wholeText(buf(), start), () => buf().length, problems, opts.csvReuse);
+  if (/\.csv$/i.test(name)) return openCsv(known ?? wholeText(buf(), start), () => buf().length, problems, opts.csvReuse, opts.csvRows);
 
   // Only ASCII blanks precede the first character, so bytes and UTF-16 units agree up to it.
   const offset = known !== undefined ? firstNonBlankChar(known, 0) : firstNonBlank(buf(), start) - start;
@@ -76,12 +76,12 @@ export function openDataset(input: Buffer | string, name = '', opts: { csvReuse?
 }
 
 /** `text`: the file's text after any BOM (undefined: too large to hold), of size() bytes. */
-function openCsv(text: string | undefined, size: () => number, problems: ReadProblem[], reuse?: CsvRowReuse): OpenedDataset {
+function openCsv(text: string | undefined, size: () => number, problems: ReadProblem[], reuse?: CsvRowReuse, rows?: KnownCsvRows): OpenedDataset {
   if (text === undefined) {
     problems.push({ kind: 'record-too-large', fatal: true, span: spanAtLine(1), message: `the CSV file is too large (${Math.round(size() / 2 ** 20)} MiB) to read at once; split it or convert it to JSONL` });
     return { container: 'csv', problems, forEachRecord: () => 0 };
   }
-  const csv = csvRecords(text, reuse);
+  const csv = csvRecords(text, reuse, rows);
   problems.push(...csv.problems);
   return { container: 'csv', problems, csvHeader: csv.header, forEachRecord: (cb) => { csv.records.forEach(cb); return csv.records.length; } };
 }

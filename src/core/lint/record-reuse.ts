@@ -10,6 +10,7 @@
  * text). Looking records up by their text hashed the whole document twice per edit.
  */
 import { openDataset } from '../dataset/read';
+import type { KnownCsvRow } from '../dataset/csv';
 import type { SourceRecord } from '../dataset/types';
 import { FileContext, type RecordCache, type RecordView } from './context';
 import { movedFinding } from './finding-lines';
@@ -26,6 +27,8 @@ interface KeptRecord {
   length: number;
   /** Taken by a record of the current lint (RecordReuse.take). */
   taken?: boolean;
+  /** A CSV row: the line breaks inside it (KnownCsvRow.lines). */
+  csvLines?: number;
   /** Where it was: its findings are moved by the lines it moved. */
   line: number;
   column: number;
@@ -57,6 +60,8 @@ export class RecordReuse {
   private textEnd = 0;
   /** The CSV header of the last lint: a row's record follows from it and the row, so another header forgets them all. */
   private csvHeader: string | undefined;
+  /** Where that header row ends (offsets after any BOM). */
+  private csvHeaderEnd = Infinity;
   /** The interned keys the whole-file rules keep between lints (FileContext.kept), which the views' caches refer to. */
   private readonly state = new Map<string, unknown>();
   /** Records checked by the last lint, and taken from the previous one; for tests. */
@@ -71,12 +76,15 @@ export class RecordReuse {
     const dataset = openDataset(text, path, {
       csvReuse: (start, end, header) => (header !== this.csvHeader ? undefined
         : (this.byPlace(start, end - start) ?? this.keptByText.get(text.slice(start, end))?.[0])?.csv),
+      csvRows: (start, csv) => this.knownRow(start, csv),
     });
     if (dataset.csvHeader !== this.csvHeader) {
       this.placed = [];
       this.keptByText.clear();
     }
     this.csvHeader = dataset.csvHeader;
+    const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    this.csvHeaderEnd = dataset.csvHeader === undefined ? Infinity : text.indexOf(dataset.csvHeader, bom) - bom + dataset.csvHeader.length;
     const ctx = new FileContext(path, options, undefined, state);
     // The per-record rules report every finding into `capture`, each record's are kept, and `own` takes them in file
     // order under the per-code limit, as one context of a full lint would.
@@ -122,7 +130,10 @@ export class RecordReuse {
       view.cache.strings = undefined;
       const source = rec.sourceText ?? rec.text;
       const entry: KeptRecord = { offset: rec.offset, length: source.length, line: rec.line, column: rec.column, fingerprint: view.fingerprint, cache: view.cache, own: found };
-      if (rec.sourceText !== undefined) entry.csv = { value: rec.value as Record<string, unknown>, text: rec.text };
+      if (rec.sourceText !== undefined) {
+        entry.csv = { value: rec.value as Record<string, unknown>, text: rec.text };
+        entry.csvLines = rec.span.endLine - rec.line;
+      }
       if (rec.offset !== undefined) placed.push(entry);
       else addTo(unplaced, source, entry);
     });
@@ -185,6 +196,25 @@ export class RecordReuse {
     else return undefined;
     const k = this.placed[this.firstEndingAfter(before)];
     return k?.offset === before && k.length === length && !k.taken ? k : undefined;
+  }
+
+  /**
+   * The CSV row read before at `start` of `csv` (the text after any BOM), when the header, the row and its line break
+   * are all unchanged: the reader takes its extent instead of scanning it (KnownCsvRows). A row that ended where the
+   * edit begins does not count: typing there may lengthen it.
+   */
+  private knownRow(start: number, csv: string): KnownCsvRow | undefined {
+    if (this.same <= this.csvHeaderEnd) return undefined; // the header may have changed: every row is read
+    const after = start >= this.textEnd - this.sameEnd;
+    if (!after && start >= this.same) return undefined;
+    const before = after ? start - this.delta : start;
+    const k = this.placed[this.firstEndingAfter(before)];
+    if (k?.offset !== before || k.taken || k.csvLines === undefined) return undefined;
+    const end = start + k.length;
+    const c = csv.charCodeAt(end);
+    const newline = end === csv.length ? 0 : c === 0x0a ? 1 : c === 0x0d && csv.charCodeAt(end + 1) === 0x0a ? 2 : -1;
+    if (newline < 0 || (!after && end + newline > this.same)) return undefined;
+    return { length: k.length, lines: k.csvLines, newline: newline as 0 | 1 | 2 };
   }
 
   /**
