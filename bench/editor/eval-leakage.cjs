@@ -7,17 +7,12 @@
 const path = require('node:path');
 const out = process.env.OUTDIR ?? path.join(__dirname, '..', '..', 'out');
 const { EvalFeatureCache, evalLeakage, lintSource, lintTrainAndEval, TrainingFeatures, withLeakage } = require(`${out}/src/core/lint/index.js`);
-const { cleanChat, rng } = require(`${out}/test/unit/support/lint-corpus.js`);
+const { cleanChat, cleanChatLines, rng } = require(`${out}/test/unit/support/lint-corpus.js`);
 
 const trainMb = Number(process.argv[2] ?? 50);
 const evalRecords = Number(process.argv[3] ?? 1000);
 const r = rng(7);
-const train = [];
-for (let size = 0; size < trainMb * 1e6;) {
-  const line = JSON.stringify(cleanChat(r));
-  train.push(line);
-  size += line.length + 1;
-}
+const train = cleanChatLines(r, trainMb * 1e6);
 const trainBytes = Buffer.from(train.join('\n') + '\n');
 const held = [];
 for (let i = 0; i < evalRecords; i++) {

@@ -8,17 +8,12 @@ const os = require('node:os');
 const path = require('node:path');
 const out = process.env.OUTDIR ?? path.join(__dirname, '..', '..', 'out');
 const { Linter } = require(`${out}/src/host/linter.js`);
-const { cleanChat, rng } = require(`${out}/test/unit/support/lint-corpus.js`);
+const { cleanChat, cleanChatLines, rng } = require(`${out}/test/unit/support/lint-corpus.js`);
 
 const trainMb = Number(process.argv[2] ?? 50);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tunelab-leakage-lag-'));
 const r = rng(3);
-const lines = [];
-for (let size = 0; size < trainMb * 1e6;) {
-  const line = JSON.stringify(cleanChat(r));
-  lines.push(line);
-  size += line.length + 1;
-}
+const lines = cleanChatLines(r, trainMb * 1e6);
 const trainPath = path.join(dir, 'train.jsonl');
 fs.writeFileSync(trainPath, lines.join('\n') + '\n');
 const evalText = lines.slice(0, 200).join('\n') + '\n';

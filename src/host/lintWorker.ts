@@ -244,6 +244,7 @@ function trainingTexts(refs: readonly TrainingRef[]): { texts: TrainingText[]; m
 async function withEvalLeakage(key: string, a: DocLintResult, options: LintOptions, refs: readonly TrainingRef[], wait?: boolean): Promise<DocLintResult> {
   if (a.provisional) return a;
   const d = doc(key);
+  const evalFeatures = (d.evalFeatures ??= new lint.EvalFeatureCache());
   const t0 = performance.now();
   const { texts, missing } = trainingTexts(refs);
   const trainPaths = texts.map((t) => t.path);
@@ -264,7 +265,7 @@ async function withEvalLeakage(key: string, a: DocLintResult, options: LintOptio
     if (!wait) {
       // Until the follow-up reads them: compared with the files as they were, so that findings do not come and go.
       const earlier = trainingFeatures.earlier(texts, threshold);
-      return { ...a, result: earlier ? lint.withLeakage(a.result, lint.evalLeakage(d.path, textNow(d), earlier, options, (d.evalFeatures ??= new lint.EvalFeatureCache()))) : a.result, provisional: true };
+      return { ...a, result: earlier ? lint.withLeakage(a.result, lint.evalLeakage(d.path, textNow(d), earlier, options, evalFeatures)) : a.result, provisional: true };
     }
     try {
       features = await trainingFeatures.read(texts, threshold);
@@ -276,7 +277,7 @@ async function withEvalLeakage(key: string, a: DocLintResult, options: LintOptio
     if (docs.get(key) !== d) throw new UnknownDocument(key);
     if (d.version !== a.version) a = lintDocNow(key, options);
   }
-  const result = lint.withLeakage(a.result, lint.evalLeakage(d.path, textNow(d), features, options, (d.evalFeatures ??= new lint.EvalFeatureCache())));
+  const result = lint.withLeakage(a.result, lint.evalLeakage(d.path, textNow(d), features, options, evalFeatures));
   d.last = result;
   d.leakageCheck = { trainPaths, trainingRecords: features.records, read, ms: performance.now() - t0 };
   return { ...a, result, leakage: d.leakageCheck };

@@ -51,8 +51,13 @@ export function mergeLintOptions(base: LintOptions, over: LintOptions): LintOpti
  * codes, for what needs them all (fix-all, whole duplicate clusters) when the usual lint kept only the first ones.
  */
 export function everyFindingOf(options: LintOptions, codes: readonly LintCode[]): LintOptions {
+  return { ...onlyCodes(options, codes), maxFindingsPerCode: Number.MAX_SAFE_INTEGER };
+}
+
+/** `options` with every rule off but `codes` (at their configured levels). */
+export function onlyCodes(options: LintOptions, codes: readonly LintCode[]): LintOptions {
   const severity: LintOptions['severity'] = Object.fromEntries(LINT_CODES.map((c) => [c, codes.includes(c) ? options.severity?.[c] : 'off']));
-  return { ...options, severity, maxFindingsPerCode: Number.MAX_SAFE_INTEGER };
+  return { ...options, severity };
 }
 
 /** Reads lint settings from a file (`tunelab lint --config FILE`); `label` names it in the problems. */

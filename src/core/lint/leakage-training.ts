@@ -11,13 +11,14 @@ import type { SourceRecord } from '../dataset/types';
 import { RULES } from './rules';
 import { LeakageIndex } from './leakage-index';
 import type { LintInput } from './lint-files';
-import { fileResult, runRules } from './lint-source';
+import { onlyCodes } from './config';
+import { fileResult, inCodeOrder, runRules } from './lint-source';
 import { recordFeatures, recordWords } from './record-features';
 import { buildRecordView } from './record-view';
 import { DEFAULT_NEAR_DUPLICATE_THRESHOLD } from './rules/near-duplicate';
 import { IntList } from './text/int-list';
 import { appendShingles, bandKeys, lshLayout, type LshLayout } from './text/minhash';
-import { LINT_CODES, type FileLintResult, type LintCode, type LintOptions, type Severity } from './types';
+import type { FileLintResult, LintCode, LintOptions } from './types';
 
 /** JSON Lines read per step by TrainingFeatures.read: some 15 ms of work. */
 const SLICE_BYTES = 1 << 20;
@@ -195,9 +196,8 @@ export function evalLeakage(evalPath: string, evalInput: Buffer | string, traini
     cache.done();
     if (index.evalRecords) training.compareWith(index);
   }
-  const severity = Object.fromEntries(LINT_CODES.map((c) => [c, c === 'leakage' ? options.severity?.leakage : 'off'])) as Partial<Record<LintCode, Severity | 'off'>>;
   const read = { ...dataset, forEachRecord: (cb: (rec: SourceRecord) => void) => { records.forEach(cb); return records.length; } };
-  return fileResult(runRules(evalPath, read, RULES, { ...options, severity }, { role: 'eval', leakage: index.evalRecords ? index : undefined, evalFileId: 0 },
+  return fileResult(runRules(evalPath, read, RULES, onlyCodes(options, ['leakage']), { role: 'eval', leakage: index.evalRecords ? index : undefined, evalFileId: 0 },
     (rec) => views.get(rec)));
 }
 
@@ -210,11 +210,7 @@ export function withLeakage(base: FileLintResult, leakage: FileLintResult): File
   for (const s of ['error', 'warning', 'info'] as const) bySeverity[s] += leakage.stats.findingsBySeverity[s];
   // Fatal read problems are reported even with their rule off; `base` has them already.
   for (const f of leakage.findings) if (f.code !== 'leakage') bySeverity[f.severity]--;
-  const byCode: Partial<Record<LintCode, number>> = {};
-  for (const code of LINT_CODES) {
-    const n = code === 'leakage' ? found : base.stats.findingsByCode[code];
-    if (n !== undefined) byCode[code] = n;
-  }
+  const byCode = inCodeOrder(new Map([...Object.entries(base.stats.findingsByCode) as [LintCode, number][], ['leakage', found]]));
   return {
     ...base,
     findings: [...base.findings, ...leaks].sort(byPosition),

@@ -194,8 +194,14 @@ export class RecordReuse {
     if (offset + length <= this.same) before = offset;
     else if (offset >= this.textEnd - this.sameEnd) before = offset - this.delta;
     else return undefined;
-    const k = this.placed[this.firstEndingAfter(before)];
-    return k?.offset === before && k.length === length && !k.taken ? k : undefined;
+    const k = this.placedAt(before);
+    return k?.length === length ? k : undefined;
+  }
+
+  /** The kept record that started at `offset` of the previous text, unless taken already. */
+  private placedAt(offset: number): KeptRecord | undefined {
+    const k = this.placed[this.firstEndingAfter(offset)];
+    return k?.offset === offset && !k.taken ? k : undefined;
   }
 
   /**
@@ -207,9 +213,8 @@ export class RecordReuse {
     if (this.same <= this.csvHeaderEnd) return undefined; // the header may have changed: every row is read
     const after = start >= this.textEnd - this.sameEnd;
     if (!after && start >= this.same) return undefined;
-    const before = after ? start - this.delta : start;
-    const k = this.placed[this.firstEndingAfter(before)];
-    if (k?.offset !== before || k.taken || k.csvLines === undefined) return undefined;
+    const k = this.placedAt(after ? start - this.delta : start);
+    if (k?.csvLines === undefined) return undefined;
     const end = start + k.length;
     const c = csv.charCodeAt(end);
     const newline = end === csv.length ? 0 : c === 0x0a ? 1 : c === 0x0d && csv.charCodeAt(end + 1) === 0x0a ? 2 : -1;

@@ -368,6 +368,17 @@ function textGrams(raw: string, n: number): string[] {
   return Array.from({ length: Math.max(0, words.length - n + 1) }, (_, i) => words.slice(i, i + n).join(' '));
 }
 
+/** Lines of clean chat records drawn from `r`, about `chars` characters in all with their line breaks (no planted duplicates). */
+export function cleanChatLines(r: Rng, chars: number): string[] {
+  const lines: string[] = [];
+  for (let size = 0; size < chars;) {
+    const line = JSON.stringify(cleanChat(r));
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return lines;
+}
+
 /** JSONL text of clean chat records of about `bytes` bytes, with 1% exact and 1% near duplicates (for benchmarks). */
 export function chatJsonl(bytes: number, seed = 1): string {
   const r = rng(seed);
