@@ -122,8 +122,10 @@ test('lint session: each update equals a full lint of the new text (fixes includ
   check('one-line edit');
   assert.deepEqual(session.lastUpdate, { linesChecked: 1, linesReused: lines.filter((l) => l.trim()).length - 1, linesSeeded: 0, full: false });
   check('no trailing newline', lines.join('\n'));
-  check('a JSON array instead: linted in full', `[${lines.filter((l) => l.trim()).slice(0, 5).join(',\n')}]`);
-  assert.equal(session.lastUpdate.full, true);
+  check('a JSON array instead: held value by value', `[${lines.filter((l) => l.trim()).slice(0, 5).join(',\n')}]`);
+  assert.equal(session.lastUpdate.full, false);
+  check('one line of it: read in full', `[${lines.filter((l) => l.trim()).slice(0, 5).join(',')}]`);
+  assert.equal(session.lastUpdate.full, true, 'two values start on one line');
   check('back to JSONL');
   check('empty', '');
   const csv = createLintSession('d.csv', opts);

@@ -366,11 +366,33 @@ test('lint session on a JSON array: a one-word edit checks that one record again
   const records = Array.from({ length: 300 }, () => cleanChat(r));
   const session = createLintSession('a.json');
   session.update(`${JSON.stringify(records, null, 4)}\n`);
-  assert.deepEqual(session.lastUpdate, { linesChecked: 300, linesReused: 0, linesSeeded: 0, full: true });
+  assert.deepEqual(session.lastUpdate, { linesChecked: 300, linesReused: 0, linesSeeded: 0, full: false });
   records[150].messages[0].content += ' Thanks.';
   const text = `${JSON.stringify(records, null, 4)}\n`;
   assert.deepEqual(session.update(text), lintText('a.json', text));
-  assert.deepEqual(session.lastUpdate, { linesChecked: 1, linesReused: 299, linesSeeded: 0, full: true });
+  // Held value by value: the text is not read in full again.
+  assert.deepEqual(session.lastUpdate, { linesChecked: 1, linesReused: 299, linesSeeded: 0, full: false });
+});
+
+test('lint session on a pretty-printed JSON array: keystrokes anywhere (commas, brackets, quotes, line breaks) equal a full lint at every step', () => {
+  const PIECES = [',', ']', '[', '{', '}', '"', '\\', ' ', '\n', '\0', '\ud800', 'x', '  ', '},\n  {', '"role": "user"', ''];
+  for (const seed of [41, 42, 43]) {
+    const r = rng(seed);
+    const records = baseLines(r).slice(0, 70).flatMap((l) => { try { return [JSON.parse(l) as object]; } catch { return []; } });
+    const valid = `${seed === 43 ? '\n  ' : ''}${JSON.stringify(records, null, seed === 42 ? 4 : 2)}\n`;
+    let text = valid;
+    const session = createLintSession('k.json');
+    let held = 0;
+    for (let step = 0; step < 120; step++) {
+      if (r() < 0.25) text = valid; // back to a valid array now and then, as an undo does
+      const at = Math.floor(r() * (text.length + 1));
+      const cut = r() < 0.4 ? Math.floor(r() * Math.min(12, text.length - at + 1)) : 0;
+      text = text.slice(0, at) + PIECES[Math.floor(r() * PIECES.length)] + text.slice(at + cut);
+      assert.deepEqual(session.update(text), lintText('k.json', text), `seed ${seed}, step ${step}: ${JSON.stringify(text.slice(Math.max(0, at - 20), at + 20))}`);
+      if (!session.lastUpdate.full && step > 0) held++;
+    }
+    assert.ok(held > 40, `seed ${seed}: only ${held} of 120 updates held the array value by value`);
+  }
 });
 
 test('lint session on a CSV file: typing at the end of a row or of the header, or a quote that makes a row run on, is read as it now is', () => {

@@ -212,7 +212,14 @@ function emitSlices(text: string, values: [number, number][], byteStart: number,
   return values.length;
 }
 
-function addSplitProblems(text: string, from: SplitProblem[], to: ReadProblem[]): void {
+/** A JSON array's split problems as the reader reports them (the editor's session splits arrays itself). */
+export function arraySyntaxProblems(text: string, from: readonly SplitProblem[]): ReadProblem[] {
+  const to: ReadProblem[] = [];
+  addSplitProblems(text, from, to);
+  return to;
+}
+
+function addSplitProblems(text: string, from: readonly SplitProblem[], to: ReadProblem[]): void {
   for (const p of from) {
     const line = lineAt(text, p.offset);
     const column = p.offset - (text.lastIndexOf('\n', p.offset - 1) + 1) + 1;
@@ -222,7 +229,7 @@ function addSplitProblems(text: string, from: SplitProblem[], to: ReadProblem[])
 }
 
 /** No lone surrogate (String.prototype.isWellFormed, Node 20+; false where it is missing: the bytes then decide). */
-const wellFormed = (s: string): boolean => (s as unknown as { isWellFormed?: () => boolean }).isWellFormed?.() ?? false;
+export const wellFormed = (s: string): boolean => (s as unknown as { isWellFormed?: () => boolean }).isWellFormed?.() ?? false;
 
 /** The file as one string, or undefined when it is over V8's string limit (about 512 MiB). */
 function wholeText(buf: Buffer, start: number): string | undefined {
@@ -273,7 +280,8 @@ function firstNonBlank(buf: Buffer, from: number): number {
   return -1;
 }
 
-function firstNonBlankChar(text: string, from: number): number {
+/** Offset of the first character from `from` on that is not a blank or a line break (text.length: none). */
+export function firstNonBlankChar(text: string, from: number): number {
   let i = from;
   while (i < text.length && (isBlankCode(text.charCodeAt(i)) || text.charCodeAt(i) === 10)) i++;
   return i;

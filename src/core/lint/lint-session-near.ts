@@ -9,7 +9,7 @@
  * re-checked, the same way as the rule (same candidate order, same exact Jaccard). The session's test compares every
  * update with a full lint, which keeps the two in step.
  */
-import type { SourceRecord } from '../dataset/types';
+import type { Position, SourceRecord } from '../dataset/types';
 import type { FileContext, RecordView } from './context';
 import { recordFeatures } from './record-features';
 import { DEFAULT_NEAR_DUPLICATE_THRESHOLD, MAX_CHAIN, MAX_VERIFY } from './rules/near-duplicate';
@@ -160,8 +160,11 @@ export class NearDuplicateIndex {
     return [...this.found].sort((a, b) => a.pos - b.pos);
   }
 
-  /** The rule's finding for a record settleSteps() returned; its line and its partner's are the current ones. */
-  report(ctx: FileContext, e: NearEntry): void {
+  /**
+   * The rule's finding for a record settleSteps() returned; its line and its partner's are the current ones.
+   * `previousEnd`: in a JSON array, where the record before it ends (its fix deletes from there).
+   */
+  report(ctx: FileContext, e: NearEntry, previousEnd?: Position): void {
     const rec = e.rec;
     const line = e.near!.best!.rec.span.line;
     const j = e.near!.j.toFixed(2);
@@ -169,7 +172,7 @@ export class NearDuplicateIndex {
       code: 'near-duplicate', severity: 'warning', span: rec.span,
       message: `near-duplicate of line ${line}, Jaccard ${j} (word 5-grams)`,
       related: [{ path: ctx.path, line, message: `similar record (Jaccard ${j})` }],
-      fixes: [deleteRecordFix(ctx, rec, undefined, 'Delete near-duplicate record')],
+      fixes: [deleteRecordFix(ctx, rec, previousEnd, 'Delete near-duplicate record')],
     });
   }
 

@@ -19,11 +19,13 @@
  * Text that is not plain JSONL (a JSON array, pretty-printed records, a NUL character, a .csv file) is read in full
  * each time, and its unchanged records keep their findings and what the whole-file rules need (record-reuse.ts).
  */
-import { describeJsonError } from '../dataset/json-scan';
-import type { RecordFormat, SourceRecord } from '../dataset/types';
+import { resplitArray } from '../dataset/array-resplit';
+import { describeJsonError, splitJsonValues, type SplitResult } from '../dataset/json-scan';
+import { arraySyntaxProblems, firstNonBlankChar, wellFormed } from '../dataset/read';
+import type { Position, ReadProblem, RecordFormat, SourceRecord } from '../dataset/types';
 import { FileContext, type LintRule, type RecordView, type RuleVisitor } from './context';
 import { NearDuplicateIndex, type NearEntry } from './lint-session-near';
-import { emptyStats, fileResult, needsFingerprint, type RuleRun } from './lint-source';
+import { emptyStats, fileResult, needsFingerprint, reportReadProblems, type RuleRun } from './lint-source';
 import { RecordReuse } from './record-reuse';
 import { commonPrefix, commonSuffix } from './text-affixes';
 import { RecordCounts, shapeOf, type RecordShape } from './record-counts';
@@ -71,7 +73,8 @@ export interface LintSession {
   readonly holdsText: boolean;
   /**
    * Records (non-blank lines) parsed and checked by the last update, those taken from the cache, and of the checked
-   * ones those whose per-record work came from seeds; for tests and benchmarks.
+   * ones those whose per-record work came from seeds, and whether the whole text was read again (text held neither line
+   * by line nor value by value: record-reuse.ts); for tests and benchmarks.
    */
   readonly lastUpdate: { linesChecked: number; linesReused: number; linesSeeded: number; full: boolean };
 }
@@ -94,6 +97,23 @@ interface CachedLine extends NearEntry {
   answer: string | undefined;
   /** length-outlier's length (characters of the non-system training text); -1 for an invalid record. */
   length: number;
+  /** In a JSON array, where the record before it ends (its "delete" fix takes the comma from there); set by assemble. */
+  previousEnd?: Position;
+}
+
+/**
+ * A JSON array held value by value (updateArray). Its values are kept in `lines` at the line each starts on: no two
+ * values start on one line (a one-line array is read in full at each edit, record-reuse.ts).
+ */
+interface HeldArray {
+  text: string;
+  /** Offset and line index of its `[`. */
+  open: number;
+  openLine: number;
+  split: SplitResult;
+  /** Line index where each value starts. */
+  starts: number[];
+  problems: ReadProblem[];
 }
 
 /** Whole-file rules the session keeps up to date itself; any other whole-file rule runs over every record. */
@@ -145,6 +165,8 @@ class IncrementalLint implements LintSession {
 
   /** Text that is not plain JSONL: the records kept from its last lint (record-reuse.ts). */
   private reuse: RecordReuse | undefined;
+  /** A JSON array, held value by value (its values are in `lines`). */
+  private array: HeldArray | undefined;
 
   /** Read once, by the first update (see createLintSession). */
   private summaries: ShardSummary[] | undefined;
@@ -170,7 +192,7 @@ class IncrementalLint implements LintSession {
     // Seeds are of the text the first update gets, and of no later one.
     const summaries = this.summaries;
     this.summaries = undefined;
-    if (!this.holdsText && this.lines.length) this.reset(); // edit() left text that is not plain JSONL
+    if (!this.holdsText && !this.array && this.lines.length) this.reset(); // edit() left text that is not plain JSONL
     const prev = this.holdsText ? (this.prevText ??= this.text()) : undefined;
     // The lines an edit touched: between the text's common prefix and common suffix with the previous text, found by
     // comparing 64K chunks (memcmp speed) unless the caller knows them.
@@ -187,6 +209,8 @@ class IncrementalLint implements LintSession {
       ? plainJsonl(text)
       : !text.slice(firstStart, text.length - q).includes('\0'); // the lines before did not change
     if (!plain) {
+      const held = yield* this.updateArray(text, unchanged);
+      if (held) return held;
       this.reset();
       this.reuse ??= new RecordReuse(this.path, this.options);
       const result = this.reuse.lint(text);
@@ -195,6 +219,7 @@ class IncrementalLint implements LintSession {
       return result;
     }
     this.reuse = undefined; // plain JSONL again: the lines keep what the records need
+    if (this.array) this.reset(); // its lines are the array's values
     // Old lines first..last are replaced by the new text's lines from firstStart to the line break after the change.
     let last = this.lineStarts.length - 1, regionEnd = text.length;
     if (prev !== undefined) {
@@ -219,6 +244,100 @@ class IncrementalLint implements LintSession {
     }
     this.prevText = text;
     this.holdsText = true;
+    return yield* this.assemble(this.lines.length);
+  }
+
+  /**
+   * A JSON array as the reader takes one (its first character `[`, closed or not, nothing after its `]`), held value by
+   * value: an edit splits the text again near it (resplitArray) and reads only the values it changed; the whole-file
+   * rules go on as for JSONL lines. Undefined: not such an array, or two values start on one line (the caller reads the
+   * text in full). The first update reads every value.
+   */
+  private *updateArray(text: string, unchanged?: { prefix: number; suffix: number }): Generator<void, FileLintResult | undefined> {
+    if (/\.csv$/i.test(this.path)) return undefined;
+    let a = this.array;
+    if (!a && this.lines.length) this.reset(); // JSONL lines
+    let same = 0, sameEnd = 0;
+    if (a) {
+      const prev = a.text, most = Math.min(prev.length, text.length);
+      same = unchanged ? Math.min(unchanged.prefix, most) : commonPrefix(prev, text);
+      sameEnd = Math.min(unchanged ? unchanged.suffix : commonSuffix(prev, text, most - same), most - same);
+      // The reader decodes a lone surrogate as bytes would (U+FFFD) and reads text with a NUL as bytes: the kept text
+      // had neither, so only the changed span (with a character either side, for surrogate pairs) is looked at.
+      const changed = text.slice(Math.max(same - 1, 0), Math.min(text.length - sameEnd + 1, text.length));
+      if (same <= a.open || !wellFormed(changed) || changed.includes('\0')) a = undefined;
+    }
+    let open: number, openLine: number, split;
+    if (a) {
+      ({ open, openLine } = a);
+      const tail = text.length - sameEnd, nl = text.indexOf('\n', tail);
+      // Values after the edit keep their columns only from the line after it on.
+      split = resplitArray(a.split, text, text.length - a.text.length, same, sameEnd, open, nl === -1 ? Infinity : nl + 1);
+    } else {
+      if (text.charCodeAt(0) === 0xfeff || !wellFormed(text) || text.includes('\0')) return undefined;
+      open = firstNonBlankChar(text, 0);
+      if (text.charCodeAt(open) !== 0x5b) return undefined;
+      openLine = linesIn(text, 0, open);
+      const whole = splitJsonValues(text, open, 'array');
+      split = { ...whole, first: 0, resumed: this.array?.split.values.length ?? 0, resumedAt: whole.values.length };
+    }
+    // `[1, 2]` and more lines may be JSONL of arrays: the reader decides.
+    if (split.closed && firstNonBlankChar(text, split.end) < text.length) return undefined;
+    const old = this.array;
+    // Where the new values start: counted from the last value kept before them (or the `[`).
+    const { first, resumed, resumedAt } = split;
+    const starts = old && a ? old.starts.slice(0, first) : [];
+    let line = first ? starts[first - 1] : openLine, at = first ? split.values[first - 1][0] : open;
+    const places: { line: number; column: number; endLine: number; endColumn: number }[] = [];
+    for (let k = first; k < resumedAt; k++) {
+      const [s, e] = split.values[k];
+      line += linesIn(text, at, s);
+      const endLine = line + linesIn(text, s, e);
+      if (line <= (starts.length ? starts[starts.length - 1] : -1)) return undefined; // two values on one line
+      places.push({ line, column: s - text.lastIndexOf('\n', s - 1), endLine, endColumn: e - text.lastIndexOf('\n', e - 1) });
+      starts.push(line);
+      at = s;
+    }
+    const lineDelta = old && a ? linesIn(text, same, text.length - sameEnd) - linesIn(old.text, same, old.text.length - sameEnd) : 0;
+    if (old && a && resumed < old.starts.length) {
+      if (old.starts[resumed] + lineDelta <= (starts.length ? starts[starts.length - 1] : -1)) return undefined;
+      for (let k = resumed; k < old.starts.length; k++) starts.push(old.starts[k] + lineDelta);
+    }
+    // The values the edit replaced leave; one that comes back unchanged at the same column keeps its work.
+    const moved = new Map<string, CachedLine[]>();
+    const gone = old ? (a ? old.starts.slice(first, resumed) : old.starts) : [];
+    for (const g of gone) {
+      const c = this.lines[g]!;
+      this.leave(c);
+      const key = `${c.rec.column}:${c.text}`;
+      const list = moved.get(key);
+      if (list) list.push(c); else moved.set(key, [c]);
+    }
+    const shared = !old; // the first read of the text: its values may share its storage (see updateSteps)
+    const keepHead = first ? starts[first - 1] + 1 : 0;
+    const tailFrom = old && a && resumed < old.starts.length ? old.starts[resumed] : undefined;
+    const middle: (CachedLine | undefined)[] = new Array((tailFrom === undefined ? (starts.length ? starts[starts.length - 1] + 1 : 0) : tailFrom + lineDelta) - keepHead);
+    let checked = 0;
+    for (let k = first; k < resumedAt; k++) {
+      if (((k - first) & PAUSE_LINES) === PAUSE_LINES) yield;
+      const [s, e] = split.values[k];
+      const p = places[k - first];
+      const valueText = shared ? text.slice(s, e) : copyOf(text.slice(s, e));
+      let c = moved.size ? moved.get(`${p.column}:${valueText}`)?.pop() : undefined;
+      if (!c) {
+        checked++;
+        c = this.readRecord(valueText, {
+          index: 0, text: valueText, line: 1, column: p.column, span: { line: 1, column: p.column, endLine: 1 + p.endLine - p.line, endColumn: p.endColumn },
+          byteOffset: 0, byteEnd: 0, newlineAfter: false,
+        });
+      }
+      middle[p.line - keepHead] = c;
+      this.enter(c);
+    }
+    this.lines = this.lines.slice(0, keepHead).concat(middle, tailFrom === undefined ? [] : this.lines.slice(tailFrom));
+    this.array = { text, open, openLine, split, starts, problems: split.problems.length ? arraySyntaxProblems(text, split.problems) : [] };
+    this.reuse = undefined;
+    this.lastUpdate = { linesChecked: checked, linesReused: split.values.length - checked, linesSeeded: 0, full: false };
     return yield* this.assemble(this.lines.length);
   }
 
@@ -251,7 +370,7 @@ class IncrementalLint implements LintSession {
   }
 
   text(): string {
-    return this.prevText ?? this.texts.join('\n');
+    return this.prevText ?? this.array?.text ?? this.texts.join('\n');
   }
 
   /** The first record of the held lines starts with `{` and parses. */
@@ -268,6 +387,7 @@ class IncrementalLint implements LintSession {
     this.lineStarts = [];
     this.texts = [];
     this.firstRecordLine = 0;
+    this.array = undefined;
     this.near = this.rule.has('near-duplicate') && this.fingerprint ? new NearDuplicateIndex(this.options.nearDuplicateThreshold) : undefined;
     this.answers.clear();
     this.withAnswer = 0;
@@ -372,13 +492,19 @@ class IncrementalLint implements LintSession {
     };
     // The threads parsed this very line (the seeds are of this text) and handed on what the rules need: no parse here.
     if (seed && seed.column === lead + 1) return this.seededLine(own, rec, seed);
+    return this.readRecord(own, rec);
+  }
+
+  /** A record not seen before (`rec` at line 1; `key` its text as the document has it): parsed, viewed and checked. */
+  private readRecord(key: string, rec: SourceRecord): CachedLine {
+    const recText = rec.text;
     try {
       rec.value = JSON.parse(recText);
     } catch (err) {
       rec.error = describeJsonError(err, recText);
     }
     const view = rec.error ? undefined : buildRecordView(rec, { fingerprint: this.fingerprint });
-    const line: CachedLine = { text: own, rec, valid: !!view, shape: undefined, own: [], schema: [], pos: -1, fid: -1, answer: undefined, length: -1 };
+    const line: CachedLine = { text: key, rec, valid: !!view, shape: undefined, own: [], schema: [], pos: -1, fid: -1, answer: undefined, length: -1 };
     if (view) {
       line.shape = shapeOf(view);
       this.near?.prepare(line, view);
@@ -426,6 +552,14 @@ class IncrementalLint implements LintSession {
     return line;
   }
 
+  /** The per-record rules' findings of an array's invalid value at its current line. */
+  private invalidValueFindings(rec: SourceRecord): Finding[] {
+    this.capture.container = 'json-array';
+    for (const v of this.perRecord) v.invalidRecord?.(rec);
+    this.capture.container = 'jsonl';
+    return this.capture.findings.splice(0);
+  }
+
   /** The shapes of lines [0, lineCount), in order. */
   private *shapes(lineCount: number): Generator<RecordShape | undefined> {
     for (let i = 0; i < lineCount; i++) yield this.lines[i]?.shape;
@@ -457,7 +591,10 @@ class IncrementalLint implements LintSession {
   /** Numbers the records, runs or updates the whole-file rules and puts the findings together. */
   private *assemble(lineCount: number): Generator<void, FileLintResult> {
     const ctx = new FileContext(this.path, this.options, undefined, this.kept);
-    ctx.container = 'jsonl';
+    const array = this.array;
+    ctx.container = array ? 'json-array' : 'jsonl';
+    ctx.readProblems = array?.problems ?? [];
+    let previousEnd: Position | undefined;
     const visitors = [...this.rule.values()].filter((r) => !KEPT_CODES.has(r.code)).map((r) => r.create(ctx));
     // Whole-file rules of no file in the session (leakage) or that only finish (too-few-records) take no records.
     const takesRecords = visitors.some((v) => v.record);
@@ -476,9 +613,11 @@ class IncrementalLint implements LintSession {
       const rec = c.rec;
       c.pos = i;
       rec.index = index++;
-      rec.line = line;
-      rec.span.line = rec.span.endLine = line;
-      rec.newlineAfter = i < lineCount - 1;
+      rec.span.endLine = line + rec.span.endLine - rec.span.line; // an array's value may span lines
+      rec.line = rec.span.line = line;
+      rec.newlineAfter = !array && i < lineCount - 1;
+      if (array) c.previousEnd = previousEnd;
+      previousEnd = { line: rec.span.endLine, column: rec.span.endColumn };
       ctx.records++;
       ctx.firstRecordSpan ??= rec.span;
       if (!c.valid) {
@@ -487,7 +626,7 @@ class IncrementalLint implements LintSession {
       } else {
         if (duplicates && c.fid >= 0) {
           const first = this.firstLines.firstOf(c.fid, line);
-          if (first !== 0) reportDuplicate(ctx, rec.span, first, deleteRecordFix(ctx, rec, undefined, 'Delete duplicate record'));
+          if (first !== 0) reportDuplicate(ctx, rec.span, first, deleteRecordFix(ctx, rec, c.previousEnd, 'Delete duplicate record'));
         }
         if (takesRecords) {
           const view = this.viewOf(c);
@@ -495,14 +634,16 @@ class IncrementalLint implements LintSession {
         }
       }
       for (const f of c.schema) schemaFindings.push(movedFinding(f, line - 1, this.path));
-      for (const f of c.own) perCtx.add(movedFinding(f, line - 1, this.path));
+      // invalid-json names the line in an array's message: an invalid value is reported again where it now is.
+      if (array && !c.valid) for (const f of this.invalidValueFindings(rec)) perCtx.add(f);
+      else for (const f of c.own) perCtx.add(movedFinding(f, line - 1, this.path));
     }
     this.counts.fill(stats, ctx.formatCounts, this.shapes(lineCount));
     // In the order a full lint reports them (per-code limits keep the first ones): schema's field checks record by
     // record, then its format check; the others record by record.
     for (const f of schemaFindings) ctx.add(f);
     if (this.rule.has('schema')) this.formatCheck(ctx, lineCount);
-    if (this.near) for (const e of yield* this.near.settleSteps()) this.near.report(ctx, e);
+    if (this.near) for (const e of yield* this.near.settleSteps()) this.near.report(ctx, e, (e as CachedLine).previousEnd);
     const runOver = (code: LintCode): void => {
       const v = this.rule.get(code)!.create(ctx);
       for (let i = 0; i < lineCount; i++) {
@@ -514,8 +655,9 @@ class IncrementalLint implements LintSession {
     if (this.rule.has('answer-skew') && this.mayBeSkewed()) runOver('answer-skew');
     if (this.rule.has('length-outlier') && this.lengths.mayHaveOutliers()) this.reportLengthOutliers(ctx, lineCount);
     for (const v of visitors) v.finish?.();
+    if (array) reportReadProblems(perCtx, array.problems);
     stats.records = index;
-    const run: RuleRun = { ctx, stats, records: index, container: 'jsonl', problems: [] };
+    const run: RuleRun = { ctx, stats, records: index, container: ctx.container, problems: ctx.readProblems };
     return fileResult(run, perCtx);
   }
 
@@ -639,6 +781,13 @@ function plainJsonl(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Line breaks in text[from, to). */
+function linesIn(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /** A flat copy of `s` that shares no storage with the string it was sliced from. */
