@@ -131,5 +131,5 @@ test('lint session: each update equals a full lint of the new text (fixes includ
   const csv = createLintSession('d.csv', opts);
   const csvText = 'prompt,completion\n{"a": 1},x\nWhat is 2+2?,4\n';
   assert.deepEqual(csv.update(csvText), lintText('d.csv', csvText, opts));
-  assert.equal(csv.lastUpdate.full, true, 'a .csv document is read as CSV, in full');
+  assert.equal(csv.lastUpdate.full, false, 'a .csv document is read as CSV, row by row');
 });

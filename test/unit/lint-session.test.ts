@@ -374,25 +374,38 @@ test('lint session on a JSON array: a one-word edit checks that one record again
   assert.deepEqual(session.lastUpdate, { linesChecked: 1, linesReused: 299, linesSeeded: 0, full: false });
 });
 
-test('lint session on a pretty-printed JSON array: keystrokes anywhere (commas, brackets, quotes, line breaks) equal a full lint at every step', () => {
-  const PIECES = [',', ']', '[', '{', '}', '"', '\\', ' ', '\n', '\0', '\ud800', 'x', '  ', '},\n  {', '"role": "user"', ''];
-  for (const seed of [41, 42, 43]) {
+/**
+ * Keystrokes at random places of a document the session holds record by record (a JSON array, a CSV file), with an
+ * undo back to the valid text now and then: every update equals a full lint.
+ */
+function keystrokes(path: string, seeds: number[], render: (records: object[], seed: number) => string, pieces: string[]): void {
+  for (const seed of seeds) {
     const r = rng(seed);
-    const records = baseLines(r).slice(0, 70).flatMap((l) => { try { return [JSON.parse(l) as object]; } catch { return []; } });
-    const valid = `${seed === 43 ? '\n  ' : ''}${JSON.stringify(records, null, seed === 42 ? 4 : 2)}\n`;
+    const records = baseLines(r).slice(0, 70).flatMap((l) => { try { const v = JSON.parse(l); return v && typeof v === 'object' && !Array.isArray(v) ? [v as object] : []; } catch { return []; } });
+    const valid = render(records, seed);
     let text = valid;
-    const session = createLintSession('k.json');
+    const session = createLintSession(path);
     let held = 0;
     for (let step = 0; step < 120; step++) {
-      if (r() < 0.25) text = valid; // back to a valid array now and then, as an undo does
+      if (r() < 0.25) text = valid; // back to the valid text now and then, as an undo does
       const at = Math.floor(r() * (text.length + 1));
       const cut = r() < 0.4 ? Math.floor(r() * Math.min(12, text.length - at + 1)) : 0;
-      text = text.slice(0, at) + PIECES[Math.floor(r() * PIECES.length)] + text.slice(at + cut);
-      assert.deepEqual(session.update(text), lintText('k.json', text), `seed ${seed}, step ${step}: ${JSON.stringify(text.slice(Math.max(0, at - 20), at + 20))}`);
+      text = text.slice(0, at) + pieces[Math.floor(r() * pieces.length)] + text.slice(at + cut);
+      assert.deepEqual(session.update(text), lintText(path, text), `${path} seed ${seed}, step ${step}: ${JSON.stringify(text.slice(Math.max(0, at - 20), at + 20))}`);
       if (!session.lastUpdate.full && step > 0) held++;
     }
-    assert.ok(held > 40, `seed ${seed}: only ${held} of 120 updates held the array value by value`);
+    assert.ok(held > 40, `${path} seed ${seed}: only ${held} of 120 updates held the records one by one`);
   }
+}
+
+test('lint session on a pretty-printed JSON array: keystrokes anywhere (commas, brackets, quotes, line breaks) equal a full lint at every step', () => {
+  keystrokes('k.json', [41, 42, 43], (records, seed) => `${seed === 43 ? '\n  ' : ''}${JSON.stringify(records, null, seed === 42 ? 4 : 2)}\n`,
+    [',', ']', '[', '{', '}', '"', '\\', ' ', '\n', '\0', '\ud800', 'x', '  ', '},\n  {', '"role": "user"', '']);
+});
+
+test('lint session on a CSV file: keystrokes anywhere (quotes, commas, line breaks, carriage returns, the header) equal a full lint at every step', () => {
+  keystrokes('k.csv', [44, 45, 46], (records, seed) => (seed === 46 ? chatCsv(records).replace(/\n/g, '\r\n') : `${seed === 45 ? '\n' : ''}${chatCsv(records)}`),
+    [',', '"', '""', '\n', '\r', '\r\n', ' ', 'x', '[', '{"role": "user", "content": "hi"}', '\0', '\ud800', '\n\n', '']);
 });
 
 test('lint session on a CSV file: typing at the end of a row or of the header, or a quote that makes a row run on, is read as it now is', () => {

@@ -122,12 +122,21 @@ export function parseCsv(text: string, known?: KnownCsvRows): CsvRow[] {
     const row = read.row;
     i = read.next;
     line = read.line;
-    if (row.raw.length > 1 || row.raw[0] !== '' || row.error) rows.push(row); // blank lines are not rows
+    if (!isBlankRow(row)) rows.push(row);
   }
   return rows;
 }
 
+/** Blank lines are not rows: one empty field (its places tell, without undoing quotes), and no error. */
+export function isBlankRow(row: CsvRow): boolean {
+  return row.spans.length === 3 && row.spans[0] === row.spans[1] && !row.error;
+}
+
 /** The row that starts at offset `i` (on `line`), with where the next one starts. */
+export function readCsvRow(text: string, i: number, line: number): { row: CsvRow; next: number; line: number } {
+  return readRow(text, i, line);
+}
+
 function readRow(text: string, i: number, line: number): { row: ParsedRow; next: number; line: number } {
   const n = text.length;
   const row = new ParsedRow(line, i);
@@ -211,70 +220,89 @@ function countNewlines(text: string, from: number, to: number): number {
  */
 export type CsvRowReuse = (start: number, end: number, header: string) => { value: Record<string, unknown>; text: string } | undefined;
 
+/** A CSV file's header: its column names, the row as written, and how its rows' records are made. */
+export interface CsvColumns {
+  names: string[];
+  /** The header row as written. */
+  text: string;
+  isJson: (name: string, cell: string) => boolean;
+  inOrder: boolean;
+}
+
+/** The header's columns, or its problems (fatal: no row can be read under it). */
+export function csvColumns(header: CsvRow, text: string): { columns: CsvColumns; problems: ReadProblem[] } {
+  const problems: ReadProblem[] = [];
+  const names = header.fields.map((h) => h.trim());
+  const headerSpan = { line: header.line, column: 1, endLine: header.line, endColumn: 2 };
+  if (header.error) problems.push({ kind: 'csv-syntax', fatal: true, span: headerSpan, message: `CSV header: ${header.error}` });
+  const dup = names.find((h, k) => names.indexOf(h) !== k);
+  if (dup !== undefined) problems.push({ kind: 'csv-syntax', fatal: true, span: headerSpan, message: `CSV header names the column "${dup}" twice: rename one` });
+  const isJson = (name: string, cell: string): boolean => JSON_COLUMNS.has(name) && cell.trim() !== '';
+  return { columns: { names, text: text.slice(header.start, header.end), isJson, inOrder: stringifyKeepsHeaderOrder(names) }, problems };
+}
+
 /** The records of a CSV file's text, problems with its header, and the header row as written. */
 export function csvRecords(text: string, reuse?: CsvRowReuse, known?: KnownCsvRows): { records: SourceRecord[]; problems: ReadProblem[]; header?: string } {
   const rows = parseCsv(text, known);
-  const problems: ReadProblem[] = [];
   const records: SourceRecord[] = [];
-  if (rows.length === 0) return { records, problems };
-  const headerText = text.slice(rows[0].start, rows[0].end);
-  const header = rows[0].fields.map((h) => h.trim());
-  const headerSpan = { line: rows[0].line, column: 1, endLine: rows[0].line, endColumn: 2 };
-  if (rows[0].error) problems.push({ kind: 'csv-syntax', fatal: true, span: headerSpan, message: `CSV header: ${rows[0].error}` });
-  const dup = header.find((h, k) => header.indexOf(h) !== k);
-  if (dup !== undefined) problems.push({ kind: 'csv-syntax', fatal: true, span: headerSpan, message: `CSV header names the column "${dup}" twice: rename one` });
-  if (problems.length) return { records, problems, header: headerText };
+  if (rows.length === 0) return { records, problems: [] };
+  const { columns, problems } = csvColumns(rows[0], text);
+  if (problems.length) return { records, problems, header: columns.text };
   const lines = new LineStarts(text);
-  const isJson = (name: string, cell: string): boolean => JSON_COLUMNS.has(name) && cell.trim() !== '';
-  const inOrder = stringifyKeepsHeaderOrder(header);
-  rows.slice(1).forEach((row, index) => {
-    const first = lines.position(row.start);
-    const last = lines.position(row.end);
-    const rec: SourceRecord = {
-      index, text: '', line: row.line, column: 1,
-      span: { line: row.line, column: 1, endLine: last.line, endColumn: last.column },
-      byteOffset: 0, byteEnd: 0, newlineAfter: row.newlineAfter, offset: row.start,
-    };
-    const sourceText = text.slice(row.start, row.end);
-    // A row taken as read before had no error and a field per column: its fields need not be read to tell.
-    const fits = row instanceof KnownRow || (!row.error && row.spans.length === 3 * header.length);
-    const kept = fits ? reuse?.(row.start, row.end, headerText) : undefined;
-    if (kept) {
-      rec.value = kept.value;
-      rec.text = kept.text;
-      rec.fileMap = csvRowMap(lines, header, row, isJson);
-      rec.sourceText = sourceText;
-      records.push(rec);
-      return;
-    }
-    const value: Record<string, unknown> = {};
-    let error = row.error;
-    if (!error && row.fields.length !== header.length) {
-      error = `row has ${row.fields.length} field${row.fields.length === 1 ? '' : 's'} but the header has ${header.length} columns (quote fields that contain commas)`;
-    }
-    if (!error) {
-      header.forEach((name, k) => {
-        const cell = row.fields[k];
-        if (!isJson(name, cell)) { value[name] = cell; return; }
-        try {
-          value[name] = JSON.parse(cell);
-        } catch (e) {
-          error ??= `column "${name}" must hold JSON (a list of messages): ${(e as Error).message.replace(/ in JSON at position \d+.*$/s, '')}`;
-        }
-      });
-    }
-    if (error) {
-      rec.text = JSON.stringify(row.fields);
-      rec.error = { reason: error, offset: 0 };
-      rec.span = { line: first.line, column: 1, endLine: first.line, endColumn: 2 };
-    } else {
-      const built = csvRecordText(lines, header, row, value, isJson, inOrder);
-      rec.text = built.text;
-      rec.fileMap = built.map;
-      rec.sourceText = sourceText;
-      rec.value = value;
-    }
-    records.push(rec);
-  });
-  return { records, problems, header: headerText };
+  rows.slice(1).forEach((row, index) => records.push(csvRowRecord(text, row, index, columns, lines, reuse)));
+  return { records, problems, header: columns.text };
+}
+
+/**
+ * The record of a row after the header, as csvRecords makes it; `lines` are the line starts of `text` (a valid row's
+ * span and map into its cells use them; an invalid row's do not). An invalid row's reason names the lines it spans.
+ */
+export function csvRowRecord(text: string, row: CsvRow, index: number, columns: CsvColumns, lines: LineStarts | undefined, reuse?: CsvRowReuse): SourceRecord {
+  const { names, isJson } = columns;
+  const rec: SourceRecord = {
+    index, text: '', line: row.line, column: 1,
+    span: { line: row.line, column: 1, endLine: row.line, endColumn: 2 }, // an invalid row's; a valid row's below
+    byteOffset: 0, byteEnd: 0, newlineAfter: row.newlineAfter, offset: row.start,
+  };
+  const spanTo = (last: { line: number; column: number }): void => { rec.span = { line: row.line, column: 1, endLine: last.line, endColumn: last.column }; };
+  const sourceText = text.slice(row.start, row.end);
+  // A row taken as read before had no error and a field per column: its fields need not be read to tell.
+  const fits = row instanceof KnownRow || (!row.error && row.spans.length === 3 * names.length);
+  const kept = fits ? reuse?.(row.start, row.end, columns.text) : undefined;
+  if (kept) {
+    spanTo(lines!.position(row.end));
+    rec.value = kept.value;
+    rec.text = kept.text;
+    rec.fileMap = csvRowMap(lines!, names, row, isJson);
+    rec.sourceText = sourceText;
+    return rec;
+  }
+  const value: Record<string, unknown> = {};
+  let error = row.error;
+  if (!error && row.fields.length !== names.length) {
+    error = `row has ${row.fields.length} field${row.fields.length === 1 ? '' : 's'} but the header has ${names.length} columns (quote fields that contain commas)`;
+  }
+  if (!error) {
+    names.forEach((name, k) => {
+      const cell = row.fields[k];
+      if (!isJson(name, cell)) { value[name] = cell; return; }
+      try {
+        value[name] = JSON.parse(cell);
+      } catch (e) {
+        error ??= `column "${name}" must hold JSON (a list of messages): ${(e as Error).message.replace(/ in JSON at position \d+.*$/s, '')}`;
+      }
+    });
+  }
+  if (error) {
+    rec.text = JSON.stringify(row.fields);
+    rec.error = { reason: error, offset: 0 };
+  } else {
+    spanTo(lines!.position(row.end));
+    const built = csvRecordText(lines!, names, row, value, isJson, columns.inOrder);
+    rec.text = built.text;
+    rec.fileMap = built.map;
+    rec.sourceText = sourceText;
+    rec.value = value;
+  }
+  return rec;
 }

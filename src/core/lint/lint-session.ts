@@ -16,18 +16,20 @@
  *   (lint-session-near.ts);
  * - schema's format check, answer-skew and length-outlier run over the records only when they may report: the
  *   session keeps the counts that tell (records per format, repeated answers, the sorted record lengths).
- * Text that is not plain JSONL (a JSON array, pretty-printed records, a NUL character, a .csv file) is read in full
- * each time, and its unchanged records keep their findings and what the whole-file rules need (record-reuse.ts).
+ * A JSON array and a CSV file are held the same way, record by record, each record at the line it starts on: an edit
+ * splits only the text near it to find the records it changed (held-units.ts). Other text that is not plain JSONL
+ * (pretty-printed records, a one-line array, a NUL character or a byte order mark) is read in full each time, and its
+ * unchanged records keep their findings and what the whole-file rules need (record-reuse.ts).
  */
-import { resplitArray } from '../dataset/array-resplit';
-import { describeJsonError, splitJsonValues, type SplitResult } from '../dataset/json-scan';
-import { arraySyntaxProblems, firstNonBlankChar, wellFormed } from '../dataset/read';
-import type { Position, ReadProblem, RecordFormat, SourceRecord } from '../dataset/types';
+import { csvRowRecord, readCsvRow } from '../dataset/csv';
+import { describeJsonError } from '../dataset/json-scan';
+import type { Position, RecordFormat, SourceRecord } from '../dataset/types';
+import { spliceHeld, type HeldLayout } from './held-units';
 import { FileContext, type LintRule, type RecordView, type RuleVisitor } from './context';
 import { NearDuplicateIndex, type NearEntry } from './lint-session-near';
 import { emptyStats, fileResult, needsFingerprint, reportReadProblems, type RuleRun } from './lint-source';
 import { RecordReuse } from './record-reuse';
-import { commonPrefix, commonSuffix } from './text-affixes';
+import { commonPrefix, commonSuffix, copyOf } from './text-affixes';
 import { RecordCounts, shapeOf, type RecordShape } from './record-counts';
 import { movedFinding } from './finding-lines';
 import { fingerprintId, fingerprintIdOf } from './record-features';
@@ -99,21 +101,12 @@ interface CachedLine extends NearEntry {
   length: number;
   /** In a JSON array, where the record before it ends (its "delete" fix takes the comma from there); set by assemble. */
   previousEnd?: Position;
-}
-
-/**
- * A JSON array held value by value (updateArray). Its values are kept in `lines` at the line each starts on: no two
- * values start on one line (a one-line array is read in full at each edit, record-reuse.ts).
- */
-interface HeldArray {
-  text: string;
-  /** Offset and line index of its `[`. */
-  open: number;
-  openLine: number;
-  split: SplitResult;
-  /** Line index where each value starts. */
-  starts: number[];
-  problems: ReadProblem[];
+  /**
+   * The line its record and findings were worked out at (1 when undefined): they move by the lines it lies below it. A
+   * CSV row's map into its cells is not kept: the rules run over the records later place findings by the record's
+   * span, not by its cells.
+   */
+  origin?: number;
 }
 
 /** Whole-file rules the session keeps up to date itself; any other whole-file rule runs over every record. */
@@ -165,8 +158,8 @@ class IncrementalLint implements LintSession {
 
   /** Text that is not plain JSONL: the records kept from its last lint (record-reuse.ts). */
   private reuse: RecordReuse | undefined;
-  /** A JSON array, held value by value (its values are in `lines`). */
-  private array: HeldArray | undefined;
+  /** A JSON array or CSV file held record by record (its records are in `lines`, at the line each starts on). */
+  private held: HeldLayout | undefined;
 
   /** Read once, by the first update (see createLintSession). */
   private summaries: ShardSummary[] | undefined;
@@ -192,7 +185,7 @@ class IncrementalLint implements LintSession {
     // Seeds are of the text the first update gets, and of no later one.
     const summaries = this.summaries;
     this.summaries = undefined;
-    if (!this.holdsText && !this.array && this.lines.length) this.reset(); // edit() left text that is not plain JSONL
+    if (!this.holdsText && !this.held && this.lines.length) this.reset(); // edit() left text that is not plain JSONL
     const prev = this.holdsText ? (this.prevText ??= this.text()) : undefined;
     // The lines an edit touched: between the text's common prefix and common suffix with the previous text, found by
     // comparing 64K chunks (memcmp speed) unless the caller knows them.
@@ -209,7 +202,7 @@ class IncrementalLint implements LintSession {
       ? plainJsonl(text)
       : !text.slice(firstStart, text.length - q).includes('\0'); // the lines before did not change
     if (!plain) {
-      const held = yield* this.updateArray(text, unchanged);
+      const held = yield* this.updateHeld(text, unchanged);
       if (held) return held;
       this.reset();
       this.reuse ??= new RecordReuse(this.path, this.options);
@@ -219,7 +212,7 @@ class IncrementalLint implements LintSession {
       return result;
     }
     this.reuse = undefined; // plain JSONL again: the lines keep what the records need
-    if (this.array) this.reset(); // its lines are the array's values
+    if (this.held) this.reset(); // its lines are another layout's records
     // Old lines first..last are replaced by the new text's lines from firstStart to the line break after the change.
     let last = this.lineStarts.length - 1, regionEnd = text.length;
     if (prev !== undefined) {
@@ -248,96 +241,59 @@ class IncrementalLint implements LintSession {
   }
 
   /**
-   * A JSON array as the reader takes one (its first character `[`, closed or not, nothing after its `]`), held value by
-   * value: an edit splits the text again near it (resplitArray) and reads only the values it changed; the whole-file
-   * rules go on as for JSONL lines. Undefined: not such an array, or two values start on one line (the caller reads the
-   * text in full). The first update reads every value.
+   * A JSON array or a CSV file held record by record (held-units.ts): an edit reads only the records it changed, found by
+   * splitting the text near it, and the whole-file rules go on as for JSONL lines. Undefined: text the reader takes
+   * otherwise, or two records starting on one line (the caller reads the text in full). The first update reads all.
    */
-  private *updateArray(text: string, unchanged?: { prefix: number; suffix: number }): Generator<void, FileLintResult | undefined> {
-    if (/\.csv$/i.test(this.path)) return undefined;
-    let a = this.array;
-    if (!a && this.lines.length) this.reset(); // JSONL lines
+  private *updateHeld(text: string, unchanged?: { prefix: number; suffix: number }): Generator<void, FileLintResult | undefined> {
+    const old = this.held;
+    if (!old && this.lines.length) this.reset(); // JSONL lines
     let same = 0, sameEnd = 0;
-    if (a) {
-      const prev = a.text, most = Math.min(prev.length, text.length);
+    if (old) {
+      const prev = old.text, most = Math.min(prev.length, text.length);
       same = unchanged ? Math.min(unchanged.prefix, most) : commonPrefix(prev, text);
       sameEnd = Math.min(unchanged ? unchanged.suffix : commonSuffix(prev, text, most - same), most - same);
-      // The reader decodes a lone surrogate as bytes would (U+FFFD) and reads text with a NUL as bytes: the kept text
-      // had neither, so only the changed span (with a character either side, for surrogate pairs) is looked at.
-      const changed = text.slice(Math.max(same - 1, 0), Math.min(text.length - sameEnd + 1, text.length));
-      if (same <= a.open || !wellFormed(changed) || changed.includes('\0')) a = undefined;
     }
-    let open: number, openLine: number, split;
-    if (a) {
-      ({ open, openLine } = a);
-      const tail = text.length - sameEnd, nl = text.indexOf('\n', tail);
-      // Values after the edit keep their columns only from the line after it on.
-      split = resplitArray(a.split, text, text.length - a.text.length, same, sameEnd, open, nl === -1 ? Infinity : nl + 1);
-    } else {
-      if (text.charCodeAt(0) === 0xfeff || !wellFormed(text) || text.includes('\0')) return undefined;
-      open = firstNonBlankChar(text, 0);
-      if (text.charCodeAt(open) !== 0x5b) return undefined;
-      openLine = linesIn(text, 0, open);
-      const whole = splitJsonValues(text, open, 'array');
-      split = { ...whole, first: 0, resumed: this.array?.split.values.length ?? 0, resumedAt: whole.values.length };
-    }
-    // `[1, 2]` and more lines may be JSONL of arrays: the reader decides.
-    if (split.closed && firstNonBlankChar(text, split.end) < text.length) return undefined;
-    const old = this.array;
-    // Where the new values start: counted from the last value kept before them (or the `[`).
-    const { first, resumed, resumedAt } = split;
-    const starts = old && a ? old.starts.slice(0, first) : [];
-    let line = first ? starts[first - 1] : openLine, at = first ? split.values[first - 1][0] : open;
-    const places: { line: number; column: number; endLine: number; endColumn: number }[] = [];
-    for (let k = first; k < resumedAt; k++) {
-      const [s, e] = split.values[k];
-      line += linesIn(text, at, s);
-      const endLine = line + linesIn(text, s, e);
-      if (line <= (starts.length ? starts[starts.length - 1] : -1)) return undefined; // two values on one line
-      places.push({ line, column: s - text.lastIndexOf('\n', s - 1), endLine, endColumn: e - text.lastIndexOf('\n', e - 1) });
-      starts.push(line);
-      at = s;
-    }
-    const lineDelta = old && a ? linesIn(text, same, text.length - sameEnd) - linesIn(old.text, same, old.text.length - sameEnd) : 0;
-    if (old && a && resumed < old.starts.length) {
-      if (old.starts[resumed] + lineDelta <= (starts.length ? starts[starts.length - 1] : -1)) return undefined;
-      for (let k = resumed; k < old.starts.length; k++) starts.push(old.starts[k] + lineDelta);
-    }
-    // The values the edit replaced leave; one that comes back unchanged at the same column keeps its work.
+    const splice = spliceHeld(/\.csv$/i.test(this.path) ? 'csv' : 'json-array', text, old, same, sameEnd);
+    if (!splice) return undefined;
+    const { layout, first, fresh, whole } = splice;
+    const resumed = old && !whole ? splice.resumed : old?.lines.length ?? 0;
+    // The records the edit replaced leave; one that comes back unchanged (same text, same column) keeps its work, unless
+    // a CSV header changed (the same row is another record under another header).
     const moved = new Map<string, CachedLine[]>();
-    const gone = old ? (a ? old.starts.slice(first, resumed) : old.starts) : [];
-    for (const g of gone) {
-      const c = this.lines[g]!;
+    const comesBack = old?.csv?.columns.text === layout.csv?.columns.text;
+    for (let k = whole ? 0 : first; old && k < resumed; k++) {
+      const c = this.lines[old.lines[k]]!;
       this.leave(c);
-      const key = `${c.rec.column}:${c.text}`;
-      const list = moved.get(key);
-      if (list) list.push(c); else moved.set(key, [c]);
+      if (!comesBack) continue;
+      const list = moved.get(c.text);
+      if (list) list.push(c); else moved.set(c.text, [c]);
     }
-    const shared = !old; // the first read of the text: its values may share its storage (see updateSteps)
-    const keepHead = first ? starts[first - 1] + 1 : 0;
-    const tailFrom = old && a && resumed < old.starts.length ? old.starts[resumed] : undefined;
-    const middle: (CachedLine | undefined)[] = new Array((tailFrom === undefined ? (starts.length ? starts[starts.length - 1] + 1 : 0) : tailFrom + lineDelta) - keepHead);
+    const keepHead = whole || !first ? 0 : layout.lines[first - 1] + 1;
+    const tailFrom = old && !whole && resumed < old.lines.length ? old.lines[resumed] : undefined;
+    const after = first + fresh.length; // the new index of the first record of the tail
+    const middleEnd = after < layout.lines.length ? layout.lines[after] : fresh.length ? fresh[fresh.length - 1].line + 1 : keepHead;
+    const middle: (CachedLine | undefined)[] = new Array(middleEnd - keepHead);
     let checked = 0;
-    for (let k = first; k < resumedAt; k++) {
-      if (((k - first) & PAUSE_LINES) === PAUSE_LINES) yield;
-      const [s, e] = split.values[k];
-      const p = places[k - first];
-      const valueText = shared ? text.slice(s, e) : copyOf(text.slice(s, e));
-      let c = moved.size ? moved.get(`${p.column}:${valueText}`)?.pop() : undefined;
+    for (let k = 0; k < fresh.length; k++) {
+      if ((k & PAUSE_LINES) === PAUSE_LINES) yield;
+      const f = fresh[k];
+      let c = moved.size ? moved.get(f.key)?.pop() : undefined;
       if (!c) {
         checked++;
-        c = this.readRecord(valueText, {
-          index: 0, text: valueText, line: 1, column: p.column, span: { line: 1, column: p.column, endLine: 1 + p.endLine - p.line, endColumn: p.endColumn },
-          byteOffset: 0, byteEnd: 0, newlineAfter: false,
-        });
+        const { rec, origin } = f.read();
+        c = this.readRecord(f.key, rec);
+        c.origin = origin;
+        // Its findings are placed: the map into its cells and its row text, which hold a copy of the row, are not kept.
+        rec.fileMap = rec.sourceText = undefined;
       }
-      middle[p.line - keepHead] = c;
+      middle[f.line - keepHead] = c;
       this.enter(c);
     }
     this.lines = this.lines.slice(0, keepHead).concat(middle, tailFrom === undefined ? [] : this.lines.slice(tailFrom));
-    this.array = { text, open, openLine, split, starts, problems: split.problems.length ? arraySyntaxProblems(text, split.problems) : [] };
+    this.held = layout;
     this.reuse = undefined;
-    this.lastUpdate = { linesChecked: checked, linesReused: split.values.length - checked, linesSeeded: 0, full: false };
+    this.lastUpdate = { linesChecked: checked, linesReused: layout.lines.length - checked, linesSeeded: 0, full: false };
     return yield* this.assemble(this.lines.length);
   }
 
@@ -370,7 +326,7 @@ class IncrementalLint implements LintSession {
   }
 
   text(): string {
-    return this.prevText ?? this.array?.text ?? this.texts.join('\n');
+    return this.prevText ?? this.held?.text ?? this.texts.join('\n');
   }
 
   /** The first record of the held lines starts with `{` and parses. */
@@ -387,7 +343,7 @@ class IncrementalLint implements LintSession {
     this.lineStarts = [];
     this.texts = [];
     this.firstRecordLine = 0;
-    this.array = undefined;
+    this.held = undefined;
     this.near = this.rule.has('near-duplicate') && this.fingerprint ? new NearDuplicateIndex(this.options.nearDuplicateThreshold) : undefined;
     this.answers.clear();
     this.withAnswer = 0;
@@ -498,10 +454,13 @@ class IncrementalLint implements LintSession {
   /** A record not seen before (`rec` at line 1; `key` its text as the document has it): parsed, viewed and checked. */
   private readRecord(key: string, rec: SourceRecord): CachedLine {
     const recText = rec.text;
-    try {
-      rec.value = JSON.parse(recText);
-    } catch (err) {
-      rec.error = describeJsonError(err, recText);
+    // A CSV row's record comes parsed, or with the reason it is invalid.
+    if (rec.value === undefined && !rec.error) {
+      try {
+        rec.value = JSON.parse(recText);
+      } catch (err) {
+        rec.error = describeJsonError(err, recText);
+      }
     }
     const view = rec.error ? undefined : buildRecordView(rec, { fingerprint: this.fingerprint });
     const line: CachedLine = { text: key, rec, valid: !!view, shape: undefined, own: [], schema: [], pos: -1, fid: -1, answer: undefined, length: -1 };
@@ -552,9 +511,13 @@ class IncrementalLint implements LintSession {
     return line;
   }
 
-  /** The per-record rules' findings of an array's invalid value at its current line. */
-  private invalidValueFindings(rec: SourceRecord): Finding[] {
-    this.capture.container = 'json-array';
+  /**
+   * The per-record rules' findings of a held record that is invalid, where it now is: an array's invalid-json message
+   * and a CSV row's reason name lines. A row is read again from the text (`start`: its offset).
+   */
+  private invalidFindings(held: HeldLayout, rec: SourceRecord, start: number): Finding[] {
+    if (held.csv) rec = { ...csvRowRecord(held.text, readCsvRow(held.text, start, rec.line).row, rec.index, held.csv.columns, undefined), span: rec.span };
+    this.capture.container = held.kind;
     for (const v of this.perRecord) v.invalidRecord?.(rec);
     this.capture.container = 'jsonl';
     return this.capture.findings.splice(0);
@@ -591,9 +554,9 @@ class IncrementalLint implements LintSession {
   /** Numbers the records, runs or updates the whole-file rules and puts the findings together. */
   private *assemble(lineCount: number): Generator<void, FileLintResult> {
     const ctx = new FileContext(this.path, this.options, undefined, this.kept);
-    const array = this.array;
-    ctx.container = array ? 'json-array' : 'jsonl';
-    ctx.readProblems = array?.problems ?? [];
+    const held = this.held, array = held?.kind === 'json-array';
+    ctx.container = held?.kind ?? 'jsonl';
+    ctx.readProblems = held?.problems ?? [];
     let previousEnd: Position | undefined;
     const visitors = [...this.rule.values()].filter((r) => !KEPT_CODES.has(r.code)).map((r) => r.create(ctx));
     // Whole-file rules of no file in the session (leakage) or that only finish (too-few-records) take no records.
@@ -609,13 +572,13 @@ class IncrementalLint implements LintSession {
       if ((i & PAUSE_LINES) === PAUSE_LINES) yield;
       const c = this.lines[i];
       if (!c) continue;
-      const line = i + 1;
+      const line = i + 1, moved = line - (c.origin ?? 1);
       const rec = c.rec;
       c.pos = i;
       rec.index = index++;
-      rec.span.endLine = line + rec.span.endLine - rec.span.line; // an array's value may span lines
+      rec.span.endLine = line + rec.span.endLine - rec.span.line; // a held record may span lines
       rec.line = rec.span.line = line;
-      rec.newlineAfter = !array && i < lineCount - 1;
+      if (!held) rec.newlineAfter = i < lineCount - 1; // a held record's is as it was read
       if (array) c.previousEnd = previousEnd;
       previousEnd = { line: rec.span.endLine, column: rec.span.endColumn };
       ctx.records++;
@@ -633,10 +596,9 @@ class IncrementalLint implements LintSession {
           for (const v of visitors) v.record?.(view);
         }
       }
-      for (const f of c.schema) schemaFindings.push(movedFinding(f, line - 1, this.path));
-      // invalid-json names the line in an array's message: an invalid value is reported again where it now is.
-      if (array && !c.valid) for (const f of this.invalidValueFindings(rec)) perCtx.add(f);
-      else for (const f of c.own) perCtx.add(movedFinding(f, line - 1, this.path));
+      for (const f of c.schema) schemaFindings.push(movedFinding(f, moved, this.path));
+      if (held && !c.valid) for (const f of this.invalidFindings(held, rec, held.starts[rec.index])) perCtx.add(f);
+      else for (const f of c.own) perCtx.add(movedFinding(f, moved, this.path));
     }
     this.counts.fill(stats, ctx.formatCounts, this.shapes(lineCount));
     // In the order a full lint reports them (per-code limits keep the first ones): schema's field checks record by
@@ -655,7 +617,7 @@ class IncrementalLint implements LintSession {
     if (this.rule.has('answer-skew') && this.mayBeSkewed()) runOver('answer-skew');
     if (this.rule.has('length-outlier') && this.lengths.mayHaveOutliers()) this.reportLengthOutliers(ctx, lineCount);
     for (const v of visitors) v.finish?.();
-    if (array) reportReadProblems(perCtx, array.problems);
+    if (held) reportReadProblems(perCtx, held.problems);
     stats.records = index;
     const run: RuleRun = { ctx, stats, records: index, container: ctx.container, problems: ctx.readProblems };
     return fileResult(run, perCtx);
@@ -783,17 +745,6 @@ function plainJsonl(text: string): boolean {
   }
 }
 
-/** Line breaks in text[from, to). */
-function linesIn(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
-/** A flat copy of `s` that shares no storage with the string it was sliced from. */
-function copyOf(s: string): string {
-  return (' ' + s).slice(1);
-}
 
 function isBlank(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0d;

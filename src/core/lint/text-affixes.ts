@@ -17,3 +17,8 @@ export function commonSuffix(a: string, b: string, limit: number): number {
   while (k < limit && a.charCodeAt(a.length - 1 - k) === b.charCodeAt(b.length - 1 - k)) k++;
   return k;
 }
+
+/** A flat copy of `s` that shares no storage with the string it was sliced from. */
+export function copyOf(s: string): string {
+  return (' ' + s).slice(1);
+}

@@ -1,0 +1,207 @@
+/**
+ * The records of an editor document that is not JSONL but that the lint session can still hold one by one: a JSON
+ * array's values, a CSV file's rows. For an edit, a splice tells which of the previous records stay (those before it,
+ * and those after it, moved), and which are read anew in between, found by splitting only the text near the edit
+ * (resplitArray; for CSV, rows are read from the last row that ends before the edit to the first row that starts in
+ * the text's unchanged end). Each record is kept at the line it starts on, so two records may not start on one line
+ * (a one-line array); such text, and any the reader would take otherwise, gives no splice.
+ */
+import { resplitArray } from '../dataset/array-resplit';
+import { csvColumns, csvRecords, isBlankRow, readCsvRow, type CsvColumns } from '../dataset/csv';
+import { splitJsonValues, type SplitResult } from '../dataset/json-scan';
+import { arraySyntaxProblems, firstNonBlankChar, wellFormed } from '../dataset/read';
+import type { ReadProblem, SourceRecord } from '../dataset/types';
+import { copyOf } from './text-affixes';
+
+/** A held document's records: where each starts and ends in its text, and the line index it starts on. */
+export interface HeldLayout {
+  kind: 'json-array' | 'csv';
+  text: string;
+  starts: number[];
+  /** A value's end; a row's next row start (after its line break). */
+  ends: number[];
+  lines: number[];
+  problems: ReadProblem[];
+  array?: { open: number; openLine: number; split: SplitResult };
+  csv?: { columns: CsvColumns; headerEnd: number };
+}
+
+/** A record read anew: the line index it starts on, the key a moved record is found by, and how to read it. */
+export interface FreshUnit {
+  line: number;
+  key: string;
+  /** Its record, placed at line `origin` (its findings are moved by the lines it lies below that). */
+  read(): { rec: SourceRecord; origin: number };
+}
+
+export interface Splice {
+  layout: HeldLayout;
+  /**
+   * The previous records [0, first) stay, [first, resumed) go, and the later ones stay, moved; `fresh` come between.
+   * `whole`: every record was read anew (the previous ones all go).
+   */
+  first: number;
+  resumed: number;
+  fresh: FreshUnit[];
+  whole: boolean;
+}
+
+/**
+ * The splice for `text`, equal to the previous text in its first `same` and last `sameEnd` characters (`prev`
+ * undefined: every record is fresh). Undefined where the reader would not take the text as held records.
+ */
+export function spliceHeld(kind: HeldLayout['kind'], text: string, prev: HeldLayout | undefined, same: number, sameEnd: number): Splice | undefined {
+  if (prev && prev.kind !== kind) prev = undefined;
+  // The reader decodes a lone surrogate as bytes would (U+FFFD), and reads text with a NUL (or a BOM) from its bytes:
+  // the held text had none, so only the changed span (with a character either side, for surrogate pairs) is looked at.
+  if (prev) {
+    const changed = text.slice(Math.max(same - 1, 0), Math.min(text.length - sameEnd + 1, text.length));
+    if (!wellFormed(changed) || changed.includes('\0')) prev = undefined;
+  }
+  if (!prev && (text.charCodeAt(0) === 0xfeff || !wellFormed(text) || text.includes('\0'))) return undefined;
+  return kind === 'csv' ? spliceCsv(text, prev, same, sameEnd) : spliceArray(text, prev, same, sameEnd);
+}
+
+function spliceArray(text: string, prev: HeldLayout | undefined, same: number, sameEnd: number): Splice | undefined {
+  const was = prev?.array;
+  let split;
+  let open: number, openLine: number;
+  if (was && same > was.open) {
+    ({ open, openLine } = was);
+    const nl = text.indexOf('\n', text.length - sameEnd);
+    // Values after the edit keep their columns only from the line after it on.
+    split = resplitArray(was.split, text, text.length - prev!.text.length, same, sameEnd, open, nl === -1 ? Infinity : nl + 1);
+  } else {
+    prev = undefined;
+    open = firstNonBlankChar(text, 0);
+    if (text.charCodeAt(open) !== 0x5b) return undefined;
+    openLine = linesIn(text, 0, open);
+    const whole = splitJsonValues(text, open, 'array');
+    split = { ...whole, first: 0, resumed: 0, resumedAt: whole.values.length };
+  }
+  // `[1, 2]` and more lines may be JSONL of arrays: the reader decides.
+  if (split.closed && firstNonBlankChar(text, split.end) < text.length) return undefined;
+  const { first, resumed, resumedAt } = split;
+  const starts = split.values.map((v) => v[0]), ends = split.values.map((v) => v[1]);
+  const lines = prev ? prev.lines.slice(0, first) : [];
+  const fresh: FreshUnit[] = [];
+  let line = first ? lines[first - 1] : openLine, at = first ? starts[first - 1] : open;
+  for (let k = first; k < resumedAt; k++) {
+    const s = starts[k], e = ends[k];
+    line += linesIn(text, at, s);
+    at = s;
+    if (lines.length && line <= lines[lines.length - 1]) return undefined; // two values on one line
+    lines.push(line);
+    const column = s - text.lastIndexOf('\n', s - 1), endLine = 1 + linesIn(text, s, e), endColumn = e - text.lastIndexOf('\n', e - 1);
+    // A copy after the first read: a slice would keep this whole text alive with the record.
+    const own = prev ? copyOf(text.slice(s, e)) : text.slice(s, e);
+    fresh.push({
+      line, key: `${column}:${own}`,
+      read: () => ({
+        rec: { index: 0, text: own, line: 1, column, span: { line: 1, column, endLine, endColumn }, byteOffset: 0, byteEnd: 0, newlineAfter: false },
+        origin: 1,
+      }),
+    });
+  }
+  if (!tailMoves(prev, lines, resumed, text, same, sameEnd)) return undefined;
+  const problems = split.problems.length ? arraySyntaxProblems(text, split.problems) : [];
+  return { layout: { kind: 'json-array', text, starts, ends, lines, problems, array: { open, openLine, split } }, first, resumed, fresh, whole: !prev };
+}
+
+function spliceCsv(text: string, prev: HeldLayout | undefined, same: number, sameEnd: number): Splice | undefined {
+  const was = prev?.csv;
+  let columns: CsvColumns, headerEnd: number;
+  let first = 0, i: number, line: number; // line: 1-based, as the CSV reader counts
+  if (was && was.headerEnd < same) {
+    ({ columns, headerEnd } = was);
+    // The last row whose text and line break end before the edit: it reads the same.
+    let lo = 0, hi = prev!.ends.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (prev!.ends[mid] < same) lo = mid + 1; else hi = mid;
+    }
+    first = lo;
+    i = first ? prev!.ends[first - 1] : headerEnd;
+    line = 1 + (first ? prev!.lines[first - 1] + linesIn(text, prev!.starts[first - 1], i) : linesIn(text, 0, headerEnd));
+  } else {
+    prev = undefined;
+    let header;
+    for (i = 0, line = 1; i < text.length && !header;) {
+      const read = readCsvRow(text, i, line);
+      if (!isBlankRow(read.row)) header = read.row;
+      i = read.next;
+      line = read.line;
+    }
+    if (!header) return undefined; // no rows: the reader's empty file
+    const made = csvColumns(header, text);
+    if (made.problems.length) return undefined; // the reader reports the header and reads no rows
+    columns = made.columns;
+    headerEnd = i;
+  }
+  const starts = prev ? prev.starts.slice(0, first) : [], ends = prev ? prev.ends.slice(0, first) : [];
+  const lines = prev ? prev.lines.slice(0, first) : [];
+  const fresh: FreshUnit[] = [];
+  const from = text.length - sameEnd, delta = text.length - (prev?.text.length ?? 0);
+  let resumed = prev ? prev.starts.length : 0;
+  while (i < text.length) {
+    if (prev && i >= from) {
+      const j = startingAt(prev.starts, i - delta);
+      if (j >= 0) {
+        resumed = j;
+        break;
+      }
+    }
+    const read = readCsvRow(text, i, line);
+    if (!isBlankRow(read.row)) {
+      const s = i, next = read.next;
+      starts.push(s);
+      ends.push(next);
+      lines.push(line - 1);
+      // Read after the header alone, the row is the record the reader makes of it, a few lines up.
+      const own = prev ? copyOf(text.slice(s, next)) : text.slice(s, next);
+      fresh.push({
+        line: line - 1, key: own,
+        read: () => {
+          const rec = csvRecords(`${columns.text}\n${own}`).records[0];
+          return { rec, origin: rec.line };
+        },
+      });
+    }
+    i = read.next;
+    line = read.line;
+  }
+  if (prev && resumed < prev.starts.length) {
+    for (let k = resumed; k < prev.starts.length; k++) {
+      starts.push(prev.starts[k] + delta);
+      ends.push(prev.ends[k] + delta);
+    }
+  }
+  if (!tailMoves(prev, lines, resumed, text, same, sameEnd)) return undefined;
+  return { layout: { kind: 'csv', text, starts, ends, lines, problems: [], csv: { columns, headerEnd } }, first, resumed, fresh, whole: !prev };
+}
+
+/** Adds the previous records from `resumed` on to `lines`, moved by the lines the edit added; false if one would start on a line taken. */
+function tailMoves(prev: HeldLayout | undefined, lines: number[], resumed: number, text: string, same: number, sameEnd: number): boolean {
+  if (!prev || resumed >= prev.lines.length) return true;
+  const d = linesIn(text, same, text.length - sameEnd) - linesIn(prev.text, same, prev.text.length - sameEnd);
+  if (lines.length && prev.lines[resumed] + d <= lines[lines.length - 1]) return false;
+  for (let k = resumed; k < prev.lines.length; k++) lines.push(prev.lines[k] + d);
+  return true;
+}
+
+/** Index of the offset in ascending `offsets` equal to `offset`, or -1. */
+function startingAt(offsets: readonly number[], offset: number): number {
+  let lo = 0, hi = offsets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (offsets[mid] < offset) lo = mid + 1; else hi = mid;
+  }
+  return lo < offsets.length && offsets[lo] === offset ? lo : -1;
+}
+
+/** Line breaks in text[from, to). */
+export function linesIn(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
