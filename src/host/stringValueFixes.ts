@@ -81,19 +81,25 @@ export function stringValueEditsInText(text: string, transform: StringTransform)
  */
 export function recordStringEdits(text: string, name: string, transform: StringTransform, line?: number): TextEdit[] {
   const edits: TextEdit[] = [];
-  const clean = (rec: SourceRecord): void => forEachString(rec.value, [], (value, path) => {
+  if (line !== undefined) {
+    const rec = recordAtLine(text, name, line);
+    if (rec) edits.push(...recordValueEdits(rec, transform));
+  } else {
+    openDataset(text, name).forEachRecord((rec) => { if (rec.value !== undefined) edits.push(...recordValueEdits(rec, transform)); });
+  }
+  return edits;
+}
+
+/** Edits that apply `transform` to every string value of a record (a CSV row's through its map into the cells). */
+export function recordValueEdits(rec: SourceRecord, transform: StringTransform): TextEdit[] {
+  const edits: TextEdit[] = [];
+  forEachString(rec.value, [], (value, path) => {
     const changed = transform(value);
     if (changed === value) return;
     const loc = locateValue(rec.text, path);
     const edit = loc && editInRecord(rec, loc.start, loc.end, JSON.stringify(changed));
     if (edit) edits.push(edit);
   });
-  if (line !== undefined) {
-    const rec = recordAtLine(text, name, line);
-    if (rec) clean(rec);
-  } else {
-    openDataset(text, name).forEachRecord((rec) => { if (rec.value !== undefined) clean(rec); });
-  }
   return edits;
 }
 

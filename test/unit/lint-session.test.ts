@@ -9,6 +9,9 @@ import * as v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createLintSession, LINT_CODES, lintText, lintTextParallel, type FileLintResult, type LintOptions, type LintSeeds } from '../../src/core/lint';
 import { chatJsonl, cleanChat, rng, sentence, type Rng } from './support/lint-corpus';
+import { recordAtLine } from '../../src/core/dataset/read';
+import type { SourceRecord } from '../../src/core/dataset/types';
+import { recordValueEdits, STRING_CLEANUPS } from '../../src/host/stringValueFixes';
 
 const SKEW_ANSWER = "I'm sorry, I can't help with that.";
 
@@ -438,4 +441,49 @@ test('lint session on a CSV file: a new header re-checks every row; a row writte
   // The same cells, quoted where they were not: the row's text differs, its record does not; checked again.
   const requoted = rows.map((r, i) => (i === 7 ? r.replace(`Hi ${i}.`, `"Hi ${i}."`) : r));
   check(['prompt,completion', ...requoted].join('\n') + '\n', 1);
+});
+
+test('lint session: recordAt gives the record under a line as recordAtLine reads it from the whole text, for JSONL, a JSON array and a CSV file', () => {
+  const r = rng(47);
+  const records = baseLines(r).slice(0, 40).flatMap((l) => { try { const v = JSON.parse(l); return v && typeof v === 'object' && !Array.isArray(v) && 'messages' in v ? [v as object] : []; } catch { return []; } });
+  // Spaces and a decomposed é to clean, so that the clean-ups' edits (through a CSV row's map into its cells) are compared too.
+  (records[3] as { messages: { content: string }[] }).messages[0].content = '  Cafe\u0301 au lait  ';
+  const pretty = JSON.stringify(records, null, 2);
+  const docs: [string, string][] = [
+    ['r.jsonl', `${records.map((v) => JSON.stringify(v)).join('\n')}\n{"broken": \n\n`],
+    // `}, {` puts a value's start on the line the one before it ends on; an invalid value in the middle.
+    ['r.json', `${pretty.replace(/\n {2}\},\n {2}\{/g, '\n  }, {').replace('"role": "user"', '"role": "user",,')}\n`],
+    ['r.csv', `${chatCsv(records).replace(/\n/, '\n"[]",extra\n')}"[{""role"": ""user"", ""content"": ""two\nlines ""}]"\n`],
+  ];
+  for (const [path, first] of docs) {
+    const session = createLintSession(path);
+    let text = first;
+    for (const step of ['first update', 'after an edit']) {
+      if (step === 'after an edit') text = text.replace('\n', '\n\n');
+      session.update(text);
+      const lines = text.split('\n').length;
+      let found = 0;
+      for (let line = 1; line <= lines; line++) {
+        const got = session.recordAt(line);
+        assert.ok(got, `${path} ${step}: the session tells the record under line ${line}`);
+        const want = recordAtLine(text, path, line);
+        const fields = (rec: SourceRecord | undefined) => rec && { text: rec.text, line: rec.line, column: rec.column, span: rec.span, value: rec.value, sourceText: rec.sourceText };
+        assert.deepEqual(fields(got.record), fields(want), `${path} ${step}, line ${line}`);
+        if (!want) continue;
+        found++;
+        for (const t of [STRING_CLEANUPS.trim, STRING_CLEANUPS.nfc]) assert.deepEqual(recordValueEdits(got.record!, t), recordValueEdits(want, t), `${path} ${step}, line ${line}: clean-up edits`);
+      }
+      assert.ok(found > 30, `${path}: ${found} lines with a record`);
+    }
+  }
+  // A JSONL session with edits not linted yet, and text read in full (a one-line array), cannot tell.
+  const jsonl = createLintSession('e.jsonl');
+  jsonl.update(docs[0][1]);
+  jsonl.edit([{ offset: 0, length: 0, text: '\n' }]);
+  assert.equal(jsonl.recordAt(2), undefined);
+  jsonl.lint();
+  assert.ok(jsonl.recordAt(2)?.record);
+  const oneLine = createLintSession('o.json');
+  oneLine.update(JSON.stringify(records));
+  assert.equal(oneLine.recordAt(1), undefined);
 });

@@ -2,10 +2,15 @@
 import type { Position } from './types';
 
 export class LineStarts {
-  private readonly starts: number[] = [0];
+  private readonly starts: number[];
 
-  constructor(text: string) {
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  /**
+   * The lines of text[from, to), the first of them (starting at `from`, which starts a line) numbered `firstLine`: a
+   * part of a large text (a CSV row) is placed without going over the whole text.
+   */
+  constructor(text: string, from = 0, to = text.length, private readonly firstLine = 1) {
+    this.starts = [from];
+    for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
   }
 
   get count(): number {
@@ -18,11 +23,11 @@ export class LineStarts {
       const mid = (lo + hi + 1) >> 1;
       if (this.starts[mid] <= offset) lo = mid; else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+    return { line: lo + this.firstLine, column: offset - this.starts[lo] + 1 };
   }
 
   /** The offset of 1-based `line` and `column`; the line must exist. */
   offset(line: number, column: number): number {
-    return this.starts[line - 1] + column - 1;
+    return this.starts[line - this.firstLine] + column - 1;
   }
 }

@@ -22,6 +22,7 @@
  * unchanged records keep their findings and what the whole-file rules need (record-reuse.ts).
  */
 import { csvRowRecord, readCsvRow } from '../dataset/csv';
+import { LineStarts } from '../dataset/line-starts';
 import { describeJsonError } from '../dataset/json-scan';
 import type { Position, RecordFormat, SourceRecord } from '../dataset/types';
 import { spliceHeld, type HeldLayout } from './held-units';
@@ -73,6 +74,12 @@ export interface LintSession {
   text(): string;
   /** Whether the session holds the document's text (edit() and lint() work). */
   readonly holdsText: boolean;
+  /**
+   * The valid record that covers 1-based `line` of the text last linted, as recordAtLine (dataset/read.ts) reads it
+   * from that text, without reading the whole text again: `record` undefined when no valid record covers the line.
+   * Undefined when the session cannot tell: text it reads in full at each update, or edits not linted yet.
+   */
+  recordAt(line: number): { record?: SourceRecord } | undefined;
   /**
    * Records (non-blank lines) parsed and checked by the last update, those taken from the cache, and of the checked
    * ones those whose per-record work came from seeds, and whether the whole text was read again (text held neither line
@@ -154,6 +161,8 @@ class IncrementalLint implements LintSession {
   /** duplicate's memory, kept between updates. */
   private readonly firstLines = new FirstLines();
   lastUpdate = { linesChecked: 0, linesReused: 0, linesSeeded: 0, full: false };
+  /** edit() changed the lines since the last lint: the records' places are not known yet. */
+  private edited = false;
   private seededLines = 0;
 
   /** Text that is not plain JSONL: the records kept from its last lint (record-reuse.ts). */
@@ -297,8 +306,39 @@ class IncrementalLint implements LintSession {
     return yield* this.assemble(this.lines.length);
   }
 
+  recordAt(line: number): { record?: SourceRecord } | undefined {
+    if (this.edited || line < 1) return undefined;
+    const held = this.held;
+    if (!held) {
+      if (!this.holdsText) return undefined;
+      const c = this.lines[line - 1];
+      return { record: c?.valid ? { ...c.rec, span: { ...c.rec.span }, value: JSON.parse(c.rec.text) } : undefined };
+    }
+    // The record starting last at or before the line, and the one before it, which may end on the line it starts on.
+    let lo = 0, hi = held.lines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (held.lines[mid] <= line - 1) lo = mid + 1; else hi = mid;
+    }
+    for (const k of [lo - 2, lo - 1]) {
+      const c = k >= 0 ? this.lines[held.lines[k]] : undefined;
+      if (!c?.valid || c.rec.span.endLine < line) continue;
+      return { record: this.recordOf(held, k, c) };
+    }
+    return { record: undefined };
+  }
+
+  /** Held record k (`c`), read from the text as the reader reads it: parsed, a CSV row's record with its map into its cells. */
+  private recordOf(held: HeldLayout, k: number, c: CachedLine): SourceRecord {
+    const start = held.starts[k], rec = c.rec;
+    if (!held.csv) return { ...rec, index: k, span: { ...rec.span }, offset: start, value: JSON.parse(rec.text) };
+    const row = readCsvRow(held.text, start, rec.line).row;
+    return csvRowRecord(held.text, row, k, held.csv.columns, new LineStarts(held.text, start, held.ends[k], rec.line));
+  }
+
   edit(changes: readonly { offset: number; length: number; text: string }[]): boolean {
     if (!this.holdsText) return false;
+    this.edited = true;
     this.prevText = undefined;
     let plain = true;
     for (const c of changes) {
@@ -553,6 +593,7 @@ class IncrementalLint implements LintSession {
 
   /** Numbers the records, runs or updates the whole-file rules and puts the findings together. */
   private *assemble(lineCount: number): Generator<void, FileLintResult> {
+    this.edited = false;
     const ctx = new FileContext(this.path, this.options, undefined, this.kept);
     const held = this.held, array = held?.kind === 'json-array';
     ctx.container = held?.kind ?? 'jsonl';
