@@ -33,14 +33,19 @@ test('a document linted on threads equals lintText: planted defects of every cod
 
 test('declines where the threads would not read the text as lintText does, or would not help', async () => {
   const lines = chatJsonl(50_000, 4);
-  const cases: [string, string, number][] = [
+  const cases: [string, string, number, string?][] = [
     ['an unpaired surrogate (UTF-8 would turn it into U+FFFD)', lines + '{"text": "broken \ud800 half"}\n', JOBS],
     ['a leading U+FEFF (read from bytes it is a byte order mark)', '\ufeff' + lines, JOBS],
     ['a JSON array, not JSONL', `[${lines.trim().split('\n').join(',')}]`, JOBS],
+    ['a JSON array after blank lines', `\n  \n[${lines.trim().split('\n').join(',')}]`, JOBS],
+    ['a CSV file (by its name), even of JSON lines', lines, JOBS, 'doc.csv'],
     ['one thread', lines, 1],
   ];
-  for (const [why, text, jobs] of cases) {
-    assert.equal(await lintTextParallel('doc.jsonl', text, {}, { jobs }), undefined, why);
+  for (const [why, text, jobs, path] of cases) {
+    assert.equal(await lintTextParallel(path ?? 'doc.jsonl', text, {}, { jobs }), undefined, why);
+    const shared = Buffer.from(new SharedArrayBuffer(Buffer.byteLength(text)));
+    shared.write(text);
+    if (!why.includes('U+FEFF') && !why.includes('surrogate')) assert.equal(await lintBytesParallel(path ?? 'doc.jsonl', shared, {}, { jobs }), undefined, `${why} (bytes)`);
   }
   // The serial lint still sees what made the text unfit: the surrogate is an encoding finding.
   assert.ok(lintText('doc.jsonl', cases[0][1]).findings.some((f) => f.code === 'encoding'));

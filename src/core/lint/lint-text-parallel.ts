@@ -3,7 +3,7 @@
  * a large dataset, before its incremental session (lint-session.ts) is built. The text is written once into shared
  * memory as UTF-8, which the threads read without a copy. The findings are those of lintText on the same text.
  */
-import { openDataset } from '../dataset/read';
+import { firstNonBlankChar, openDataset } from '../dataset/read';
 import { lintFileParallel, ShardPool } from './lint-parallel';
 import type { LintSeeds } from './session-seeds';
 import type { FileLintResult, LintOptions } from './types';
@@ -31,7 +31,7 @@ export interface TextParallelOptions {
  * a leading U+FEFF (a file's bytes read it as a byte order mark), or anything but plain JSONL (JSON arrays, CSV).
  */
 export async function lintTextParallel(path: string, text: string, options: LintOptions, opts: TextParallelOptions): Promise<FileLintResult | undefined> {
-  if (opts.jobs < 2 || !survivesUtf8(text) || text.charCodeAt(0) === 0xfeff) return undefined;
+  if (opts.jobs < 2 || !mayBeJsonl(path, text.charCodeAt(firstNonBlankChar(text, 0))) || !survivesUtf8(text) || text.charCodeAt(0) === 0xfeff) return undefined;
   const buf = Buffer.from(new SharedArrayBuffer(Buffer.byteLength(text)));
   buf.write(text);
   return lintBytesParallel(path, buf, options, opts);
@@ -44,6 +44,9 @@ export async function lintTextParallel(path: string, text: string, options: Lint
  */
 export async function lintBytesParallel(path: string, buf: Buffer, options: LintOptions, opts: TextParallelOptions): Promise<FileLintResult | undefined> {
   if (opts.jobs < 2 || !(buf.buffer instanceof SharedArrayBuffer)) return undefined;
+  let first = 0;
+  while (first < buf.length && (buf[first] === 0x20 || buf[first] === 0x09 || buf[first] === 0x0d || buf[first] === 0x0a)) first++;
+  if (!mayBeJsonl(path, buf[first])) return undefined;
   const opened = openDataset(buf, path);
   if (opened.container !== 'jsonl' || opened.problems.length) return undefined;
   const pool = opts.pool ?? new ShardPool(opts.jobs - 1, opts.workerScript ?? __filename);
@@ -52,6 +55,14 @@ export async function lintBytesParallel(path: string, buf: Buffer, options: Lint
   } finally {
     if (!opts.pool) await pool.close();
   }
+}
+
+/**
+ * False for what the reader takes as CSV (by the name) or as a JSON array (its first character `[`), told before
+ * openDataset, which reads such a file whole (50 MB of CSV: about a second) only for the threads to decline it.
+ */
+function mayBeJsonl(path: string, firstChar: number): boolean {
+  return !/\.csv$/i.test(path) && firstChar !== 0x5b;
 }
 
 /** False for text with an unpaired surrogate. */
