@@ -101,6 +101,8 @@ interface DocCopy {
   fromFile?: boolean;
   session?: LintSession;
   sessionOptions?: string;
+  /** The session's lint of the copy at `version` (recordAt may lint ahead of the lint request that follows its edit). */
+  sessionLint?: { session: LintSession; version: number; result: FileLintResult };
   last?: FileLintResult;
   sessionBuild?: SessionBuild;
   /**
@@ -405,14 +407,22 @@ function lintDocNow(key: string, options: LintOptions | undefined): DocLintResul
     } else {
       incremental = true;
       session = d.sessionBuild;
-      result = d.text === undefined ? d.session.lint() : d.session.update(d.text);
-      if (d.session.holdsText) d.text = undefined;
+      result = sessionLintNow(d, d.session);
     }
   } else {
     result = lint.lintText(d.path, docText(d), options);
   }
   d.last = result;
   return answerOf(d, d.version, result, t0, { incremental, session });
+}
+
+/** The session's lint of the copy as it is now, done once per version. */
+function sessionLintNow(d: DocCopy, s: LintSession): FileLintResult {
+  if (d.sessionLint?.session === s && d.sessionLint.version === d.version) return d.sessionLint.result;
+  const result = d.text === undefined ? s.lint() : s.update(d.text);
+  if (s.holdsText) d.text = undefined;
+  d.sessionLint = { session: s, version: d.version, result };
+  return result;
 }
 
 function tokenizerFor(modelDir: string | undefined): { tokenizer?: ModelTokenizer; why?: string } {
@@ -568,14 +578,18 @@ function answer(req: WorkerRequest): unknown {
 }
 
 /**
- * The valid record covering 1-based `line` of the copy: from its session when that holds the copy's text record by
- * record (the editor asks for the record under the cursor after every edit, for its quick fixes: reading a 50 MB CSV
- * file for it took about 0.3 s, three times per edit), else read from the whole text.
+ * The valid record covering 1-based `line` of the copy: from its session when that holds the text record by record
+ * (the editor asks for the record under the cursor after every edit, for its quick fixes: reading a 50 MB CSV file
+ * for it took about 0.3 s, three times per edit), else read from the whole text. An edit not linted yet is linted
+ * first: the lint request that follows it takes that result (sessionLintNow).
  */
 function recordAt(d: DocCopy, line: number): SourceRecord | undefined {
   const s = d.session;
-  const current = !!s && !d.building && (d.text === undefined ? s.holdsText : s.text() === d.text);
-  const held = current ? s.recordAt?.(line) : undefined;
+  let held: { record?: SourceRecord } | undefined;
+  if (s?.recordAt && !d.building && !d.bytes) {
+    sessionLintNow(d, s);
+    held = s.recordAt(line);
+  }
   return held ? held.record : recordAtLine(textNow(d), d.path, line);
 }
 

@@ -330,3 +330,37 @@ test('recordTokensAt: the worker finds the record under a line of its copy (a CS
     linter.dispose();
   }
 });
+
+test('a clean-up asked right after an edit, before its lint: its edits are of the edited text, and the lint that follows is of it too', async () => {
+  const linter = new Linter(join(__dirname, '..', '..', 'src', 'host', 'lintWorker.js'), log);
+  try {
+    const rows = Array.from({ length: 30 }, (_, i) => `"Say hi to person ${i}",Hi ${i}.`);
+    let text = ['prompt,completion', ...rows].join('\n') + '\n';
+    linter.syncDocument('c', '/data/c.csv', 1, text);
+    await linter.lintDocument('c');
+    let version = 1;
+    // A padded row put in, a word added to a row (nothing to trim there), a padded row added at the end.
+    const edits: [() => number, string][] = [[() => text.indexOf('\n"Say hi to person 7"'), '\n"  Padded question  ",Padded.'],
+      [() => text.indexOf('Hi 3.'), 'Well, '], [() => text.length, '" Another ",one\n']];
+    for (const [where, put] of edits) {
+      const offset = where();
+      text = text.slice(0, offset) + put + text.slice(offset);
+      linter.editDocument('c', ++version, [{ offset, length: 0, text: put }]);
+      const line = text.slice(0, offset + put.length).split('\n').length;
+      const edits = await linter.stringEdits('c', 'trim', line);
+      assert.equal(applyEdits(text, edits), recordTrimmed(text, line), `version ${version}: the clean-up of line ${line}`);
+      const answer = await linter.lintDocument('c');
+      assert.equal(answer.version, version);
+      assert.deepEqual(answer.result, lintText('/data/c.csv', text), `version ${version}: the lint after the clean-up`);
+    }
+  } finally {
+    linter.dispose();
+  }
+});
+
+/** The text with the CSV row at `line` trimmed, as the trim clean-up should leave it (cells padded with spaces). */
+function recordTrimmed(text: string, line: number): string {
+  const lines = text.split('\n');
+  lines[line - 1] = lines[line - 1].replace(/"\s+([^"]*?)\s+"/g, '"$1"');
+  return lines.join('\n');
+}
