@@ -1,6 +1,7 @@
 // Dataset lints as editor diagnostics: open JSONL (and JSON-array) documents are linted on open and,
 // debounced, on change; their diagnostics go away when they close or when tunelab.lint.enable is off.
 import * as vscode from 'vscode';
+import { headText } from '../core/dataset/head-text';
 import { DATASET_LINT_CODES, everyFindingOf, type FileLintResult, type Finding, type LintCode, type LintOptions, type Severity, type TextEdit } from '../core/lint';
 import { EVAL_FIXABLE_CODES, FIXABLE_CODES, fixText } from '../core/lint/fix-text';
 import type { StringCleanup } from './stringValueFixes';
@@ -373,8 +374,12 @@ export class DatasetDiagnostics implements vscode.Disposable {
     let lines = 0;
     while (lines < doc.lineCount && chars < QUICK_HEAD_CHARS) chars += doc.lineAt(lines++).text.length + 1;
     const version = doc.version;
+    // Its whole records only: a record cut at the end, or an array's missing `]`, is no problem of the file.
+    const text = headText(doc.getText(new vscode.Range(0, 0, lines, 0)), isCsvDocument(doc));
+    if (text === undefined) return;
+    lines = Math.min(lines, text.split('\n').length - 1);
     try {
-      const head = await this.linter.lint(documentPath(doc.uri), doc.getText(new vscode.Range(0, 0, lines, 0)), options);
+      const head = await this.linter.lint(documentPath(doc.uri), text, options);
       if (doc.isClosed || doc.version !== version || this.results.has(key)) return;
       const findings = head.findings.filter((f) => !WHOLE_FILE_CODES.has(f.code));
       const diagnostics = shownFindings(findings).map((f) => toDiagnostic(f, doc.uri));
