@@ -128,3 +128,59 @@ test('training features read in slices of lines (the worker answers between them
   // a file that cannot be read as text has no records, whichever slice its NUL is in
   assert.equal(TrainingFeatures.of([{ path: '/d/bin.jsonl', input: Buffer.concat([Buffer.from(String(train[1].input)), Buffer.from([0, 1, 2])]) }], 0.8).records, 0);
 });
+
+test('eval leakage kept between edits compares only the records an edit brought, and all it must when a 13-gram or a band key crosses its limit', () => {
+  const r = rng(9);
+  const template = 'Read the clause below and say in one plain sentence what it obliges the tenant to do before moving out';
+  const t1 = Array.from({ length: 150 }, () => chatLine(r));
+  const t2 = Array.from({ length: 120 }, (_, i) => (i % 10 === 0 ? chat(`${template}: clause ${i}.`, sentence(r)) : chatLine(r)));
+  const train: LintInput[] = [{ path: '/d/train-a.jsonl', input: t1.join('\n') + '\n' }, { path: '/d/train-b.jsonl', input: t2.join('\n') + '\n' }];
+  const lines: string[] = [];
+  for (let i = 0; i < 25; i++) lines.push(chatLine(r));
+  for (let i = 0; i < 6; i++) lines.push(t1[Math.floor(r() * t1.length)]);
+  for (let i = 0; i < 6; i++) lines.push(replaceWord(r, t2[1 + Math.floor(r() * 100)]));
+  // 30 records sharing a template's 13-grams, under the limit of 32 the index follows; then more, and fewer again.
+  for (let i = 0; i < 30; i++) lines.push(chat(`${template}: clause e${i}.`, sentence(r)));
+  const features = TrainingFeatures.of(train, 0.8);
+  const cache = new EvalFeatureCache();
+  const check = (what: string): number => {
+    const held = { path: '/d/eval.jsonl', input: lines.join('\n') + '\n' };
+    assert.deepEqual(editorLint(train, held, {}, features, cache), oneLint(train, held, {}), what);
+    return cache.lastCompared;
+  };
+  assert.equal(check('first check'), lines.length);
+  lines[3] = replaceWord(r, lines[3]);
+  assert.equal(check('a word changed'), 1, 'only the edited record is compared');
+  lines.splice(10, 1);
+  assert.equal(check('a record deleted'), 0);
+  lines.splice(5, 0, lines[20]);
+  assert.equal(check('a record copied'), 0, 'a copy of a record whose match is known');
+  const holders = (): number => lines.filter((l) => l.includes(template)).length; // a near copy of a training record may be one
+  let crossed = false;
+  for (let i = 30; i < 35; i++) {
+    lines.push(chat(`${template}: clause e${i}.`, sentence(r)));
+    const compared = check(`${holders()} records share the template`);
+    // Crossing the limit (33 records) changes what the others share with the training records: they are compared again.
+    assert.equal(compared, holders() === 33 ? 33 : 1, `${holders()} records of the template`);
+    crossed ||= holders() === 33;
+  }
+  assert.ok(crossed, 'the template crossed the limit');
+  for (let i = 0; i < 5; i++) {
+    lines.splice(lines.findIndex((l) => l.includes('clause e3')), 1);
+    check(`back to ${holders()} records of the template`);
+  }
+  // One record 18 times: its band keys are held past the chain limit (16), and while they are, every record is compared.
+  const repeated = chatLine(r);
+  for (let n = 1; n <= 18; n++) {
+    lines.splice(Math.floor(r() * lines.length), 0, repeated);
+    const compared = check(`${n} copies of one record`);
+    if (n === 1) assert.equal(compared, 1);
+    if (n === 18) assert.equal(compared, lines.length);
+  }
+  for (let n = 17; n >= 14; n--) {
+    lines.splice(lines.indexOf(repeated), 1);
+    check(`${n} copies of one record`);
+  }
+  lines[7] = replaceWord(r, lines[7]);
+  assert.equal(check('a word changed, the copies under the limit again'), 1);
+});

@@ -19,9 +19,9 @@ import { bandKeys, lshLayout, type LshLayout } from './text/minhash';
 
 export const LEAK_NGRAM = 13;
 /** Eval records examined per band and training record: keeps one template-heavy band from costing quadratic time. */
-const MAX_CHAIN = 16;
+export const MAX_CHAIN = 16;
 /** 13-grams found in more eval records than this are the eval set's own boilerplate: not followed (bounds the work). */
-const MAX_GRAM_EVALS = 32;
+export const MAX_GRAM_EVALS = 32;
 
 /** What lintFiles knows about a file: a training or an eval file, and the leakage index when both kinds are linted. */
 export interface FileRole {
@@ -29,6 +29,13 @@ export interface FileRole {
   leakage?: LeakageIndex;
   /** Which eval file (role 'eval'). */
   evalFileId?: number;
+  /** An eval file's matches, where they come from elsewhere than `leakage` (the editor's kept ones: EvalFeatureCache). */
+  matches?: LeakageMatches;
+}
+
+/** The strongest match of each eval record (LeakageIndex.match, once every training record was compared). */
+export interface LeakageMatches {
+  match(fileId: number, recordIndex: number): LeakMatch | undefined;
 }
 
 export interface LeakMatch {
@@ -46,7 +53,7 @@ export interface LeakMatch {
 const NONE = 0, NGRAM = 1, NEAR = 2, EXACT = 3;
 const NO_WORD = 0x7fffffff;
 
-export class LeakageIndex {
+export class LeakageIndex implements LeakageMatches {
   private readonly evalIds = new Map<string, number>(); // "file:recordIndex" -> eval id
   private readonly exact = new Map<string, number[]>();
   private readonly shingles: Int32Array[] = [];
@@ -81,7 +88,11 @@ export class LeakageIndex {
   private readonly layout: LshLayout;
   private readonly keys: Int32Array;
 
-  constructor(readonly threshold: number) {
+  /**
+   * `gramEvals`: how many eval records hold a 13-gram (its two hashes), where the index holds only some of an eval set's
+   * records (the others' matches known): the 13-gram limit counts them all.
+   */
+  constructor(readonly threshold: number, private readonly gramEvals0?: (a: number, b: number) => number) {
     this.layout = lshLayout(threshold);
     this.keys = new Int32Array(this.layout.bands);
   }
@@ -112,8 +123,9 @@ export class LeakageIndex {
     ngramHashes(words, this.gramScratch);
     let distinct = 0;
     for (let k = 0; k < this.gramScratch.length / 2; k++) {
-      const g = this.grams.intern(this.gramScratch.data[2 * k], this.gramScratch.data[2 * k + 1]);
-      if (g === this.gramHead.length) { this.gramHead.push(-1); this.gramEvals.push(0); this.gramLastTrain.push(-1); }
+      const a = this.gramScratch.data[2 * k], b = this.gramScratch.data[2 * k + 1];
+      const g = this.grams.intern(a, b);
+      if (g === this.gramHead.length) { this.gramHead.push(-1); this.gramEvals.push(this.gramEvals0 ? this.gramEvals0(a, b) : 0); this.gramLastTrain.push(-1); }
       const head = this.gramHead.data[g];
       if (head >= 0 && this.entryEval.data[head] === id) continue; // repeated within this record
       distinct++;
@@ -121,7 +133,7 @@ export class LeakageIndex {
       this.entryWord.push(k);
       this.entryNext.push(head);
       this.gramHead.data[g] = this.entryEval.length - 1;
-      this.gramEvals.data[g]++;
+      if (!this.gramEvals0) this.gramEvals.data[g]++;
     }
     this.evalGramCount.push(distinct);
     this.tallyCount.push(0);
@@ -275,7 +287,7 @@ const BASE_A = 0x01000193, BASE_B = 0x5bd1e995;
 const TOP_A = power(BASE_A, LEAK_NGRAM - 1), TOP_B = power(BASE_B, LEAK_NGRAM - 1);
 
 /** Two independent 32-bit hashes (a 64-bit key) of each run of LEAK_NGRAM words, appended as pairs. */
-function ngramHashes(words: Int32Array, out: IntList): void {
+export function ngramHashes(words: Int32Array, out: IntList): void {
   out.clear();
   if (words.length < LEAK_NGRAM) return;
   let a = 0, b = 0;

@@ -6,10 +6,11 @@
  * The same LeakageIndex compares the same values as lintTrainAndEval, so the findings are the same.
  */
 import { openDataset } from '../dataset/read';
-import { byPosition, type RecordCache, type RecordView } from './context';
+import { byPosition } from './context';
 import type { SourceRecord } from '../dataset/types';
 import { RULES } from './rules';
-import { LeakageIndex } from './leakage-index';
+import { EvalFeatureCache } from './leakage-eval-cache';
+import type { LeakageIndex } from './leakage-index';
 import type { LintInput } from './lint-files';
 import { onlyCodes } from './config';
 import { fileResult, inCodeOrder, runRules } from './lint-source';
@@ -142,37 +143,6 @@ export function leakageThreshold(options: LintOptions): number {
 }
 
 /**
- * What an eval document's records needed for the comparison (fingerprint, word hashes, shingles and signature), kept
- * between its checks by record text: an edit changes a record or two, and the others need not be scanned again.
- */
-export class EvalFeatureCache {
-  private kept = new Map<string, { fingerprint: string | undefined; cache: RecordCache }>();
-  private next = new Map<string, { fingerprint: string | undefined; cache: RecordCache }>();
-
-  /** The record's view, with what was kept of a record of the same text. */
-  view(rec: SourceRecord): RecordView {
-    const known = this.kept.get(rec.text);
-    const view = buildRecordView(rec, { fingerprint: !known });
-    if (known) {
-      view.fingerprint = known.fingerprint;
-      view.cache = { words: known.cache.words, features: known.cache.features };
-    }
-    return view;
-  }
-
-  /** Keeps the view's values for the next check (after it was indexed). */
-  keep(view: RecordView): void {
-    this.next.set(view.source.text, { fingerprint: view.fingerprint, cache: { words: view.cache.words, features: view.cache.features } });
-  }
-
-  /** Ends a check: only the records of this one are kept. */
-  done(): void {
-    this.kept = this.next;
-    this.next = new Map();
-  }
-}
-
-/**
  * The leakage findings of an eval file (its bytes, or an editor's text) against kept training features: the eval side of
  * lintTrainAndEval with every other rule off. `training` must have been read at leakageThreshold(options). The text is
  * read once: the records indexed are then visited by the leakage rule.
@@ -180,25 +150,13 @@ export class EvalFeatureCache {
 export function evalLeakage(evalPath: string, evalInput: Buffer | string, training: TrainingFeatures, options: LintOptions = {},
   cache = new EvalFeatureCache()): FileLintResult {
   if (training.threshold !== leakageThreshold(options)) throw new Error(`training features read at threshold ${training.threshold}, not ${leakageThreshold(options)}`);
-  const index = new LeakageIndex(training.threshold);
   const dataset = openDataset(evalInput, evalPath);
   const records: SourceRecord[] = [];
   dataset.forEachRecord((rec) => { records.push(rec); });
-  const views = new Map<SourceRecord, RecordView>();
-  if (options.severity?.leakage !== 'off') {
-    for (const rec of records) {
-      if (rec.error) continue;
-      const view = cache.view(rec);
-      index.addEval(0, view);
-      cache.keep(view);
-      views.set(rec, view);
-    }
-    cache.done();
-    if (index.evalRecords) training.compareWith(index);
-  }
+  const checked = options.severity?.leakage !== 'off' ? cache.check(records, training) : undefined;
   const read = { ...dataset, forEachRecord: (cb: (rec: SourceRecord) => void) => { records.forEach(cb); return records.length; } };
-  return fileResult(runRules(evalPath, read, RULES, onlyCodes(options, ['leakage']), { role: 'eval', leakage: index.evalRecords ? index : undefined, evalFileId: 0 },
-    (rec) => views.get(rec)));
+  return fileResult(runRules(evalPath, read, RULES, onlyCodes(options, ['leakage']), { role: 'eval', matches: checked?.matches, evalFileId: 0 },
+    (rec) => checked?.views.get(rec)));
 }
 
 /** `base` (a lint without the training files) with the leakage findings of evalLeakage added, as one lint gives them. */

@@ -16,8 +16,9 @@ export const leakageRule: LintRule = {
   code: 'leakage',
   create(ctx) {
     const index = ctx.file?.leakage;
-    if (!index) return {};
-    if (ctx.file!.role === 'train') return { record: (r) => index.addTrain(ctx.path, r) };
+    if (ctx.file?.role === 'train') return index ? { record: (r) => index.addTrain(ctx.path, r) } : {};
+    const matches = ctx.file?.matches ?? index;
+    if (!matches) return {};
     const fileId = ctx.file!.evalFileId!;
     const ends = new RecordEnds();
     return {
@@ -25,7 +26,7 @@ export const leakageRule: LintRule = {
         ends.passed(rec);
       },
       record(r) {
-        const m = index.match(fileId, r.source.index);
+        const m = matches.match(fileId, r.source.index);
         const previous = ends.previous;
         ends.passed(r.source);
         if (!m) return;
