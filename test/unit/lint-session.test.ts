@@ -382,7 +382,9 @@ test('lint session on a JSON array: a one-word edit checks that one record again
  * undo back to the valid text now and then: every update equals a full lint.
  */
 function keystrokes(path: string, seeds: number[], render: (records: object[], seed: number) => string, pieces: string[]): void {
-  for (const seed of seeds) {
+  // TUNELAB_SESSION_SEEDS=N runs N more seeds (a longer search for rare failures).
+  const more = Array.from({ length: Number(process.env.TUNELAB_SESSION_SEEDS ?? 0) }, (_, k) => 5000 + 7 * k + seeds[0]);
+  for (const seed of [...seeds, ...more]) {
     const r = rng(seed);
     const records = baseLines(r).slice(0, 70).flatMap((l) => { try { const v = JSON.parse(l); return v && typeof v === 'object' && !Array.isArray(v) ? [v as object] : []; } catch { return []; } });
     const valid = render(records, seed);
