@@ -786,7 +786,6 @@ function plainJsonl(text: string): boolean {
   }
 }
 
-
 function isBlank(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0d;
 }
