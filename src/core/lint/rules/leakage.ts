@@ -34,7 +34,7 @@ export const leakageRule: LintRule = {
         // array has no record before it to delete from, and is left to the user.
         const deletable = m.kind !== 'ngram' && (previous !== undefined || ctx.container === 'jsonl' || ctx.container === 'csv');
         ctx.report({
-          code: 'leakage', severity: m.kind === 'ngram' ? 'warning' : 'error', span: r.source.span, message: describe(m, r),
+          code: 'leakage', severity: m.kind === 'ngram' ? 'warning' : 'error', span: r.source.span, message: described(m, r),
           related: [{ path: m.trainPath, line: m.trainLine, message: 'training record' }],
           fixes: deletable ? [deleteRecordFix(ctx, r.source, previous, 'Delete the leaked eval record')] : undefined,
         });
@@ -42,6 +42,17 @@ export const leakageRule: LintRule = {
     };
   },
 };
+
+/**
+ * The message of a match, made once per match: the editor's kept matches (EvalFeatureCache) are reported again at
+ * every edit of an eval document, and quoting the shared span scans the record's words.
+ */
+const messages = new WeakMap<LeakMatch, string>();
+function described(m: LeakMatch, r: RecordView): string {
+  let text = messages.get(m);
+  if (text === undefined) messages.set(m, (text = describe(m, r)));
+  return text;
+}
 
 function describe(m: LeakMatch, r: RecordView): string {
   const where = `${basename(m.trainPath)} line ${m.trainLine}`;
