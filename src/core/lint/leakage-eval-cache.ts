@@ -41,6 +41,10 @@ export class EvalFeatureCache {
   private threshold: number | undefined;
   private gramIds = new KeyIndex();
   private gramCount = new IntList();
+  /** Per 13-gram id, the last entry that listed it (entry() lists each once); and scratch space for the hashes. */
+  private gramSeen = new IntList();
+  private entries0 = 0;
+  private readonly pairs = new IntList();
   private bandIds = new KeyIndex();
   private bandCount = new IntList();
   /** Band keys held by more than MAX_CHAIN records. */
@@ -83,10 +87,11 @@ export class EvalFeatureCache {
       this.count(e, recs.length, crossedGrams, crossedBands);
       this.entries.set(text, e);
     }
-    const all = this.crowded > 0;
-    const stale = (e: EvalEntry): boolean => all || !e.compared || (crossedGrams.size > 0 && e.grams.some((g) => crossedGrams.has(g)))
+    const crowded = this.crowded > 0;
+    const stale = (e: EvalEntry): boolean => crowded || !e.compared || (crossedGrams.size > 0 && e.grams.some((g) => crossedGrams.has(g)))
       || (crossedBands.size > 0 && e.bands.some((b) => crossedBands.has(b)));
     const compare = [...now].filter(([text]) => stale(this.entries.get(text)!));
+    const all = compare.length === now.size; // a first check: the index counts the 13-grams itself
     this.lastCompared = 0;
     if (compare.length) {
       // All records, every copy, as lintFiles indexes them; or one of each text to compare, told the 13-gram counts.
@@ -111,6 +116,7 @@ export class EvalFeatureCache {
     this.entries.clear();
     this.gramIds = new KeyIndex();
     this.gramCount = new IntList();
+    this.gramSeen = new IntList();
     this.bandIds = new KeyIndex();
     this.bandCount = new IntList();
     this.crowded = 0;
@@ -120,14 +126,15 @@ export class EvalFeatureCache {
   private entry(view: RecordView, threshold: number): EvalEntry {
     const words = recordWords(view);
     const f = recordFeatures(view);
-    const pairs = new IntList();
+    const pairs = this.pairs;
     ngramHashes(words, pairs);
     const grams = new IntList();
-    const seen = new Set<number>();
+    const serial = ++this.entries0;
+    if (this.gramIds.size + pairs.length / 2 > 2 * this.gramCount.length) this.gramIds.reserve(2 * (this.gramIds.size + pairs.length / 2));
     for (let k = 0; k < pairs.length; k += 2) {
       const g = this.gramIds.intern(pairs.data[k], pairs.data[k + 1]);
-      if (g === this.gramCount.length) this.gramCount.push(0);
-      if (!seen.has(g)) { seen.add(g); grams.push(g); }
+      if (g === this.gramCount.length) { this.gramCount.push(0); this.gramSeen.push(0); }
+      if (this.gramSeen.data[g] !== serial) { this.gramSeen.data[g] = serial; grams.push(g); }
     }
     const layout = lshLayout(threshold);
     const bands = new Int32Array(f.signature.length ? layout.bands : 0);
