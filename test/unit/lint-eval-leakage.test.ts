@@ -184,3 +184,26 @@ test('eval leakage kept between edits compares only the records an edit brought,
   lines[7] = replaceWord(r, lines[7]);
   assert.equal(check('a word changed, the copies under the limit again'), 1);
 });
+
+test('eval leakage kept between edits: past the chain limit, copies of one record interleaved with near copies match as a full comparison matches each of them', () => {
+  const r = rng(10);
+  const source = chat(Array.from({ length: 4 }, () => sentence(r)).join(' '), Array.from({ length: 4 }, () => sentence(r)).join(' '));
+  const train: LintInput[] = [{ path: '/d/train.jsonl', input: [...Array.from({ length: 60 }, () => chatLine(r)), source].join('\n') + '\n' }];
+  // 24 copies of one near copy of a training record, each followed by another near copy: far more than 16 records
+  // share each of its band keys, and which of them a training record reaches depends on where they are.
+  const copy = replaceWord(r, source);
+  const lines = Array.from({ length: 20 }, () => chatLine(r));
+  for (let i = 0; i < 24; i++) lines.push(copy, replaceWord(r, source));
+  const features = TrainingFeatures.of(train, 0.8);
+  const cache = new EvalFeatureCache();
+  for (let step = 0; step < 6; step++) {
+    const held = { path: '/d/eval.jsonl', input: lines.join('\n') + '\n' };
+    const want = oneLint(train, held, {});
+    if (step === 0) {
+      const copies = want.findings.filter((f) => f.code === 'leakage' && lines[f.line - 1] === copy).map((f) => f.message.slice(0, 30));
+      assert.ok(new Set(copies).size > 1 || copies.length < 24, `the copies do not all match alike in a full comparison: ${[...new Set(copies)].join(' | ')}`);
+    }
+    assert.deepEqual(editorLint(train, held, {}, features, cache), want, `step ${step}`);
+    lines.splice(Math.floor(r() * lines.length), 0, step % 2 ? copy : chatLine(r));
+  }
+});

@@ -93,22 +93,30 @@ export class EvalFeatureCache {
     const compare = [...now].filter(([text]) => stale(this.entries.get(text)!));
     const all = compare.length === now.size; // a first check: the index counts the 13-grams itself
     this.lastCompared = 0;
+    // Past the chain limit, which records a training record reaches depends on their order: even two copies of one
+    // text may match differently. Then every record, in file order as lintFiles indexes them, has its own match.
+    let byRecord: Map<number, LeakMatch | undefined> | undefined;
     if (compare.length) {
-      // All records, every copy, as lintFiles indexes them; or one of each text to compare, told the 13-gram counts.
+      // Every record; or one of each text to compare, told the 13-gram counts of all.
       const index = all ? new LeakageIndex(training.threshold)
         : new LeakageIndex(training.threshold, (a, b) => this.gramCount.data[this.gramIds.get(a, b)]);
-      for (const [, recs] of compare) for (const rec of all ? recs : recs.slice(0, 1)) index.addEval(0, views.get(rec)!);
+      if (all) for (const rec of records) { if (!rec.error) index.addEval(0, views.get(rec)!); }
+      else for (const [, recs] of compare) index.addEval(0, views.get(recs[0])!);
       this.lastCompared = index.evalRecords;
       training.compareWith(index);
+      if (crowded) {
+        byRecord = new Map();
+        for (const rec of records) if (!rec.error) byRecord.set(rec.index, index.match(0, rec.index));
+      }
       for (const [text, recs] of compare) {
         const e = this.entries.get(text)!;
         e.match = index.match(0, recs[0].index);
-        e.compared = true;
+        e.compared = !crowded;
       }
     }
     const textAt = new Map<number, string>();
     for (const rec of records) textAt.set(rec.index, rec.text);
-    return { views, matches: { match: (_file, recordIndex) => this.entries.get(textAt.get(recordIndex)!)?.match } };
+    return { views, matches: { match: (_file, i) => (byRecord ? byRecord.get(i) : this.entries.get(textAt.get(i)!)?.match) } };
   }
 
   private reset(threshold: number): void {
