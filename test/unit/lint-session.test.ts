@@ -404,7 +404,11 @@ function keystrokes(path: string, seeds: number[], render: (records: object[], s
 }
 
 test('lint session on a pretty-printed JSON array: keystrokes anywhere (commas, brackets, quotes, line breaks) equal a full lint at every step', () => {
-  keystrokes('k.json', [41, 42, 43], (records, seed) => `${seed === 43 ? '\n  ' : ''}${JSON.stringify(records, null, seed === 42 ? 4 : 2)}\n`,
+  // Seed 48: CRLF line ends (a file saved on Windows).
+  keystrokes('k.json', [41, 42, 43, 48], (records, seed) => {
+    const text = `${seed === 43 ? '\n  ' : ''}${JSON.stringify(records, null, seed === 42 ? 4 : 2)}\n`;
+    return seed === 48 ? text.replace(/\n/g, '\r\n') : text;
+  },
     [',', ']', '[', '{', '}', '"', '\\', ' ', '\n', '\0', '\ud800', 'x', '  ', '},\n  {', '"role": "user"', '']);
 });
 
