@@ -404,16 +404,16 @@ function keystrokes(path: string, seeds: number[], render: (records: object[], s
 }
 
 test('lint session on a pretty-printed JSON array: keystrokes anywhere (commas, brackets, quotes, line breaks) equal a full lint at every step', () => {
-  // Seed 48: CRLF line ends (a file saved on Windows).
-  keystrokes('k.json', [41, 42, 43, 48], (records, seed) => {
+  // Seed 48: CRLF line ends (a file saved on Windows); 49: a byte order mark.
+  keystrokes('k.json', [41, 42, 43, 48, 49], (records, seed) => {
     const text = `${seed === 43 ? '\n  ' : ''}${JSON.stringify(records, null, seed === 42 ? 4 : 2)}\n`;
-    return seed === 48 ? text.replace(/\n/g, '\r\n') : text;
+    return seed === 48 ? text.replace(/\n/g, '\r\n') : seed === 49 ? `\ufeff${text}` : text;
   },
     [',', ']', '[', '{', '}', '"', '\\', ' ', '\n', '\0', '\ud800', 'x', '  ', '},\n  {', '"role": "user"', '']);
 });
 
 test('lint session on a CSV file: keystrokes anywhere (quotes, commas, line breaks, carriage returns, the header) equal a full lint at every step', () => {
-  keystrokes('k.csv', [44, 45, 46], (records, seed) => (seed === 46 ? chatCsv(records).replace(/\n/g, '\r\n') : `${seed === 45 ? '\n' : ''}${chatCsv(records)}`),
+  keystrokes('k.csv', [44, 45, 46, 47], (records, seed) => (seed === 46 ? chatCsv(records).replace(/\n/g, '\r\n') : `${seed === 45 ? '\n' : seed === 47 ? '\ufeff' : ''}${chatCsv(records)}`),
     [',', '"', '""', '\n', '\r', '\r\n', ' ', 'x', '[', '{"role": "user", "content": "hi"}', '\0', '\ud800', '\n\n', '']);
 });
 

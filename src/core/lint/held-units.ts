@@ -16,7 +16,9 @@ import { copyOf } from './text-affixes';
 /** A held document's records: where each starts and ends in its text, and the line index it starts on. */
 export interface HeldLayout {
   kind: 'json-array' | 'csv';
+  /** The text after any byte order mark (`bom`), which offsets count from. */
   text: string;
+  bom?: boolean;
   starts: number[];
   /** A value's end; a row's next row start (after its line break). */
   ends: number[];
@@ -47,8 +49,9 @@ export interface Splice {
 }
 
 /**
- * The splice for `text`, equal to the previous text in its first `same` and last `sameEnd` characters (`prev`
- * undefined: every record is fresh). Undefined where the reader would not take the text as held records.
+ * The splice for `text` (after any byte order mark), equal to the previous text in its first `same` and last `sameEnd`
+ * characters (`prev` undefined: every record is fresh). Undefined where the reader would not take the text as held
+ * records.
  */
 export function spliceHeld(kind: HeldLayout['kind'], text: string, prev: HeldLayout | undefined, same: number, sameEnd: number): Splice | undefined {
   if (prev && prev.kind !== kind) prev = undefined;
@@ -58,7 +61,7 @@ export function spliceHeld(kind: HeldLayout['kind'], text: string, prev: HeldLay
     const changed = text.slice(Math.max(same - 1, 0), Math.min(text.length - sameEnd + 1, text.length));
     if (!wellFormed(changed) || changed.includes('\0')) prev = undefined;
   }
-  if (!prev && (text.charCodeAt(0) === 0xfeff || !wellFormed(text) || text.includes('\0'))) return undefined;
+  if (!prev && (text.charCodeAt(0) === 0xfeff || !wellFormed(text) || text.includes('\0'))) return undefined; // a second mark: not held
   return kind === 'csv' ? spliceCsv(text, prev, same, sameEnd) : spliceArray(text, prev, same, sameEnd);
 }
 

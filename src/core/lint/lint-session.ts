@@ -18,8 +18,8 @@
  *   session keeps the counts that tell (records per format, repeated answers, the sorted record lengths).
  * A JSON array and a CSV file are held the same way, record by record, each record at the line it starts on: an edit
  * splits only the text near it to find the records it changed (held-units.ts). Other text that is not plain JSONL
- * (pretty-printed records, a one-line array, a NUL character or a byte order mark) is read in full each time, and its
- * unchanged records keep their findings and what the whole-file rules need (record-reuse.ts).
+ * (pretty-printed records, a one-line array, a NUL character) is read in full each time, and its unchanged records
+ * keep their findings and what the whole-file rules need (record-reuse.ts).
  */
 import { csvRowRecord, readCsvRow } from '../dataset/csv';
 import { LineStarts } from '../dataset/line-starts';
@@ -257,13 +257,17 @@ class IncrementalLint implements LintSession {
   private *updateHeld(text: string, unchanged?: { prefix: number; suffix: number }): Generator<void, FileLintResult | undefined> {
     const old = this.held;
     if (!old && this.lines.length) this.reset(); // JSONL lines
+    // After a byte order mark, as the reader reads the text (offsets and the first line's columns count from there).
+    const bom = text.charCodeAt(0) === 0xfeff;
+    const body = bom ? text.slice(1) : text;
     let same = 0, sameEnd = 0;
     if (old) {
-      const prev = old.text, most = Math.min(prev.length, text.length);
-      same = unchanged ? Math.min(unchanged.prefix, most) : commonPrefix(prev, text);
-      sameEnd = Math.min(unchanged ? unchanged.suffix : commonSuffix(prev, text, most - same), most - same);
+      const prev = old.text, most = Math.min(prev.length, body.length);
+      const hint = unchanged && old.bom === bom ? unchanged : undefined;
+      same = hint ? Math.min(Math.max(hint.prefix - (bom ? 1 : 0), 0), most) : commonPrefix(prev, body);
+      sameEnd = Math.min(hint ? hint.suffix : commonSuffix(prev, body, most - same), most - same);
     }
-    const splice = spliceHeld(/\.csv$/i.test(this.path) ? 'csv' : 'json-array', text, old, same, sameEnd);
+    const splice = spliceHeld(/\.csv$/i.test(this.path) ? 'csv' : 'json-array', body, old, same, sameEnd);
     if (!splice) return undefined;
     const { layout, first, fresh, whole } = splice;
     const resumed = old && !whole ? splice.resumed : old?.lines.length ?? 0;
@@ -300,7 +304,7 @@ class IncrementalLint implements LintSession {
       this.enter(c);
     }
     this.lines = this.lines.slice(0, keepHead).concat(middle, tailFrom === undefined ? [] : this.lines.slice(tailFrom));
-    this.held = layout;
+    this.held = { ...layout, bom };
     this.reuse = undefined;
     this.lastUpdate = { linesChecked: checked, linesReused: layout.lines.length - checked, linesSeeded: 0, full: false };
     return yield* this.assemble(this.lines.length);
@@ -366,7 +370,8 @@ class IncrementalLint implements LintSession {
   }
 
   text(): string {
-    return this.prevText ?? this.held?.text ?? this.texts.join('\n');
+    const held = this.held;
+    return this.prevText ?? (held ? `${held.bom ? '\ufeff' : ''}${held.text}` : this.texts.join('\n'));
   }
 
   /** The first record of the held lines starts with `{` and parses. */

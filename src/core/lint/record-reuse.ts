@@ -1,7 +1,7 @@
 /**
  * Re-linting an editor document that the incremental session (lint-session.ts) cannot hold line by line or record by
- * record (pretty-printed records, a JSON array with several records on one line, text with a NUL or a byte order mark,
- * a CSV file whose header has a problem). The text is read again in full at each edit, but a
+ * record (pretty-printed records, a JSON array with several records on one line, text with a NUL, a CSV file whose
+ * header has a problem). The text is read again in full at each edit, but a
  * record whose source text is unchanged keeps its per-record findings (moved to its new line) and what the whole-file
  * rules worked out for it before (content fingerprint, shingles and MinHash signature, LSH band slots, answer key):
  * only the records an edit changed are checked again. The result equals lintSource's.
