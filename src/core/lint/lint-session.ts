@@ -21,7 +21,7 @@
  * (pretty-printed records, a one-line array, a NUL character) is read in full each time, and its unchanged records
  * keep their findings and what the whole-file rules need (record-reuse.ts).
  */
-import { csvRowRecord, readCsvRow } from '../dataset/csv';
+import { csvRecords, csvRowRecord, readCsvRow } from '../dataset/csv';
 import { LineStarts } from '../dataset/line-starts';
 import { describeJsonError } from '../dataset/json-scan';
 import type { Position, RecordFormat, SourceRecord } from '../dataset/types';
@@ -297,8 +297,10 @@ class IncrementalLint implements LintSession {
         const { rec, origin } = f.read();
         c = this.readRecord(f.key, rec);
         c.origin = origin;
-        // Its findings are placed: the map into its cells and its row text, which hold a copy of the row, are not kept.
+        // Its findings are placed: the map into its cells and its row text, which hold a copy of the row, are not kept,
+        // nor a CSV row's record text (about as much memory as the rest of the session): viewOf makes it again.
         rec.fileMap = rec.sourceText = undefined;
+        if (layout.csv && c.valid) rec.text = '';
       }
       middle[f.line - keepHead] = c;
       this.enter(c);
@@ -593,6 +595,11 @@ class IncrementalLint implements LintSession {
   }
 
   private viewOf(c: CachedLine): RecordView {
+    const csv = this.held?.csv;
+    if (csv && c.origin !== undefined) {
+      const { text, value } = csvRecords(`${csv.columns.text}\n${c.text}`).records[0]; // as updateHeld read it
+      return buildRecordView({ ...c.rec, text, value }, { fingerprint: false });
+    }
     return buildRecordView({ ...c.rec, value: JSON.parse(c.rec.text) }, { fingerprint: false });
   }
 
