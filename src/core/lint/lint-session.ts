@@ -305,7 +305,10 @@ class IncrementalLint implements LintSession {
       middle[f.line - keepHead] = c;
       this.enter(c);
     }
-    this.lines = this.lines.slice(0, keepHead).concat(middle, tailFrom === undefined ? [] : this.lines.slice(tailFrom));
+    const gone = (tailFrom ?? this.lines.length) - keepHead;
+    // In place for an edit's few lines (a spread of many would overflow the call's arguments).
+    if (middle.length < 10_000 && gone < 10_000 && tailFrom !== undefined) this.lines.splice(keepHead, gone, ...middle);
+    else this.lines = this.lines.slice(0, keepHead).concat(middle, tailFrom === undefined ? [] : this.lines.slice(tailFrom));
     this.held = { ...layout, bom };
     this.reuse = undefined;
     this.lastUpdate = { linesChecked: checked, linesReused: layout.lines.length - checked, linesSeeded: 0, full: false };
@@ -621,8 +624,11 @@ class IncrementalLint implements LintSession {
     const stats = emptyStats();
     const schemaFindings: Finding[] = [];
     let index = 0;
-    for (let i = 0; i < lineCount; i++) {
-      if ((i & PAUSE_LINES) === PAUSE_LINES) yield;
+    // A held document's records are at the lines its layout lists (a pretty-printed array has some 15 lines per record).
+    const count = held ? held.lines.length : lineCount;
+    for (let k = 0; k < count; k++) {
+      if ((k & PAUSE_LINES) === PAUSE_LINES) yield;
+      const i = held ? held.lines[k] : k;
       const c = this.lines[i];
       if (!c) continue;
       const line = i + 1, moved = line - (c.origin ?? 1);
