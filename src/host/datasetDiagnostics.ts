@@ -2,6 +2,7 @@
 // debounced, on change; their diagnostics go away when they close or when tunelab.lint.enable is off.
 import * as vscode from 'vscode';
 import { headText } from '../core/dataset/head-text';
+import { countNewlines } from '../core/dataset/line-starts';
 import { DATASET_LINT_CODES, everyFindingOf, type FileLintResult, type Finding, type LintCode, type LintOptions, type Severity, type TextEdit } from '../core/lint';
 import { EVAL_FIXABLE_CODES, FIXABLE_CODES, fixText } from '../core/lint/fix-text';
 import type { StringCleanup } from './stringValueFixes';
@@ -377,7 +378,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
     // Its whole records only: a record cut at the end, or an array's missing `]`, is no problem of the file.
     const text = headText(doc.getText(new vscode.Range(0, 0, lines, 0)), isCsvDocument(doc));
     if (text === undefined) return;
-    lines = Math.min(lines, text.split('\n').length - 1);
+    lines = Math.min(lines, countNewlines(text, 0, text.length));
     try {
       const head = await this.linter.lint(documentPath(doc.uri), text, options);
       if (doc.isClosed || doc.version !== version || this.results.has(key)) return;

@@ -6,7 +6,7 @@
  * from its cells, with a map back to them (csv-record-text.ts): findings point into the cells and fixes edit them.
  */
 import { csvRecordText, csvRowMap, stringifyKeepsHeaderOrder } from './csv-record-text';
-import { LineStarts } from './line-starts';
+import { countNewlines, LineStarts } from './line-starts';
 import type { ReadProblem, SourceRecord } from './types';
 
 /** Columns whose cells are JSON text. */
@@ -207,11 +207,6 @@ function loneCr(line: number): string {
   return `a carriage return (CR) without a line feed on line ${line}: the trainer would end the row there; save the file with LF or CRLF line ends`;
 }
 
-function countNewlines(text: string, from: number, to: number): number {
-  let k = 0;
-  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) k++;
-  return k;
-}
 
 /**
  * A valid row read before under the same header: its record and record text, so that its cells are not parsed and laid

@@ -1,6 +1,13 @@
 /** Where each line of a text starts (lines end at `\n`), to turn offsets into 1-based lines and columns and back. */
 import type { Position } from './types';
 
+/** Line breaks (`\n`) in text[from, to). */
+export function countNewlines(text: string, from: number, to: number): number {
+  let k = 0;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) k++;
+  return k;
+}
+
 export class LineStarts {
   private readonly starts: number[];
 

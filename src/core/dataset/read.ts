@@ -7,6 +7,7 @@ import { csvRecords, type CsvRowReuse, type KnownCsvRows } from './csv';
 import { fatalEncodingProblem, invalidUtf8Problem, spanAtLine, utf8BomLength } from './encoding';
 import { decodedTable } from './parquet';
 import { describeJsonError, splitJsonValues, type SplitProblem } from './json-scan';
+import { countNewlines } from './line-starts';
 import type { DatasetContainer, ReadProblem, SourceRecord, Span } from './types';
 
 export interface OpenedDataset {
@@ -270,12 +271,11 @@ function firstLineParsesText(text: string, from: number): boolean {
 
 /** 1-based line of a UTF-16 offset; used for a handful of problems, not per record. */
 function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let nl = text.indexOf('\n'); nl !== -1 && nl < offset; nl = text.indexOf('\n', nl + 1)) line++;
-  return line;
+  return 1 + countNewlines(text, 0, offset);
 }
 
-function firstNonBlank(buf: Buffer, from: number): number {
+/** Offset of the first byte from `from` on that is not a blank or a line break (-1: none). */
+export function firstNonBlank(buf: Buffer, from: number): number {
   for (let i = from; i < buf.length; i++) if (!isBlankByte(buf[i]) && buf[i] !== 0x0a) return i;
   return -1;
 }

@@ -7,7 +7,8 @@
  * (a one-line array); such text, and any the reader would take otherwise, gives no splice.
  */
 import { resplitArray } from '../dataset/array-resplit';
-import { csvColumns, csvRecords, isBlankRow, readCsvRow, type CsvColumns } from '../dataset/csv';
+import { csvColumns, csvRecords, csvRowRecord, isBlankRow, readCsvRow, type CsvColumns } from '../dataset/csv';
+import { countNewlines, LineStarts } from '../dataset/line-starts';
 import { splitJsonValues, type SplitResult } from '../dataset/json-scan';
 import { arraySyntaxProblems, firstNonBlankChar, wellFormed } from '../dataset/read';
 import type { ReadProblem, SourceRecord } from '../dataset/types';
@@ -55,8 +56,8 @@ export interface Splice {
  */
 export function spliceHeld(kind: HeldLayout['kind'], text: string, prev: HeldLayout | undefined, same: number, sameEnd: number): Splice | undefined {
   if (prev && prev.kind !== kind) prev = undefined;
-  // The reader decodes a lone surrogate as bytes would (U+FFFD), and reads text with a NUL (or a BOM) from its bytes:
-  // the held text had none, so only the changed span (with a character either side, for surrogate pairs) is looked at.
+  // The reader decodes a lone surrogate as bytes would (U+FFFD), and reads text with a NUL from its bytes: the held
+  // text had neither, so only the changed span (with a character either side, for surrogate pairs) is looked at.
   if (prev) {
     const changed = text.slice(Math.max(same - 1, 0), Math.min(text.length - sameEnd + 1, text.length));
     if (!wellFormed(changed) || changed.includes('\0')) prev = undefined;
@@ -78,7 +79,7 @@ function spliceArray(text: string, prev: HeldLayout | undefined, same: number, s
     prev = undefined;
     open = firstNonBlankChar(text, 0);
     if (text.charCodeAt(open) !== 0x5b) return undefined;
-    openLine = linesIn(text, 0, open);
+    openLine = countNewlines(text, 0, open);
     const whole = splitJsonValues(text, open, 'array');
     split = { ...whole, first: 0, resumed: 0, resumedAt: whole.values.length };
   }
@@ -91,11 +92,11 @@ function spliceArray(text: string, prev: HeldLayout | undefined, same: number, s
   let line = first ? lines[first - 1] : openLine, at = first ? starts[first - 1] : open;
   for (let k = first; k < resumedAt; k++) {
     const s = starts[k], e = ends[k];
-    line += linesIn(text, at, s);
+    line += countNewlines(text, at, s);
     at = s;
     if (lines.length && line <= lines[lines.length - 1]) return undefined; // two values on one line
     lines.push(line);
-    const column = s - text.lastIndexOf('\n', s - 1), endLine = 1 + linesIn(text, s, e), endColumn = e - text.lastIndexOf('\n', e - 1);
+    const column = s - text.lastIndexOf('\n', s - 1), endLine = 1 + countNewlines(text, s, e), endColumn = e - text.lastIndexOf('\n', e - 1);
     // A copy after the first read: a slice would keep this whole text alive with the record.
     const own = prev ? copyOf(text.slice(s, e)) : text.slice(s, e);
     fresh.push({
@@ -125,7 +126,7 @@ function spliceCsv(text: string, prev: HeldLayout | undefined, same: number, sam
     }
     first = lo;
     i = first ? prev!.ends[first - 1] : headerEnd;
-    line = 1 + (first ? prev!.lines[first - 1] + linesIn(text, prev!.starts[first - 1], i) : linesIn(text, 0, headerEnd));
+    line = 1 + (first ? prev!.lines[first - 1] + countNewlines(text, prev!.starts[first - 1], i) : countNewlines(text, 0, headerEnd));
   } else {
     prev = undefined;
     let header;
@@ -160,12 +161,11 @@ function spliceCsv(text: string, prev: HeldLayout | undefined, same: number, sam
       starts.push(s);
       ends.push(next);
       lines.push(line - 1);
-      // Read after the header alone, the row is the record the reader makes of it, a few lines up.
       const own = prev ? copyOf(text.slice(s, next)) : text.slice(s, next);
       fresh.push({
         line: line - 1, key: own,
         read: () => {
-          const rec = csvRecords(`${columns.text}\n${own}`).records[0];
+          const rec = csvRowAlone(columns, own);
           return { rec, origin: rec.line };
         },
       });
@@ -183,10 +183,25 @@ function spliceCsv(text: string, prev: HeldLayout | undefined, same: number, sam
   return { layout: { kind: 'csv', text, starts, ends, lines, problems: [], csv: { columns, headerEnd } }, first, resumed, fresh, whole: !prev };
 }
 
+/**
+ * The record of a CSV row (its text with its line break) read after the header alone: the record the reader makes of
+ * it, a few lines up (its line is the row's in that text).
+ */
+export function csvRowAlone(columns: CsvColumns, row: string): SourceRecord {
+  return csvRecords(`${columns.text}\n${row}`).records[0];
+}
+
+/** Held CSV row k, which starts on `line`, as the reader makes its record from the held text (its map into the cells too). */
+export function csvRecordAt(held: HeldLayout, k: number, line: number): SourceRecord {
+  const start = held.starts[k];
+  const row = readCsvRow(held.text, start, line).row;
+  return csvRowRecord(held.text, row, k, held.csv!.columns, new LineStarts(held.text, start, held.ends[k], line));
+}
+
 /** Adds the previous records from `resumed` on to `lines`, moved by the lines the edit added; false if one would start on a line taken. */
 function tailMoves(prev: HeldLayout | undefined, lines: number[], resumed: number, text: string, same: number, sameEnd: number): boolean {
   if (!prev || resumed >= prev.lines.length) return true;
-  const d = linesIn(text, same, text.length - sameEnd) - linesIn(prev.text, same, prev.text.length - sameEnd);
+  const d = countNewlines(text, same, text.length - sameEnd) - countNewlines(prev.text, same, prev.text.length - sameEnd);
   if (lines.length && prev.lines[resumed] + d <= lines[lines.length - 1]) return false;
   for (let k = resumed; k < prev.lines.length; k++) lines.push(prev.lines[k] + d);
   return true;
@@ -202,9 +217,3 @@ function startingAt(offsets: readonly number[], offset: number): number {
   return lo < offsets.length && offsets[lo] === offset ? lo : -1;
 }
 
-/** Line breaks in text[from, to). */
-export function linesIn(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}

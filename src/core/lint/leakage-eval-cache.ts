@@ -43,7 +43,7 @@ export class EvalFeatureCache {
   private gramCount = new IntList();
   /** Per 13-gram id, the last entry that listed it (entry() lists each once); and scratch space for the hashes. */
   private gramSeen = new IntList();
-  private entries0 = 0;
+  private serial = 0;
   private readonly pairs = new IntList();
   private bandIds = new KeyIndex();
   private bandCount = new IntList();
@@ -137,7 +137,7 @@ export class EvalFeatureCache {
     const pairs = this.pairs;
     ngramHashes(words, pairs);
     const grams = new IntList();
-    const serial = ++this.entries0;
+    const serial = ++this.serial;
     if (this.gramIds.size + pairs.length / 2 > 2 * this.gramCount.length) this.gramIds.reserve(2 * (this.gramIds.size + pairs.length / 2));
     for (let k = 0; k < pairs.length; k += 2) {
       const g = this.gramIds.intern(pairs.data[k], pairs.data[k + 1]);

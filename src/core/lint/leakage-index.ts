@@ -92,7 +92,7 @@ export class LeakageIndex implements LeakageMatches {
    * `gramEvals`: how many eval records hold a 13-gram (its two hashes), where the index holds only some of an eval set's
    * records (the others' matches known): the 13-gram limit counts them all.
    */
-  constructor(readonly threshold: number, private readonly gramEvals0?: (a: number, b: number) => number) {
+  constructor(readonly threshold: number, private readonly gramEvalsOf?: (a: number, b: number) => number) {
     this.layout = lshLayout(threshold);
     this.keys = new Int32Array(this.layout.bands);
   }
@@ -125,7 +125,7 @@ export class LeakageIndex implements LeakageMatches {
     for (let k = 0; k < this.gramScratch.length / 2; k++) {
       const a = this.gramScratch.data[2 * k], b = this.gramScratch.data[2 * k + 1];
       const g = this.grams.intern(a, b);
-      if (g === this.gramHead.length) { this.gramHead.push(-1); this.gramEvals.push(this.gramEvals0 ? this.gramEvals0(a, b) : 0); this.gramLastTrain.push(-1); }
+      if (g === this.gramHead.length) { this.gramHead.push(-1); this.gramEvals.push(this.gramEvalsOf ? this.gramEvalsOf(a, b) : 0); this.gramLastTrain.push(-1); }
       const head = this.gramHead.data[g];
       if (head >= 0 && this.entryEval.data[head] === id) continue; // repeated within this record
       distinct++;
@@ -133,7 +133,7 @@ export class LeakageIndex implements LeakageMatches {
       this.entryWord.push(k);
       this.entryNext.push(head);
       this.gramHead.data[g] = this.entryEval.length - 1;
-      if (!this.gramEvals0) this.gramEvals.data[g]++;
+      if (!this.gramEvalsOf) this.gramEvals.data[g]++;
     }
     this.evalGramCount.push(distinct);
     this.tallyCount.push(0);

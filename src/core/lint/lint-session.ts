@@ -21,11 +21,9 @@
  * (pretty-printed records, a one-line array, a NUL character) is read in full each time, and its unchanged records
  * keep their findings and what the whole-file rules need (record-reuse.ts).
  */
-import { csvRecords, csvRowRecord, readCsvRow } from '../dataset/csv';
-import { LineStarts } from '../dataset/line-starts';
 import { describeJsonError } from '../dataset/json-scan';
 import type { Position, RecordFormat, SourceRecord } from '../dataset/types';
-import { spliceHeld, type HeldLayout } from './held-units';
+import { csvRecordAt, csvRowAlone, spliceHeld, type HeldLayout } from './held-units';
 import { FileContext, type LintRule, type RecordView, type RuleVisitor } from './context';
 import { NearDuplicateIndex, type NearEntry } from './lint-session-near';
 import { emptyStats, fileResult, needsFingerprint, reportReadProblems, type RuleRun } from './lint-source';
@@ -339,10 +337,9 @@ class IncrementalLint implements LintSession {
 
   /** Held record k (`c`), read from the text as the reader reads it: parsed, a CSV row's record with its map into its cells. */
   private recordOf(held: HeldLayout, k: number, c: CachedLine): SourceRecord {
-    const start = held.starts[k], rec = c.rec;
-    if (!held.csv) return { ...rec, index: k, span: { ...rec.span }, offset: start, value: JSON.parse(rec.text) };
-    const row = readCsvRow(held.text, start, rec.line).row;
-    return csvRowRecord(held.text, row, k, held.csv.columns, new LineStarts(held.text, start, held.ends[k], rec.line));
+    const rec = c.rec;
+    if (!held.csv) return { ...rec, index: k, span: { ...rec.span }, offset: held.starts[k], value: JSON.parse(rec.text) };
+    return csvRecordAt(held, k, rec.line);
   }
 
   edit(changes: readonly { offset: number; length: number; text: string }[]): boolean {
@@ -563,10 +560,10 @@ class IncrementalLint implements LintSession {
 
   /**
    * The per-record rules' findings of a held record that is invalid, where it now is: an array's invalid-json message
-   * and a CSV row's reason name lines. A row is read again from the text (`start`: its offset).
+   * and a CSV row's reason name lines. A row is read again from the text.
    */
-  private invalidFindings(held: HeldLayout, rec: SourceRecord, start: number): Finding[] {
-    if (held.csv) rec = { ...csvRowRecord(held.text, readCsvRow(held.text, start, rec.line).row, rec.index, held.csv.columns, undefined), span: rec.span };
+  private invalidFindings(held: HeldLayout, rec: SourceRecord): Finding[] {
+    if (held.csv) rec = { ...csvRecordAt(held, rec.index, rec.line), span: rec.span };
     this.capture.container = held.kind;
     for (const v of this.perRecord) v.invalidRecord?.(rec);
     this.capture.container = 'jsonl';
@@ -600,7 +597,7 @@ class IncrementalLint implements LintSession {
   private viewOf(c: CachedLine): RecordView {
     const csv = this.held?.csv;
     if (csv && c.origin !== undefined) {
-      const { text, value } = csvRecords(`${csv.columns.text}\n${c.text}`).records[0]; // as updateHeld read it
+      const { text, value } = csvRowAlone(csv.columns, c.text); // as updateHeld read it
       return buildRecordView({ ...c.rec, text, value }, { fingerprint: false });
     }
     return buildRecordView({ ...c.rec, value: JSON.parse(c.rec.text) }, { fingerprint: false });
@@ -656,7 +653,7 @@ class IncrementalLint implements LintSession {
         }
       }
       for (const f of c.schema) schemaFindings.push(movedFinding(f, moved, this.path));
-      if (held && !c.valid) for (const f of this.invalidFindings(held, rec, held.starts[rec.index])) perCtx.add(f);
+      if (held && !c.valid) for (const f of this.invalidFindings(held, rec)) perCtx.add(f);
       else for (const f of c.own) perCtx.add(movedFinding(f, moved, this.path));
     }
     this.counts.fill(stats, ctx.formatCounts, this.shapes(lineCount));

@@ -3,7 +3,7 @@
  * a large dataset, before its incremental session (lint-session.ts) is built. The text is written once into shared
  * memory as UTF-8, which the threads read without a copy. The findings are those of lintText on the same text.
  */
-import { firstNonBlankChar, openDataset } from '../dataset/read';
+import { firstNonBlank, firstNonBlankChar, openDataset } from '../dataset/read';
 import { lintFileParallel, ShardPool } from './lint-parallel';
 import type { LintSeeds } from './session-seeds';
 import type { FileLintResult, LintOptions } from './types';
@@ -44,9 +44,7 @@ export async function lintTextParallel(path: string, text: string, options: Lint
  */
 export async function lintBytesParallel(path: string, buf: Buffer, options: LintOptions, opts: TextParallelOptions): Promise<FileLintResult | undefined> {
   if (opts.jobs < 2 || !(buf.buffer instanceof SharedArrayBuffer)) return undefined;
-  let first = 0;
-  while (first < buf.length && (buf[first] === 0x20 || buf[first] === 0x09 || buf[first] === 0x0d || buf[first] === 0x0a)) first++;
-  if (!mayBeJsonl(path, buf[first])) return undefined;
+  if (!mayBeJsonl(path, buf[firstNonBlank(buf, 0)])) return undefined;
   const opened = openDataset(buf, path);
   if (opened.container !== 'jsonl' || opened.problems.length) return undefined;
   const pool = opts.pool ?? new ShardPool(opts.jobs - 1, opts.workerScript ?? __filename);
