@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resplitArray } from '../../src/core/dataset/array-resplit';
-import { splitJsonValues } from '../../src/core/dataset/json-scan';
+import { splitJsonValues, type SplitResult } from '../../src/core/dataset/json-scan';
+import { WINDOW_TOO_SMALL } from '../../src/core/dataset/piece-text';
 import { commonPrefix, commonSuffix } from '../../src/core/lint/text-affixes';
 import { rng } from './support/lint-corpus';
 
@@ -30,7 +31,7 @@ function edited(text: string, r: () => number): string {
 
 test('resplitArray equals a split of the whole edited text, over 5,000 random edits', () => {
   const r = rng(11);
-  let resumed = 0;
+  let resumed = 0, widened = 0;
   for (let n = 0; n < 5000; n++) {
     const prevText = arrayText(r);
     let text = edited(prevText, r);
@@ -47,8 +48,26 @@ test('resplitArray equals a split of the whole edited text, over 5,000 random ed
     if (got.resumed < prev.values.length) resumed++;
     // The values it did not scan again are the old ones, in place or moved by the edit's length.
     for (let k = 0; k < got.first; k++) assert.deepEqual(got.values[k], prev.values[k]);
+    // The same from a window of the text (as the lint session reads text held in pieces): from anywhere up to the end of
+    // the last value before the edit, to anywhere past the edit, widened while it is too small.
+    const before = prev.values.filter((v) => v[1] < p).pop()?.[1] ?? open + 1;
+    const base = Math.floor(r() * (before + 1));
+    let end = text.length - q + Math.floor(r() * (q + 1));
+    let windowed: SplitResult | undefined;
+    for (let tries = 0; !windowed; tries++) {
+      try {
+        windowed = resplitArray(prev, { text: text.slice(base, end), base, total: text.length }, text.length - prevText.length, p, q, open);
+      } catch (e) {
+        assert.equal(e, WINDOW_TOO_SMALL);
+        assert.ok(end < text.length, 'too small only when it does not reach the end');
+        end = Math.min(text.length, end + 1 + Math.floor(r() * 10));
+        widened++;
+      }
+    }
+    assert.deepEqual(windowed, got, JSON.stringify({ prevText, text, base, end }));
   }
   assert.ok(resumed > 1000, `the old values were taken back in ${resumed} edits only`);
+  assert.ok(widened > 500, `windows were widened ${widened} times only`);
 });
 
 test('resplitArray scans only the values near the edit of a large array', () => {

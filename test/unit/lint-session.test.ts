@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createLintSession, LINT_CODES, lintText, lintTextParallel, type FileLintResult, type LintOptions, type LintSeeds } from '../../src/core/lint';
+import { createLintSession, LINT_CODES, lintText, lintTextParallel, type FileLintResult, type LintOptions, type LintSeeds, type LintSession } from '../../src/core/lint';
 import { chatJsonl, cleanChat, rng, sentence, type Rng } from './support/lint-corpus';
 import { recordAtLine } from '../../src/core/dataset/read';
 import type { SourceRecord } from '../../src/core/dataset/types';
@@ -194,24 +194,27 @@ test('lint session: edits that make the text something other than plain JSONL, a
   assert.equal(session.edit([{ offset: 0, length: 0, text: 'x' }]), false, 'no text held before the first update');
   session.update(text);
   assert.ok(session.holdsText);
-  const steps: [string, number, number, string, boolean][] = [
-    ['a NUL in a record', 200, 0, '\0', false],
-    ['the NUL removed', 200, 1, '', true],
-    ['the first record broken', 0, 1, '', false],
-    ['the first record mended', 0, 0, '{', true],
-    ['a JSON array opened before the records', 0, 0, '[\n', false],
-    ['and removed', 0, 2, '', true],
-    ['blank lines before the first record', 0, 0, '\n  \n', true],
-    ['a line break joining two records', text.indexOf('\n', 300) + 5, 0, '\n', true],
+  // [what, offset, length, inserted, edit() took it, the session holds the text after (line by line or, for the array
+  // of records without commas, record by record)]
+  const steps: [string, number, number, string, boolean, boolean][] = [
+    ['a NUL in a record', 200, 0, '\0', false, false],
+    ['the NUL removed', 200, 1, '', false, true],
+    ['the first record broken', 0, 1, '', false, false],
+    ['the first record mended', 0, 0, '{', false, true],
+    ['a JSON array opened before the records', 0, 0, '[\n', false, true],
+    ['a record of the array edited', 300, 0, 'x', true, true],
+    ['and the array removed', 0, 2, '', false, true],
+    ['blank lines before the first record', 0, 0, '\n  \n', true, true],
+    ['a line break joining two records', text.indexOf('\n', 300) + 5, 0, '\n', true, true],
   ];
-  for (const [what, offset, length, insert, plain] of steps) {
+  for (const [what, offset, length, insert, took, holds] of steps) {
     const wasHeld: boolean = session.holdsText;
     text = text.slice(0, offset) + insert + text.slice(offset + length);
     const ok = session.edit([{ offset, length, text: insert }]);
-    assert.equal(ok, wasHeld && plain, what);
+    assert.equal(ok, took, what);
     const got: FileLintResult = ok ? session.lint() : session.update(wasHeld ? session.text() : text);
     assert.deepEqual(got, lintText('d.jsonl', text), what);
-    assert.equal(session.holdsText, plain, what);
+    assert.equal(session.holdsText, holds, what);
   }
   assert.throws(() => session.edit([{ offset: text.length + 1, length: 0, text: 'x' }]), /outside the text/);
 });
@@ -307,6 +310,24 @@ test('lint session in steps (updateSteps): it pauses every thousand or so lines,
 });
 
 /**
+ * The session brought from `prev` to `next`: through update(next) on even steps; on odd ones through edit() with the
+ * change an editor would send (the span between the common prefix and suffix; if `split`, as two changes, an insert
+ * then a delete, on every fourth step), then lint(), or update(text()) when edit() declines.
+ */
+function sessionTo(session: LintSession, prev: string, next: string, step: number, split = true): FileLintResult {
+  if (step % 2 === 0 || !session.holdsText) return session.update(next);
+  let p = 0, q = 0;
+  while (p < prev.length && p < next.length && prev[p] === next[p]) p++;
+  while (q < prev.length - p && q < next.length - p && prev[prev.length - 1 - q] === next[next.length - 1 - q]) q++;
+  const inserted = next.slice(p, next.length - q), removed = prev.length - p - q;
+  const changes = step % 4 === 1 || !split ? [{ offset: p, length: removed, text: inserted }]
+    : [{ offset: p, length: 0, text: inserted }, { offset: p + inserted.length, length: removed, text: '' }];
+  if (session.edit(changes)) return session.lint();
+  assert.equal(session.text(), next, 'the session keeps the edited text when edit() declines');
+  return session.update(session.text());
+}
+
+/**
  * Random edits of a document the session cannot hold line by line (a pretty-printed JSON array, a CSV file): each
  * update equals a full lint, and only the records an edit changed are checked again.
  */
@@ -316,9 +337,11 @@ function randomRecordEdits(seed: number, path: string, render: (records: object[
   const records = base.slice(0, 160);
   const session = createLintSession(path, opts);
   const codes = new Set<string>();
+  let prev = '', step = 0;
   const check = (what: string, changed: number): void => {
     const text = render(records);
-    const got = session.update(text);
+    const got = sessionTo(session, prev, text, step++, false); // two changes would read records the first one cut
+    prev = text;
     const want = lintText(path, text, opts);
     assert.deepEqual(got, want, `${what} (seed ${seed})`);
     for (const f of want.findings) codes.add(f.code);
@@ -375,6 +398,28 @@ test('lint session on a JSON array: a one-word edit checks that one record again
   assert.deepEqual(session.update(text), lintText('a.json', text));
   // Held value by value: the text is not read in full again.
   assert.deepEqual(session.lastUpdate, { linesChecked: 1, linesReused: 299, linesSeeded: 0, full: false });
+  // The same through edit(), as the editor's worker sends it: the session takes it (its text is held in pieces).
+  const at = text.indexOf(' Thanks.');
+  assert.equal(session.edit([{ offset: at, length: 0, text: ' Bye.' }]), true);
+  const edited = `${text.slice(0, at)} Bye.${text.slice(at)}`;
+  assert.deepEqual(session.lint(), lintText('a.json', edited));
+  assert.deepEqual(session.lastUpdate, { linesChecked: 1, linesReused: 299, linesSeeded: 0, full: false });
+  assert.equal(session.text(), edited);
+});
+
+test('lint session on a CSV file: edit() takes a row\'s edit and checks that row again, and declines an edit of the byte order mark', () => {
+  const rows = Array.from({ length: 200 }, (_, i) => `"Say hi to person ${i}, please",Hi ${i}.`);
+  let text = `\ufeff${['instruction,output', ...rows].join('\n')}\n`;
+  const session = createLintSession('e.csv');
+  session.update(text);
+  const at = text.indexOf('Hi 120.');
+  assert.equal(session.edit([{ offset: at, length: 2, text: 'Hello' }]), true);
+  text = `${text.slice(0, at)}Hello${text.slice(at + 2)}`;
+  assert.deepEqual(session.lint(), lintText('e.csv', text));
+  assert.deepEqual(session.lastUpdate, { linesChecked: 1, linesReused: 199, linesSeeded: 0, full: false });
+  assert.equal(session.edit([{ offset: 0, length: 1, text: '' }]), false, 'the mark removed: the text is read in full');
+  assert.equal(session.text(), text.slice(1));
+  assert.deepEqual(session.update(session.text()), lintText('e.csv', text.slice(1)));
 });
 
 /**
@@ -392,11 +437,12 @@ function keystrokes(path: string, seeds: number[], render: (records: object[], s
     const session = createLintSession(path);
     let held = 0;
     for (let step = 0; step < 120; step++) {
+      const prev = step ? text : '';
       if (r() < 0.25) text = valid; // back to the valid text now and then, as an undo does
       const at = Math.floor(r() * (text.length + 1));
       const cut = r() < 0.4 ? Math.floor(r() * Math.min(12, text.length - at + 1)) : 0;
       text = text.slice(0, at) + pieces[Math.floor(r() * pieces.length)] + text.slice(at + cut);
-      assert.deepEqual(session.update(text), lintText(path, text), `${path} seed ${seed}, step ${step}: ${JSON.stringify(text.slice(Math.max(0, at - 20), at + 20))}`);
+      assert.deepEqual(sessionTo(session, prev, text, step), lintText(path, text), `${path} seed ${seed}, step ${step}: ${JSON.stringify(text.slice(Math.max(0, at - 20), at + 20))}`);
       if (!session.lastUpdate.full && step > 0) held++;
     }
     assert.ok(held > 40, `${path} seed ${seed}: only ${held} of 120 updates held the records one by one`);

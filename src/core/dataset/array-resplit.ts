@@ -10,6 +10,7 @@
  * from the new scan.
  */
 import { skipWhitespace, valueEnd, type SplitProblem, type SplitResult } from './json-scan';
+import { WINDOW_TOO_SMALL, wholeWindow, type TextWindow } from './piece-text';
 
 export interface Resplit extends SplitResult {
   /** Values [0, first) are the old ones, unmoved; the old values from `resumed` on are the new ones from `resumedAt` on. */
@@ -21,10 +22,13 @@ export interface Resplit extends SplitResult {
 /**
  * `prev`: splitJsonValues(prevText, open, 'array'). The texts are equal in their first `same` characters and their last
  * `sameEnd` characters, with `open` (the `[`) before `same`. `resumeFrom`: the scan takes the old values back only at a
- * value starting at or after this offset of the new text (at least text.length - sameEnd; a caller that keeps columns
- * asks for the line after).
+ * value starting at or after this offset of the new text (at least its length - sameEnd; a caller that keeps columns
+ * asks for the line after). `source`: the new text, or a window of it from at most the end of the last value before
+ * `same` (throws WINDOW_TOO_SMALL when the scan needs more).
  */
-export function resplitArray(prev: SplitResult, text: string, delta: number, same: number, sameEnd: number, open: number, resumeFrom = text.length - sameEnd): Resplit {
+export function resplitArray(prev: SplitResult, source: string | TextWindow, delta: number, same: number, sameEnd: number, open: number, resumeFrom?: number): Resplit {
+  const { text, base, total } = typeof source === 'string' ? wholeWindow(source) : source;
+  const limit = base + text.length, whole = limit >= total;
   const old = prev.values;
   // The last old value that ends before `same`: the character that ended it is unchanged too (a number ends at one).
   let lo = 0, hi = old.length;
@@ -36,16 +40,17 @@ export function resplitArray(prev: SplitResult, text: string, delta: number, sam
   let i = first ? old[first - 1][1] : open + 1;
   const values = old.slice(0, first);
   const problems = prev.problems.filter((p) => p.offset < i);
-  const from = Math.max(resumeFrom, text.length - sameEnd);
+  const from = Math.max(resumeFrom ?? 0, total - sameEnd);
   let afterComma = -1;
   let expectValue = first === 0;
   for (;;) {
-    i = skipWhitespace(text, i);
-    if (i >= text.length) {
-      problems.push({ offset: text.length, message: 'the JSON array is not closed: add `]` at the end of the file' });
-      return { values, problems, end: text.length, closed: false, first, resumed: old.length, resumedAt: values.length };
+    i = skipWhitespace(text, i - base) + base;
+    if (i >= limit) {
+      if (!whole) throw WINDOW_TOO_SMALL;
+      problems.push({ offset: total, message: 'the JSON array is not closed: add `]` at the end of the file' });
+      return { values, problems, end: total, closed: false, first, resumed: old.length, resumedAt: values.length };
     }
-    const c = text.charCodeAt(i);
+    const c = text.charCodeAt(i - base);
     if (c === 0x5d) {
       if (afterComma >= 0 && values.length) problems.push({ offset: afterComma, message: 'trailing comma before the closing `]` of the array: remove it' });
       return { values, problems, end: i + 1, closed: true, first, resumed: old.length, resumedAt: values.length };
@@ -62,7 +67,8 @@ export function resplitArray(prev: SplitResult, text: string, delta: number, sam
       const j = startingAt(old, i - delta);
       if (j >= 0) return resumed(prev, values, problems, j, i - delta, delta, first);
     }
-    const end = valueEnd(text, i);
+    // A value cut by the window's end is seen at the next turn, which finds no more text there.
+    const end = valueEnd(text, i - base) + base;
     values.push([i, end]);
     afterComma = -1;
     expectValue = false;

@@ -8,7 +8,7 @@ import { fatalEncodingProblem, invalidUtf8Problem, spanAtLine, utf8BomLength } f
 import { decodedTable } from './parquet';
 import { describeJsonError, splitJsonValues, type SplitProblem } from './json-scan';
 import { countNewlines } from './line-starts';
-import type { DatasetContainer, ReadProblem, SourceRecord, Span } from './types';
+import type { DatasetContainer, Position, ReadProblem, SourceRecord } from './types';
 
 export interface OpenedDataset {
   container: DatasetContainer;
@@ -165,7 +165,7 @@ function openArray(text: string, offset: number, byteStart: number, problems: Re
     if (firstLineOk()) return undefined;
     split.problems.push({ offset: after, message: 'unexpected content after the closing `]` of the JSON array: remove it or move it inside the array' });
   }
-  addSplitProblems(text, split.problems, problems);
+  for (const p of arraySyntaxProblems(text, split.problems)) problems.push(p);
   return { container: 'json-array', problems, forEachRecord: (cb) => emitSlices(text, split.values, byteStart, cb) };
 }
 
@@ -215,18 +215,15 @@ function emitSlices(text: string, values: [number, number][], byteStart: number,
 
 /** A JSON array's split problems as the reader reports them (the editor's session splits arrays itself). */
 export function arraySyntaxProblems(text: string, from: readonly SplitProblem[]): ReadProblem[] {
-  const to: ReadProblem[] = [];
-  addSplitProblems(text, from, to);
-  return to;
+  return splitProblemsAt(from, (offset) => ({ line: lineAt(text, offset), column: offset - (text.lastIndexOf('\n', offset - 1) + 1) + 1 }));
 }
 
-function addSplitProblems(text: string, from: readonly SplitProblem[], to: ReadProblem[]): void {
-  for (const p of from) {
-    const line = lineAt(text, p.offset);
-    const column = p.offset - (text.lastIndexOf('\n', p.offset - 1) + 1) + 1;
-    const span: Span = { line, column, endLine: line, endColumn: column + 1 };
-    to.push({ kind: 'array-syntax', fatal: false, span, message: p.message });
-  }
+/** The split's problems as read problems, placed by `position` (the 1-based line and column of an offset). */
+export function splitProblemsAt(from: readonly SplitProblem[], position: (offset: number) => Position): ReadProblem[] {
+  return from.map((p) => {
+    const { line, column } = position(p.offset);
+    return { kind: 'array-syntax', fatal: false, span: { line, column, endLine: line, endColumn: column + 1 }, message: p.message };
+  });
 }
 
 /** No lone surrogate (String.prototype.isWellFormed, Node 20+; false where it is missing: the bytes then decide). */

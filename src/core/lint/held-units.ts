@@ -1,16 +1,19 @@
 /**
  * The records of an editor document that is not JSONL but that the lint session can still hold one by one: a JSON
  * array's values, a CSV file's rows. For an edit, a splice tells which of the previous records stay (those before it,
- * and those after it, moved), and which are read anew in between, found by splitting only the text near the edit
+ * and those after it, moved), and which are read anew in between, found by splitting only the text near it
  * (resplitArray; for CSV, rows are read from the last row that ends before the edit to the first row that starts in
- * the text's unchanged end). Each record is kept at the line it starts on, so two records may not start on one line
- * (a one-line array); such text, and any the reader would take otherwise, gives no splice.
+ * the text's unchanged end). The text is held in pieces (piece-text.ts) and read through a window around the edit,
+ * widened while the split needs more, so that an edit copies neither the text nor its records. Each record is kept at
+ * the line it starts on, so two records may not start on one line (a one-line array); such text, and any the reader
+ * would take otherwise, gives no splice.
  */
 import { resplitArray } from '../dataset/array-resplit';
 import { csvColumns, csvRecords, csvRowRecord, isBlankRow, readCsvRow, type CsvColumns } from '../dataset/csv';
 import { countNewlines, LineStarts } from '../dataset/line-starts';
 import { splitJsonValues, type SplitResult } from '../dataset/json-scan';
-import { arraySyntaxProblems, firstNonBlankChar, wellFormed } from '../dataset/read';
+import { PieceText, WINDOW_TOO_SMALL, type TextWindow } from '../dataset/piece-text';
+import { firstNonBlankChar, splitProblemsAt, wellFormed } from '../dataset/read';
 import type { ReadProblem, SourceRecord } from '../dataset/types';
 import { copyOf } from './text-affixes';
 
@@ -18,7 +21,7 @@ import { copyOf } from './text-affixes';
 export interface HeldLayout {
   kind: 'json-array' | 'csv';
   /** The text after any byte order mark (`bom`), which offsets count from. */
-  text: string;
+  text: PieceText;
   bom?: boolean;
   starts: number[];
   /** A value's end; a row's next row start (after its line break). */
@@ -54,51 +57,86 @@ export interface Splice {
  * characters (`prev` undefined: every record is fresh). Undefined where the reader would not take the text as held
  * records.
  */
-export function spliceHeld(kind: HeldLayout['kind'], text: string, prev: HeldLayout | undefined, same: number, sameEnd: number): Splice | undefined {
+export function spliceHeld(kind: HeldLayout['kind'], text: PieceText, prev: HeldLayout | undefined, same: number, sameEnd: number): Splice | undefined {
   if (prev && prev.kind !== kind) prev = undefined;
+  const total = text.length;
   // The reader decodes a lone surrogate as bytes would (U+FFFD), and reads text with a NUL from its bytes: the held
   // text had neither, so only the changed span (with a character either side, for surrogate pairs) is looked at.
   if (prev) {
-    const changed = text.slice(Math.max(same - 1, 0), Math.min(text.length - sameEnd + 1, text.length));
+    const changed = text.slice(same - 1, total - sameEnd + 1);
     if (!wellFormed(changed) || changed.includes('\0')) prev = undefined;
   }
-  if (!prev && (text.charCodeAt(0) === 0xfeff || !wellFormed(text) || text.includes('\0'))) return undefined; // a second mark: not held
-  return kind === 'csv' ? spliceCsv(text, prev, same, sameEnd) : spliceArray(text, prev, same, sameEnd);
+  // An edit of the header or up to the array's `[` reads the whole text again.
+  if (prev && !(kind === 'csv' ? prev.csv!.headerEnd < same : same > prev.array!.open)) prev = undefined;
+  if (!prev) {
+    const flat = text.toString();
+    if (flat.charCodeAt(0) === 0xfeff || !wellFormed(flat) || flat.includes('\0')) return undefined; // a second mark: not held
+    const w: TextWindow = { text: flat, base: 0, total };
+    return kind === 'csv' ? spliceCsv(w, text, undefined, 0, 0, 0, 0) : spliceArray(w, text, undefined, 0, 0, 0);
+  }
+  // Lines the edit added (the changed span's newlines, new less old).
+  const lineDelta = text.countNewlines(same, total - sameEnd) - prev.text.countNewlines(same, prev.text.length - sameEnd);
+  // The records before `first` end before the edit. The window starts at the line of the last of them (the splits count
+  // lines from its start).
+  let first = 0;
+  for (let hi = prev.ends.length; first < hi;) {
+    const mid = (first + hi) >>> 1;
+    if (prev.ends[mid] < same) first = mid + 1; else hi = mid;
+  }
+  const base = first ? text.lineStart(prev.starts[first - 1]) : 0;
+  for (let end = total - sameEnd + 4096; ; end = base + 4 * (end - base)) {
+    const w: TextWindow = { text: text.slice(base, end), base, total };
+    try {
+      return kind === 'csv' ? spliceCsv(w, text, prev, same, sameEnd, first, lineDelta) : spliceArray(w, text, prev, same, sameEnd, lineDelta);
+    } catch (e) {
+      if (e !== WINDOW_TOO_SMALL || end >= total) throw e;
+    }
+  }
 }
 
-function spliceArray(text: string, prev: HeldLayout | undefined, same: number, sameEnd: number): Splice | undefined {
+/** `w` holds the text from the line of the value before the first one re-read (all of it when `prev` is undefined). */
+function spliceArray(w: TextWindow, src: PieceText, prev: HeldLayout | undefined, same: number, sameEnd: number, lineDelta: number): Splice | undefined {
+  const { text, base, total } = w;
+  const limit = base + text.length;
   const was = prev?.array;
   let split;
   let open: number, openLine: number;
-  if (was && same > was.open) {
+  if (prev && was) {
     ({ open, openLine } = was);
-    const nl = text.indexOf('\n', text.length - sameEnd);
+    const nl = text.indexOf('\n', total - sameEnd - base);
+    if (nl === -1 && limit < total) throw WINDOW_TOO_SMALL;
     // Values after the edit keep their columns only from the line after it on.
-    split = resplitArray(was.split, text, text.length - prev!.text.length, same, sameEnd, open, nl === -1 ? Infinity : nl + 1);
+    split = resplitArray(was.split, w, total - prev.text.length, same, sameEnd, open, nl === -1 ? Infinity : base + nl + 1);
   } else {
-    prev = undefined;
     open = firstNonBlankChar(text, 0);
     if (text.charCodeAt(open) !== 0x5b) return undefined;
     openLine = countNewlines(text, 0, open);
     const whole = splitJsonValues(text, open, 'array');
     split = { ...whole, first: 0, resumed: 0, resumedAt: whole.values.length };
   }
-  // `[1, 2]` and more lines may be JSONL of arrays: the reader decides.
-  if (split.closed && firstNonBlankChar(text, split.end) < text.length) return undefined;
+  // `[1, 2]` and more lines may be JSONL of arrays: the reader decides. When the split took the previous values back,
+  // what follows them is the previous text's end (blank); else it is read, past the window too.
+  if (split.closed && !(was && split.resumed < was.split.values.length)) {
+    const after = firstNonBlankChar(text, split.end - base);
+    if (after < text.length) return undefined;
+    if (limit < total) throw WINDOW_TOO_SMALL;
+  }
   const { first, resumed, resumedAt } = split;
   const starts = split.values.map((v) => v[0]), ends = split.values.map((v) => v[1]);
   const lines = prev ? prev.lines.slice(0, first) : [];
   const fresh: FreshUnit[] = [];
   let line = first ? lines[first - 1] : openLine, at = first ? starts[first - 1] : open;
+  // The window starts a line (or the text).
+  const lineStart = (i: number): number => base + text.lastIndexOf('\n', i - base - 1) + 1;
   for (let k = first; k < resumedAt; k++) {
     const s = starts[k], e = ends[k];
-    line += countNewlines(text, at, s);
+    line += countNewlines(text, at - base, s - base);
     at = s;
     if (lines.length && line <= lines[lines.length - 1]) return undefined; // two values on one line
     lines.push(line);
-    const column = s - text.lastIndexOf('\n', s - 1), endLine = 1 + countNewlines(text, s, e), endColumn = e - text.lastIndexOf('\n', e - 1);
-    // A copy after the first read: a slice would keep this whole text alive with the record.
-    const own = prev ? copyOf(text.slice(s, e)) : text.slice(s, e);
+    const column = s - lineStart(s) + 1, endLine = 1 + countNewlines(text, s - base, e - base), endColumn = e - lineStart(e) + 1;
+    // A copy after the first read: a slice would keep the window (or the whole text) alive with the record.
+    const own = prev ? copyOf(text.slice(s - base, e - base)) : text.slice(s, e);
     fresh.push({
       line, key: `${column}:${own}`,
       read: () => ({
@@ -107,30 +145,26 @@ function spliceArray(text: string, prev: HeldLayout | undefined, same: number, s
       }),
     });
   }
-  if (!tailMoves(prev, lines, resumed, text, same, sameEnd)) return undefined;
-  const problems = split.problems.length ? arraySyntaxProblems(text, split.problems) : [];
-  return { layout: { kind: 'json-array', text, starts, ends, lines, problems, array: { open, openLine, split } }, first, resumed, fresh, whole: !prev };
+  if (!tailMoves(prev, lines, resumed, lineDelta)) return undefined;
+  const problems = split.problems.length ? splitProblemsAt(split.problems, (i) => ({ line: 1 + src.newlinesBefore(i), column: i - src.lineStart(i) + 1 })) : [];
+  return { layout: { kind: 'json-array', text: src, starts, ends, lines, problems, array: { open, openLine, split } }, first, resumed, fresh, whole: !prev };
 }
 
-function spliceCsv(text: string, prev: HeldLayout | undefined, same: number, sameEnd: number): Splice | undefined {
+/** As spliceArray: `w` from the line of the row before row `first`, the first that does not end before the edit. */
+function spliceCsv(w: TextWindow, src: PieceText, prev: HeldLayout | undefined, same: number, sameEnd: number, first: number, lineDelta: number): Splice | undefined {
+  const { text, base, total } = w;
+  const limit = base + text.length;
   const was = prev?.csv;
   let columns: CsvColumns, headerEnd: number;
-  let first = 0, i: number, line: number; // line: 1-based, as the CSV reader counts
-  if (was && was.headerEnd < same) {
+  let i: number, line: number; // line: 1-based, as the CSV reader counts
+  if (prev && was) {
     ({ columns, headerEnd } = was);
-    // The last row whose text and line break end before the edit: it reads the same.
-    let lo = 0, hi = prev!.ends.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (prev!.ends[mid] < same) lo = mid + 1; else hi = mid;
-    }
-    first = lo;
-    i = first ? prev!.ends[first - 1] : headerEnd;
-    line = 1 + (first ? prev!.lines[first - 1] + countNewlines(text, prev!.starts[first - 1], i) : countNewlines(text, 0, headerEnd));
+    // Rows before `first` end (line break included) before the edit: they read the same.
+    i = first ? prev.ends[first - 1] : headerEnd;
+    line = 1 + (first ? prev.lines[first - 1] + countNewlines(text, prev.starts[first - 1] - base, i - base) : countNewlines(text, 0, headerEnd));
   } else {
-    prev = undefined;
     let header;
-    for (i = 0, line = 1; i < text.length && !header;) {
+    for (i = 0, line = 1; i < total && !header;) {
       const read = readCsvRow(text, i, line);
       if (!isBlankRow(read.row)) header = read.row;
       i = read.next;
@@ -145,9 +179,9 @@ function spliceCsv(text: string, prev: HeldLayout | undefined, same: number, sam
   const starts = prev ? prev.starts.slice(0, first) : [], ends = prev ? prev.ends.slice(0, first) : [];
   const lines = prev ? prev.lines.slice(0, first) : [];
   const fresh: FreshUnit[] = [];
-  const from = text.length - sameEnd, delta = text.length - (prev?.text.length ?? 0);
+  const from = total - sameEnd, delta = total - (prev?.text.length ?? 0);
   let resumed = prev ? prev.starts.length : 0;
-  while (i < text.length) {
+  while (i < total) {
     if (prev && i >= from) {
       const j = startingAt(prev.starts, i - delta);
       if (j >= 0) {
@@ -155,13 +189,15 @@ function spliceCsv(text: string, prev: HeldLayout | undefined, same: number, sam
         break;
       }
     }
-    const read = readCsvRow(text, i, line);
+    const read = readCsvRow(text, i - base, line);
+    const next = read.next + base;
+    if (next >= limit && limit < total) throw WINDOW_TOO_SMALL; // the row may go on past the window
     if (!isBlankRow(read.row)) {
-      const s = i, next = read.next;
+      const s = i;
       starts.push(s);
       ends.push(next);
       lines.push(line - 1);
-      const own = prev ? copyOf(text.slice(s, next)) : text.slice(s, next);
+      const own = prev ? copyOf(text.slice(s - base, next - base)) : text.slice(s, next);
       fresh.push({
         line: line - 1, key: own,
         read: () => {
@@ -170,7 +206,7 @@ function spliceCsv(text: string, prev: HeldLayout | undefined, same: number, sam
         },
       });
     }
-    i = read.next;
+    i = next;
     line = read.line;
   }
   if (prev && resumed < prev.starts.length) {
@@ -179,8 +215,8 @@ function spliceCsv(text: string, prev: HeldLayout | undefined, same: number, sam
       ends.push(prev.ends[k] + delta);
     }
   }
-  if (!tailMoves(prev, lines, resumed, text, same, sameEnd)) return undefined;
-  return { layout: { kind: 'csv', text, starts, ends, lines, problems: [], csv: { columns, headerEnd } }, first, resumed, fresh, whole: !prev };
+  if (!tailMoves(prev, lines, resumed, lineDelta)) return undefined;
+  return { layout: { kind: 'csv', text: src, starts, ends, lines, problems: [], csv: { columns, headerEnd } }, first, resumed, fresh, whole: !prev };
 }
 
 /**
@@ -194,14 +230,14 @@ export function csvRowAlone(columns: CsvColumns, row: string): SourceRecord {
 /** Held CSV row k, which starts on `line`, as the reader makes its record from the held text (its map into the cells too). */
 export function csvRecordAt(held: HeldLayout, k: number, line: number): SourceRecord {
   const start = held.starts[k];
-  const row = readCsvRow(held.text, start, line).row;
-  return csvRowRecord(held.text, row, k, held.csv!.columns, new LineStarts(held.text, start, held.ends[k], line));
+  const text = held.text.slice(start, held.ends[k]); // the row starts a line: positions come out the same
+  const row = readCsvRow(text, 0, line).row;
+  return { ...csvRowRecord(text, row, k, held.csv!.columns, new LineStarts(text, 0, text.length, line)), offset: start };
 }
 
-/** Adds the previous records from `resumed` on to `lines`, moved by the lines the edit added; false if one would start on a line taken. */
-function tailMoves(prev: HeldLayout | undefined, lines: number[], resumed: number, text: string, same: number, sameEnd: number): boolean {
+/** Adds the previous records from `resumed` on to `lines`, moved by the `d` lines the edit added; false if one would start on a line taken. */
+function tailMoves(prev: HeldLayout | undefined, lines: number[], resumed: number, d: number): boolean {
   if (!prev || resumed >= prev.lines.length) return true;
-  const d = countNewlines(text, same, text.length - sameEnd) - countNewlines(prev.text, same, prev.text.length - sameEnd);
   if (lines.length && prev.lines[resumed] + d <= lines[lines.length - 1]) return false;
   for (let k = resumed; k < prev.lines.length; k++) lines.push(prev.lines[k] + d);
   return true;

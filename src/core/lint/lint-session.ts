@@ -23,6 +23,7 @@
  */
 import { describeJsonError } from '../dataset/json-scan';
 import type { Position, RecordFormat, SourceRecord } from '../dataset/types';
+import { PieceText } from '../dataset/piece-text';
 import { csvRecordAt, csvRowAlone, spliceHeld, type HeldLayout } from './held-units';
 import { FileContext, type LintRule, type RecordView, type RuleVisitor } from './context';
 import { NearDuplicateIndex, type NearEntry } from './lint-session-near';
@@ -61,9 +62,10 @@ export interface LintSession {
   updateSteps(text: string): Generator<void, FileLintResult>;
   /**
    * Applies one change event's edits, in order (UTF-16 offsets in the text before each), to the text of the last
-   * update, which the session holds while it is plain JSONL: an edit then costs the lines it touches, never a copy of
-   * the whole text. False when it holds no text (call update) or the edited text is no longer plain JSONL (the edits
-   * are applied: call update(text()), which lints it in full).
+   * update, which the session holds while it is plain JSONL (line by line) or a JSON array or CSV file it holds record
+   * by record (in pieces): an edit then costs the lines or records it touches, never a copy of the whole text. False
+   * when it holds no text (call update) or the edited text can no longer be held so (the edits are applied: call
+   * update(text()), which lints it in full).
    */
   edit(changes: readonly { offset: number; length: number; text: string }[]): boolean;
   /** Lints the text as edit() left it; equal to lintText(path, text(), options). */
@@ -193,7 +195,7 @@ class IncrementalLint implements LintSession {
     const summaries = this.summaries;
     this.summaries = undefined;
     if (!this.holdsText && !this.held && this.lines.length) this.reset(); // edit() left text that is not plain JSONL
-    const prev = this.holdsText ? (this.prevText ??= this.text()) : undefined;
+    const prev = this.holdsText && !this.held ? (this.prevText ??= this.text()) : undefined;
     // The lines an edit touched: between the text's common prefix and common suffix with the previous text, found by
     // comparing 64K chunks (memcmp speed) unless the caller knows them.
     let p = 0, q = 0;
@@ -260,13 +262,49 @@ class IncrementalLint implements LintSession {
     const body = bom ? text.slice(1) : text;
     let same = 0, sameEnd = 0;
     if (old) {
-      const prev = old.text, most = Math.min(prev.length, body.length);
+      const prev = old.text.toString(), most = Math.min(prev.length, body.length);
       const hint = unchanged && old.bom === bom ? unchanged : undefined;
       same = hint ? Math.min(Math.max(hint.prefix - (bom ? 1 : 0), 0), most) : commonPrefix(prev, body);
       sameEnd = Math.min(hint ? hint.suffix : commonSuffix(prev, body, most - same), most - same);
     }
-    const splice = spliceHeld(/\.csv$/i.test(this.path) ? 'csv' : 'json-array', body, old, same, sameEnd);
-    if (!splice) return undefined;
+    const spliced = yield* this.spliceSteps(PieceText.of(body), bom, same, sameEnd);
+    return spliced ? yield* this.assemble(this.lines.length) : undefined;
+  }
+
+  /**
+   * A held document's edits: the records they changed are read now (lint() assembles them), from the text in pieces.
+   * False when the edited text is not held that way, or an edit takes in the byte order mark: the session then keeps
+   * the whole edited text for update().
+   */
+  private editHeld(changes: readonly { offset: number; length: number; text: string }[]): boolean {
+    for (let k = 0; k < changes.length; k++) {
+      const c = changes[k], held = this.held!, skip = held.bom ? 1 : 0, size = held.text.length + skip;
+      if (!(c.offset >= 0 && c.length >= 0 && c.offset + c.length <= size)) {
+        throw new RangeError(`edit at ${c.offset}+${c.length} is outside the text (${size} characters)`);
+      }
+      const at = c.offset - skip;
+      const text = at >= 0 ? held.text.edit(at, c.length, c.text) : undefined;
+      this.edited = true;
+      if (text && finish(this.spliceSteps(text, held.bom === true, at, held.text.length - at - c.length))) continue;
+      // Kept as one string until update() reads it in full (this change and the later ones applied to it).
+      let whole = this.text();
+      for (const d of changes.slice(k)) whole = whole.slice(0, d.offset) + d.text + whole.slice(d.offset + d.length);
+      this.prevText = whole;
+      this.holdsText = false;
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Splices `text` (what follows the mark, if `bom`) into the held records; it equals the held text in its first `same`
+   * and last `sameEnd` characters. The records the edit replaced leave, the new ones are read. False, and nothing
+   * changed, when the text is not held that way.
+   */
+  private *spliceSteps(text: PieceText, bom: boolean, same: number, sameEnd: number): Generator<void, boolean> {
+    const old = this.held;
+    const splice = spliceHeld(/\.csv$/i.test(this.path) ? 'csv' : 'json-array', text, old, same, sameEnd);
+    if (!splice) return false;
     const { layout, first, fresh, whole } = splice;
     const resumed = old && !whole ? splice.resumed : old?.lines.length ?? 0;
     // The records the edit replaced leave; one that comes back unchanged (same text, same column) keeps its work, unless
@@ -309,8 +347,10 @@ class IncrementalLint implements LintSession {
     else this.lines = this.lines.slice(0, keepHead).concat(middle, tailFrom === undefined ? [] : this.lines.slice(tailFrom));
     this.held = { ...layout, bom };
     this.reuse = undefined;
+    this.prevText = undefined;
+    this.holdsText = true;
     this.lastUpdate = { linesChecked: checked, linesReused: layout.lines.length - checked, linesSeeded: 0, full: false };
-    return yield* this.assemble(this.lines.length);
+    return true;
   }
 
   recordAt(line: number): { record?: SourceRecord } | undefined {
@@ -343,6 +383,7 @@ class IncrementalLint implements LintSession {
   }
 
   edit(changes: readonly { offset: number; length: number; text: string }[]): boolean {
+    if (this.held && this.holdsText) return this.editHeld(changes);
     if (!this.holdsText) return false;
     this.edited = true;
     this.prevText = undefined;
@@ -373,7 +414,7 @@ class IncrementalLint implements LintSession {
 
   text(): string {
     const held = this.held;
-    return this.prevText ?? (held ? `${held.bom ? '\ufeff' : ''}${held.text}` : this.texts.join('\n'));
+    return this.prevText ?? (held ? `${held.bom ? '\ufeff' : ''}${held.text.toString()}` : this.texts.join('\n'));
   }
 
   /** The first record of the held lines starts with `{` and parses. */
