@@ -1,7 +1,8 @@
 // What the lint worker does per edit of a document that is not plain JSONL: a pretty-printed JSON array (Alpaca
 // style) and a CSV file with a JSON `messages` column, made from the clean chat records of the lint corpus. For each,
-// five one-word edits spread over the file: the session's update (unchanged records reused, record-reuse.ts) against a
-// full lint of the same text (what the session did before), in the same run; then the heap the session keeps.
+// five one-word edits spread over the file: the session's edit() and lint() (what the worker does: the text held in
+// pieces), its update() with the whole edited text (what the worker did before 2026-11-29 10:00), and a full lint of
+// the same text, in the same run; then the heap the session keeps.
 // Usage: npx tsc -p tsconfig.test.json && node --expose-gc bench/editor/session-formats.cjs [MB]   (default 16)
 const path = require('node:path');
 const out = process.env.OUTDIR ?? path.join(__dirname, '..', '..', 'out');
@@ -31,17 +32,22 @@ for (const [name, text] of docs) {
   let t = performance.now();
   session.update(text);
   const first = performance.now() - t;
-  const edit = [], full = [];
+  const edit = [], update = [], full = [];
   for (let k = 0; k < 5; k++) {
     const at = text.indexOf(' the ', Math.floor(text.length * (0.1 + 0.2 * k)));
     const edited = `${text.slice(0, at)} zebra${text.slice(at)}`;
     t = performance.now();
-    const got = session.update(edited);
+    if (!session.edit([{ offset: at, length: 0, text: ' zebra' }])) throw new Error(`${name}: the session did not take the edit`);
+    const byEdit = session.lint();
     edit.push(performance.now() - t);
+    session.update(text);
+    t = performance.now();
+    const got = session.update(edited);
+    update.push(performance.now() - t);
     t = performance.now();
     const want = lintText(name, edited);
     full.push(performance.now() - t);
-    if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`${name}: the session's result differs from a full lint`);
+    if (JSON.stringify(got) !== JSON.stringify(want) || JSON.stringify(byEdit) !== JSON.stringify(want)) throw new Error(`${name}: the session's result differs from a full lint`);
     session.update(text);
   }
   let heapMb;
@@ -56,9 +62,9 @@ for (const [name, text] of docs) {
   }
   results[name] = {
     mb: +(text.length / 1e6).toFixed(1), records: records.length, firstUpdateMs: Math.round(first),
-    editMs: edit.map(Math.round), fullLintMs: full.map(Math.round), speedUp: +(median(full) / median(edit)).toFixed(2), heapMb,
+    editMs: edit.map(Math.round), updateMs: update.map(Math.round), fullLintMs: full.map(Math.round), speedUp: +(median(full) / median(edit)).toFixed(2), heapMb,
   };
-  console.log(`${name.padEnd(11)} ${results[name].mb} MB: edit ${results[name].editMs.join(', ')} ms; full lint ${results[name].fullLintMs.join(', ')} ms; `
+  console.log(`${name.padEnd(11)} ${results[name].mb} MB: edit() ${results[name].editMs.join(', ')} ms; update(text) ${results[name].updateMs.join(', ')} ms; full lint ${results[name].fullLintMs.join(', ')} ms; `
     + `median ${results[name].speedUp}x faster; first update ${results[name].firstUpdateMs} ms${heapMb === undefined ? '' : `; session heap ${heapMb} MB`}`);
 }
 console.log(JSON.stringify(results));

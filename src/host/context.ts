@@ -20,12 +20,14 @@ import { TrainingStatusBar } from './statusBar';
 import { defaultModel } from './trainingDefaults';
 import { TrainingGate } from './trainingGate';
 import { TrainingPanels } from './trainingPanel';
+import { JSON_DATASET_LANGUAGE } from './wholeDocumentScans';
 
 /** Documents the lints and quick fixes apply to. */
 export const DATASET_SELECTOR: vscode.DocumentSelector = [
   { language: 'jsonl' },
   { pattern: '**/*.jsonl' },
   { language: 'json' },
+  { language: JSON_DATASET_LANGUAGE },
   { pattern: '**/*.csv' },
 ];
 

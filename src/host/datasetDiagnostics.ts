@@ -12,6 +12,7 @@ import { EvalLeakageSources } from './evalLeakageSources';
 import { documentFacts, type DocumentFacts } from './documentFile';
 import { UnknownDocumentError, type Linter } from './linter';
 import type { LintSettings } from './lintSettings';
+import { JSON_DATASET_LANGUAGE } from './wholeDocumentScans';
 
 // Documents the worker does not hold yet wait this long after a change (their first lint sends the whole text); the
 // others are linted at each change, one lint at a time per document, so a fast typist queues at most one more.
@@ -46,7 +47,7 @@ export function isDatasetDocument(doc: vscode.TextDocument): boolean {
   if (!LINTED_SCHEMES.has(doc.uri.scheme)) return false;
   if (doc.languageId === 'jsonl' || /\.jsonl$/i.test(doc.fileName)) return true;
   if (isCsvDocument(doc)) return doc.lineCount > 0 && looksLikeDatasetCsv(doc.lineAt(0).text);
-  if (doc.languageId !== 'json' && !/\.json$/i.test(doc.fileName)) return false;
+  if (doc.languageId !== 'json' && doc.languageId !== JSON_DATASET_LANGUAGE && !/\.json$/i.test(doc.fileName)) return false;
   return looksLikeRecordArray(doc.getText(new vscode.Range(0, 0, 20, 0)));
 }
 

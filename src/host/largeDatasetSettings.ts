@@ -1,9 +1,10 @@
 // Offers, once, to turn off the VS Code features that re-read a whole document when a large dataset is shown
-// (wholeDocumentScans.ts says which and why). Nothing changes without the user's click: the offer is a notification,
-// and the command "Tunelab: Speed Up Editing Large Datasets" does the same on demand.
+// (wholeDocumentScans.ts says which and why), and, for each large dataset VS Code reads as JSON, to edit it in
+// Tunelab's JSON Dataset mode instead, away from the JSON language features. Nothing changes without the user's click:
+// the offer is a notification, and the command "Tunelab: Speed Up Editing Large Datasets" turns the scans off on demand.
 import * as vscode from 'vscode';
 import { documentChars, isDatasetDocument } from './datasetDiagnostics';
-import { LARGE_DATASET_CHARS, offerMessage, scansStillOn, settingId, type WholeDocumentScan } from './wholeDocumentScans';
+import { JSON_DATASET_LANGUAGE, JSON_MODE_BUTTON, LARGE_DATASET_CHARS, offerMessage, scansStillOn, settingId, type WholeDocumentScan } from './wholeDocumentScans';
 
 /** The user's "Don't Ask Again" (every workspace), and an answered offer (this workspace). */
 const NEVER_KEY = 'tunelab.largeDatasetOffer.never';
@@ -13,8 +14,10 @@ const NEVER = "Don't Ask Again";
 
 export class LargeDatasetSettings implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
-  /** An offer is showing, or was put off for this session ("Not Now" or closed). */
-  private offered = false;
+  /** The scans were offered: the offer is showing, or was put off for this session ("Not Now" or closed). */
+  private scansOffered = false;
+  /** Documents offered the JSON Dataset mode this session. */
+  private readonly jsonOffered = new Set<string>();
 
   constructor(private readonly extension: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {
     this.disposables.push(vscode.window.onDidChangeActiveTextEditor((e) => { if (e) this.consider(e.document); }));
@@ -26,24 +29,44 @@ export class LargeDatasetSettings implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 
-  /** Shows the offer when `doc` is a large dataset and some of the scans are on for it. */
+  /** Shows the offer when `doc` is a large dataset and some of the scans are on for it, or VS Code reads it as JSON. */
   private consider(doc: vscode.TextDocument): void {
-    if (this.offered || this.extension.globalState.get(NEVER_KEY) || this.extension.workspaceState.get(ANSWERED_KEY)) return;
+    if (this.extension.globalState.get(NEVER_KEY)) return;
     const chars = documentChars(doc);
     if (chars < LARGE_DATASET_CHARS || !isDatasetDocument(doc)) return;
     if (!vscode.workspace.getConfiguration('tunelab', doc.uri).get<boolean>('lint.enable', true)) return;
-    const on = scansStillOn((s) => effective(s, doc));
-    this.log.info(`${doc.uri.fsPath || doc.uri.toString()} is a large dataset; VS Code's whole-document scans on: ${on.map(settingId).join(', ') || 'none'}`);
-    if (!on.length) return;
-    this.offered = true;
+    const on = this.scansOffered || this.extension.workspaceState.get(ANSWERED_KEY) ? [] : scansStillOn((s) => effective(s, doc));
+    const key = doc.uri.toString();
+    const asJson = doc.languageId === 'json' && !this.jsonOffered.has(key);
+    this.log.info(`${doc.uri.fsPath || key} is a large dataset; VS Code's whole-document scans on: ${on.map(settingId).join(', ') || 'none'}${asJson ? '; read as JSON' : ''}`);
+    if (!on.length && !asJson) return;
+    if (on.length) this.scansOffered = true;
+    if (asJson) this.jsonOffered.add(key);
     const turnOff = writesWorkspace() ? 'Turn Off in This Workspace' : 'Turn Off in User Settings';
+    const buttons = [...(on.length ? [turnOff] : []), ...(asJson ? [JSON_MODE_BUTTON] : []), NOT_NOW, NEVER];
     const name = doc.uri.path.split('/').pop() ?? doc.fileName;
-    void vscode.window.showInformationMessage(offerMessage(name, chars, on, doc.languageId), turnOff, NOT_NOW, NEVER).then(async (pick) => {
+    void vscode.window.showInformationMessage(offerMessage(name, chars, on, doc.languageId, asJson), ...buttons).then(async (pick) => {
       if (pick === NEVER) await this.extension.globalState.update(NEVER_KEY, true);
+      if (pick === JSON_MODE_BUTTON) await this.editAsJsonDataset(doc);
       if (pick !== turnOff) return;
       await this.extension.workspaceState.update(ANSWERED_KEY, true);
       await this.turnOff(doc.languageId);
     }, (err) => this.log.warn(`large dataset offer: ${String(err)}`));
+  }
+
+  /**
+   * Switches `doc` to Tunelab's JSON Dataset mode (until it is closed): VS Code's JSON language features let go of it,
+   * and Tunelab lints it again as it opens in the new mode.
+   */
+  async editAsJsonDataset(doc: vscode.TextDocument): Promise<vscode.TextDocument | undefined> {
+    try {
+      const switched = await vscode.languages.setTextDocumentLanguage(doc, JSON_DATASET_LANGUAGE);
+      this.log.info(`${doc.uri.fsPath || doc.uri.toString()} is edited as a JSON Dataset (large dataset)`);
+      return switched;
+    } catch (err) {
+      void vscode.window.showWarningMessage(`Tunelab: could not switch ${doc.uri.path.split('/').pop()} to the JSON Dataset mode: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
   }
 
   /**

@@ -29,6 +29,17 @@ export const WHOLE_DOCUMENT_SCANS: readonly WholeDocumentScan[] = [
   { section: 'editor', key: 'unicodeHighlight.invisibleCharacters', perLanguage: true, feature: 'Unicode highlighting (on opening and after edits)', loses: 'highlights of invisible characters' },
 ];
 
+/**
+ * Tunelab's own language for a JSON array dataset (package.json: no file extension, and link detection and Unicode
+ * highlighting off by default). A large `.json` dataset switched to it leaves VS Code's JSON language features, which
+ * parse the whole document again after every edit, in another process on the same cores: a 50 MB array's edits got
+ * their diagnostics in 112-352 ms as JSON, 74-149 ms without them (bench/editor/RESULTS.md).
+ */
+export const JSON_DATASET_LANGUAGE = 'json-dataset';
+
+/** The offer's button that switches a JSON document to JSON_DATASET_LANGUAGE. */
+export const JSON_MODE_BUTTON = 'Edit as JSON Dataset';
+
 /** Documents from this many characters on are offered the change: below it the scans cost little per edit. */
 export const LARGE_DATASET_CHARS = 20_000_000;
 
@@ -44,16 +55,26 @@ export function scansStillOn(current: (scan: WholeDocumentScan) => unknown): Who
   return WHOLE_DOCUMENT_SCANS.filter((s) => current(s) === true);
 }
 
-/** The offer's text: the document's size, what of `scans` (those still on) runs, what turning it off costs. */
-export function offerMessage(fileName: string, chars: number, scans: readonly WholeDocumentScan[], language: string): string {
+/**
+ * The offer's text: the document's size, what of `scans` (those still on) runs, what turning it off costs; and, for a
+ * document VS Code reads as JSON (`asJson`), what JSON_MODE_BUTTON does.
+ */
+export function offerMessage(fileName: string, chars: number, scans: readonly WholeDocumentScan[], language: string, asJson = false): string {
   const mb = Math.round(chars / 1e6);
+  const jsonMode = `Tunelab's checks, fixes and hovers go on there; JSON folding, outline and schema validation stop.`;
+  if (!scans.length) {
+    return `${fileName} is ${mb} MB: VS Code's JSON language features parse the whole file again after every edit, which delays ` +
+      `Tunelab's diagnostics. Edit it as a JSON Dataset (Tunelab's mode for it, until the file is closed)? ${jsonMode}`;
+  }
   const everywhere = joinWords(scans.filter((s) => !s.perLanguage).map(settingId));
   const perLanguage = joinWords(scans.filter((s) => s.perLanguage).map(settingId));
   const names = !perLanguage ? everywhere : !everywhere ? `${perLanguage} for ${language} files` : `${everywhere}, and for ${language} files ${perLanguage}`;
   const features = [...new Set(scans.map((s) => s.feature))];
   const loses = [...new Set(scans.map((s) => s.loses))];
-  return `${fileName} is ${mb} MB: VS Code's ${joinWords(features)} ${features.length > 1 ? 're-read' : 're-reads'} the whole file, ` +
+  const scansText = `${fileName} is ${mb} MB: VS Code's ${joinWords(features)} ${features.length > 1 ? 're-read' : 're-reads'} the whole file, ` +
     `which delays Tunelab's diagnostics as you open and edit it. Turn off ${names}? You lose ${joinWords(loses)} there.`;
+  return !asJson ? scansText : `${scansText} Its JSON language features also parse the whole file after every edit: ` +
+    `"${JSON_MODE_BUTTON}" switches it to Tunelab's mode for it until it is closed. ${jsonMode}`;
 }
 
 function joinWords(xs: readonly string[]): string {

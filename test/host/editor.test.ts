@@ -300,6 +300,29 @@ suite('editor: diagnostics and quick fixes', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
+  test('a JSON array dataset switched to the JSON Dataset mode (what the large-dataset offer does) keeps its diagnostics, quick fixes and hover, without link detection or Unicode highlighting', async () => {
+    const first = chat('Mail jo.doe@example.com about it.', 'Sure.');
+    const uri = writeDataset('mode.json', [JSON.stringify([JSON.parse(first), JSON.parse(chat('Name a colour.', 'Blue.')), JSON.parse(first)], null, 2)]);
+    const editor = await openDataset(uri);
+    await waitForDiagnostics(uri, (ds) => ['duplicate', 'pii'].every((c) => ds.some((d) => diagnosticCode(d) === c)));
+    const doc = await vscode.languages.setTextDocumentLanguage(editor.document, 'json-dataset');
+    assert.strictEqual(doc.languageId, 'json-dataset');
+    const editorConfig = vscode.workspace.getConfiguration('editor', { languageId: 'json-dataset' });
+    for (const k of ['links', 'unicodeHighlight.ambiguousCharacters', 'unicodeHighlight.invisibleCharacters']) assert.strictEqual(editorConfig.get(k), false, k);
+    assert.strictEqual(vscode.workspace.getConfiguration('editor', { languageId: 'json' }).get('links'), true, 'JSON files keep link detection');
+    // Linted again as it opens in the new mode; the findings and their fixes are the same.
+    const ds = await waitForDiagnostics(uri, (d) => ['duplicate', 'pii'].every((c) => d.some((x) => diagnosticCode(x) === c)), 30000);
+    const pii = ds.find((d) => diagnosticCode(d) === 'pii')!;
+    let actions: vscode.CodeAction[] = [];
+    for (const deadline = Date.now() + 15000; !actions.some((a) => a.title.startsWith('Redact with [EMAIL]')) && Date.now() < deadline; await sleep(250)) {
+      actions = await codeActions(uri, pii.range.start.line);
+    }
+    assert.ok(actions.some((a) => a.title.startsWith('Redact with [EMAIL]')), actions.map((a) => a.title).join(' | '));
+    assert.match(await hoverText(uri, new vscode.Position(pii.range.start.line, pii.range.start.character + 2)), /tokens/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    fs.rmSync(uri.fsPath, { force: true });
+  });
+
   test('strip markup, repair mojibake, trim whitespace and NFC-normalise are offered and fix the line', async () => {
     const uri = writeDataset('messy.jsonl', [
       chat('<p>What is <b>HTML</b>?</p>', 'A markup language.'),

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LARGE_DATASET_CHARS, offerMessage, scansStillOn, settingId, WHOLE_DOCUMENT_SCANS } from '../../src/host/wholeDocumentScans';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { JSON_DATASET_LANGUAGE, LARGE_DATASET_CHARS, offerMessage, scansStillOn, settingId, WHOLE_DOCUMENT_SCANS } from '../../src/host/wholeDocumentScans';
 
 const UNICODE = ['editor.unicodeHighlight.ambiguousCharacters', 'editor.unicodeHighlight.invisibleCharacters'];
 
@@ -32,4 +34,28 @@ test('whole-document scans: the offer names the file, its size, each setting (th
   assert.match(one, /Turn off editor\.links for jsonl files\? You lose clickable links there/);
   const merge = offerMessage('a.jsonl', 20_000_000, WHOLE_DOCUMENT_SCANS.slice(0, 2), 'jsonl');
   assert.match(merge, /Turn off merge-conflict\.decorators\.enabled and merge-conflict\.codeLens\.enabled\? You lose merge-conflict colours and merge-conflict code lenses there\.$/);
+});
+
+test('whole-document scans: a document read as JSON is also offered the JSON Dataset mode, alone once the scans are off', () => {
+  const both = offerMessage('alpaca.json', 22_000_000, WHOLE_DOCUMENT_SCANS.slice(0, 2), 'json', true);
+  assert.match(both, /^alpaca\.json is 22 MB: VS Code's merge-conflict scan \(after every edit\) re-reads the whole file/);
+  assert.match(both, /Its JSON language features also parse the whole file after every edit: "Edit as JSON Dataset" switches it to Tunelab's mode for it until it is closed\./);
+  assert.match(both, /Tunelab's checks, fixes and hovers go on there; JSON folding, outline and schema validation stop\.$/);
+  const alone = offerMessage('alpaca.json', 22_000_000, [], 'json', true);
+  assert.match(alone, /^alpaca\.json is 22 MB: VS Code's JSON language features parse the whole file again after every edit, which delays Tunelab's diagnostics\. Edit it as a JSON Dataset/);
+  assert.doesNotMatch(alone, /Turn off/);
+  assert.doesNotMatch(offerMessage('a.jsonl', 22_000_000, WHOLE_DOCUMENT_SCANS.slice(0, 2), 'jsonl'), /JSON Dataset/);
+});
+
+test('the JSON Dataset mode is a language of the extension, without file extensions, with link detection and Unicode highlighting off', () => {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+    activationEvents: string[]; contributes: { languages: { id: string; extensions?: string[] }[]; configurationDefaults: Record<string, Record<string, unknown>> };
+  };
+  const lang = pkg.contributes.languages.find((l) => l.id === JSON_DATASET_LANGUAGE);
+  assert.ok(lang, 'contributed');
+  assert.equal(lang.extensions, undefined, 'no file opens in it by itself');
+  assert.deepEqual(pkg.contributes.configurationDefaults[`[${JSON_DATASET_LANGUAGE}]`], {
+    'editor.links': false, 'editor.unicodeHighlight.ambiguousCharacters': false, 'editor.unicodeHighlight.invisibleCharacters': false,
+  });
+  assert.ok(pkg.activationEvents.includes(`onLanguage:${JSON_DATASET_LANGUAGE}`));
 });
