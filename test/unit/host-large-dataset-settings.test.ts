@@ -48,12 +48,21 @@ test('whole-document scans: a document read as JSON is also offered the JSON Dat
 });
 
 test('the JSON Dataset mode is a language of the extension, without file extensions, with link detection and Unicode highlighting off', () => {
-  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
-    activationEvents: string[]; contributes: { languages: { id: string; extensions?: string[] }[]; configurationDefaults: Record<string, Record<string, unknown>> };
+  const root = join(__dirname, '..', '..', '..');
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    activationEvents: string[];
+    contributes: {
+      languages: { id: string; extensions?: string[]; configuration?: string }[]; configurationDefaults: Record<string, Record<string, unknown>>;
+      grammars: { language: string; path: string }[];
+    };
   };
   const lang = pkg.contributes.languages.find((l) => l.id === JSON_DATASET_LANGUAGE);
   assert.ok(lang, 'contributed');
   assert.equal(lang.extensions, undefined, 'no file opens in it by itself');
+  // Coloured as JSON (the built-in grammar, included by scope), with JSON's brackets: it reads and types like JSON.
+  const grammar = pkg.contributes.grammars.find((g) => g.language === JSON_DATASET_LANGUAGE);
+  assert.deepEqual(JSON.parse(readFileSync(join(root, grammar!.path), 'utf8')).patterns, [{ include: 'source.json' }]);
+  assert.deepEqual(JSON.parse(readFileSync(join(root, lang.configuration!), 'utf8')).brackets, [['{', '}'], ['[', ']']]);
   assert.deepEqual(pkg.contributes.configurationDefaults[`[${JSON_DATASET_LANGUAGE}]`], {
     'editor.links': false, 'editor.unicodeHighlight.ambiguousCharacters': false, 'editor.unicodeHighlight.invisibleCharacters': false,
   });
