@@ -97,6 +97,16 @@ const COMMANDS: Record<string, CommandFactory> = {
     // dataset is meant).
     return t.largeDatasets.turnOff(doc && isDatasetDocument(doc) ? doc.languageId : 'jsonl');
   },
+  'tunelab.editAsJsonDataset': (t) => async (arg, opts) => {
+    const given = asUri(arg);
+    const doc = given ? await vscode.workspace.openTextDocument(given) : vscode.window.activeTextEditor?.document;
+    if (!doc || !/\.json$/i.test(doc.uri.path) || !isDatasetDocument(doc)) {
+      void vscode.window.showInformationMessage('Tunelab: Edit as JSON Dataset is for a JSON file holding an array of records; open one first.');
+      return undefined;
+    }
+    const always = typeof opts === 'object' && opts !== null && (opts as { always?: unknown }).always === true;
+    return (await t.largeDatasets.editAsJsonDataset(doc, always))?.languageId;
+  },
   'tunelab.fixAllDatasetProblems': (t) => (uri, codes) => fixAllDatasetProblems(t, uri, codes),
   'tunelab.doctor': (t) => () => doctor(t),
   'tunelab.refreshRuns': (t) => () => t.runsView.refresh(),

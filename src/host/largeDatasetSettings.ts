@@ -4,12 +4,13 @@
 // the offer is a notification, and the command "Tunelab: Speed Up Editing Large Datasets" turns the scans off on demand.
 import * as vscode from 'vscode';
 import { documentChars, isDatasetDocument } from './datasetDiagnostics';
-import { JSON_DATASET_LANGUAGE, JSON_MODE_BUTTON, LARGE_DATASET_CHARS, offerMessage, scansStillOn, settingId, type WholeDocumentScan } from './wholeDocumentScans';
+import { associationPattern, JSON_DATASET_LANGUAGE, JSON_MODE_BUTTON, LARGE_DATASET_CHARS, offerMessage, scansStillOn, settingId, type WholeDocumentScan } from './wholeDocumentScans';
 
 /** The user's "Don't Ask Again" (every workspace), and an answered offer (this workspace). */
 const NEVER_KEY = 'tunelab.largeDatasetOffer.never';
 const ANSWERED_KEY = 'tunelab.largeDatasetOffer.answered';
 const NOT_NOW = 'Not Now';
+const ALWAYS = 'Always for This File';
 const NEVER = "Don't Ask Again";
 
 export class LargeDatasetSettings implements vscode.Disposable {
@@ -56,15 +57,44 @@ export class LargeDatasetSettings implements vscode.Disposable {
 
   /**
    * Switches `doc` to Tunelab's JSON Dataset mode (until it is closed): VS Code's JSON language features let go of it,
-   * and Tunelab lints it again as it opens in the new mode.
+   * and Tunelab lints it again as it opens in the new mode. Then asks whether the file should always open so (it opens
+   * as JSON first otherwise, the JSON language features reading it meanwhile), unless `always` answers it.
    */
-  async editAsJsonDataset(doc: vscode.TextDocument): Promise<vscode.TextDocument | undefined> {
+  async editAsJsonDataset(doc: vscode.TextDocument, always?: boolean): Promise<vscode.TextDocument | undefined> {
+    const name = doc.uri.path.split('/').pop() ?? doc.fileName;
+    let switched: vscode.TextDocument;
     try {
-      const switched = await vscode.languages.setTextDocumentLanguage(doc, JSON_DATASET_LANGUAGE);
-      this.log.info(`${doc.uri.fsPath || doc.uri.toString()} is edited as a JSON Dataset (large dataset)`);
-      return switched;
+      switched = await vscode.languages.setTextDocumentLanguage(doc, JSON_DATASET_LANGUAGE);
+      this.log.info(`${doc.uri.fsPath || doc.uri.toString()} is edited as a JSON Dataset`);
     } catch (err) {
-      void vscode.window.showWarningMessage(`Tunelab: could not switch ${doc.uri.path.split('/').pop()} to the JSON Dataset mode: ${err instanceof Error ? err.message : String(err)}`);
+      void vscode.window.showWarningMessage(`Tunelab: could not switch ${name} to the JSON Dataset mode: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
+    if (doc.uri.scheme !== 'file') return switched;
+    if (always) {
+      await this.associate(doc.uri);
+      return switched;
+    }
+    const where = writesWorkspace() ? "this workspace's settings" : 'your user settings';
+    void vscode.window.showInformationMessage(`Tunelab: open ${name} as a JSON Dataset every time? This adds it to "files.associations" in ${where}.`, ALWAYS, NOT_NOW)
+      .then((pick) => (pick === ALWAYS ? this.associate(doc.uri) : undefined), (err) => this.log.warn(`JSON Dataset association: ${String(err)}`));
+    return switched;
+  }
+
+  /** Adds the file to `files.associations` as a JSON Dataset, in the workspace's settings (the user's with no folder open). */
+  async associate(uri: vscode.Uri): Promise<string | undefined> {
+    const inWorkspace = writesWorkspace() && vscode.workspace.getWorkspaceFolder(uri) !== undefined;
+    const pattern = associationPattern(inWorkspace ? vscode.workspace.asRelativePath(uri, false) : uri.fsPath, inWorkspace);
+    const target = writesWorkspace() ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    const files = vscode.workspace.getConfiguration('files');
+    const inspected = files.inspect<Record<string, string>>('associations');
+    const current = (target === vscode.ConfigurationTarget.Workspace ? inspected?.workspaceValue : inspected?.globalValue) ?? {};
+    try {
+      await files.update('associations', { ...current, [pattern]: JSON_DATASET_LANGUAGE }, target);
+      this.log.info(`files.associations: ${pattern} opens as a JSON Dataset`);
+      return pattern;
+    } catch (err) {
+      void vscode.window.showWarningMessage(`Tunelab: could not add ${pattern} to files.associations: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;
     }
   }

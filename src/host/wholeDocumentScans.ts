@@ -40,6 +40,16 @@ export const JSON_DATASET_LANGUAGE = 'json-dataset';
 /** The offer's button that switches a JSON document to JSON_DATASET_LANGUAGE. */
 export const JSON_MODE_BUTTON = 'Edit as JSON Dataset';
 
+/**
+ * The `files.associations` pattern for one file: its workspace-relative path under any folder (VS Code matches a
+ * pattern with a `/` against the whole path), or its absolute path. A glob character in the name becomes `?` (any one
+ * character): VS Code's globs have no escape.
+ */
+export function associationPattern(path: string, relative: boolean): string {
+  const literal = path.replace(/\\/g, '/').replace(/[[\]{}*?]/g, '?');
+  return relative ? `**/${literal}` : literal;
+}
+
 /** Documents from this many characters on are offered the change: below it the scans cost little per edit. */
 export const LARGE_DATASET_CHARS = 20_000_000;
 

@@ -1,7 +1,8 @@
 // UI: a large dataset shown in the real workbench gets Tunelab's offer to turn off VS Code's whole-document scans
 // (merge-conflict after every edit, link detection on open); clicking the offer's button writes exactly those
 // settings to the workspace's .vscode/settings.json, link detection for JSON Lines only. A large JSON array gets the
-// offer to edit it in Tunelab's JSON Dataset mode, away from VS Code's JSON language features.
+// offer to edit it in Tunelab's JSON Dataset mode, away from VS Code's JSON language features, and then to always
+// open it so (files.associations).
 import assert from 'node:assert';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -94,10 +95,35 @@ suite('large dataset settings (UI)', function () {
     const page = workbench.page;
     // The scans were answered in this workspace (above): the offer is about the JSON language features alone.
     const offer = await offerFor('large-array.json', 'large-array.json is');
-    assert.match(await offer.innerText(), /JSON language features parse the whole file again after every edit/);
+    assert.match(await offer.innerText(), /JSON language features (also )?parse the whole file (again )?after every edit/);
     await offer.locator('.monaco-button', { hasText: 'Edit as JSON Dataset' }).click();
     const mode = page.locator('[id="status.editor.mode"]');
     await poll('the language mode to show JSON Dataset', 60000, async () => ((await mode.innerText().catch(() => '')).includes('JSON Dataset') ? true : undefined));
     await screenshot(page, env.screenshots, 'large-dataset-json-mode.png');
+    // Then: always open it so? The answer adds it to files.associations in the workspace's settings.
+    const always = page.locator('.notification-list-item', { hasText: 'open large-array.json as a JSON Dataset every time' }).first();
+    // The newest notification is at the top of the notification centre's list, which shows only the rows in view:
+    // scrolled up until it is there.
+    const centre = page.locator('.notifications-center');
+    await poll('the offer to always open it so', 30000, async () => {
+      if (await always.isVisible()) return true;
+      if (await centre.isVisible()) {
+        await centre.hover();
+        await page.mouse.wheel(0, -3000);
+      } else {
+        await runCommand(page, 'Notifications: Show Notifications');
+      }
+      return undefined;
+    }, 1000);
+    await always.locator('.monaco-button', { hasText: 'Always for This File' }).click();
+    const written = await poll('files.associations to be written', 30000, async () => {
+      try {
+        const json = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
+        return json['files.associations']?.['**/large-array.json'] === 'json-dataset' ? json : undefined;
+      } catch {
+        return undefined;
+      }
+    });
+    assert.deepStrictEqual(written['files.associations'], { '**/large-array.json': 'json-dataset' });
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { JSON_DATASET_LANGUAGE, LARGE_DATASET_CHARS, offerMessage, scansStillOn, settingId, WHOLE_DOCUMENT_SCANS } from '../../src/host/wholeDocumentScans';
+import { associationPattern, JSON_DATASET_LANGUAGE, LARGE_DATASET_CHARS, offerMessage, scansStillOn, settingId, WHOLE_DOCUMENT_SCANS } from '../../src/host/wholeDocumentScans';
 
 const UNICODE = ['editor.unicodeHighlight.ambiguousCharacters', 'editor.unicodeHighlight.invisibleCharacters'];
 
@@ -67,4 +67,11 @@ test('the JSON Dataset mode is a language of the extension, without file extensi
     'editor.links': false, 'editor.unicodeHighlight.ambiguousCharacters': false, 'editor.unicodeHighlight.invisibleCharacters': false,
   });
   assert.ok(pkg.activationEvents.includes(`onLanguage:${JSON_DATASET_LANGUAGE}`));
+});
+
+test('a JSON Dataset association names the one file: its workspace path under any folder, or its absolute path, glob characters as any one character', () => {
+  assert.equal(associationPattern('data/alpaca.json', true), '**/data/alpaca.json');
+  assert.equal(associationPattern('data\\alpaca.json', true), '**/data/alpaca.json');
+  assert.equal(associationPattern('/home/me/alpaca.json', false), '/home/me/alpaca.json');
+  assert.equal(associationPattern('runs/{a}/set [1]*?.json', true), '**/runs/?a?/set ?1???.json');
 });
