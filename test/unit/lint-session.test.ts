@@ -407,6 +407,26 @@ test('lint session on a JSON array: a one-word edit checks that one record again
   assert.equal(session.text(), edited);
 });
 
+test('lint session on a JSON array over a megabyte: a quote that makes the rest one string is split to the end, and taken back', () => {
+  const r = rng(51);
+  const records = Array.from({ length: 4000 }, () => cleanChat(r));
+  let text = `${JSON.stringify(records, null, 2)}\n`;
+  assert.ok(text.length > 1.5e6);
+  const session = createLintSession('q.json');
+  session.update(text);
+  const at = text.indexOf('"content"', 2000);
+  const checked: number[] = [];
+  for (const [offset, length, put] of [[at, 0, '"'], [at, 1, ''], [text.length - 5000, 0, '"'], [text.length - 5000, 1, '']] as const) {
+    text = text.slice(0, offset) + put + text.slice(offset + length);
+    assert.equal(session.edit([{ offset, length, text: put }]), true);
+    assert.deepEqual(session.lint(), lintText('q.json', text), JSON.stringify({ offset, length, put }));
+    checked.push(session.lastUpdate.linesChecked);
+  }
+  // The first quote made the rest of the array one value; taking it away splits that into the records again, to the end
+  // (a split past a megabyte of text).
+  assert.ok(checked[0] === 1 && checked[1] > 3000 && checked[3] < 10, JSON.stringify(checked));
+});
+
 test('lint session on a CSV file: edit() takes a row\'s edit and checks that row again, and declines an edit of the byte order mark', () => {
   const rows = Array.from({ length: 200 }, (_, i) => `"Say hi to person ${i}, please",Hi ${i}.`);
   let text = `\ufeff${['instruction,output', ...rows].join('\n')}\n`;

@@ -83,16 +83,22 @@ export function spliceHeld(kind: HeldLayout['kind'], text: PieceText, prev: Held
     const mid = (first + hi) >>> 1;
     if (prev.ends[mid] < same) first = mid + 1; else hi = mid;
   }
-  const base = first ? text.lineStart(prev.starts[first - 1]) : 0;
-  for (let end = total - sameEnd + 4096; ; end = base + 4 * (end - base)) {
-    const w: TextWindow = { text: text.slice(base, end), base, total };
+  // Past a megabyte the window is the whole text, made one string once (a quote that makes the rest of an array one
+  // string is split to the end: windows widened to there were each copied and scanned again).
+  const from = first ? text.lineStart(prev.starts[first - 1]) : 0;
+  for (let end = total - sameEnd + 4096; ; end = from + 4 * (end - from)) {
+    const whole = end - from > WHOLE_TEXT_WINDOW;
+    const w: TextWindow = whole ? { text: text.toString(), base: 0, total } : { text: text.slice(from, end), base: from, total };
     try {
       return kind === 'csv' ? spliceCsv(w, text, prev, same, sameEnd, first, lineDelta) : spliceArray(w, text, prev, same, sameEnd, lineDelta);
     } catch (e) {
-      if (e !== WINDOW_TOO_SMALL || end >= total) throw e;
+      if (e !== WINDOW_TOO_SMALL || whole || end >= total) throw e;
     }
   }
 }
+
+/** The widest window taken from the pieces; a wider one is the whole text. */
+const WHOLE_TEXT_WINDOW = 1 << 20;
 
 /** `w` holds the text from the line of the value before the first one re-read (all of it when `prev` is undefined). */
 function spliceArray(w: TextWindow, src: PieceText, prev: HeldLayout | undefined, same: number, sameEnd: number, lineDelta: number): Splice | undefined {
