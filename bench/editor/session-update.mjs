@@ -20,7 +20,7 @@ const mid = text.indexOf('\n', text.length >> 1);
 for (let k = 0; k < edits; k++) {
   const way = k % 2 === 0 ? 'edit' : 'update';
   for (const [offset, length, insert] of [[mid, 0, ','], [mid, 1, '']]) {
-    // As the worker applied a change event before (textChanges.ts): a new string from slices.
+    // As the worker applied a change event before (core/dataset/text-changes.ts): a new string from slices.
     const next = text.slice(0, offset) + insert + text.slice(offset + length);
     t = performance.now();
     if (way === 'edit') {

@@ -6,9 +6,10 @@ import type { FileLintResult, LintCode, LintOptions, TextEdit } from '../core/li
 import type { StringCleanup } from './stringValueFixes';
 import type { DatasetOverview } from '../../webview/overviewProtocol';
 import type { DocumentFacts } from './documentFile';
+import type { TextChange } from '../core/dataset/text-changes';
 
 /** One change of a document, as onDidChangeTextDocument reports it (UTF-16 offsets in the text before it). */
-export interface TextChange { offset: number; length: number; text: string }
+export type { TextChange };
 
 /** Token count and rendered chat template of one record, for the hover. */
 export interface RecordTokensInfo {

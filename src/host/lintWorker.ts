@@ -16,7 +16,7 @@ import { loadTokenizer, type ModelTokenizer } from '../core/tokenizer/model-toke
 import { trainingInput } from '../core/tokenizer/training-input';
 import { readDocumentFile } from './documentFile';
 import { recordStringEdits, recordValueEdits, STRING_CLEANUPS } from './stringValueFixes';
-import { applyChanges } from './textChanges';
+import { applyChanges } from '../core/dataset/text-changes';
 import { computeOverview, ESTIMATED_RECORD_TOKENS, type RecordCounter } from './overviewData';
 import { contextOnly, estimateRecordTokens, MAX_HOVER_RECORD_CHARS } from './recordTokens';
 import type { DocLintResult, LeakageCheck, PairInput, RecordTokensInfo, SessionBuild, TextChange, TrainingRef, WorkerRequest, WorkerResponse } from './lintProtocol';

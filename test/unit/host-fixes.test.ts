@@ -5,7 +5,7 @@ import { lintText, type Finding, type TextEdit } from '../../src/core/lint';
 import { fixAllOfCode, nonOverlapping } from '../../src/core/lint/fix-all';
 import { limitNote, shownFindings } from '../../src/host/findingLimit';
 import { NFC_NORMALISE, stringValueEdits, stringValueEditsInText, TRIM_WHITESPACE } from '../../src/host/stringValueFixes';
-import { applyChanges } from '../../src/host/textChanges';
+import { applyChanges } from '../../src/core/dataset/text-changes';
 
 /** Applies 1-based line/column edits to a text (as the editor would), last first. */
 function applyEdits(text: string, edits: readonly TextEdit[]): string {

@@ -24,6 +24,7 @@
 import { describeJsonError } from '../dataset/json-scan';
 import type { Position, RecordFormat, SourceRecord } from '../dataset/types';
 import { PieceText } from '../dataset/piece-text';
+import { applyChanges, type TextChange } from '../dataset/text-changes';
 import { csvRecordAt, csvRowAlone, spliceHeld, type HeldLayout } from './held-units';
 import { FileContext, type LintRule, type RecordView, type RuleVisitor } from './context';
 import { NearDuplicateIndex, type NearEntry } from './lint-session-near';
@@ -67,7 +68,7 @@ export interface LintSession {
    * when it holds no text (call update) or the edited text can no longer be held so (the edits are applied: call
    * update(text()), which lints it in full).
    */
-  edit(changes: readonly { offset: number; length: number; text: string }[]): boolean;
+  edit(changes: readonly TextChange[]): boolean;
   /** Lints the text as edit() left it; equal to lintText(path, text(), options). */
   lint(): FileLintResult;
   /** The text the session holds (lines joined: a copy of the whole text, for the rare caller that needs it). */
@@ -276,7 +277,7 @@ class IncrementalLint implements LintSession {
    * False when the edited text is not held that way, or an edit takes in the byte order mark: the session then keeps
    * the whole edited text for update().
    */
-  private editHeld(changes: readonly { offset: number; length: number; text: string }[]): boolean {
+  private editHeld(changes: readonly TextChange[]): boolean {
     for (let k = 0; k < changes.length; k++) {
       const c = changes[k], held = this.held!, skip = held.bom ? 1 : 0, size = held.text.length + skip;
       if (!(c.offset >= 0 && c.length >= 0 && c.offset + c.length <= size)) {
@@ -287,9 +288,7 @@ class IncrementalLint implements LintSession {
       this.edited = true;
       if (text && finish(this.spliceSteps(text, held.bom === true, at, held.text.length - at - c.length))) continue;
       // Kept as one string until update() reads it in full (this change and the later ones applied to it).
-      let whole = this.text();
-      for (const d of changes.slice(k)) whole = whole.slice(0, d.offset) + d.text + whole.slice(d.offset + d.length);
-      this.prevText = whole;
+      this.prevText = applyChanges(this.text(), changes.slice(k));
       this.holdsText = false;
       return false;
     }
@@ -382,7 +381,7 @@ class IncrementalLint implements LintSession {
     return csvRecordAt(held, k, rec.line);
   }
 
-  edit(changes: readonly { offset: number; length: number; text: string }[]): boolean {
+  edit(changes: readonly TextChange[]): boolean {
     if (this.held && this.holdsText) return this.editHeld(changes);
     if (!this.holdsText) return false;
     this.edited = true;

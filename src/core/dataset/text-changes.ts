@@ -1,5 +1,8 @@
-// Applying an editor's change events to a copy of the document's text (the lint worker keeps one). No `vscode`.
-import type { TextChange } from './lintProtocol';
+// Applying an editor's change events to a copy of a document's text (the lint worker keeps one; a lint session that
+// stops holding a document record by record keeps the edited text so).
+
+/** One edit of a change event: `length` characters at UTF-16 `offset` replaced by `text`. */
+export interface TextChange { offset: number; length: number; text: string }
 
 /** The changes of one onDidChangeTextDocument event, applied in the order the editor lists them. */
 export function applyChanges(text: string, changes: readonly TextChange[]): string {
