@@ -11,6 +11,7 @@
  */
 import { skipWhitespace, valueEnd, type SplitProblem, type SplitResult } from './json-scan';
 import { WINDOW_TOO_SMALL, wholeWindow, type TextWindow } from './piece-text';
+import { firstIndexWhere } from './sorted-search';
 
 export interface Resplit extends SplitResult {
   /** Values [0, first) are the old ones, unmoved; the old values from `resumed` on are the new ones from `resumedAt` on. */
@@ -31,12 +32,7 @@ export function resplitArray(prev: SplitResult, source: string | TextWindow, del
   const limit = base + text.length, whole = limit >= total;
   const old = prev.values;
   // The last old value that ends before `same`: the character that ended it is unchanged too (a number ends at one).
-  let lo = 0, hi = old.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (old[mid][1] < same) lo = mid + 1; else hi = mid;
-  }
-  const first = lo;
+  const first = firstIndexWhere(old.length, (k) => old[k][1] >= same);
   let i = first ? old[first - 1][1] : open + 1;
   const values = old.slice(0, first);
   const problems = prev.problems.filter((p) => p.offset < i);
@@ -85,10 +81,6 @@ function resumed(prev: SplitResult, values: [number, number][], problems: SplitP
 
 /** Index of the value that starts at `offset`, or -1. */
 function startingAt(values: readonly [number, number][], offset: number): number {
-  let lo = 0, hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid][0] < offset) lo = mid + 1; else hi = mid;
-  }
-  return lo < values.length && values[lo][0] === offset ? lo : -1;
+  const k = firstIndexWhere(values.length, (j) => values[j][0] >= offset);
+  return values[k]?.[0] === offset ? k : -1;
 }

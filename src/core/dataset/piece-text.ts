@@ -5,6 +5,7 @@
  * CSV file over a dozen edits). Readers take a flat window of it (slice) around what they read.
  */
 import { countNewlines } from './line-starts';
+import { firstIndexWhere } from './sorted-search';
 
 /** Pieces are cut at this many characters; an edit that makes one over twice as long cuts it again. */
 const PIECE = 1 << 16;
@@ -95,13 +96,7 @@ export class PieceText {
 
   /** Index of the piece holding `offset`; the last one for the text's end. */
   private pieceAt(offset: number): number {
-    const s = this.starts;
-    let lo = 0, hi = this.pieces.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (s[mid] <= offset) lo = mid; else hi = mid - 1;
-    }
-    return Math.max(lo, 0);
+    return Math.max(firstIndexWhere(this.pieces.length, (k) => this.starts[k] > offset) - 1, 0);
   }
 }
 

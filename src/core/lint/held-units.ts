@@ -13,6 +13,7 @@ import { csvColumns, csvRecords, csvRowRecord, isBlankRow, readCsvRow, type CsvC
 import { countNewlines, LineStarts } from '../dataset/line-starts';
 import { splitJsonValues, type SplitResult } from '../dataset/json-scan';
 import { PieceText, WINDOW_TOO_SMALL, type TextWindow } from '../dataset/piece-text';
+import { firstIndexWhere } from '../dataset/sorted-search';
 import { firstNonBlankChar, splitProblemsAt, wellFormed } from '../dataset/read';
 import type { ReadProblem, SourceRecord } from '../dataset/types';
 import { copyOf } from './text-affixes';
@@ -78,11 +79,8 @@ export function spliceHeld(kind: HeldLayout['kind'], text: PieceText, prev: Held
   const lineDelta = text.countNewlines(same, total - sameEnd) - prev.text.countNewlines(same, prev.text.length - sameEnd);
   // The records before `first` end before the edit. The window starts at the line of the last of them (the splits count
   // lines from its start).
-  let first = 0;
-  for (let hi = prev.ends.length; first < hi;) {
-    const mid = (first + hi) >>> 1;
-    if (prev.ends[mid] < same) first = mid + 1; else hi = mid;
-  }
+  const ends = prev.ends;
+  const first = firstIndexWhere(ends.length, (k) => ends[k] >= same);
   // Past a megabyte the window is the whole text, made one string once (a quote that makes the rest of an array one
   // string is split to the end: windows widened to there were each copied and scanned again).
   const from = first ? text.lineStart(prev.starts[first - 1]) : 0;
@@ -251,11 +249,7 @@ function tailMoves(prev: HeldLayout | undefined, lines: number[], resumed: numbe
 
 /** Index of the offset in ascending `offsets` equal to `offset`, or -1. */
 function startingAt(offsets: readonly number[], offset: number): number {
-  let lo = 0, hi = offsets.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (offsets[mid] < offset) lo = mid + 1; else hi = mid;
-  }
-  return lo < offsets.length && offsets[lo] === offset ? lo : -1;
+  const k = firstIndexWhere(offsets.length, (j) => offsets[j] >= offset);
+  return offsets[k] === offset ? k : -1;
 }
 

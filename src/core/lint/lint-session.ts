@@ -24,6 +24,7 @@
 import { describeJsonError } from '../dataset/json-scan';
 import type { Position, RecordFormat, SourceRecord } from '../dataset/types';
 import { PieceText } from '../dataset/piece-text';
+import { firstIndexWhere } from '../dataset/sorted-search';
 import { applyChanges, type TextChange } from '../dataset/text-changes';
 import { csvRecordAt, csvRowAlone, spliceHeld, type HeldLayout } from './held-units';
 import { FileContext, type LintRule, type RecordView, type RuleVisitor } from './context';
@@ -361,11 +362,7 @@ class IncrementalLint implements LintSession {
       return { record: c?.valid ? { ...c.rec, span: { ...c.rec.span }, value: JSON.parse(c.rec.text) } : undefined };
     }
     // The record starting last at or before the line, and the one before it, which may end on the line it starts on.
-    let lo = 0, hi = held.lines.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (held.lines[mid] <= line - 1) lo = mid + 1; else hi = mid;
-    }
+    const lo = firstIndexWhere(held.lines.length, (k) => held.lines[k] > line - 1);
     for (const k of [lo - 2, lo - 1]) {
       const c = k >= 0 ? this.lines[held.lines[k]] : undefined;
       if (!c?.valid || c.rec.span.endLine < line) continue;
