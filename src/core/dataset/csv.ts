@@ -6,6 +6,7 @@
  * from its cells, with a map back to them (csv-record-text.ts): findings point into the cells and fixes edit them.
  */
 import { csvRecordText, csvRowMap, stringifyKeepsHeaderOrder } from './csv-record-text';
+import { isUtf8 } from 'node:buffer';
 import { countNewlines, LineStarts } from './line-starts';
 import type { ReadProblem, SourceRecord } from './types';
 
@@ -246,6 +247,42 @@ export function csvRecords(text: string, reuse?: CsvRowReuse, known?: KnownCsvRo
   const lines = new LineStarts(text);
   rows.slice(1).forEach((row, index) => records.push(csvRowRecord(text, row, index, columns, lines, reuse)));
   return { records, problems, header: columns.text };
+}
+
+/**
+ * The records of a part of a CSV file that record-parts.ts cut (whole lines after the header, from `firstLine` on) under
+ * the file's `header` row as written, as csvRecords reads them in the whole file, with their byte offsets in the part.
+ * `clean`: false where the part does not read as such a part (bytes that are not UTF-8, a quoted field that runs past
+ * its end): the file is then read whole instead.
+ */
+export function csvPartRecords(buf: Buffer, header: string, firstLine: number, last: boolean): { clean: boolean; records: SourceRecord[] } {
+  const records: SourceRecord[] = [];
+  if (!isUtf8(buf)) return { clean: false, records };
+  const text = buf.toString('utf8');
+  const { columns, problems } = csvColumns(readRow(header, 0, 1).row, header);
+  if (problems.length) return { clean: false, records };
+  const lines = new LineStarts(text, 0, text.length, firstLine);
+  let i = 0, line = firstLine, bytes = 0, bytesAt = 0;
+  const byteAt = (k: number): number => {
+    bytes += Buffer.byteLength(text.slice(bytesAt, k));
+    bytesAt = k;
+    return bytes;
+  };
+  while (i < text.length) {
+    const read = readRow(text, i, line);
+    const row = read.row;
+    // A quoted field that the part's end cut (the cut was inside it after all) reads differently in the whole file.
+    if (!last && !row.newlineAfter) return { clean: false, records: [] };
+    if (!isBlankRow(row)) {
+      const rec = csvRowRecord(text, row, records.length, columns, lines);
+      rec.byteOffset = byteAt(row.start);
+      rec.byteEnd = byteAt(row.end);
+      records.push(rec);
+    }
+    i = read.next;
+    line = read.line;
+  }
+  return { clean: true, records };
 }
 
 /**

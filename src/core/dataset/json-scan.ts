@@ -278,10 +278,13 @@ export interface SplitResult {
  * Finds the top-level values of a JSON array starting at `start` (text[start] is `[`), or, in sequence mode,
  * of whitespace-separated JSON values from `start` to the end. Structural slips (missing or extra commas,
  * no closing `]`) become problems while the values around them are still found.
+ * `array-part`: text[start] is inside an array, right after its `[` or a comma, and the text may end before the `]`
+ * (a part of a file that the parallel lint cut, record-parts.ts): that is no problem.
  */
-export function splitJsonValues(text: string, start: number, mode: 'array' | 'sequence'): SplitResult {
+export function splitJsonValues(text: string, start: number, mode: 'array' | 'sequence' | 'array-part'): SplitResult {
   const values: [number, number][] = [];
   const problems: SplitProblem[] = [];
+  const inArray = mode !== 'sequence';
   let i = mode === 'array' ? start + 1 : start;
   let afterComma = -1;
   let expectValue = true;
@@ -292,18 +295,18 @@ export function splitJsonValues(text: string, start: number, mode: 'array' | 'se
       return { values, problems, end: text.length, closed: mode === 'sequence' };
     }
     const c = text.charCodeAt(i);
-    if (mode === 'array' && c === 0x5d) {
+    if (inArray && c === 0x5d) {
       if (afterComma >= 0 && values.length) problems.push({ offset: afterComma, message: 'trailing comma before the closing `]` of the array: remove it' });
       return { values, problems, end: i + 1, closed: true };
     }
-    if (mode === 'array' && c === 0x2c) {
+    if (inArray && c === 0x2c) {
       if (expectValue) problems.push({ offset: i, message: 'extra comma in the JSON array: remove it' });
       afterComma = i;
       expectValue = true;
       i++;
       continue;
     }
-    if (mode === 'array' && !expectValue) problems.push({ offset: i, message: 'missing comma between two records of the JSON array' });
+    if (inArray && !expectValue) problems.push({ offset: i, message: 'missing comma between two records of the JSON array' });
     const end = valueEnd(text, i);
     values.push([i, end]);
     afterComma = -1;

@@ -3,6 +3,7 @@
  * JSON.parse each line (about 3x faster than readline). A file whose first character is `[` is read as one
  * JSON array, and a file of pretty-printed objects as a sequence, both with exact line numbers.
  */
+import { isUtf8 } from 'node:buffer';
 import { csvRecords, type CsvRowReuse, type KnownCsvRows } from './csv';
 import { fatalEncodingProblem, invalidUtf8Problem, spanAtLine, utf8BomLength } from './encoding';
 import { decodedTable } from './parquet';
@@ -184,9 +185,31 @@ function openSequence(text: string, offset: number, byteStart: number, problems:
   return { container: 'json-sequence', problems, forEachRecord: (cb) => emitSlices(text, split.values, byteStart, cb) };
 }
 
+/**
+ * A part of a JSON array's file that record-parts.ts cut (whole lines: the first part from the `[`, the others from
+ * after a comma between records, the last to the `]`), read as openDataset reads the whole file there, its records
+ * numbered from line `firstLine` and their byte offsets the part's. `clean`: false where the part does not read as
+ * such a part (bytes that are not UTF-8, a structural slip, a part that ends inside a record): the file is then read
+ * whole instead, which words the problem.
+ */
+export function openArrayPart(buf: Buffer, firstLine: number, first: boolean, last: boolean): { clean: boolean; dataset: OpenedDataset } {
+  const text = isUtf8(buf) ? buf.toString('utf8') : '';
+  const open = first ? firstNonBlankChar(text, 0) : 0;
+  const split = splitJsonValues(text, first ? open + 1 : 0, 'array-part');
+  const clean = text.length > 0 && split.problems.length === 0 && (!first || text.charCodeAt(open) === 0x5b) && (first || split.values.length > 0)
+    && (last ? split.closed && firstNonBlankChar(text, split.end) === text.length : !split.closed && lastNonBlankChar(text) === 0x2c);
+  return { clean, dataset: { container: 'json-array', problems: [], forEachRecord: (cb) => (clean ? emitSlices(text, split.values, 0, cb, firstLine) : 0) } };
+}
+
+function lastNonBlankChar(text: string): number {
+  let i = text.length - 1;
+  while (i >= 0 && (isBlankCode(text.charCodeAt(i)) || text.charCodeAt(i) === 10)) i--;
+  return i < 0 ? -1 : text.charCodeAt(i);
+}
+
 /** Emits the records at [start, end) offsets of `text`, tracking line, column and byte offset in one forward pass. */
-function emitSlices(text: string, values: [number, number][], byteStart: number, onRecord: (rec: SourceRecord) => void): number {
-  let line = 1, lineStart = 0, scanned = 0;
+function emitSlices(text: string, values: [number, number][], byteStart: number, onRecord: (rec: SourceRecord) => void, firstLine = 1): number {
+  let line = firstLine, lineStart = 0, scanned = 0;
   let bytes = byteStart, bytesAt = 0;
   const moveTo = (k: number): void => {
     for (let nl = text.indexOf('\n', scanned); nl !== -1 && nl < k; nl = text.indexOf('\n', nl + 1)) { line++; lineStart = nl + 1; }

@@ -12,14 +12,17 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { DecodedTables } from '../dataset/parquet';
-import { openDataset } from '../dataset/read';
+import { csvColumns, isBlankRow, readCsvRow } from '../dataset/csv';
+import { fatalEncodingProblem, utf8BomLength } from '../dataset/encoding';
+import { arrayParts, csvHeaderBytes, csvParts, type LineRange } from '../dataset/record-parts';
+import { firstNonBlank, openDataset } from '../dataset/read';
 import { FileContext, type ShardFindings } from './context';
 import type { FileRole } from './leakage-index';
 import { planLint } from './lint-files';
 import { shiftShardFindings } from './finding-lines';
 import { fileResult, lintSource, runRules } from './lint-source';
 import { PER_RECORD_CODES, ruleGroups } from './rule-groups';
-import { ShardMerger, summarizeShard, transferList, type ShardSummary } from './shard-summary';
+import { ShardMerger, summarizeShard, transferList, type PartRead, type ShardSummary } from './shard-summary';
 import { RULES } from './rules';
 import type { FileLintResult, LintCode, LintOptions, LintOutput } from './types';
 
@@ -70,10 +73,50 @@ export interface FileParallelOptions {
 }
 
 export async function lintFileParallel(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool, opts: FileParallelOptions = {}): Promise<FileLintResult> {
+  const sliceBytes = opts.sliceBytes ?? MAX_SLICE_BYTES;
+  // The leakage index and an in-process token counter live on this thread: the threads then split the rules instead.
+  const byRules = !!role.leakage || !!options.tokenCounter;
+  if (isCsvPath(path) || startsArray(buf)) {
+    // Read whole here, such a file would be read twice: once to tell, once to lint.
+    const parts = byRules || fatalEncodingProblem(buf) ? undefined : recordParts(path, buf, pool.size + 1, sliceBytes);
+    return parts ? splitByRecords(path, buf, options, role, pool, parts, opts.keep) : lintSource(path, buf, options, role);
+  }
   const opened = openDataset(buf, path); // container and file-level problems only: records are read below
   if (opened.container !== 'jsonl' || opened.problems.length) return lintSource(path, buf, options, role);
-  // The leakage index and an in-process token counter live on this thread: the threads then split the rules instead.
-  return role.leakage || options.tokenCounter ? splitByRules(path, buf, options, role, pool) : splitByRecords(path, buf, options, role, pool, opts.sliceBytes ?? MAX_SLICE_BYTES, opts.keep);
+  if (byRules) return splitByRules(path, buf, options, role, pool);
+  return splitByRecords(path, buf, options, role, pool, { ranges: cutLines(buf, sliceStarts(buf.length, pool.size + 1, sliceBytes)) }, opts.keep);
+}
+
+/** How the parallel lint cuts a file: JSONL lines (no `read`), or parts of a JSON array's or CSV file's records. */
+interface FileCuts {
+  ranges: LineRange[];
+  read?: Omit<PartRead, 'first' | 'last'>;
+}
+
+/** A JSON array's or CSV file's records cut into parts for `threads` (record-parts.ts); undefined: lint it serially. */
+function recordParts(path: string, buf: Buffer, threads: number, sliceBytes: number): FileCuts | undefined {
+  const starts = sliceStarts(buf.length, threads, sliceBytes);
+  if (!isCsvPath(path)) {
+    const ranges = arrayParts(buf, starts);
+    return ranges && { ranges, read: { container: 'json-array' } };
+  }
+  const header = csvHeaderBytes(buf);
+  const ranges = header && csvParts(buf, header, starts);
+  if (!header || !ranges) return undefined;
+  const csvHeader = buf.toString('utf8', header.start, header.end).replace(/\r?\n$/, '');
+  const row = readCsvRow(csvHeader, 0, 1);
+  // A header the reader would take differently (or report) is left to the serial lint.
+  if (row.next !== csvHeader.length || row.row.error || isBlankRow(row.row) || csvColumns(row.row, csvHeader).problems.length) return undefined;
+  return { ranges, read: { container: 'csv', csvHeader } };
+}
+
+function isCsvPath(path: string): boolean {
+  return /\.csv$/i.test(path);
+}
+
+function startsArray(buf: Buffer): boolean {
+  const at = firstNonBlank(buf, utf8BomLength(buf));
+  return at !== -1 && buf[at] === 0x5b;
 }
 
 /**
@@ -82,21 +125,21 @@ export async function lintFileParallel(path: string, buf: Buffer, options: LintO
  * rules need. This thread takes in the summaries in file order as they come (ShardMerger), before it lints another
  * slice, so that its merging overlaps the workers' linting and no thread waits long for another at the end.
  */
-async function splitByRecords(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool, sliceBytes: number, keep?: ShardSummary[]): Promise<FileLintResult> {
+async function splitByRecords(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool, cuts: FileCuts, keep?: ShardSummary[]): Promise<FileLintResult> {
   const codes = [...PER_RECORD_CODES, 'schema' as const];
   // Kept summaries hold every finding: the merge applies the per-code limit all the same (FileContext.absorb).
   const sliceOptions = keep ? { ...options, maxFindingsPerCode: Infinity } : options;
-  const ranges = cutLines(buf, sliceStarts(buf.length, pool.size + 1, sliceBytes));
+  const { ranges, read } = cuts;
   const n = ranges.length;
   const next = new Int32Array(new SharedArrayBuffer(4)); // the next slice to take
   const done = new Map<number, ShardSummary | undefined>(); // slice -> its summary; undefined: not plain JSONL
   let failed = false;
   let wake: (() => void) | undefined;
   const arrived = (k: number, r: ShardResult): void => {
-    done.set(k, r.plainJsonl ? r.summary : undefined);
+    done.set(k, r.readsAsWhole ? r.summary : undefined);
     wake?.();
   };
-  const task: ShardTask = { mode: 'slices', path, bytes: buf.buffer as SharedArrayBuffer, byteOffset: buf.byteOffset, start: 0, end: buf.length, lineOffset: 0, options: sliceOptions, codes, ranges, next: next.buffer as SharedArrayBuffer, shapes: !!keep };
+  const task: ShardTask = { mode: 'slices', path, bytes: buf.buffer as SharedArrayBuffer, byteOffset: buf.byteOffset, start: 0, end: buf.length, lineOffset: 0, options: sliceOptions, codes, ranges, next: next.buffer as SharedArrayBuffer, shapes: !!keep, read };
   const workers = Array.from({ length: pool.size }, (_, i) => pool.run(i, task, arrived).catch(() => { failed = true; wake?.(); }));
   let merger: ShardMerger | undefined;
   let serial = false;
@@ -105,7 +148,7 @@ async function splitByRecords(path: string, buf: Buffer, options: LintOptions, r
       const summary = done.get(k);
       done.delete(k);
       if (!summary) { serial = true; break; }
-      merger ??= new ShardMerger(path, buf, options, role, Math.ceil((summary.valid * buf.length) / Math.max(1, ranges[k].end - ranges[k].start) * 1.1));
+      merger ??= new ShardMerger(path, buf, options, role, Math.ceil((summary.valid * buf.length) / Math.max(1, ranges[k].end - ranges[k].start) * 1.1), read?.container, read?.csvHeader);
       merger.add(summary);
       if (keep) keep.push(summary); else releaseNearDuplicateData(summary);
       k++;
@@ -114,8 +157,8 @@ async function splitByRecords(path: string, buf: Buffer, options: LintOptions, r
     const mine = Atomics.add(next, 0, 1);
     if (mine < n) {
       const range = ranges[mine];
-      const local = summarizeShard(path, buf.subarray(range.start, range.end), codes, sliceOptions, range.lineOffset, range.start, !!keep);
-      done.set(mine, local.plainJsonl ? local.summary : undefined);
+      const local = summarizeShard(path, buf.subarray(range.start, range.end), codes, sliceOptions, range.lineOffset, range.start, !!keep, partRead(read, mine, n));
+      done.set(mine, local.readsAsWhole ? local.summary : undefined);
       await turn(); // take in the workers' messages
     } else {
       await new Promise<void>((resolve) => { wake = resolve; });
@@ -171,7 +214,7 @@ async function splitByRules(path: string, buf: Buffer, options: LintOptions, rol
   const main = runRules(path, buf, onMain, options, role);
   const results = await Promise.allSettled(shards);
   const perCtx = new FileContext(path, options, role);
-  if (results.every((r) => r.status === 'fulfilled' && r.value.plainJsonl && r.value.findings)) {
+  if (results.every((r) => r.status === 'fulfilled' && r.value.readsAsWhole && r.value.findings)) {
     for (const r of results) perCtx.absorb((r as PromiseFulfilledResult<ShardResult>).value.findings!);
   } else {
     // A shard read differently from the whole file (or a worker failed): lint those rules here instead.
@@ -197,8 +240,6 @@ export function readShared(path: string): Buffer {
     closeSync(fd);
   }
 }
-
-interface LineRange { start: number; end: number; lineOffset: number }
 
 /**
  * Splits buf into about n ranges of whole lines; the first range has about `firstShare` of the bytes (default 1/n), the
@@ -263,8 +304,10 @@ interface ShardTask extends LineRange {
   next?: SharedArrayBuffer;
   /** slices: each summary carries its records' shapes too (an editor session starts from them). */
   shapes?: boolean;
+  /** slices: parts of a JSON array's or CSV file's records (undefined: JSONL lines). */
+  read?: Omit<PartRead, 'first' | 'last'>;
 }
-interface ShardResult { plainJsonl: boolean; findings?: ShardFindings; summary?: ShardSummary }
+interface ShardResult { readsAsWhole: boolean; findings?: ShardFindings; summary?: ShardSummary }
 
 /** Lints one slice with the per-record rules; line numbers are made the file's. */
 export function lintShard(task: ShardTask): ShardResult {
@@ -273,7 +316,7 @@ export function lintShard(task: ShardTask): ShardResult {
   const shard = run.ctx.shardFindings();
   const d = task.lineOffset;
   shiftShardFindings(shard, d, task.path);
-  return { plainJsonl: run.container === 'jsonl' && run.problems.length === 0, findings: shard };
+  return { readsAsWhole: run.container === 'jsonl' && run.problems.length === 0, findings: shard };
 }
 
 export class ShardPool {
@@ -326,7 +369,7 @@ if (!isMainThread && (workerData as { kind?: string } | null)?.kind === WORKER_K
     try {
       if (task.mode === 'slices') {
         summarizeSlices(task);
-        parentPort?.postMessage({ result: { plainJsonl: true } });
+        parentPort?.postMessage({ result: { readsAsWhole: true } });
         return;
       }
       parentPort?.postMessage({ result: lintShard(task) });
@@ -342,9 +385,14 @@ function summarizeSlices(task: ShardTask): void {
   const ranges = task.ranges!;
   for (let k = Atomics.add(next, 0, 1); k < ranges.length; k = Atomics.add(next, 0, 1)) {
     const { start, end, lineOffset } = ranges[k];
-    const result = summarizeShard(task.path, Buffer.from(task.bytes, task.byteOffset + start, end - start), task.codes, task.options, lineOffset, start, task.shapes);
+    const result = summarizeShard(task.path, Buffer.from(task.bytes, task.byteOffset + start, end - start), task.codes, task.options, lineOffset, start, task.shapes, partRead(task.read, k, ranges.length));
     parentPort?.postMessage({ slice: k, result }, transferList(result.summary));
   }
+}
+
+/** How part k of n is read (undefined for JSONL lines). */
+function partRead(read: FileCuts['read'], k: number, n: number): PartRead | undefined {
+  return read && { ...read, first: k === 0, last: k === n - 1 };
 }
 
 /** True in a thread that ShardPool started: a bundle that also serves other messages must leave those to the pool's handler. */

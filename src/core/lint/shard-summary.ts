@@ -6,9 +6,11 @@
  * answer-skew, length-outlier and schema's file-level check (ShardMerger): no record is parsed twice, and the findings
  * are those of one serial pass.
  */
+import { csvColumns, csvPartRecords, csvRowRecord, readCsvRow, type CsvColumns } from '../dataset/csv';
 import { isJsonObject } from '../dataset/format';
-import { openDataset } from '../dataset/read';
-import type { RecordFormat, SourceRecord, Span } from '../dataset/types';
+import { LineStarts } from '../dataset/line-starts';
+import { openArrayPart, openDataset, type OpenedDataset } from '../dataset/read';
+import type { DatasetContainer, RecordFormat, SourceRecord, Span } from '../dataset/types';
 import { FileContext, type RecordView, type ShardFindings } from './context';
 import type { FileRole } from './leakage-index';
 import { emptyStats, fileResult, visitRecord } from './lint-source';
@@ -17,7 +19,7 @@ import { shiftShardFindings } from './finding-lines';
 import { appendRecordShingles } from './record-features';
 import { RULES } from './rules';
 import { answerKey, answerPreview, AnswerTally } from './rules/answer-skew';
-import { deleteLineFix } from './rules/delete-record';
+import { deleteRecordSpanFix } from './rules/delete-record';
 import { FirstLines, reportDuplicate } from './rules/duplicate';
 import { reportLengthOutliers, trainingLength } from './rules/length-outlier';
 import { DEFAULT_NEAR_DUPLICATE_THRESHOLD, NearDuplicateIndex, reportNearDuplicate } from './rules/near-duplicate';
@@ -40,7 +42,7 @@ export const SUMMED_CODES: readonly LintCode[] = ['schema', 'duplicate', 'near-d
 const BYTES_PER_RECORD = 512, BYTES_PER_SHINGLE = 5;
 
 /** Per-record flags. */
-export const HAS_FINGERPRINT = 1, HAS_ANSWER = 2, HAS_SIGNATURE = 4;
+export const HAS_FINGERPRINT = 1, HAS_ANSWER = 2, HAS_SIGNATURE = 4, NEWLINE_AFTER = 8;
 /** Formats by number, for `format` (-1: not an object of a known format). */
 const FORMATS: RecordFormat[] = ['chat', 'sharegpt', 'instruction', 'prompt-completion', 'text'];
 
@@ -70,7 +72,19 @@ export interface ShardSummary {
   unknownRecords: UnknownRecord[];
   /** Asked for (summarizeShard's `withShapes`): each valid record's shape (record-counts.ts shapeKey), as an index into `keys`. */
   shapes?: { keys: string[]; of: Int32Array };
+  /**
+   * A part of a JSON array: where the record before each valid one ends (endLine, endColumn; 0, 0 when that record is
+   * in an earlier part), which its "delete this record" fix starts from, and where the part's last record ends.
+   */
+  previousEnds?: Int32Array;
+  lastEnd?: [number, number];
 }
+
+/**
+ * How a slice is read: as JSONL lines (no PartRead), or as a part of a JSON array's or a CSV file's records that
+ * record-parts.ts cut (`csvHeader`: the file's header row as written).
+ */
+export interface PartRead { container: 'json-array' | 'csv'; first: boolean; last: boolean; csvHeader?: string }
 
 /** The per-record halves that the options leave on. */
 interface Needs { fingerprint: boolean; near: boolean; answer: boolean; length: boolean; schema: boolean }
@@ -83,37 +97,54 @@ function needs(options: LintOptions): Needs {
 /**
  * Lints the slice `buf` of a file, which starts at line lineOffset + 1 and byte byteOffset: the rules of `codes` (per-record
  * rules and schema, whose file-level check is left to ShardMerger) and the summary of every valid record.
- * `plainJsonl`: false when the slice did not read as plain JSONL (the caller then lints the file serially).
+ * `readsAsWhole`: false when the slice did not read as the whole file reads there (the caller then lints the file
+ * serially): not plain JSONL, or a part that is not clean (`part`).
  */
-export function summarizeShard(path: string, buf: Buffer, codes: readonly LintCode[], options: LintOptions, lineOffset: number, byteOffset: number, withShapes = false): { plainJsonl: boolean; summary: ShardSummary } {
+export function summarizeShard(path: string, buf: Buffer, codes: readonly LintCode[], options: LintOptions, lineOffset: number, byteOffset: number, withShapes = false,
+  part?: PartRead): { readsAsWhole: boolean; summary: ShardSummary } {
   const ctx = new FileContext(path, options);
   const stats = emptyStats();
-  const dataset = openDataset(buf, path);
+  const opened = openSlice(path, buf, lineOffset + 1, part);
+  const dataset = opened.dataset;
   ctx.container = dataset.container;
   ctx.readProblems = dataset.problems;
+  // A part's records have the file's line numbers already (their messages quote them); a JSONL slice's are moved.
+  const d = part ? 0 : lineOffset;
   // schema's finish (the file-level check) is ShardMerger's work; per-record rules have none.
   const visitors = RULES.filter((r) => codes.includes(r.code) && !ctx.isOff(r.code)).map((r) => r.create(ctx));
   const need = needs(options);
-  const b = new SummaryBuilder(need, options, lineOffset, byteOffset, buf.length, withShapes);
+  const b = new SummaryBuilder(need, options, d, byteOffset, buf.length, withShapes, part?.container === 'json-array');
   const records = dataset.forEachRecord((rec) => {
     const view = rec.error ? undefined : buildRecordView(rec, { fingerprint: need.fingerprint });
     visitRecord(ctx, stats, visitors, rec, view);
-    if (view) b.add(view);
+    b.passed(rec, view);
   });
   stats.records = records;
   const shard = ctx.shardFindings();
-  shiftShardFindings(shard, lineOffset, path);
-  const first = ctx.firstRecordSpan && { ...ctx.firstRecordSpan, line: ctx.firstRecordSpan.line + lineOffset, endLine: ctx.firstRecordSpan.endLine + lineOffset };
-  return {
-    plainJsonl: dataset.container === 'jsonl' && dataset.problems.length === 0,
-    summary: b.finish(records, shard, stats, [...ctx.formatCounts], first),
-  };
+  if (d) shiftShardFindings(shard, d, path);
+  const first = ctx.firstRecordSpan && { ...ctx.firstRecordSpan, line: ctx.firstRecordSpan.line + d, endLine: ctx.firstRecordSpan.endLine + d };
+  return { readsAsWhole: opened.readsAsWhole(), summary: b.finish(records, shard, stats, [...ctx.formatCounts], first) };
+}
+
+/** The slice's records as summarizeShard reads them, and whether they read as the whole file's there (asked after them). */
+function openSlice(path: string, buf: Buffer, firstLine: number, part: PartRead | undefined): { dataset: OpenedDataset; readsAsWhole: () => boolean } {
+  if (!part) {
+    const dataset = openDataset(buf, path);
+    return { dataset, readsAsWhole: () => dataset.container === 'jsonl' && dataset.problems.length === 0 };
+  }
+  if (part.container === 'json-array') {
+    const { clean, dataset } = openArrayPart(buf, firstLine, part.first, part.last);
+    return { dataset, readsAsWhole: () => clean };
+  }
+  const { clean, records } = csvPartRecords(buf, part.csvHeader ?? '', firstLine, part.last);
+  return { dataset: { container: 'csv', problems: [], forEachRecord: (cb) => { records.forEach(cb); return records.length; } }, readsAsWhole: () => clean };
 }
 
 /** The typed-array buffers of a summary, to transfer them to another thread instead of copying. */
 export function transferList(s: ShardSummary): ArrayBuffer[] {
   const arrays = [s.spans, s.bytes, s.flags, s.fingerprints, s.answers, s.lengths, s.format, s.bandKeys, s.shingles, s.offsets];
   if (s.shapes) arrays.push(s.shapes.of);
+  if (s.previousEnds) arrays.push(s.previousEnds);
   return arrays.map((a) => a.buffer as ArrayBuffer);
 }
 
@@ -135,9 +166,14 @@ class SummaryBuilder {
   private readonly signature = new Int32Array(PERMUTATIONS);
   private readonly bands: number;
   private readonly layout;
+  private readonly previousEnds: IntList | undefined;
+  /** Where the last record passed ends (endLine, endColumn; 0: none yet). */
+  private lastEndLine = 0;
+  private lastEndColumn = 0;
 
   /** `sliceBytes`: the slice's size, which the lists are sized for (most then never grow). */
-  constructor(private readonly need: Needs, options: LintOptions, private readonly lineOffset: number, private readonly byteOffset: number, sliceBytes: number, withShapes: boolean) {
+  constructor(private readonly need: Needs, options: LintOptions, private readonly lineOffset: number, private readonly byteOffset: number, sliceBytes: number, withShapes: boolean,
+    withPreviousEnds: boolean) {
     this.layout = lshLayout(options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD);
     this.bands = this.layout.bands;
     const records = Math.max(64, Math.ceil(sliceBytes / BYTES_PER_RECORD));
@@ -156,16 +192,28 @@ class SummaryBuilder {
       this.shapeIds = new Map();
       this.shapes = new IntList(records);
     }
+    if (withPreviousEnds) this.previousEnds = new IntList(2 * records);
   }
 
-  add(r: RecordView): void {
+  /** Every record of the slice in order, valid (`view`) or not. */
+  passed(rec: SourceRecord, view: RecordView | undefined): void {
+    if (view) {
+      this.previousEnds?.push(this.lastEndLine);
+      this.previousEnds?.push(this.lastEndColumn);
+      this.add(view);
+    }
+    this.lastEndLine = rec.span.endLine + this.lineOffset;
+    this.lastEndColumn = rec.span.endColumn;
+  }
+
+  private add(r: RecordView): void {
     const i = this.n++;
     if (i === this.flags.length) { this.flags = growBytes(this.flags); this.format = growBytes(this.format); }
     const rec: SourceRecord = r.source;
     const sp = rec.span, d = this.lineOffset;
     this.spans.push(sp.line + d); this.spans.push(sp.column); this.spans.push(sp.endLine + d); this.spans.push(sp.endColumn);
     this.bytes.push(rec.byteOffset + this.byteOffset); this.bytes.push(rec.byteEnd + this.byteOffset);
-    let flags = 0;
+    let flags = rec.newlineAfter ? NEWLINE_AFTER : 0;
     const fp = r.fingerprint;
     if (fp !== undefined) {
       flags |= HAS_FINGERPRINT;
@@ -214,6 +262,7 @@ class SummaryBuilder {
       answers: this.answers.items(), lengths: this.lengths.items(), format: this.format.subarray(0, n),
       bandKeys: this.bandKeys.items(), shingles: this.shingles.items(), offsets: this.offsets.items(), unknownRecords: this.unknownRecords,
       shapes: this.shapeIds && { keys: [...this.shapeIds.keys()], of: this.shapes!.items() },
+      previousEnds: this.previousEnds?.items(), lastEnd: this.lastEndLine ? [this.lastEndLine, this.lastEndColumn] : undefined,
     };
   }
 }
@@ -238,13 +287,21 @@ export class ShardMerger {
   private readonly toIndex = new IntList(1024);
   private readonly near: NearDuplicateIndex | undefined;
   private readonly answers: AnswerTally | undefined;
+  /** A CSV file's columns, to read a row again. */
+  private readonly csv: CsvColumns | undefined;
+  /** Where the last record of the slices taken in so far ends (a JSON array's next record's delete fix starts there). */
+  private lastEnd: [number, number] | undefined;
 
   /**
    * `expectedValid`: about how many valid records the file holds. The hash tables are sized for that many up front:
    * growing a table of millions of keys rehashes them all each time (it still grows when the guess is short).
+   * `container`: what the slices are parts of (a CSV file's come with its header row as written).
    */
-  constructor(path: string, private readonly buf: Buffer, options: LintOptions, role: FileRole | undefined, expectedValid: number) {
+  constructor(path: string, private readonly buf: Buffer, options: LintOptions, role: FileRole | undefined, expectedValid: number,
+    private readonly container: DatasetContainer = 'jsonl', csvHeader?: string) {
     this.ctx = new FileContext(path, options, role);
+    this.ctx.container = container;
+    this.csv = csvHeader === undefined ? undefined : csvColumns(readCsvRow(csvHeader, 0, 1).row, csvHeader).columns;
     this.need = needs(options);
     this.duplicates = !this.ctx.isOff('duplicate');
     const threshold = options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD;
@@ -259,7 +316,7 @@ export class ShardMerger {
 
   /** Takes in the next slice's summary (slices in file order). */
   add(s: ShardSummary): void {
-    const { ctx, need, ids, bandHeads, near, answers, buf } = this;
+    const { ctx, need, ids, bandHeads, near, answers } = this;
     const toIndex = this.toIndex;
     toIndex.clear();
     this.shards.push(s);
@@ -276,13 +333,13 @@ export class ShardMerger {
         fid = ids.intern(s.fingerprints[2 * i], s.fingerprints[2 * i + 1]);
         if (this.duplicates) {
           const first = this.firstLines.firstOf(fid, line);
-          if (first !== 0) reportDuplicate(ctx, spanAt(s.spans, i), first, deleteRecordLineFix(buf, s, i, 'Delete duplicate record'));
+          if (first !== 0) reportDuplicate(ctx, spanAt(s.spans, i), first, this.deleteFix(s, i, 'Delete duplicate record'));
         }
       }
       if (near && near.firstOfItsContent(fid) && flags & HAS_SIGNATURE) toIndex.push(i);
       if (answers && flags & HAS_ANSWER) {
         const second = answers.add(s.answers[2 * i], s.answers[2 * i + 1], line);
-        if (second) second.text = answerPreview(reread(buf, s, i));
+        if (second) second.text = answerPreview(this.reread(s, i));
       }
     }
     // near-duplicate after the slice's other findings: each code's findings still come in file order.
@@ -292,8 +349,28 @@ export class ShardMerger {
       const i = toIndex.data[j];
       const line = s.spans[4 * i];
       const m = near.addChained(s.shingles.subarray(s.offsets[i], s.offsets[i + 1]), line);
-      if (m) reportNearDuplicate(ctx, spanAt(s.spans, i), m, deleteRecordLineFix(buf, s, i, 'Delete near-duplicate record'));
+      if (m) reportNearDuplicate(ctx, spanAt(s.spans, i), m, this.deleteFix(s, i, 'Delete near-duplicate record'));
     }
+    this.lastEnd = s.lastEnd ?? this.lastEnd;
+  }
+
+  /** The serial rules' "delete this record" fix (deleteRecordFix) for valid record i of a slice. */
+  private deleteFix(s: ShardSummary, i: number, title: string): Fix {
+    const ends = s.previousEnds;
+    const previous = ends?.[2 * i] ? [ends[2 * i], ends[2 * i + 1]] : this.lastEnd;
+    const length = (): number => this.buf.toString('utf8', s.bytes[2 * i], s.bytes[2 * i + 1]).length;
+    return deleteRecordSpanFix(this.container, spanAt(s.spans, i), (s.flags[i] & NEWLINE_AFTER) !== 0, length, previous && { line: previous[0], column: previous[1] }, title);
+  }
+
+  /** The view of valid record i of a slice, read again from the file's bytes. */
+  private reread(s: ShardSummary, i: number): RecordView {
+    const start = s.bytes[2 * i], end = s.bytes[2 * i + 1];
+    const text = this.buf.toString('utf8', start, end);
+    const line = s.spans[4 * i];
+    const rec: SourceRecord = this.csv
+      ? csvRowRecord(text, readCsvRow(text, 0, line).row, 0, this.csv, new LineStarts(text, 0, text.length, line))
+      : { index: 0, text, line, column: 1, span: spanAt(s.spans, i), byteOffset: start, byteEnd: end, newlineAfter: true, value: JSON.parse(text) };
+    return buildRecordView(rec, { fingerprint: false });
   }
 
   /** The file's result, once every slice is in. */
@@ -310,7 +387,7 @@ export class ShardMerger {
       const lengths = concat(shards.map((s) => s.lengths));
       reportLengthOutliers(ctx, lengths, lengths.length, concat(shards.map((s) => s.spans)));
     }
-    return fileResult({ ctx, stats, records, container: 'jsonl', problems: [] });
+    return fileResult({ ctx, stats, records, container: this.container, problems: [] });
   }
 }
 
@@ -327,25 +404,6 @@ function schemaCheck(ctx: FileContext, shards: ShardSummary[]): void {
     }
   }
   reportFormatProblems(ctx, shards.flatMap((s) => s.unknownRecords), spansByFormat);
-}
-
-/** The view of valid record i of a slice, parsed again from the file's bytes. */
-function reread(buf: Buffer, s: ShardSummary, i: number): RecordView {
-  const text = buf.toString('utf8', s.bytes[2 * i], s.bytes[2 * i + 1]);
-  const line = s.spans[4 * i];
-  const rec: SourceRecord = {
-    index: 0, text, line, column: 1, span: spanAt(s.spans, i), byteOffset: s.bytes[2 * i], byteEnd: s.bytes[2 * i + 1], newlineAfter: true,
-    value: JSON.parse(text),
-  };
-  return buildRecordView(rec, { fingerprint: false });
-}
-
-/** The serial rules' "delete this record" fix (deleteRecordFix) for valid record i of a slice: a JSONL line. */
-function deleteRecordLineFix(buf: Buffer, s: ShardSummary, i: number, title: string): Fix {
-  const start = s.bytes[2 * i], end = s.bytes[2 * i + 1]; // end: before the line break (CR LF too)
-  const newlineAfter = end < buf.length && (buf[end] === 0x0a || end + 1 < buf.length);
-  // The line's length in characters matters only without a line break after it (the file's last line).
-  return deleteLineFix(s.spans[4 * i], newlineAfter, newlineAfter ? 0 : buf.toString('utf8', start, end).length, title);
 }
 
 function spanAt(spans: Int32Array, i: number): Span {

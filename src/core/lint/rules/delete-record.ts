@@ -1,5 +1,5 @@
 /** The "delete this record" quick fix shared by duplicate and near-duplicate. */
-import type { Position, SourceRecord } from '../../dataset/types';
+import type { DatasetContainer, Position, SourceRecord, Span } from '../../dataset/types';
 import type { FileContext } from '../context';
 import type { Fix } from '../types';
 
@@ -21,13 +21,17 @@ export class RecordEnds {
  * sequences: delete from the previous record's end, taking the comma.
  */
 export function deleteRecordFix(ctx: FileContext, rec: SourceRecord, previousEnd: Position | undefined, title: string): Fix {
-  if (ctx.container === 'csv') {
-    const s = rec.span;
-    const edit = rec.newlineAfter ? { line: s.line, column: 1, endLine: s.endLine + 1, endColumn: 1 } : { ...s, column: 1 };
+  return deleteRecordSpanFix(ctx.container, rec.span, rec.newlineAfter, () => rec.text.length, previousEnd, title);
+}
+
+/** deleteRecordFix of a record known by its span (the parallel lint's merge): `length`, its text's, is rarely needed. */
+export function deleteRecordSpanFix(container: DatasetContainer, s: Span, newlineAfter: boolean, length: () => number, previousEnd: Position | undefined, title: string): Fix {
+  if (container === 'csv') {
+    const edit = newlineAfter ? { line: s.line, column: 1, endLine: s.endLine + 1, endColumn: 1 } : { ...s, column: 1 };
     return { title, edits: [{ ...edit, newText: '' }] };
   }
-  if (ctx.container === 'jsonl' || !previousEnd) return deleteLineFix(rec.line, rec.newlineAfter, rec.text.length, title);
-  const edit = { line: previousEnd.line, column: previousEnd.column, endLine: rec.span.endLine, endColumn: rec.span.endColumn };
+  if (container === 'jsonl' || !previousEnd) return deleteLineFix(s.line, newlineAfter, newlineAfter ? 0 : length(), title);
+  const edit = { line: previousEnd.line, column: previousEnd.column, endLine: s.endLine, endColumn: s.endColumn };
   return { title, edits: [{ ...edit, newText: '' }] };
 }
 
