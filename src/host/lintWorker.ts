@@ -75,6 +75,11 @@ interface Building {
   /** The text the threaded lint read, and the session is built from. */
   linted: string;
   done: Promise<void>;
+  /**
+   * Whether an edit may be answered provisionally (provisionalResult), line by line: JSONL only. A JSON array's or CSV
+   * file's edit waits for the session, which is built without seeds.
+   */
+  byLines: boolean;
   /** The text with the edits, made when something asks for it (docText), and of how many edits. */
   text?: { value: string; edits: number };
 }
@@ -190,7 +195,7 @@ function lintDocAlone(key: string, options: LintOptions | undefined, wait?: bool
   const building = d.building;
   if (building) {
     const optionsKey = JSON.stringify(options ?? {});
-    const quick = !wait && optionsKey === d.sessionOptions ? provisional(d, building.linted) : undefined;
+    const quick = !wait && building.byLines && optionsKey === d.sessionOptions ? provisional(d, building.linted) : undefined;
     // Otherwise the whole answer, once the session is built (a lint under other options builds another).
     return quick ?? building.done.then(() => lintDocAlone(key, options));
   }
@@ -310,13 +315,13 @@ async function firstLintOnThreads(key: string, d: DocCopy, options: LintOptions 
   const result = text !== undefined ? await lint.lintTextParallel(d.path, text, options ?? {}, threads) : await lint.lintBytesParallel(d.path, bytes!, options ?? {}, threads);
   // No session to build from this lint: stop noting edits (unless a build going on meanwhile notes them).
   if ((!result || docs.get(key) !== d || d.session) && !d.building && d.edited === edited) d.edited = undefined;
-  if (!result) return lintDocNow(key, options); // not plain JSONL, or text UTF-8 would change: the session lints it
+  if (!result) return lintDocNow(key, options); // unfit for threads (lintTextParallel): the session lints it
   if (docs.get(key) !== d || d.session || d.building) return answerOf(d, version, result, t0, { incremental: false, threads: LINT_THREADS });
   // The text the seeds are of: the bytes' text is decoded once, and is the copy's own while no edit came.
   const linted = text ?? (d.bytes === bytes ? docText(d) : bytes!.toString('utf8'));
   d.last = result; // of `linted`: provisional answers start from it
   d.sessionOptions = JSON.stringify(options ?? {});
-  d.building = { linted, done: buildInSteps(key, d, options, { text: linted, seeds }) };
+  d.building = { linted, done: buildInSteps(key, d, options, { text: linted, seeds }), byLines: seeds.summaries.length > 0 };
   return answerOf(d, version, result, t0, { incremental: false, threads: LINT_THREADS });
 }
 

@@ -120,6 +120,34 @@ test('a large document read by the worker from its file: threaded first lint, th
   }
 });
 
+test('a large CSV document: threaded first lint in parts, and an edit while its session is built waits for it (no line-by-line answer)', async () => {
+  const rows = chatJsonl(8_500_000, 6).trim().split('\n').map((l) => `"${JSON.stringify((JSON.parse(l) as { messages: unknown }).messages).replace(/"/g, '""')}"`);
+  const text = `messages\n${rows.join('\n')}\n`;
+  const file = datasetFile('big.csv', text);
+  const linter = new Linter(join(__dirname, '..', '..', 'src', 'host', 'lintWorker.js'), log);
+  try {
+    assert.ok(linter.syncDocumentFromFile('big', file.path, 1, file.facts));
+    const first = await linter.lintDocument('big');
+    assert.equal(first.threads, 2 <= availableParallelism() ? Math.min(availableParallelism(), 4) : undefined);
+    assert.deepEqual(first.result, lintText(file.path, text));
+    // A row added right away: its lines alone are no CSV file (no header), so the answer is the built session's.
+    const added = rows[3] + '\n';
+    linter.editDocument('big', 2, [{ offset: text.length, length: 0, text: added }]);
+    const second = await linter.lintDocument('big');
+    assert.deepEqual([second.version, second.provisional], [2, undefined]);
+    const want = lintText(file.path, text + added);
+    assert.ok(want.findings.some((f) => f.code === 'duplicate' && f.line === rows.length + 2), 'the added row is a duplicate');
+    assert.deepEqual(second.result, want);
+    linter.editDocument('big', 3, [{ offset: text.length, length: added.length, text: '' }]);
+    const third = await linter.lintDocument('big');
+    assert.equal(third.incremental, true, 'the session');
+    assert.deepEqual(third.result, first.result);
+  } finally {
+    linter.dispose();
+    file.cleanup();
+  }
+});
+
 test('a file that is not the document\'s text is not used: the lint asks for the text, and the reason is given', async () => {
   const text = [line('Hi?', 'Hello.'), line('Name a colour.', 'Blue.'), line('Hi?', 'Hello.'), ''].join('\n');
   const file = datasetFile('crlf.jsonl', text, text.replace(/\n/g, '\r\n')); // VS Code may show it with LF

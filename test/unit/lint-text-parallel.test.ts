@@ -36,9 +36,9 @@ test('declines where the threads would not read the text as lintText does, or wo
   const cases: [string, string, number, string?][] = [
     ['an unpaired surrogate (UTF-8 would turn it into U+FFFD)', lines + '{"text": "broken \ud800 half"}\n', JOBS],
     ['a leading U+FEFF (read from bytes it is a byte order mark)', '\ufeff' + lines, JOBS],
-    ['a JSON array, not JSONL', `[${lines.trim().split('\n').join(',')}]`, JOBS],
-    ['a JSON array after blank lines', `\n  \n[${lines.trim().split('\n').join(',')}]`, JOBS],
-    ['a CSV file (by its name), even of JSON lines', lines, JOBS, 'doc.csv'],
+    ['a JSON array on one line (no line between records to cut at)', `[${lines.trim().split('\n').join(',')}]`, JOBS],
+    ['a JSON array on one line after blank lines', `\n  \n[${lines.trim().split('\n').join(',')}]`, JOBS],
+    ['a CSV file that starts with a blank line', '\nmessages\n' + lines.trim().split('\n').map((l) => `"${JSON.stringify(JSON.parse(l).messages).replace(/"/g, '""')}"`).join('\n'), JOBS, 'doc.csv'],
     ['one thread', lines, 1],
   ];
   for (const [why, text, jobs, path] of cases) {
@@ -49,6 +49,24 @@ test('declines where the threads would not read the text as lintText does, or wo
   }
   // The serial lint still sees what made the text unfit: the surrogate is an encoding finding.
   assert.ok(lintText('doc.jsonl', cases[0][1]).findings.some((f) => f.code === 'encoding'));
+});
+
+test('JSON array and CSV documents linted on threads, in parts, equal lintText; their sessions get no seeds', async () => {
+  const corpus = makeCorpus(9, 400);
+  const chat = corpus.files.find((f) => f.role === 'train' && f.name.endsWith('.jsonl'))!;
+  const values = chat.lines.flatMap((l) => { try { return [JSON.parse(l) as { messages?: unknown }]; } catch { return []; } });
+  const docs: [string, string][] = [
+    ['doc.json', `[\n${values.map((v) => '  ' + JSON.stringify(v, null, 2).replace(/\n/g, '\n  ')).join(',\n')}\n]\n`],
+    ['doc.csv', 'messages\n' + values.filter((v) => v.messages).map((v) => `"${JSON.stringify(v.messages).replace(/"/g, '""')}"`).join('\n') + '\n'],
+  ];
+  for (const [path, text] of docs) {
+    const seeds = { summaries: [] };
+    const parallel = await lintTextParallel(path, text, corpus.options, { jobs: JOBS, seeds });
+    assert.ok(parallel, `${path}: linted on threads`);
+    assert.deepStrictEqual(parallel, lintText(path, text, corpus.options), path);
+    assert.ok(parallel.findings.some((f) => f.code === 'duplicate' && f.fixes?.length), `${path}: duplicates with their fixes`);
+    assert.equal(seeds.summaries.length, 0, `${path}: seeds are JSONL lines'`);
+  }
 });
 
 test('a document\'s UTF-8 bytes in shared memory (its file) linted on threads equal lintText of its text', async () => {

@@ -73,18 +73,32 @@ export interface FileParallelOptions {
 }
 
 export async function lintFileParallel(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool, opts: FileParallelOptions = {}): Promise<FileLintResult> {
-  const sliceBytes = opts.sliceBytes ?? MAX_SLICE_BYTES;
-  // The leakage index and an in-process token counter live on this thread: the threads then split the rules instead.
-  const byRules = !!role.leakage || !!options.tokenCounter;
-  if (isCsvPath(path) || startsArray(buf)) {
-    // Read whole here, such a file would be read twice: once to tell, once to lint.
-    const parts = byRules || fatalEncodingProblem(buf) ? undefined : recordParts(path, buf, pool.size + 1, sliceBytes);
-    return parts ? splitByRecords(path, buf, options, role, pool, parts, opts.keep) : lintSource(path, buf, options, role);
-  }
+  // Read whole here to tell its container, a JSON array or CSV file would be read twice: once to tell, once to lint.
+  if (isArrayOrCsv(path, buf)) return (await lintInParts(path, buf, options, role, pool, opts)) ?? lintSource(path, buf, options, role);
   const opened = openDataset(buf, path); // container and file-level problems only: records are read below
   if (opened.container !== 'jsonl' || opened.problems.length) return lintSource(path, buf, options, role);
-  if (byRules) return splitByRules(path, buf, options, role, pool);
-  return splitByRecords(path, buf, options, role, pool, { ranges: cutLines(buf, sliceStarts(buf.length, pool.size + 1, sliceBytes)) }, opts.keep);
+  // The leakage index and an in-process token counter live on this thread: the threads then split the rules instead.
+  if (role.leakage || options.tokenCounter) return splitByRules(path, buf, options, role, pool);
+  return splitByRecords(path, buf, options, role, pool, { ranges: cutLines(buf, sliceStarts(buf.length, pool.size + 1, opts.sliceBytes ?? MAX_SLICE_BYTES)) }, opts.keep);
+}
+
+/**
+ * lintFileParallel of a JSON array or CSV file (isArrayOrCsv), or undefined where its records cannot be cut into parts:
+ * a serial lint is then all there is (the editor's worker leaves that to the document's session). The parts' summaries
+ * (`keep`) are no seeds for an editor session, which starts from JSONL lines' only.
+ */
+export async function lintInParts(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool, opts: FileParallelOptions = {}): Promise<FileLintResult | undefined> {
+  // With eval files or an in-process token counter such a file is linted serially: the split by rules is JSONL's.
+  if (!isArrayOrCsv(path, buf) || role.leakage || options.tokenCounter || fatalEncodingProblem(buf)) return undefined;
+  const parts = recordParts(path, buf, pool.size + 1, opts.sliceBytes ?? MAX_SLICE_BYTES);
+  return parts && splitByRecords(path, buf, options, role, pool, parts, opts.keep);
+}
+
+/** What the reader takes as CSV (by the name) or as a JSON array (its first character `[`), told without reading it whole. */
+export function isArrayOrCsv(path: string, buf: Buffer): boolean {
+  if (isCsvPath(path)) return true;
+  const at = firstNonBlank(buf, utf8BomLength(buf));
+  return at !== -1 && buf[at] === 0x5b;
 }
 
 /** How the parallel lint cuts a file: JSONL lines (no `read`), or parts of a JSON array's or CSV file's records. */
@@ -112,11 +126,6 @@ function recordParts(path: string, buf: Buffer, threads: number, sliceBytes: num
 
 function isCsvPath(path: string): boolean {
   return /\.csv$/i.test(path);
-}
-
-function startsArray(buf: Buffer): boolean {
-  const at = firstNonBlank(buf, utf8BomLength(buf));
-  return at !== -1 && buf[at] === 0x5b;
 }
 
 /**

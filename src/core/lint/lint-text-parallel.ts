@@ -3,8 +3,8 @@
  * a large dataset, before its incremental session (lint-session.ts) is built. The text is written once into shared
  * memory as UTF-8, which the threads read without a copy. The findings are those of lintText on the same text.
  */
-import { firstNonBlank, firstNonBlankChar, openDataset } from '../dataset/read';
-import { lintFileParallel, ShardPool } from './lint-parallel';
+import { openDataset } from '../dataset/read';
+import { isArrayOrCsv, lintFileParallel, lintInParts, ShardPool } from './lint-parallel';
 import type { LintSeeds } from './session-seeds';
 import type { FileLintResult, LintOptions } from './types';
 
@@ -28,10 +28,11 @@ export interface TextParallelOptions {
 /**
  * lintText(path, text, options) on `jobs` threads; undefined where the threads would not read the text as lintText
  * does, or would not help: one thread, text that UTF-8 cannot carry unchanged (an unpaired surrogate becomes U+FFFD),
- * a leading U+FEFF (a file's bytes read it as a byte order mark), or anything but plain JSONL (JSON arrays, CSV).
+ * a leading U+FEFF (a file's bytes read it as a byte order mark), JSONL that is not plain (problems reading it), or
+ * a JSON array or CSV file whose records cannot be cut into parts (lint-parallel.ts lintInParts).
  */
 export async function lintTextParallel(path: string, text: string, options: LintOptions, opts: TextParallelOptions): Promise<FileLintResult | undefined> {
-  if (opts.jobs < 2 || !mayBeJsonl(path, text.charCodeAt(firstNonBlankChar(text, 0))) || !survivesUtf8(text) || text.charCodeAt(0) === 0xfeff) return undefined;
+  if (opts.jobs < 2 || !survivesUtf8(text) || text.charCodeAt(0) === 0xfeff) return undefined;
   const buf = Buffer.from(new SharedArrayBuffer(Buffer.byteLength(text)));
   buf.write(text);
   return lintBytesParallel(path, buf, options, opts);
@@ -40,27 +41,22 @@ export async function lintTextParallel(path: string, text: string, options: Lint
 /**
  * The same for a document's UTF-8 bytes already in shared memory (a file read into a SharedArrayBuffer): lintText of
  * their text, without decoding and encoding them again. The caller vouches that the bytes are the text's UTF-8
- * (no byte order mark).
+ * (no byte order mark). Seeds are kept for JSONL only: a JSON array's or CSV file's session builds itself.
  */
 export async function lintBytesParallel(path: string, buf: Buffer, options: LintOptions, opts: TextParallelOptions): Promise<FileLintResult | undefined> {
   if (opts.jobs < 2 || !(buf.buffer instanceof SharedArrayBuffer)) return undefined;
-  if (!mayBeJsonl(path, buf[firstNonBlank(buf, 0)])) return undefined;
-  const opened = openDataset(buf, path);
-  if (opened.container !== 'jsonl' || opened.problems.length) return undefined;
+  const parts = isArrayOrCsv(path, buf);
+  if (!parts) {
+    const opened = openDataset(buf, path);
+    if (opened.container !== 'jsonl' || opened.problems.length) return undefined;
+  }
   const pool = opts.pool ?? new ShardPool(opts.jobs - 1, opts.workerScript ?? __filename);
   try {
-    return await lintFileParallel(path, buf, options, { role: 'train' }, pool, { keep: opts.seeds?.summaries });
+    const role = { role: 'train' as const };
+    return parts ? await lintInParts(path, buf, options, role, pool) : await lintFileParallel(path, buf, options, role, pool, { keep: opts.seeds?.summaries });
   } finally {
     if (!opts.pool) await pool.close();
   }
-}
-
-/**
- * False for what the reader takes as CSV (by the name) or as a JSON array (its first character `[`), told before
- * openDataset, which reads such a file whole (50 MB of CSV: about a second) only for the threads to decline it.
- */
-function mayBeJsonl(path: string, firstChar: number): boolean {
-  return !/\.csv$/i.test(path) && firstChar !== 0x5b;
 }
 
 /** False for text with an unpaired surrogate. */
