@@ -75,11 +75,6 @@ interface Building {
   /** The text the threaded lint read, and the session is built from. */
   linted: string;
   done: Promise<void>;
-  /**
-   * Whether an edit may be answered provisionally (provisionalResult), line by line: JSONL only. A JSON array's or CSV
-   * file's edit waits for the session, which is built without seeds.
-   */
-  byLines: boolean;
   /** The text with the edits, made when something asks for it (docText), and of how many edits. */
   text?: { value: string; edits: number };
 }
@@ -115,6 +110,8 @@ interface DocCopy {
    * answered meanwhile: `linted` is the text `last` is of.
    */
   building?: Building;
+  /** Settled when a threaded first lint under way ends (building starts then, if it will). */
+  threading?: Promise<void>;
   /** The edits since a threaded first lint began, until its session is built (set whenever `building` is). */
   edited?: EditedSpan;
   /** Time spent applying edits since the last lint (bench/editor). */
@@ -195,7 +192,7 @@ function lintDocAlone(key: string, options: LintOptions | undefined, wait?: bool
   const building = d.building;
   if (building) {
     const optionsKey = JSON.stringify(options ?? {});
-    const quick = !wait && building.byLines && optionsKey === d.sessionOptions ? provisional(d, building.linted) : undefined;
+    const quick = !wait && optionsKey === d.sessionOptions ? provisional(d, building.linted) : undefined;
     // Otherwise the whole answer, once the session is built (a lint under other options builds another).
     return quick ?? building.done.then(() => lintDocAlone(key, options));
   }
@@ -306,6 +303,17 @@ function provisional(d: DocCopy, linted: string): DocLintResult | undefined {
  * incrementally from then on.
  */
 async function firstLintOnThreads(key: string, d: DocCopy, options: LintOptions | undefined): Promise<DocLintResult> {
+  let ended!: () => void;
+  d.threading = new Promise<void>((resolve) => { ended = resolve; });
+  try {
+    return await lintOnThreads(key, d, options);
+  } finally {
+    d.threading = undefined;
+    ended();
+  }
+}
+
+async function lintOnThreads(key: string, d: DocCopy, options: LintOptions | undefined): Promise<DocLintResult> {
   const t0 = performance.now();
   const { version, text, bytes } = d;
   // Edits from now on are noted, for the provisional answers while the session is built.
@@ -321,7 +329,7 @@ async function firstLintOnThreads(key: string, d: DocCopy, options: LintOptions 
   const linted = text ?? (d.bytes === bytes ? docText(d) : bytes!.toString('utf8'));
   d.last = result; // of `linted`: provisional answers start from it
   d.sessionOptions = JSON.stringify(options ?? {});
-  d.building = { linted, done: buildInSteps(key, d, options, { text: linted, seeds }), byLines: seeds.summaries.length > 0 };
+  d.building = { linted, done: buildInSteps(key, d, options, { text: linted, seeds }) };
   return answerOf(d, version, result, t0, { incremental: false, threads: LINT_THREADS });
 }
 
@@ -565,8 +573,7 @@ function answer(req: WorkerRequest): unknown {
       const d = doc(req.doc);
       const transform = STRING_CLEANUPS[req.cleanup];
       if (req.line === undefined) return recordStringEdits(textNow(d), d.path, transform);
-      const rec = recordAt(d, req.line);
-      return rec ? recordValueEdits(rec, transform) : [];
+      return withRecordAt(req.doc, req.line, (rec) => (rec ? recordValueEdits(rec, transform) : []));
     }
     case 'parquetRows':
       return parquetRowsText(Buffer.from(req.bytes.buffer, req.bytes.byteOffset, req.bytes.byteLength), req.maxBytes);
@@ -574,12 +581,20 @@ function answer(req: WorkerRequest): unknown {
       return overview(req.doc, req.modelDir);
     case 'recordTokens':
       return recordTokens(req.modelDir, req.recordText);
-    case 'recordTokensAt': {
-      const d = doc(req.doc);
-      const rec = recordAt(d, req.line);
-      return rec && rec.text.length <= MAX_HOVER_RECORD_CHARS ? { info: recordValueTokens(req.modelDir, rec.value), span: rec.span } : undefined;
-    }
+    case 'recordTokensAt':
+      return withRecordAt(req.doc, req.line, (rec) => (rec && rec.text.length <= MAX_HOVER_RECORD_CHARS ? { info: recordValueTokens(req.modelDir, rec.value), span: rec.span } : undefined));
   }
+}
+
+/**
+ * `then` of recordAt(line) of document `key`, once its session is built when a threaded first lint or the build after
+ * it is under way: reading the whole text for one record then (0.5-1.5 s for 50 MB, asked three times after each edit
+ * for the quick fixes) took the cores that lint and build need. The host drops an answer that comes after an edit.
+ */
+function withRecordAt<T>(key: string, line: number, then: (rec: SourceRecord | undefined) => T): T | Promise<T> {
+  const d = doc(key);
+  const pending = d.threading ?? d.building?.done;
+  return pending ? pending.then(() => withRecordAt(key, line, then)) : then(recordAt(d, line));
 }
 
 /**

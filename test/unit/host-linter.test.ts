@@ -120,24 +120,37 @@ test('a large document read by the worker from its file: threaded first lint, th
   }
 });
 
-test('a large CSV document: threaded first lint in parts, and an edit while its session is built waits for it (no line-by-line answer)', async () => {
+test('a large CSV document: threaded first lint in parts; an edit meanwhile is answered from its rows under the header, a row\'s clean-up waits for the session', async () => {
   const rows = chatJsonl(8_500_000, 6).trim().split('\n').map((l) => `"${JSON.stringify((JSON.parse(l) as { messages: unknown }).messages).replace(/"/g, '""')}"`);
+  rows[100] = rows[100].replace('""content"":""', '""content"":""  ');
   const text = `messages\n${rows.join('\n')}\n`;
   const file = datasetFile('big.csv', text);
   const linter = new Linter(join(__dirname, '..', '..', 'src', 'host', 'lintWorker.js'), log);
   try {
     assert.ok(linter.syncDocumentFromFile('big', file.path, 1, file.facts));
-    const first = await linter.lintDocument('big');
+    const answered: string[] = [];
+    const linting = linter.lintDocument('big').then((r) => { answered.push('lint'); return r; });
+    // Asked while the threads lint: reading 8.5 MB of CSV for the row would take the cores they need.
+    const trimming = linter.stringEdits('big', 'trim', 102).then((e) => { answered.push('trim'); return e; });
+    const first = await linting;
     assert.equal(first.threads, 2 <= availableParallelism() ? Math.min(availableParallelism(), 4) : undefined);
     assert.deepEqual(first.result, lintText(file.path, text));
-    // A row added right away: its lines alone are no CSV file (no header), so the answer is the built session's.
-    const added = rows[3] + '\n';
+    // Rows added right away, while the session is built: a copy of row 4 and a row with an email.
+    const added = `${rows[3]}\n"[{""role"":""user"",""content"":""Mail me""},{""role"":""assistant"",""content"":""at ann.lee@example.com""}]"\n`;
     linter.editDocument('big', 2, [{ offset: text.length, length: 0, text: added }]);
     const second = await linter.lintDocument('big');
-    assert.deepEqual([second.version, second.provisional], [2, undefined]);
+    const at = (r: FileLintResult, code: string): number[] => r.findings.filter((f) => f.code === code && f.line > rows.length + 1).map((f) => f.line);
+    assert.deepEqual([second.version, second.provisional], [2, true]);
+    assert.deepEqual(at(second.result, 'pii'), [rows.length + 3], 'the email row, read under the header');
+    assert.deepEqual(at(second.result, 'duplicate'), [], 'duplicates need the session');
+    const trimmed = await trimming;
+    assert.deepEqual(answered, ['lint', 'trim']);
+    assert.equal(trimmed.length, 1, 'the row\'s leading blanks');
+    assert.deepEqual(await linter.stringEdits('big', 'trim', 102), trimmed, 'the same from the built session');
+    const whole = await linter.lintDocument('big', undefined, true);
     const want = lintText(file.path, text + added);
-    assert.ok(want.findings.some((f) => f.code === 'duplicate' && f.line === rows.length + 2), 'the added row is a duplicate');
-    assert.deepEqual(second.result, want);
+    assert.deepEqual(at(want, 'duplicate'), [rows.length + 2]);
+    assert.deepEqual(whole.result, want);
     linter.editDocument('big', 3, [{ offset: text.length, length: added.length, text: '' }]);
     const third = await linter.lintDocument('big');
     assert.equal(third.incremental, true, 'the session');

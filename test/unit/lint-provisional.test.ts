@@ -113,3 +113,46 @@ test('provisional result: none when the edits reach the first record or span mor
   apply(before, [{ offset: lineStart(before, 50), length: 0, text: big }], span);
   assert.equal(provisionalResult('train.jsonl', before, full, span), undefined);
 });
+
+test('provisional result of a CSV file: the edited rows read under its header; none where they may not be whole rows, nor for a JSON array', () => {
+  const corpus = makeCorpus(7, 300);
+  const values = corpus.files.find((f) => f.name === 'train.jsonl')!.lines.flatMap((l) => {
+    try { return [JSON.parse(l) as { messages?: unknown }]; } catch { return []; }
+  }).filter((v) => Array.isArray(v.messages));
+  const cell = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+  const rows = values.map((v) => cell(JSON.stringify(v.messages)));
+  rows.splice(50, 0, `${cell('[{"role": "user", "content": "a line\nbreak in the cell"}, {"role": "assistant", "content": "ok"}]')}`);
+  const before = `messages\n${rows.join('\n')}\n`;
+  const full = lintText('train.csv', before);
+  const r: Rng = rng(12);
+  const email = PII_VALUES.email(r);
+  const typed = before.indexOf('""content"":""', lineStart(before, 200)) + 14;
+  const cases: [string, Change[]][] = [
+    ['an email typed into a row', [{ offset: typed, length: 0, text: `write to ${email} ` }]],
+    ['a row with markup inserted', [{ offset: lineStart(before, 120), length: 0, text: cell(JSON.stringify([{ role: 'user', content: 'Hi <b>there</b>' }, { role: 'assistant', content: 'Hello.' }])) + '\n' }]],
+    ['a row broken (a field too many)', [{ offset: lineStart(before, 90), length: 0, text: 'x,' }]],
+  ];
+  for (const [what, changes] of cases) {
+    const span = new EditedSpan();
+    const now = apply(before, changes, span);
+    const got = provisionalResult('train.csv', before, full, span);
+    assert.ok(got, what);
+    const want = lintText('train.csv', now);
+    assert.deepEqual(ownFindings(got), ownFindings(want), `${what}: per-record findings`);
+    assert.notDeepEqual(ownFindings(want), ownFindings(full), `${what}: the edit changed them`);
+  }
+  const none: [string, Change[]][] = [
+    ['the second line of a quoted field', [{ offset: before.indexOf('break in the cell'), length: 0, text: 'x' }]],
+    ['a quote left open', [{ offset: typed, length: 0, text: '"' }]],
+    ['the header', [{ offset: 0, length: 0, text: 'x' }]],
+  ];
+  for (const [what, changes] of none) {
+    const span = new EditedSpan();
+    apply(before, changes, span);
+    assert.equal(provisionalResult('train.csv', before, full, span), undefined, what);
+  }
+  const array = `[\n${values.slice(0, 100).map((v) => JSON.stringify(v)).join(',\n')}\n]\n`;
+  const span = new EditedSpan();
+  apply(array, [{ offset: lineStart(array, 50), length: 0, text: ' ' }], span);
+  assert.equal(provisionalResult('train.json', array, lintText('train.json', array), span), undefined, 'a JSON array');
+});

@@ -49,9 +49,10 @@ const MAX_EDITED_CHARS = 1_000_000;
 const WHOLE_FILE_CODES: readonly LintCode[] = LINT_CODES.filter((c) => c !== 'schema' && !PER_RECORD_CODES.includes(c));
 
 /**
- * `result`, the full lint of plain JSONL text `before`, brought to the text the edits `span` made of it; undefined when
- * the edits reach the first record's line (the reader may take the text another way then) or span more than
- * MAX_EDITED_CHARS. Only `before` is read: the edited text is often a concatenation that any read would copy whole
+ * `result`, the full lint of plain JSONL or CSV text `before`, brought to the text the edits `span` made of it; undefined
+ * when the edits reach the first record's line or the CSV header (the reader may take the text another way then), span
+ * more than MAX_EDITED_CHARS, or may not be whole CSV rows before and after (a quoted field across their first or last
+ * line). A JSON array's edited lines are no records on their own: undefined. Only `before` is read: the edited text is often a concatenation that any read would copy whole
  * (60 ms for 50 MB), and the edited lines are made from `before` and the edits.
  */
 export function provisionalResult(path: string, before: string, result: FileLintResult, span: EditedSpan, options: LintOptions = {}): FileLintResult | undefined {
@@ -63,9 +64,10 @@ export function provisionalResult(path: string, before: string, result: FileLint
   if (endNow - start > MAX_EDITED_CHARS) return undefined;
   const firstLine = 1 + count(before, '\n', 0, start);
   const head = firstLineOf(before);
-  if (head === undefined || start <= head.end) return undefined;
+  if (head === undefined || start <= head.end || head.text.trimStart().startsWith('[')) return undefined;
   const lastBefore = firstLine + count(before, '\n', start, endBefore);
   const edited = editedLines(before.slice(start, endBefore), start, span.changes);
+  if (/\.csv$/i.test(path) && !(quotesEven(head.text, 0, head.text.length) && quotesEven(before, 0, start) && quotesEven(before, start, endBefore) && quotesEven(edited, 0, edited.length))) return undefined;
   const moved = count(edited, '\n', 0, edited.length) - (lastBefore - firstLine);
   // A line of `before` in `now`; undefined for an edited one.
   const lineNow = (line: number): number | undefined => (line < firstLine ? line : line > lastBefore ? line + moved : undefined);
@@ -97,6 +99,11 @@ export function provisionalResult(path: string, before: string, result: FileLint
   const region = lintSource(path, head.text + '\n' + edited, { ...options, severity, maxFindingsPerCode: Infinity });
   for (const f of region.findings) if (f.line > 1) findings.push(movedFinding(f, firstLine - 2, path));
   return { ...result, findings };
+}
+
+/** An even number of quotes in text[from, to): for well-formed CSV, `to` is outside a quoted field if `from` is (28 ms over 50 MB). */
+function quotesEven(text: string, from: number, to: number): boolean {
+  return count(text, '"', from, to) % 2 === 0;
 }
 
 /** The lines at offset `start` as the changes (offsets in the whole text, in order, all at or after `start`) leave them. */
