@@ -131,6 +131,7 @@ test('provisional result of a CSV file: the edited rows read under its header; n
     ['an email typed into a row', [{ offset: typed, length: 0, text: `write to ${email} ` }]],
     ['a row with markup inserted', [{ offset: lineStart(before, 120), length: 0, text: cell(JSON.stringify([{ role: 'user', content: 'Hi <b>there</b>' }, { role: 'assistant', content: 'Hello.' }])) + '\n' }]],
     ['a row broken (a field too many)', [{ offset: lineStart(before, 90), length: 0, text: 'x,' }]],
+    ['a row broken (text after a closing quote, its line named)', [{ offset: lineStart(before, 95) + 1, length: 0, text: '"x"' }]],
   ];
   for (const [what, changes] of cases) {
     const span = new EditedSpan();
@@ -151,8 +152,54 @@ test('provisional result of a CSV file: the edited rows read under its header; n
     apply(before, changes, span);
     assert.equal(provisionalResult('train.csv', before, full, span), undefined, what);
   }
-  const array = `[\n${values.slice(0, 100).map((v) => JSON.stringify(v)).join(',\n')}\n]\n`;
-  const span = new EditedSpan();
-  apply(array, [{ offset: lineStart(array, 50), length: 0, text: ' ' }], span);
-  assert.equal(provisionalResult('train.json', array, lintText('train.json', array), span), undefined, 'a JSON array');
+});
+
+test('provisional result of a JSON array: the records the edits touch, read as an array of their own; none where they are not whole records', () => {
+  const corpus = makeCorpus(8, 300);
+  const values = corpus.files.find((f) => f.name === 'train.jsonl')!.lines.flatMap((l) => {
+    try { return [JSON.parse(l) as unknown]; } catch { return []; }
+  });
+  const indented = `[\n${values.map((v) => '  ' + JSON.stringify(v, null, 2).replace(/\n/g, '\n  ')).join(',\n')}\n]\n`;
+  const lines = `[\n${values.map((v) => JSON.stringify(v)).join(',\n')}\n]\n`;
+  // Records two to a line, and both of every other pair broken over two lines: a record ends on the line where the next starts.
+  const shared = `[\n${values.map((v, i) => JSON.stringify(v).replace(/^\{"messages":\[/, i % 4 < 2 ? '{"messages":\n[' : '{"messages":[') + (i % 2 ? ',\n' : ', ')).join('').replace(/,\s$/, '')}\n]\n`;
+  const brokenAt = shared.indexOf('{"messages":\n', lineStart(shared, 40)) + 12;
+  const missingComma = lines.slice(0, lineStart(lines, 80) - 2) + lines.slice(lineStart(lines, 80) - 1);
+  const r: Rng = rng(13);
+  const email = PII_VALUES.email(r);
+  const contentAt = (t: string, line: number): number => t.indexOf('"content": "', lineStart(t, line)) + 12;
+  const contentAtCompact = (t: string, line: number): number => t.indexOf('"content":"', lineStart(t, line)) + 11;
+  const record = JSON.stringify({ messages: [{ role: 'user', content: 'Hi <b>there</b>' }, { role: 'assistant', content: 'Hello.' }] });
+  const cases: [string, string, Change[]][] = [
+    ['an email typed into a record\'s line (indented)', indented, [{ offset: contentAt(indented, 900), length: 0, text: `write to ${email} ` }]],
+    ['a record inserted between two (indented)', indented, [{ offset: indented.lastIndexOf('\n  {', lineStart(indented, 600)) + 1, length: 0, text: `  ${record},\n` }]],
+    ['a record broken, its brackets whole (indented)', indented, [{ offset: indented.indexOf('"role": "user"', lineStart(indented, 1200)) + 6, length: 1, text: '' }]],
+    ['the last record edited', indented, [{ offset: contentAt(indented, indented.split('\n').length - 8), length: 0, text: `write to ${email} ` }]],
+    ['an email typed (a record per line)', lines, [{ offset: contentAtCompact(lines, 40), length: 0, text: `write to ${email} ` }]],
+    ['two records joined into one line', lines, [{ offset: lineStart(lines, 61) - 1, length: 1, text: ' ' }]],
+    ['an email typed into a record that shares its lines with others', shared, [{ offset: contentAtCompact(shared, 30), length: 0, text: `write to ${email} ` }]],
+    ['two records over three lines: a space typed on the first, whose record ends where the next starts', shared, [{ offset: brokenAt, length: 0, text: ' ' }]],
+  ];
+  for (const [what, before, changes] of cases) {
+    const full = lintText('train.json', before);
+    const span = new EditedSpan();
+    const now = apply(before, changes, span);
+    const got = provisionalResult('train.json', before, full, span);
+    assert.ok(got, what);
+    const want = lintText('train.json', now);
+    assert.deepEqual(ownFindings(got), ownFindings(want), `${what}: per-record findings`);
+    if (!what.startsWith('two')) assert.notDeepEqual(ownFindings(want), ownFindings(full), `${what}: the edit changed them`);
+  }
+  const none: [string, string, Change[]][] = [
+    ['a bracket removed', indented, [{ offset: indented.indexOf('{', lineStart(indented, 700)), length: 1, text: '' }]],
+    ['a comma removed between records', lines, [{ offset: lineStart(lines, 80) - 2, length: 1, text: '' }]],
+    ['the first line', lines, [{ offset: 0, length: 0, text: ' ' }]],
+    ['a one-line array', JSON.stringify(values), [{ offset: 500, length: 0, text: ' ' }]],
+    ['a record after a missing comma', missingComma, [{ offset: contentAtCompact(missingComma, 80), length: 0, text: 'x' }]],
+  ];
+  for (const [what, before, changes] of none) {
+    const span = new EditedSpan();
+    apply(before, changes, span);
+    assert.equal(provisionalResult('train.json', before, lintText('train.json', before), span), undefined, what);
+  }
 });

@@ -7,6 +7,7 @@
  * answers in full.
  */
 import { movedFinding } from './finding-lines';
+import { skipWhitespace, valueEnd } from '../dataset/json-scan';
 import { lintSource } from './lint-source';
 import { PER_RECORD_CODES } from './rule-groups';
 import { LINT_CODES, type FileLintResult, type Finding, type LintCode, type LintOptions } from './types';
@@ -58,16 +59,24 @@ const WHOLE_FILE_CODES: readonly LintCode[] = LINT_CODES.filter((c) => c !== 'sc
 export function provisionalResult(path: string, before: string, result: FileLintResult, span: EditedSpan, options: LintOptions = {}): FileLintResult | undefined {
   if (span.empty) return result;
   // The text before `from` and after `to` did not change: line starts and ends found in `before` are the edited text's.
-  const start = before.lastIndexOf('\n', span.from - 1) + 1;
-  const endBefore = lineEnd(before, span.to - span.delta);
+  let start = before.lastIndexOf('\n', span.from - 1) + 1;
+  let endBefore = lineEnd(before, span.to - span.delta);
+  const head = firstLineOf(before);
+  if (head === undefined || start <= head.end) return undefined;
+  // A JSON array's edited lines are read as an array of their own: they are widened to the records they touch.
+  const array = head.text.trimStart().startsWith('[');
+  const lines = array ? recordLines(before, before.indexOf('[', head.end - head.text.length), start, endBefore) : { start, end: endBefore };
+  if (!lines) return undefined;
+  ({ start, end: endBefore } = lines);
   const endNow = endBefore + span.delta;
   if (endNow - start > MAX_EDITED_CHARS) return undefined;
   const firstLine = 1 + count(before, '\n', 0, start);
-  const head = firstLineOf(before);
-  if (head === undefined || start <= head.end || head.text.trimStart().startsWith('[')) return undefined;
   const lastBefore = firstLine + count(before, '\n', start, endBefore);
   const edited = editedLines(before.slice(start, endBefore), start, span.changes);
-  if (/\.csv$/i.test(path) && !(quotesEven(head.text, 0, head.text.length) && quotesEven(before, 0, start) && quotesEven(before, start, endBefore) && quotesEven(edited, 0, edited.length))) return undefined;
+  const csv = /\.csv$/i.test(path);
+  if (csv && !(quotesEven(head.text, 0, head.text.length) && quotesEven(before, 0, start) && quotesEven(before, start, endBefore) && quotesEven(edited, 0, edited.length))) return undefined;
+  const records = array ? wholeRecords(edited, before.charCodeAt(skipWhitespace(before, endBefore)) === 0x5d) : edited;
+  if (records === undefined) return undefined;
   const moved = count(edited, '\n', 0, edited.length) - (lastBefore - firstLine);
   // A line of `before` in `now`; undefined for an edited one.
   const lineNow = (line: number): number | undefined => (line < firstLine ? line : line > lastBefore ? line + moved : undefined);
@@ -96,9 +105,67 @@ export function provisionalResult(path: string, before: string, result: FileLint
   // own findings are dropped; it also stands for the file's format in schema's format check.
   const severity = { ...options.severity };
   for (const c of WHOLE_FILE_CODES) severity[c] = 'off';
-  const region = lintSource(path, head.text + '\n' + edited, { ...options, severity, maxFindingsPerCode: Infinity });
-  for (const f of region.findings) if (f.line > 1) findings.push(movedFinding(f, firstLine - 2, path));
+  const region = lintSource(path, array ? `[\n${records}\n]` : head.text + '\n' + edited, { ...options, severity, maxFindingsPerCode: Infinity });
+  const shift = firstLine - 2;
+  for (const f of region.findings) {
+    if (f.line <= 1) continue;
+    const moved = movedFinding(f, shift, path);
+    // A JSON array's record or a CSV row that does not read names its line: the region's, made the file's.
+    if (f.code === 'invalid-json' && (array || csv)) moved.message = f.message.replace(/\bline (\d+)/, (_, n: string) => `line ${Number(n) + shift}`);
+    findings.push(moved);
+  }
   return { ...result, findings };
+}
+
+/**
+ * The lines of a JSON array's `before` (its `[` at `open`) that hold the records touching lines [start, end): widened
+ * to the first line of the first and the last line of the last, and on while another record starts on that line.
+ * Undefined when no record touches them, or a comma comes before them (wholeRecords reads the edited lines).
+ */
+function recordLines(before: string, open: number, start: number, end: number): { start: number; end: number } | undefined {
+  let first = -1, to = end;
+  for (let i = skipWhitespace(before, open + 1); i < to; i = skipWhitespace(before, i)) {
+    const c = before.charCodeAt(i);
+    if (c === 0x5d) break;
+    if (c === 0x2c) { i++; continue; }
+    const e = valueEnd(before, i);
+    if (e > start) {
+      if (first < 0) first = i;
+      to = Math.max(to, lineEnd(before, e - 1));
+    }
+    i = e;
+  }
+  if (first < 0) return undefined;
+  const from = Math.min(start, before.lastIndexOf('\n', first - 1) + 1);
+  const previous = lastNonBlank(before, from);
+  return previous === 0x2c || previous === 0x5b ? { start: from, end: to } : undefined;
+}
+
+/**
+ * The edited lines of a JSON array as records on their own (without the comma after the last, `last`: they end the
+ * array), or undefined unless they are records separated by commas, ending with one unless `last`.
+ */
+function wholeRecords(edited: string, last: boolean): string | undefined {
+  let k = skipWhitespace(edited, 0), values = 0, comma = true, end = 0;
+  for (; k < edited.length; k = skipWhitespace(edited, k)) {
+    if (edited.charCodeAt(k) === 0x2c) {
+      if (comma) return undefined;
+      comma = true;
+      k++;
+      continue;
+    }
+    if (!comma) return undefined;
+    k = end = valueEnd(edited, k);
+    values++;
+    comma = false;
+  }
+  return k <= edited.length && values > 0 && comma === !last ? edited.slice(0, end) : undefined;
+}
+
+function lastNonBlank(text: string, to: number): number {
+  let i = to - 1;
+  while (i >= 0 && ' \t\r\n'.includes(text[i])) i--;
+  return i < 0 ? -1 : text.charCodeAt(i);
 }
 
 /** An even number of quotes in text[from, to): for well-formed CSV, `to` is outside a quoted field if `from` is (28 ms over 50 MB). */
