@@ -5,7 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import * as lint from '../core/lint';
-import { EditedSpan, provisionalResult } from '../core/lint/provisional';
+import { EditedSpan, provisionalResult, ScanMemo } from '../core/lint/provisional';
 import { ShardPool } from '../core/lint/lint-parallel';
 import type { FileLintResult, LintOptions, LintSeeds } from '../core/lint';
 import { decodedIfParquet, parquetRowsText } from '../core/dataset/parquet';
@@ -75,6 +75,8 @@ interface Building {
   /** The text the threaded lint read, and the session is built from. */
   linted: string;
   done: Promise<void>;
+  /** What provisional answers' scans of `linted` found, for the next one. */
+  memo: ScanMemo;
   /** The text with the edits, made when something asks for it (docText), and of how many edits. */
   text?: { value: string; edits: number };
 }
@@ -192,7 +194,7 @@ function lintDocAlone(key: string, options: LintOptions | undefined, wait?: bool
   const building = d.building;
   if (building) {
     const optionsKey = JSON.stringify(options ?? {});
-    const quick = !wait && optionsKey === d.sessionOptions ? provisional(d, building.linted) : undefined;
+    const quick = !wait && optionsKey === d.sessionOptions ? provisional(d, building) : undefined;
     // Otherwise the whole answer, once the session is built (a lint under other options builds another).
     return quick ?? building.done.then(() => lintDocAlone(key, options));
   }
@@ -290,10 +292,10 @@ async function withEvalLeakage(key: string, a: DocLintResult, options: LintOptio
 }
 
 /** The answer to a lint while the session is built: the threaded result (of `linted`) with the edited lines linted again. */
-function provisional(d: DocCopy, linted: string): DocLintResult | undefined {
+function provisional(d: DocCopy, { linted, memo }: Building): DocLintResult | undefined {
   if (!d.last) return undefined;
   const t0 = performance.now();
-  const result = provisionalResult(d.path, linted, d.last, d.edited!, JSON.parse(d.sessionOptions!) as LintOptions);
+  const result = provisionalResult(d.path, linted, d.last, d.edited!, JSON.parse(d.sessionOptions!) as LintOptions, memo);
   return result && { ...answerOf(d, d.version, result, t0, { incremental: false }), provisional: true };
 }
 
@@ -329,7 +331,7 @@ async function lintOnThreads(key: string, d: DocCopy, options: LintOptions | und
   const linted = text ?? (d.bytes === bytes ? docText(d) : bytes!.toString('utf8'));
   d.last = result; // of `linted`: provisional answers start from it
   d.sessionOptions = JSON.stringify(options ?? {});
-  d.building = { linted, done: buildInSteps(key, d, options, { text: linted, seeds }) };
+  d.building = { linted, done: buildInSteps(key, d, options, { text: linted, seeds }), memo: new ScanMemo() };
   return answerOf(d, version, result, t0, { incremental: false, threads: LINT_THREADS });
 }
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintText, type FileLintResult, type Finding } from '../../src/core/lint';
-import { EditedSpan, provisionalResult } from '../../src/core/lint/provisional';
+import { EditedSpan, provisionalResult, ScanMemo } from '../../src/core/lint/provisional';
 import { PER_RECORD_CODES } from '../../src/core/lint/rule-groups';
 import { makeCorpus, PII_VALUES, rng, type Rng } from './support/lint-corpus';
 
@@ -201,5 +201,33 @@ test('provisional result of a JSON array: the records the edits touch, read as a
     const span = new EditedSpan();
     apply(before, changes, span);
     assert.equal(provisionalResult('train.json', before, lintText('train.json', before), span), undefined, what);
+  }
+});
+
+test('provisional results from one scan memo over many edits equal those scanned afresh (CSV and JSON arrays, edits in any order)', () => {
+  const corpus = makeCorpus(9, 300);
+  const values = corpus.files.find((f) => f.name === 'train.jsonl')!.lines.flatMap((l) => {
+    try { return [JSON.parse(l) as { messages?: unknown }]; } catch { return []; }
+  }).filter((v) => Array.isArray(v.messages));
+  const cell = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+  const docs: [string, string][] = [
+    ['t.csv', `messages\n${values.map((v) => cell(JSON.stringify(v.messages))).join('\n')}\n`],
+    ['t.json', `[\n${values.map((v) => '  ' + JSON.stringify(v, null, 2).replace(/\n/g, '\n  ')).join(',\n')}\n]\n`],
+  ];
+  const r: Rng = rng(21);
+  for (const [path, before] of docs) {
+    const full = lintText(path, before);
+    const memo = new ScanMemo(4096); // notes every 4096 characters: many notes in a test-sized text
+    let answered = 0;
+    for (let n = 0; n < 60; n++) {
+      const at = before.indexOf('content', Math.floor(r() * before.length * 0.95));
+      if (at < 0) continue;
+      const span = new EditedSpan();
+      apply(before, [{ offset: at, length: 0, text: n % 5 ? 'x' : '"' }], span);
+      const got = provisionalResult(path, before, full, span, {}, memo);
+      assert.deepEqual(got, provisionalResult(path, before, full, span), `${path}, edit at ${at}`);
+      if (got) answered++;
+    }
+    assert.ok(answered > 30, `${path}: ${answered} provisional answers`);
   }
 });

@@ -121,7 +121,7 @@ interface CachedLine extends NearEntry {
 /** Whole-file rules the session keeps up to date itself; any other whole-file rule runs over every record. */
 const KEPT_CODES: ReadonlySet<LintCode> = new Set<LintCode>(['schema', 'duplicate', 'near-duplicate', 'answer-skew', 'length-outlier']);
 /** updateSteps pauses after every PAUSE_LINES + 1 lines (a power of two): some milliseconds of work. */
-const PAUSE_LINES = 1023;
+const PAUSE_LINES = 255;
 /** Probe visitors (see readLine) are made anew after this many lines, so that their own state stays small. */
 const PROBE_LINES = 100_000;
 

@@ -56,7 +56,7 @@ const WHOLE_FILE_CODES: readonly LintCode[] = LINT_CODES.filter((c) => c !== 'sc
  * line). A JSON array's edited lines are no records on their own: undefined. Only `before` is read: the edited text is often a concatenation that any read would copy whole
  * (60 ms for 50 MB), and the edited lines are made from `before` and the edits.
  */
-export function provisionalResult(path: string, before: string, result: FileLintResult, span: EditedSpan, options: LintOptions = {}): FileLintResult | undefined {
+export function provisionalResult(path: string, before: string, result: FileLintResult, span: EditedSpan, options: LintOptions = {}, memo = new ScanMemo()): FileLintResult | undefined {
   if (span.empty) return result;
   // The text before `from` and after `to` did not change: line starts and ends found in `before` are the edited text's.
   let start = before.lastIndexOf('\n', span.from - 1) + 1;
@@ -65,7 +65,7 @@ export function provisionalResult(path: string, before: string, result: FileLint
   if (head === undefined || start <= head.end) return undefined;
   // A JSON array's edited lines are read as an array of their own: they are widened to the records they touch.
   const array = head.text.trimStart().startsWith('[');
-  const lines = array ? recordLines(before, before.indexOf('[', head.end - head.text.length), start, endBefore) : { start, end: endBefore };
+  const lines = array ? recordLines(before, before.indexOf('[', head.end - head.text.length), start, endBefore, memo) : { start, end: endBefore };
   if (!lines) return undefined;
   ({ start, end: endBefore } = lines);
   const endNow = endBefore + span.delta;
@@ -74,7 +74,7 @@ export function provisionalResult(path: string, before: string, result: FileLint
   const lastBefore = firstLine + count(before, '\n', start, endBefore);
   const edited = editedLines(before.slice(start, endBefore), start, span.changes);
   const csv = /\.csv$/i.test(path);
-  if (csv && !(quotesEven(head.text, 0, head.text.length) && quotesEven(before, 0, start) && quotesEven(before, start, endBefore) && quotesEven(edited, 0, edited.length))) return undefined;
+  if (csv && !(quotesEven(head.text, 0, head.text.length) && memo.quotesBefore(before, start) % 2 === 0 && quotesEven(before, start, endBefore) && quotesEven(edited, 0, edited.length))) return undefined;
   const records = array ? wholeRecords(edited, before.charCodeAt(skipWhitespace(before, endBefore)) === 0x5d) : edited;
   if (records === undefined) return undefined;
   const moved = count(edited, '\n', 0, edited.length) - (lastBefore - firstLine);
@@ -122,12 +122,13 @@ export function provisionalResult(path: string, before: string, result: FileLint
  * to the first line of the first and the last line of the last, and on while another record starts on that line.
  * Undefined when no record touches them, or a comma comes before them (wholeRecords reads the edited lines).
  */
-function recordLines(before: string, open: number, start: number, end: number): { start: number; end: number } | undefined {
+function recordLines(before: string, open: number, start: number, end: number, memo: ScanMemo): { start: number; end: number } | undefined {
   let first = -1, to = end;
-  for (let i = skipWhitespace(before, open + 1); i < to; i = skipWhitespace(before, i)) {
+  for (let i = memo.recordStartBefore(start) ?? skipWhitespace(before, open + 1); i < to; i = skipWhitespace(before, i)) {
     const c = before.charCodeAt(i);
     if (c === 0x5d) break;
     if (c === 0x2c) { i++; continue; }
+    memo.passedRecord(i);
     const e = valueEnd(before, i);
     if (e > start) {
       if (first < 0) first = i;
@@ -139,6 +140,45 @@ function recordLines(before: string, open: number, start: number, end: number): 
   const from = Math.min(start, before.lastIndexOf('\n', first - 1) + 1);
   const previous = lastNonBlank(before, from);
   return previous === 0x2c || previous === 0x5b ? { start: from, end: to } : undefined;
+}
+
+/**
+ * What scans of one `before` text found, for the next provisional answer on it (the worker keeps one while a session is
+ * built: the edits then come one after another, and each would scan up to 50 MB again).
+ */
+export class ScanMemo {
+  /** `step`: every this many characters, what the scans found there is noted. */
+  constructor(private readonly step = 1 << 20) {}
+
+  /** CSV: quotes before offset k * step, as far as counted. */
+  private readonly quotes = [0];
+  /** JSON array: the first record starting at or after each k * step, as far as scanned (-1: none there). */
+  private readonly records: number[] = [];
+
+  quotesBefore(text: string, to: number): number {
+    const k = Math.floor(to / this.step);
+    while (this.quotes.length <= k) {
+      const at = (this.quotes.length - 1) * this.step;
+      this.quotes.push(this.quotes[this.quotes.length - 1] + count(text, '"', at, at + this.step));
+    }
+    return this.quotes[k] + count(text, '"', k * this.step, to);
+  }
+
+  /** The last top-level record start noted at or before `offset`. */
+  recordStartBefore(offset: number): number | undefined {
+    for (let k = Math.min(Math.floor(offset / this.step), this.records.length - 1); k >= 0; k--) {
+      const at = this.records[k];
+      if (at >= 0 && at <= offset) return at;
+    }
+    return undefined;
+  }
+
+  /** A top-level record starts at `offset` (scans pass them in order). */
+  passedRecord(offset: number): void {
+    const k = Math.floor(offset / this.step);
+    while (this.records.length < k) this.records.push(-1);
+    if (this.records.length === k) this.records.push(offset);
+  }
 }
 
 /**
