@@ -9,6 +9,7 @@ import type * as vscode from 'vscode';
 import { lintText, lintTrainAndEval, type FileLintResult } from '../../src/core/lint';
 import { documentFacts, type DocumentFacts } from '../../src/host/documentFile';
 import { Linter, UnknownDocumentError } from '../../src/host/linter';
+import { messagesRows } from './support/dataset-forms';
 import { chatJsonl } from './support/lint-corpus';
 
 const log = { warn: () => undefined, error: () => undefined } as unknown as vscode.LogOutputChannel;
@@ -121,7 +122,7 @@ test('a large document read by the worker from its file: threaded first lint, th
 });
 
 test('a large CSV document: threaded first lint in parts; an edit meanwhile is answered from its rows under the header, a row\'s clean-up waits for the session', async () => {
-  const rows = chatJsonl(8_500_000, 6).trim().split('\n').map((l) => `"${JSON.stringify((JSON.parse(l) as { messages: unknown }).messages).replace(/"/g, '""')}"`);
+  const rows = messagesRows(chatJsonl(8_500_000, 6).trim().split('\n').map((l) => JSON.parse(l) as unknown));
   rows[100] = rows[100].replace('""content"":""', '""content"":""  ');
   const text = `messages\n${rows.join('\n')}\n`;
   const file = datasetFile('big.csv', text);

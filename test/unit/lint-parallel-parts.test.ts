@@ -13,6 +13,7 @@ import type { ShardSummary } from '../../src/core/lint/shard-summary';
 import { arrayParts, csvHeaderBytes, csvParts } from '../../src/core/dataset/record-parts';
 import { csvPartRecords } from '../../src/core/dataset/csv';
 import { openArrayPart } from '../../src/core/dataset/read';
+import { csvCell, indentedItem, messagesRows } from './support/dataset-forms';
 import { chatJsonl, cleanChat, makeCorpus, rng } from './support/lint-corpus';
 
 /** Chat records with what the whole-file rules see (duplicates, near-duplicates, a skewed answer), planted defects and non-ASCII text. */
@@ -38,19 +39,15 @@ function chatValues(seed: number): unknown[] {
 
 /** As json.dump(indent=2) writes an array, or one record per line; with values that do not parse (their brackets balanced). */
 function arrayText(values: unknown[], style: 'indented' | 'lines', crlf = false): string {
-  const items = values.map((v) => (style === 'indented' ? '  ' + JSON.stringify(v, null, 2).replace(/\n/g, '\n  ') : JSON.stringify(v)));
+  const items = values.map((v) => (style === 'indented' ? indentedItem(v) : JSON.stringify(v)));
   items.splice(30, 0, '  {"messages": [{"role": "user", "content": "cut off"}], }', '{"text": "unquoted" : 1}');
   const text = `[\n${items.join(',\n')}\n]\n`;
   return crlf ? text.replace(/\n/g, '\r\n') : text;
 }
 
-function csvCell(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /** A `messages` column of JSON, with invalid rows (a field too many, JSON that does not parse), blank lines and CRLF. */
 function chatCsv(values: unknown[], crlf = false): string {
-  const rows = values.filter((v) => (v as { messages?: unknown }).messages).map((v) => csvCell(JSON.stringify((v as { messages: unknown }).messages)));
+  const rows = messagesRows(values);
   rows.splice(25, 0, '"[]",an extra field', '"[{""role"": ""user"""', '', csvCell('[{"role": "user", "content": "a\nline break"}, {"role": "assistant", "content": "ok"}]'));
   const text = `messages\n${rows.join('\n')}\n`;
   return crlf ? text.replace(/\n/g, '\r\n') : text;

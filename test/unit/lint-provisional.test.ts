@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { lintText, type FileLintResult, type Finding } from '../../src/core/lint';
 import { EditedSpan, provisionalResult, ScanMemo } from '../../src/core/lint/provisional';
 import { PER_RECORD_CODES } from '../../src/core/lint/rule-groups';
+import { corpusRecords, csvCell, indentedArray, messagesCsv, messagesRows } from './support/dataset-forms';
 import { makeCorpus, PII_VALUES, rng, type Rng } from './support/lint-corpus';
 
 interface Change { offset: number; length: number; text: string }
@@ -21,6 +22,20 @@ const key = (f: Finding): string => JSON.stringify(f);
 /** Findings that depend on their record alone: exact in a provisional answer. */
 const ownFindings = (r: FileLintResult): string[] => r.findings.filter((f) => PER_RECORD_CODES.includes(f.code)).map(key).sort();
 const ofCode = (r: FileLintResult, code: string): Finding[] => r.findings.filter((f) => f.code === code);
+
+/**
+ * A provisional answer to `changes` of `before` (fully linted: `full`) exists, and its per-record findings are a full
+ * lint's of the edited text; `changesThem`: the edit changed those findings (the test edits something the rules see).
+ */
+function assertOwnFindingsExact(path: string, before: string, full: FileLintResult, changes: Change[], what: string, changesThem = true): void {
+  const span = new EditedSpan();
+  const now = apply(before, changes, span);
+  const got = provisionalResult(path, before, full, span);
+  assert.ok(got, what);
+  const want = lintText(path, now);
+  assert.deepEqual(ownFindings(got), ownFindings(want), `${what}: per-record findings`);
+  if (changesThem) assert.notDeepEqual(ownFindings(want), ownFindings(full), `${what}: the edit changed them`);
+}
 
 function lineStart(text: string, line: number): number {
   let at = 0;
@@ -115,13 +130,9 @@ test('provisional result: none when the edits reach the first record or span mor
 });
 
 test('provisional result of a CSV file: the edited rows read under its header; none where they may not be whole rows, nor for a JSON array', () => {
-  const corpus = makeCorpus(7, 300);
-  const values = corpus.files.find((f) => f.name === 'train.jsonl')!.lines.flatMap((l) => {
-    try { return [JSON.parse(l) as { messages?: unknown }]; } catch { return []; }
-  }).filter((v) => Array.isArray(v.messages));
-  const cell = (s: string): string => `"${s.replace(/"/g, '""')}"`;
-  const rows = values.map((v) => cell(JSON.stringify(v.messages)));
-  rows.splice(50, 0, `${cell('[{"role": "user", "content": "a line\nbreak in the cell"}, {"role": "assistant", "content": "ok"}]')}`);
+  const rows = messagesRows(corpusRecords(7, 300));
+  const cell = (s: string): string => csvCell(s, true);
+  rows.splice(50, 0, cell('[{"role": "user", "content": "a line\nbreak in the cell"}, {"role": "assistant", "content": "ok"}]'));
   const before = `messages\n${rows.join('\n')}\n`;
   const full = lintText('train.csv', before);
   const r: Rng = rng(12);
@@ -133,15 +144,7 @@ test('provisional result of a CSV file: the edited rows read under its header; n
     ['a row broken (a field too many)', [{ offset: lineStart(before, 90), length: 0, text: 'x,' }]],
     ['a row broken (text after a closing quote, its line named)', [{ offset: lineStart(before, 95) + 1, length: 0, text: '"x"' }]],
   ];
-  for (const [what, changes] of cases) {
-    const span = new EditedSpan();
-    const now = apply(before, changes, span);
-    const got = provisionalResult('train.csv', before, full, span);
-    assert.ok(got, what);
-    const want = lintText('train.csv', now);
-    assert.deepEqual(ownFindings(got), ownFindings(want), `${what}: per-record findings`);
-    assert.notDeepEqual(ownFindings(want), ownFindings(full), `${what}: the edit changed them`);
-  }
+  for (const [what, changes] of cases) assertOwnFindingsExact('train.csv', before, full, changes, what);
   const none: [string, Change[]][] = [
     ['the second line of a quoted field', [{ offset: before.indexOf('break in the cell'), length: 0, text: 'x' }]],
     ['a quote left open', [{ offset: typed, length: 0, text: '"' }]],
@@ -155,11 +158,8 @@ test('provisional result of a CSV file: the edited rows read under its header; n
 });
 
 test('provisional result of a JSON array: the records the edits touch, read as an array of their own; none where they are not whole records', () => {
-  const corpus = makeCorpus(8, 300);
-  const values = corpus.files.find((f) => f.name === 'train.jsonl')!.lines.flatMap((l) => {
-    try { return [JSON.parse(l) as unknown]; } catch { return []; }
-  });
-  const indented = `[\n${values.map((v) => '  ' + JSON.stringify(v, null, 2).replace(/\n/g, '\n  ')).join(',\n')}\n]\n`;
+  const values = corpusRecords(8, 300);
+  const indented = indentedArray(values);
   const lines = `[\n${values.map((v) => JSON.stringify(v)).join(',\n')}\n]\n`;
   // Records two to a line, and both of every other pair broken over two lines: a record ends on the line where the next starts.
   const shared = `[\n${values.map((v, i) => JSON.stringify(v).replace(/^\{"messages":\[/, i % 4 < 2 ? '{"messages":\n[' : '{"messages":[') + (i % 2 ? ',\n' : ', ')).join('').replace(/,\s$/, '')}\n]\n`;
@@ -180,16 +180,7 @@ test('provisional result of a JSON array: the records the edits touch, read as a
     ['an email typed into a record that shares its lines with others', shared, [{ offset: contentAtCompact(shared, 30), length: 0, text: `write to ${email} ` }]],
     ['two records over three lines: a space typed on the first, whose record ends where the next starts', shared, [{ offset: brokenAt, length: 0, text: ' ' }]],
   ];
-  for (const [what, before, changes] of cases) {
-    const full = lintText('train.json', before);
-    const span = new EditedSpan();
-    const now = apply(before, changes, span);
-    const got = provisionalResult('train.json', before, full, span);
-    assert.ok(got, what);
-    const want = lintText('train.json', now);
-    assert.deepEqual(ownFindings(got), ownFindings(want), `${what}: per-record findings`);
-    if (!what.startsWith('two')) assert.notDeepEqual(ownFindings(want), ownFindings(full), `${what}: the edit changed them`);
-  }
+  for (const [what, before, changes] of cases) assertOwnFindingsExact('train.json', before, lintText('train.json', before), changes, what, !what.startsWith('two'));
   const none: [string, string, Change[]][] = [
     ['a bracket removed', indented, [{ offset: indented.indexOf('{', lineStart(indented, 700)), length: 1, text: '' }]],
     ['a comma removed between records', lines, [{ offset: lineStart(lines, 80) - 2, length: 1, text: '' }]],
@@ -205,15 +196,8 @@ test('provisional result of a JSON array: the records the edits touch, read as a
 });
 
 test('provisional results from one scan memo over many edits equal those scanned afresh (CSV and JSON arrays, edits in any order)', () => {
-  const corpus = makeCorpus(9, 300);
-  const values = corpus.files.find((f) => f.name === 'train.jsonl')!.lines.flatMap((l) => {
-    try { return [JSON.parse(l) as { messages?: unknown }]; } catch { return []; }
-  }).filter((v) => Array.isArray(v.messages));
-  const cell = (s: string): string => `"${s.replace(/"/g, '""')}"`;
-  const docs: [string, string][] = [
-    ['t.csv', `messages\n${values.map((v) => cell(JSON.stringify(v.messages))).join('\n')}\n`],
-    ['t.json', `[\n${values.map((v) => '  ' + JSON.stringify(v, null, 2).replace(/\n/g, '\n  ')).join(',\n')}\n]\n`],
-  ];
+  const values = corpusRecords(9, 300);
+  const docs: [string, string][] = [['t.csv', messagesCsv(values)], ['t.json', indentedArray(values)]];
   const r: Rng = rng(21);
   for (const [path, before] of docs) {
     const full = lintText(path, before);

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintBytesParallel, lintText, lintTextParallel, type LintOptions } from '../../src/core/lint';
+import { corpusRecords, indentedArray, messagesCsv } from './support/dataset-forms';
 import { chatJsonl, makeCorpus } from './support/lint-corpus';
 
 const JOBS = 3; // more threads than this machine's cores: every slice boundary and the merge are exercised
@@ -38,7 +39,7 @@ test('declines where the threads would not read the text as lintText does, or wo
     ['a leading U+FEFF (read from bytes it is a byte order mark)', '\ufeff' + lines, JOBS],
     ['a JSON array on one line (no line between records to cut at)', `[${lines.trim().split('\n').join(',')}]`, JOBS],
     ['a JSON array on one line after blank lines', `\n  \n[${lines.trim().split('\n').join(',')}]`, JOBS],
-    ['a CSV file that starts with a blank line', '\nmessages\n' + lines.trim().split('\n').map((l) => `"${JSON.stringify(JSON.parse(l).messages).replace(/"/g, '""')}"`).join('\n'), JOBS, 'doc.csv'],
+    ['a CSV file that starts with a blank line', '\n' + messagesCsv(lines.trim().split('\n').map((l) => JSON.parse(l) as unknown)), JOBS, 'doc.csv'],
     ['one thread', lines, 1],
   ];
   for (const [why, text, jobs, path] of cases) {
@@ -53,12 +54,8 @@ test('declines where the threads would not read the text as lintText does, or wo
 
 test('JSON array and CSV documents linted on threads, in parts, equal lintText; their sessions get no seeds', async () => {
   const corpus = makeCorpus(9, 400);
-  const chat = corpus.files.find((f) => f.role === 'train' && f.name.endsWith('.jsonl'))!;
-  const values = chat.lines.flatMap((l) => { try { return [JSON.parse(l) as { messages?: unknown }]; } catch { return []; } });
-  const docs: [string, string][] = [
-    ['doc.json', `[\n${values.map((v) => '  ' + JSON.stringify(v, null, 2).replace(/\n/g, '\n  ')).join(',\n')}\n]\n`],
-    ['doc.csv', 'messages\n' + values.filter((v) => v.messages).map((v) => `"${JSON.stringify(v.messages).replace(/"/g, '""')}"`).join('\n') + '\n'],
-  ];
+  const values = corpusRecords(9, 400);
+  const docs: [string, string][] = [['doc.json', indentedArray(values)], ['doc.csv', messagesCsv(values)]];
   for (const [path, text] of docs) {
     const seeds = { summaries: [] };
     const parallel = await lintTextParallel(path, text, corpus.options, { jobs: JOBS, seeds });
