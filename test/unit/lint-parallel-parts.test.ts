@@ -198,3 +198,36 @@ test('a part reads clean only when it ends where a record ends, as the whole fil
   assert.deepStrictEqual(read.records.map((r) => [r.span.line, r.span.endLine, r.byteOffset, r.byteEnd, r.value]),
     [[7, 8, 0, 7, { instruction: 'a', output: 'b\nc' }], [10, 10, 10, 14, { instruction: 'd', output: 'é' }]]);
 });
+
+test('fuzz: JSON arrays and CSV files with random quotes, commas, brackets, escapes and line breaks give the serial output on threads', async () => {
+  await inTmp(async (dir) => {
+    const r = rng(77);
+    const values = chatValues(13).slice(0, 60);
+    const bases: [string, string][] = [['a.json', arrayText(values, 'indented')], ['l.json', arrayText(values, 'lines', true)], ['c.csv', chatCsv(values)], ['i.csv', instructionCsv(9).slice(0, 20_000)]];
+    const noise = ['"', '""', ',', '\n', '\r\n', '{', '}', '[', ']', '\\', '\\"', 'x', ' '];
+    const pool = new ShardPool(2, join(__dirname, '../../src/core/lint/lint-parallel.js'));
+    let cases = 0, inParts = 0;
+    try {
+      for (let n = 0; n < 400; n++) {
+        const [name, base] = bases[n % bases.length];
+        let text = base;
+        for (let k = Math.floor(r() * 4); k >= 0; k--) {
+          const at = Math.floor(r() * text.length);
+          text = r() < 0.7 ? text.slice(0, at) + noise[Math.floor(r() * noise.length)] + text.slice(at) : text.slice(0, at) + text.slice(at + 1 + Math.floor(r() * 3));
+        }
+        const file = join(dir, `${n}-${name}`);
+        writeFileSync(file, text);
+        const keep: ShardSummary[] = [];
+        const sliceBytes = [1, 500, 4000][n % 3];
+        const parallel = await lintFileParallel(file, readShared(file), {}, { role: 'train' }, pool, { keep, sliceBytes });
+        assert.deepStrictEqual(parallel, lintSource(file, readFileSync(file), {}, { role: 'train' }), `case ${n} (${name}, parts of ${sliceBytes} bytes)`);
+        cases++;
+        if (keep.length > 1) inParts++;
+      }
+    } finally {
+      await pool.close();
+    }
+    // Most mutations leave the file cuttable somewhere: the parts path, not only the serial fallback, is what was compared.
+    assert.ok(inParts > cases / 3, `${inParts} of ${cases} linted in parts`);
+  });
+});
