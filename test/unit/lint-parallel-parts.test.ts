@@ -231,3 +231,34 @@ test('fuzz: JSON arrays and CSV files with random quotes, commas, brackets, esca
     assert.ok(inParts > cases / 3, `${inParts} of ${cases} linted in parts`);
   });
 });
+
+test('with eval files, a JSON array\'s or CSV file\'s per-record rules run on threads in parts, the rest (leakage) here: the serial output', async () => {
+  await inTmp(async (dir) => {
+    const values = chatValues(17);
+    const files = { train: join(dir, 'train.csv'), evalArray: join(dir, 'eval.json'), trainArray: join(dir, 'train.json'), evalCsv: join(dir, 'eval.csv') };
+    writeFileSync(files.train, chatCsv(values));
+    writeFileSync(files.trainArray, arrayText(values, 'indented'));
+    // Eval records: new ones, and copies of training records (leakage).
+    const evalValues = [...chatValues(18).slice(0, 80), values[40], values[41], values[300]];
+    writeFileSync(files.evalArray, arrayText(evalValues, 'lines'));
+    writeFileSync(files.evalCsv, chatCsv(evalValues));
+    const log = join(dir, 'tasks.log');
+    process.env.TUNELAB_TEST_TASK_LOG = log;
+    try {
+      for (const [train, evalFile] of [[files.train, files.evalArray], [files.trainArray, files.evalCsv]]) {
+        const serial = lintFiles([train], { evalFiles: [evalFile] });
+        assert.ok((serial.stats.findingsByCode.leakage ?? 0) >= 3, `${evalFile}: leakage found`);
+        for (const jobs of [2, 3]) {
+          writeFileSync(log, '');
+          const parallel = await lintFilesParallel([train], { evalFiles: [evalFile], jobs, minParallelBytes: 0, workerScript: join(__dirname, 'support', 'part-noting-shard-worker.js') });
+          assert.deepStrictEqual(parallel, serial, `${train} with ${evalFile}, ${jobs} jobs`);
+          const tasks = readFileSync(log, 'utf8').trim().split('\n');
+          assert.ok(tasks.includes('rules csv') && tasks.includes('rules json-array'), `parts of both files on threads: ${tasks.join('; ')}`);
+          assert.ok(tasks.includes('read as whole: true') && !tasks.includes('read as whole: false'), `every part read as the whole file reads there: ${tasks.join('; ')}`);
+        }
+      }
+    } finally {
+      delete process.env.TUNELAB_TEST_TASK_LOG;
+    }
+  });
+});

@@ -16,8 +16,8 @@ export interface CsvHeaderBytes { start: number; end: number; lines: number }
 
 /**
  * A JSON array's records cut into parts, each after the first starting at a line after a comma between two records, at
- * or after its entry of `starts` (ascending byte offsets). Undefined where the file is not one array (its first
- * character is not `[`, or something follows the array's `]`) or no cut was found.
+ * or after its entry of `starts` (ascending byte offsets): one part where no cut was found. Undefined where the file is
+ * not one array (its first character is not `[`, or something follows the array's `]`).
  */
 export function arrayParts(buf: Buffer, starts: readonly number[]): LineRange[] | undefined {
   const bom = utf8BomLength(buf);
@@ -60,7 +60,7 @@ export function arrayParts(buf: Buffer, starts: readonly number[]): LineRange[] 
   }
   // Content after the `]` makes the file JSONL of arrays, or an error the serial reader words.
   if (i >= n || firstNonBlank(buf, i + 1) !== -1) return undefined;
-  return cuts.length ? ranges(bom, n, 0, cuts) : undefined;
+  return ranges(bom, n, 0, cuts);
 }
 
 /**
@@ -84,9 +84,9 @@ export function csvHeaderBytes(buf: Buffer): CsvHeaderBytes | undefined {
 
 /**
  * A CSV file's rows after its header cut into parts, each after the first starting at a line break outside quotes at
- * or after its entry of `starts`. Undefined where no cut was found.
+ * or after its entry of `starts`: one part where no cut was found.
  */
-export function csvParts(buf: Buffer, header: CsvHeaderBytes, starts: readonly number[]): LineRange[] | undefined {
+export function csvParts(buf: Buffer, header: CsvHeaderBytes, starts: readonly number[]): LineRange[] {
   const cuts: number[] = [];
   let quotes = 0, line = header.lines, k = 1;
   const n = buf.length;
@@ -105,7 +105,7 @@ export function csvParts(buf: Buffer, header: CsvHeaderBytes, starts: readonly n
       while (k < starts.length && starts[k] <= i) k++;
     }
   }
-  return cuts.length ? ranges(header.end, n, header.lines, cuts) : undefined;
+  return ranges(header.end, n, header.lines, cuts);
 }
 
 /** Ranges from `start` to `end` cut at `cuts` (offset, lines before it; flat pairs). */

@@ -22,7 +22,7 @@ import { planLint } from './lint-files';
 import { shiftShardFindings } from './finding-lines';
 import { fileResult, lintSource, runRules } from './lint-source';
 import { PER_RECORD_CODES, ruleGroups } from './rule-groups';
-import { ShardMerger, summarizeShard, transferList, type PartRead, type ShardSummary } from './shard-summary';
+import { openSlice, ShardMerger, summarizeShard, transferList, type PartRead, type ShardSummary } from './shard-summary';
 import { RULES } from './rules';
 import type { FileLintResult, LintCode, LintOptions, LintOutput } from './types';
 
@@ -74,7 +74,11 @@ export interface FileParallelOptions {
 
 export async function lintFileParallel(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool, opts: FileParallelOptions = {}): Promise<FileLintResult> {
   // Read whole here to tell its container, a JSON array or CSV file would be read twice: once to tell, once to lint.
-  if (isArrayOrCsv(path, buf)) return (await lintInParts(path, buf, options, role, pool, opts)) ?? lintSource(path, buf, options, role);
+  if (isArrayOrCsv(path, buf)) {
+    if (!role.leakage && !options.tokenCounter) return (await lintInParts(path, buf, options, role, pool, opts)) ?? lintSource(path, buf, options, role);
+    const parts = fatalEncodingProblem(buf) ? undefined : recordParts(path, buf, evenStarts(buf.length, pool.size));
+    return parts ? splitByRules(path, buf, options, role, pool, parts) : lintSource(path, buf, options, role);
+  }
   const opened = openDataset(buf, path); // container and file-level problems only: records are read below
   if (opened.container !== 'jsonl' || opened.problems.length) return lintSource(path, buf, options, role);
   // The leakage index and an in-process token counter live on this thread: the threads then split the rules instead.
@@ -90,8 +94,8 @@ export async function lintFileParallel(path: string, buf: Buffer, options: LintO
 export async function lintInParts(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool, opts: FileParallelOptions = {}): Promise<FileLintResult | undefined> {
   // With eval files or an in-process token counter such a file is linted serially: the split by rules is JSONL's.
   if (!isArrayOrCsv(path, buf) || role.leakage || options.tokenCounter || fatalEncodingProblem(buf)) return undefined;
-  const parts = recordParts(path, buf, pool.size + 1, opts.sliceBytes ?? MAX_SLICE_BYTES);
-  return parts && splitByRecords(path, buf, options, role, pool, parts, opts.keep);
+  const parts = recordParts(path, buf, sliceStarts(buf.length, pool.size + 1, opts.sliceBytes ?? MAX_SLICE_BYTES));
+  return parts && parts.ranges.length > 1 ? splitByRecords(path, buf, options, role, pool, parts, opts.keep) : undefined;
 }
 
 /** What the reader takes as CSV (by the name) or as a JSON array (its first character `[`), told without reading it whole. */
@@ -107,16 +111,18 @@ interface FileCuts {
   read?: Omit<PartRead, 'first' | 'last'>;
 }
 
-/** A JSON array's or CSV file's records cut into parts for `threads` (record-parts.ts); undefined: lint it serially. */
-function recordParts(path: string, buf: Buffer, threads: number, sliceBytes: number): FileCuts | undefined {
-  const starts = sliceStarts(buf.length, threads, sliceBytes);
+/**
+ * A JSON array's or CSV file's records cut into parts at or after `starts` (record-parts.ts); undefined where the reader
+ * would not take the file as one array, or a CSV header as written.
+ */
+function recordParts(path: string, buf: Buffer, starts: readonly number[]): FileCuts | undefined {
   if (!isCsvPath(path)) {
     const ranges = arrayParts(buf, starts);
     return ranges && { ranges, read: { container: 'json-array' } };
   }
   const header = csvHeaderBytes(buf);
-  const ranges = header && csvParts(buf, header, starts);
-  if (!header || !ranges) return undefined;
+  if (!header) return undefined;
+  const ranges = csvParts(buf, header, starts);
   const csvHeader = buf.toString('utf8', header.start, header.end).replace(/\r?\n$/, '');
   const row = readCsvRow(csvHeader, 0, 1);
   // A header the reader would take differently (or report) is left to the serial lint.
@@ -213,13 +219,20 @@ function releaseNearDuplicateData(s: ShardSummary): void {
 }
 const EMPTY = new Int32Array(0);
 
-/** The per-record rules in the workers over slices of the file, the whole-file rules on this thread over all of it. */
-async function splitByRules(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool): Promise<FileLintResult> {
+/**
+ * The per-record rules in the workers over slices of the file (JSONL lines, or `parts` of a JSON array or CSV file, one
+ * per worker), the whole-file rules on this thread over all of it.
+ */
+async function splitByRules(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool, parts?: FileCuts): Promise<FileLintResult> {
   const { perRecord: inWorkers, wholeFile: onMain } = ruleGroups(options, true);
   if (inWorkers.every((r) => options.severity?.[r.code] === 'off')) return lintSource(path, buf, options, role);
   const portable = { ...options };
   delete portable.tokenCounter; // not serialisable: too-long then runs here (ruleGroups)
-  const shards = splitLines(buf, pool.size).map((range, i) => pool.run(i, { mode: 'rules', path, bytes: buf.buffer as SharedArrayBuffer, byteOffset: buf.byteOffset, ...range, options: portable, codes: inWorkers.map((r) => r.code) }));
+  const ranges = parts?.ranges ?? splitLines(buf, pool.size);
+  const shards = ranges.map((range, i) => pool.run(i, {
+    mode: 'rules', path, bytes: buf.buffer as SharedArrayBuffer, byteOffset: buf.byteOffset, ...range, options: portable, codes: inWorkers.map((r) => r.code),
+    part: partRead(parts?.read, i, ranges.length),
+  }));
   const main = runRules(path, buf, onMain, options, role);
   const results = await Promise.allSettled(shards);
   const perCtx = new FileContext(path, options, role);
@@ -256,9 +269,14 @@ export function readShared(path: string): Buffer {
  * that the reader takes the slice for JSONL as it does the whole file.
  */
 export function splitLines(buf: Buffer, n: number, firstShare = 1 / n): LineRange[] {
+  return cutLines(buf, evenStarts(buf.length, n, firstShare));
+}
+
+/** Where n parts of `bytes` start: the first about `firstShare` of them, the others equal parts of the rest. */
+function evenStarts(bytes: number, n: number, firstShare = 1 / n): number[] {
   const starts = [0];
-  for (let k = 1; k < n; k++) starts.push(Math.floor(buf.length * (firstShare + ((1 - firstShare) * (k - 1)) / (n - 1))));
-  return cutLines(buf, starts);
+  for (let k = 1; k < n; k++) starts.push(Math.floor(bytes * (firstShare + ((1 - firstShare) * (k - 1)) / (n - 1))));
+  return starts;
 }
 
 /**
@@ -315,16 +333,24 @@ interface ShardTask extends LineRange {
   shapes?: boolean;
   /** slices: parts of a JSON array's or CSV file's records (undefined: JSONL lines). */
   read?: Omit<PartRead, 'first' | 'last'>;
+  /** rules: how the range is read, when it is a part of a JSON array's or CSV file's records. */
+  part?: PartRead;
 }
 interface ShardResult { readsAsWhole: boolean; findings?: ShardFindings; summary?: ShardSummary }
 
 /** Lints one slice with the per-record rules; line numbers are made the file's. */
 export function lintShard(task: ShardTask): ShardResult {
   const buf = Buffer.from(task.bytes, task.byteOffset + task.start, task.end - task.start);
-  const run = runRules(task.path, buf, RULES.filter((r) => task.codes.includes(r.code)), task.options);
+  const rules = RULES.filter((r) => task.codes.includes(r.code));
+  if (task.part) {
+    // A part's records have the file's line numbers already.
+    const opened = openSlice(task.path, buf, task.lineOffset + 1, task.part);
+    const run = runRules(task.path, opened.dataset, rules, task.options);
+    return { readsAsWhole: opened.readsAsWhole(), findings: run.ctx.shardFindings() };
+  }
+  const run = runRules(task.path, buf, rules, task.options);
   const shard = run.ctx.shardFindings();
-  const d = task.lineOffset;
-  shiftShardFindings(shard, d, task.path);
+  shiftShardFindings(shard, task.lineOffset, task.path);
   return { readsAsWhole: run.container === 'jsonl' && run.problems.length === 0, findings: shard };
 }
 

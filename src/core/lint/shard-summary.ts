@@ -127,7 +127,7 @@ export function summarizeShard(path: string, buf: Buffer, codes: readonly LintCo
 }
 
 /** The slice's records as summarizeShard reads them, and whether they read as the whole file's there (asked after them). */
-function openSlice(path: string, buf: Buffer, firstLine: number, part: PartRead | undefined): { dataset: OpenedDataset; readsAsWhole: () => boolean } {
+export function openSlice(path: string, buf: Buffer, firstLine: number, part: PartRead | undefined): { dataset: OpenedDataset; readsAsWhole: () => boolean } {
   if (!part) {
     const dataset = openDataset(buf, path);
     return { dataset, readsAsWhole: () => dataset.container === 'jsonl' && dataset.problems.length === 0 };
