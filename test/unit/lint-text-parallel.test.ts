@@ -2,8 +2,8 @@
 // lintText's findings on the same text, or decline (undefined) where the threads would read the text differently.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lintBytesParallel, lintText, lintTextParallel, type LintOptions } from '../../src/core/lint';
-import { corpusRecords, indentedArray, messagesCsv } from './support/dataset-forms';
+import { createLintSession, lintBytesParallel, lintText, lintTextParallel, type LintOptions } from '../../src/core/lint';
+import { corpusRecords, csvCell, indentedArray, messagesCsv } from './support/dataset-forms';
 import { chatJsonl, makeCorpus } from './support/lint-corpus';
 
 const JOBS = 3; // more threads than this machine's cores: every slice boundary and the merge are exercised
@@ -52,17 +52,32 @@ test('declines where the threads would not read the text as lintText does, or wo
   assert.ok(lintText('doc.jsonl', cases[0][1]).findings.some((f) => f.code === 'encoding'));
 });
 
-test('JSON array and CSV documents linted on threads, in parts, equal lintText; their sessions get no seeds', async () => {
+test('JSON array and CSV documents linted on threads, in parts, equal lintText; a session starts from their seeds and then takes edits', async () => {
   const corpus = makeCorpus(9, 400);
   const values = corpusRecords(9, 400);
-  const docs: [string, string][] = [['doc.json', indentedArray(values)], ['doc.csv', messagesCsv(values)]];
+  const lines = values.map((v) => JSON.stringify(v));
+  // Two records on one line here and there (the session then reads the text whole: no seeds), and cells over several
+  // lines with findings below a record's first line.
+  const shared = `[\n${lines.map((l, i) => l + (i === lines.length - 1 ? '' : i % 7 === 3 ? ', ' : ',\n')).join('')}\n]\n`;
+  const cells = ['instruction,output', ...values.slice(0, 300).map((v, i) => `${csvCell(`Question ${i}\nwrite to ann.lee${i % 9}@example.com`, true)},${csvCell(JSON.stringify(v).slice(0, 80 + (i % 40)))}`)].join('\n') + '\n';
+  const docs: [string, string][] = [['doc.json', indentedArray(values)], ['shared.json', shared], ['doc.csv', messagesCsv(values)], ['cells.csv', cells]];
   for (const [path, text] of docs) {
     const seeds = { summaries: [] };
     const parallel = await lintTextParallel(path, text, corpus.options, { jobs: JOBS, seeds });
     assert.ok(parallel, `${path}: linted on threads`);
     assert.deepStrictEqual(parallel, lintText(path, text, corpus.options), path);
-    assert.ok(parallel.findings.some((f) => f.code === 'duplicate' && f.fixes?.length), `${path}: duplicates with their fixes`);
-    assert.equal(seeds.summaries.length, 0, `${path}: seeds are JSONL lines'`);
+    assert.ok(parallel.findings.some((f) => (f.code === 'duplicate' || f.code === 'pii') && f.fixes?.length), `${path}: findings with their fixes`);
+    assert.ok(seeds.summaries.length > 0, `${path}: the parts' summaries kept`);
+    const session = createLintSession(path, corpus.options, seeds);
+    assert.deepStrictEqual(session.update(text), parallel, `${path}: the session built from the seeds`);
+    const seeded = session.lastUpdate.linesSeeded;
+    if (path === 'shared.json') assert.equal(seeded, 0, 'not held record by record');
+    else assert.ok(seeded > parallel.records * 0.9 && seeded <= parallel.records, `${path}: ${seeded} of ${parallel.records} records seeded`);
+    // Then edits, as the worker sends them: a record copied to the end, and one word changed.
+    const edited = text.replace(/\n\]\n$/, '') + (path.endsWith('.json') ? `,\n${lines[5]}\n]\n` : text.split('\n')[3] + '\n');
+    assert.deepStrictEqual(session.update(edited), lintText(path, edited, corpus.options), `${path}: a record added`);
+    const reworded = edited.replace('Question 1\n', 'Query 1\n').replace('"content":"', '"content":"Well, ');
+    assert.deepStrictEqual(session.update(reworded), lintText(path, reworded, corpus.options), `${path}: a word changed`);
   }
 });
 

@@ -88,8 +88,7 @@ export async function lintFileParallel(path: string, buf: Buffer, options: LintO
 
 /**
  * lintFileParallel of a JSON array or CSV file (isArrayOrCsv), or undefined where its records cannot be cut into parts:
- * a serial lint is then all there is (the editor's worker leaves that to the document's session). The parts' summaries
- * (`keep`) are no seeds for an editor session, which starts from JSONL lines' only.
+ * a serial lint is then all there is (the editor's worker leaves that to the document's session).
  */
 export async function lintInParts(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool, opts: FileParallelOptions = {}): Promise<FileLintResult | undefined> {
   // With eval files or an in-process token counter such a file is linted serially: the split by rules is JSONL's.

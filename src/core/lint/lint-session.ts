@@ -213,7 +213,7 @@ class IncrementalLint implements LintSession {
       ? plainJsonl(text)
       : !text.slice(firstStart, text.length - q).includes('\0'); // the lines before did not change
     if (!plain) {
-      const held = yield* this.updateHeld(text, unchanged);
+      const held = yield* this.updateHeld(text, unchanged, summaries);
       if (held) return held;
       this.reset();
       this.reuse ??= new RecordReuse(this.path, this.options);
@@ -256,7 +256,7 @@ class IncrementalLint implements LintSession {
    * splitting the text near it, and the whole-file rules go on as for JSONL lines. Undefined: text the reader takes
    * otherwise, or two records starting on one line (the caller reads the text in full). The first update reads all.
    */
-  private *updateHeld(text: string, unchanged?: { prefix: number; suffix: number }): Generator<void, FileLintResult | undefined> {
+  private *updateHeld(text: string, unchanged?: { prefix: number; suffix: number }, summaries?: ShardSummary[]): Generator<void, FileLintResult | undefined> {
     const old = this.held;
     if (!old && this.lines.length) this.reset(); // JSONL lines
     // After a byte order mark, as the reader reads the text (offsets and the first line's columns count from there).
@@ -269,7 +269,15 @@ class IncrementalLint implements LintSession {
       same = hint ? Math.min(Math.max(hint.prefix - (bom ? 1 : 0), 0), most) : commonPrefix(prev, body);
       sameEnd = Math.min(hint ? hint.suffix : commonSuffix(prev, body, most - same), most - same);
     }
-    const spliced = yield* this.spliceSteps(PieceText.of(body), bom, same, sameEnd);
+    const pieces = PieceText.of(body);
+    // The first update of a threaded lint's text takes each record's per-record work from its parts' summaries.
+    if (summaries && !old) this.seeds = new SessionSeeds(this.path, summaries, 1 + pieces.countNewlines(0, pieces.length), lshLayout(this.options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD).bands);
+    let spliced: boolean;
+    try {
+      spliced = yield* this.spliceSteps(pieces, bom, same, sameEnd);
+    } finally {
+      this.seeds = undefined;
+    }
     return spliced ? yield* this.assemble(this.lines.length) : undefined;
   }
 
@@ -329,9 +337,13 @@ class IncrementalLint implements LintSession {
       const f = fresh[k];
       let c = moved.size ? moved.get(f.key)?.pop() : undefined;
       if (!c) {
-        checked++;
         const { rec, origin } = f.read();
-        c = this.readRecord(f.key, rec);
+        const seed = this.seeds?.at(f.line + 1);
+        if (seed && seed.column === rec.column) c = this.seededLine(f.key, rec, seed, origin);
+        else {
+          checked++;
+          c = this.readRecord(f.key, rec);
+        }
         c.origin = origin;
         // Its findings are placed: the map into its cells and its row text, which hold a copy of the row, are not kept,
         // nor a CSV row's record text (about as much memory as the rest of the session): viewOf makes it again.
@@ -349,7 +361,8 @@ class IncrementalLint implements LintSession {
     this.reuse = undefined;
     this.prevText = undefined;
     this.holdsText = true;
-    this.lastUpdate = { linesChecked: checked, linesReused: layout.lines.length - checked, linesSeeded: 0, full: false };
+    this.lastUpdate = { linesChecked: checked + this.seededLines, linesReused: layout.lines.length - checked - this.seededLines, linesSeeded: this.seededLines, full: false };
+    this.seededLines = 0;
     return true;
   }
 
@@ -583,14 +596,16 @@ class IncrementalLint implements LintSession {
   }
 
   /** readLine's result for a valid record, from its seed: as the rules would have found it. */
-  private seededLine(text: string, rec: SourceRecord, seed: LineSeed): CachedLine {
+  private seededLine(text: string, rec: SourceRecord, seed: LineSeed, origin = 1): CachedLine {
     this.seededLines++;
     const line: CachedLine = { text, rec, valid: true, shape: seed.shape, own: [], schema: [], pos: -1, fid: -1, answer: undefined, length: -1 };
-    if (this.rule.has('schema')) line.schema = seed.schema;
+    // The seed's findings are at line 1 and below; a CSV row read alone starts at `origin`, under its header.
+    const placed = (fs: Finding[]): Finding[] => (origin === 1 ? fs : fs.map((f) => movedFinding(f, origin - 1, this.path)));
+    if (this.rule.has('schema')) line.schema = placed(seed.schema);
     if (this.rule.has('answer-skew')) line.answer = seed.answer;
     if (this.rule.has('length-outlier')) line.length = seed.length;
     if (this.fingerprint && seed.fingerprint !== undefined) line.fid = fingerprintIdOf(this.capture, seed.fingerprint);
-    if (this.perRecord.length) line.own = seed.own;
+    if (this.perRecord.length) line.own = placed(seed.own);
     this.near?.seed(line, seed.bandKeys, seed.shingles);
     return line;
   }

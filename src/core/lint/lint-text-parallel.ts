@@ -41,7 +41,7 @@ export async function lintTextParallel(path: string, text: string, options: Lint
 /**
  * The same for a document's UTF-8 bytes already in shared memory (a file read into a SharedArrayBuffer): lintText of
  * their text, without decoding and encoding them again. The caller vouches that the bytes are the text's UTF-8
- * (no byte order mark). Seeds are kept for JSONL only: a JSON array's or CSV file's session builds itself.
+ * (no byte order mark).
  */
 export async function lintBytesParallel(path: string, buf: Buffer, options: LintOptions, opts: TextParallelOptions): Promise<FileLintResult | undefined> {
   if (opts.jobs < 2 || !(buf.buffer instanceof SharedArrayBuffer)) return undefined;
@@ -53,7 +53,8 @@ export async function lintBytesParallel(path: string, buf: Buffer, options: Lint
   const pool = opts.pool ?? new ShardPool(opts.jobs - 1, opts.workerScript ?? __filename);
   try {
     const role = { role: 'train' as const };
-    return parts ? await lintInParts(path, buf, options, role, pool) : await lintFileParallel(path, buf, options, role, pool, { keep: opts.seeds?.summaries });
+    const keep = opts.seeds?.summaries;
+    return parts ? await lintInParts(path, buf, options, role, pool, { keep }) : await lintFileParallel(path, buf, options, role, pool, { keep });
   } finally {
     if (!opts.pool) await pool.close();
   }

@@ -57,11 +57,18 @@ export class SessionSeeds {
       if (!s.shapes) throw new Error('session seeds: a summary without shapes');
       for (let i = 0; i < s.valid; i++) {
         const line = s.spans[4 * i];
+        // One record starts on a line (a session holds a JSON array record by record only then).
         if (line < this.shardOf.length) { this.shardOf[line] = k + 1; this.indexOf[line] = i; }
       }
+      // A finding belongs to the valid record whose lines hold it (a JSON array's or CSV file's record may span several);
+      // both come in file order. The findings of invalid records (on no valid record's lines) are not seeds.
+      let i = 0;
       for (const f of s.findings.findings) {
-        const list = this.findingsAt.get(f.line);
-        if (list) list.push(f); else this.findingsAt.set(f.line, [f]);
+        while (i < s.valid && s.spans[4 * i + 2] < f.line) i++;
+        if (i === s.valid || s.spans[4 * i] > f.line) continue;
+        const start = s.spans[4 * i];
+        const list = this.findingsAt.get(start);
+        if (list) list.push(f); else this.findingsAt.set(start, [f]);
       }
     });
   }
