@@ -7,7 +7,8 @@
  * rules in the workers, the rest here over the whole file at the same time. Either way the shards' findings are taken
  * in file order (FileContext.absorb), so counts, the per-code limit and its first dropped finding are those of one
  * serial pass; findings at one position sort in rule order (byPosition).
- * Files that are not plain JSONL (arrays, read problems, encoding problems) or are small are linted serially.
+ * JSONL is cut at line breaks; a JSON array or CSV file at line starts between two records (record-parts.ts), each part
+ * read as the whole file reads there. Small files, and files with read or encoding problems, are linted serially.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -91,7 +92,7 @@ export async function lintFileParallel(path: string, buf: Buffer, options: LintO
  * a serial lint is then all there is (the editor's worker leaves that to the document's session).
  */
 export async function lintInParts(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool, opts: FileParallelOptions = {}): Promise<FileLintResult | undefined> {
-  // With eval files or an in-process token counter such a file is linted serially: the split by rules is JSONL's.
+  // With eval files or an in-process token counter lintFileParallel splits the rules instead (the editor has neither).
   if (!isArrayOrCsv(path, buf) || role.leakage || options.tokenCounter || fatalEncodingProblem(buf)) return undefined;
   const parts = recordParts(path, buf, sliceStarts(buf.length, pool.size + 1, opts.sliceBytes ?? MAX_SLICE_BYTES));
   return parts && parts.ranges.length > 1 ? splitByRecords(path, buf, options, role, pool, parts, opts.keep) : undefined;
@@ -146,7 +147,7 @@ async function splitByRecords(path: string, buf: Buffer, options: LintOptions, r
   const { ranges, read } = cuts;
   const n = ranges.length;
   const next = new Int32Array(new SharedArrayBuffer(4)); // the next slice to take
-  const done = new Map<number, ShardSummary | undefined>(); // slice -> its summary; undefined: not plain JSONL
+  const done = new Map<number, ShardSummary | undefined>(); // slice -> its summary; undefined: not read as the whole file reads there
   let failed = false;
   let wake: (() => void) | undefined;
   const arrived = (k: number, r: ShardResult): void => {
