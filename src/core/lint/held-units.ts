@@ -58,7 +58,7 @@ export interface Splice {
  * characters (`prev` undefined: every record is fresh). Undefined where the reader would not take the text as held
  * records.
  */
-export function spliceHeld(kind: HeldLayout['kind'], text: PieceText, prev: HeldLayout | undefined, same: number, sameEnd: number): Splice | undefined {
+export function* spliceHeld(kind: HeldLayout['kind'], text: PieceText, prev: HeldLayout | undefined, same: number, sameEnd: number): Generator<void, Splice | undefined> {
   if (prev && prev.kind !== kind) prev = undefined;
   const total = text.length;
   // The reader decodes a lone surrogate as bytes would (U+FFFD), and reads text with a NUL from its bytes: the held
@@ -73,7 +73,7 @@ export function spliceHeld(kind: HeldLayout['kind'], text: PieceText, prev: Held
     const flat = text.toString();
     if (flat.charCodeAt(0) === 0xfeff || !wellFormed(flat) || flat.includes('\0')) return undefined; // a second mark: not held
     const w: TextWindow = { text: flat, base: 0, total };
-    return kind === 'csv' ? spliceCsv(w, text, undefined, 0, 0, 0, 0) : spliceArray(w, text, undefined, 0, 0, 0);
+    return yield* kind === 'csv' ? spliceCsv(w, text, undefined, 0, 0, 0, 0) : spliceArray(w, text, undefined, 0, 0, 0);
   }
   // Lines the edit added (the changed span's newlines, new less old).
   const lineDelta = text.countNewlines(same, total - sameEnd) - prev.text.countNewlines(same, prev.text.length - sameEnd);
@@ -88,18 +88,24 @@ export function spliceHeld(kind: HeldLayout['kind'], text: PieceText, prev: Held
     const whole = end - from > WHOLE_TEXT_WINDOW;
     const w: TextWindow = whole ? { text: text.toString(), base: 0, total } : { text: text.slice(from, end), base: from, total };
     try {
-      return kind === 'csv' ? spliceCsv(w, text, prev, same, sameEnd, first, lineDelta) : spliceArray(w, text, prev, same, sameEnd, lineDelta);
+      return yield* kind === 'csv' ? spliceCsv(w, text, prev, same, sameEnd, first, lineDelta) : spliceArray(w, text, prev, same, sameEnd, lineDelta);
     } catch (e) {
       if (e !== WINDOW_TOO_SMALL || whole || end >= total) throw e;
     }
   }
 }
 
+/**
+ * A whole text's split pauses after every PAUSE_UNITS + 1 records (a session's build goes on in steps between which the
+ * editor's edits are answered: the first step of 50 MB was 140-160 ms).
+ */
+const PAUSE_UNITS = 4095;
+
 /** The widest window taken from the pieces; a wider one is the whole text. */
 const WHOLE_TEXT_WINDOW = 1 << 20;
 
 /** `w` holds the text from the line of the value before the first one re-read (all of it when `prev` is undefined). */
-function spliceArray(w: TextWindow, src: PieceText, prev: HeldLayout | undefined, same: number, sameEnd: number, lineDelta: number): Splice | undefined {
+function* spliceArray(w: TextWindow, src: PieceText, prev: HeldLayout | undefined, same: number, sameEnd: number, lineDelta: number): Generator<void, Splice | undefined> {
   const { text, base, total } = w;
   const limit = base + text.length;
   const was = prev?.array;
@@ -133,6 +139,7 @@ function spliceArray(w: TextWindow, src: PieceText, prev: HeldLayout | undefined
   // The window starts a line (or the text).
   const lineStart = (i: number): number => base + text.lastIndexOf('\n', i - base - 1) + 1;
   for (let k = first; k < resumedAt; k++) {
+    if ((k & PAUSE_UNITS) === PAUSE_UNITS) yield;
     const s = starts[k], e = ends[k];
     line += countNewlines(text, at - base, s - base);
     at = s;
@@ -155,7 +162,7 @@ function spliceArray(w: TextWindow, src: PieceText, prev: HeldLayout | undefined
 }
 
 /** As spliceArray: `w` from the line of the row before row `first`, the first that does not end before the edit. */
-function spliceCsv(w: TextWindow, src: PieceText, prev: HeldLayout | undefined, same: number, sameEnd: number, first: number, lineDelta: number): Splice | undefined {
+function* spliceCsv(w: TextWindow, src: PieceText, prev: HeldLayout | undefined, same: number, sameEnd: number, first: number, lineDelta: number): Generator<void, Splice | undefined> {
   const { text, base, total } = w;
   const limit = base + text.length;
   const was = prev?.csv;
@@ -185,7 +192,8 @@ function spliceCsv(w: TextWindow, src: PieceText, prev: HeldLayout | undefined, 
   const fresh: FreshUnit[] = [];
   const from = total - sameEnd, delta = total - (prev?.text.length ?? 0);
   let resumed = prev ? prev.starts.length : 0;
-  while (i < total) {
+  for (let k = 0; i < total; k++) {
+    if ((k & PAUSE_UNITS) === PAUSE_UNITS) yield;
     if (prev && i >= from) {
       const j = startingAt(prev.starts, i - delta);
       if (j >= 0) {

@@ -311,7 +311,7 @@ class IncrementalLint implements LintSession {
    */
   private *spliceSteps(text: PieceText, bom: boolean, same: number, sameEnd: number): Generator<void, boolean> {
     const old = this.held;
-    const splice = spliceHeld(/\.csv$/i.test(this.path) ? 'csv' : 'json-array', text, old, same, sameEnd);
+    const splice = yield* spliceHeld(/\.csv$/i.test(this.path) ? 'csv' : 'json-array', text, old, same, sameEnd);
     if (!splice) return false;
     const { layout, first, fresh, whole } = splice;
     const resumed = old && !whole ? splice.resumed : old?.lines.length ?? 0;
