@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Lint throughput on a generated chat JSONL file:
-//   npx tsc -p tsconfig.test.json && npm run bench:lint -- [--mb 200] [--jobs N] [--repeat 3] [--seed 1] [--session-mb 50] [--rules] [--no-eval]
+//   npx tsc -p tsconfig.test.json && npm run bench:lint -- [--mb 200] [--jobs N] [--repeat 3] [--seed 1] [--session-mb 50] [--formats-mb 50] [--rules] [--no-eval]
 // The file (clean chat records with 1% exact and 1% near duplicates, test/unit/support/lint-corpus.ts) is generated
 // once into $TMPDIR/tunelab-bench-lint/ and reused. Measured:
 //   parse floor      read + split the Buffer on 0x0A + JSON.parse of each line, single-threaded, in this process
@@ -12,6 +12,8 @@
 //   session          createLintSession on a --session-mb file: the first update, then one-line edits (median)
 //   per rule         (--rules) each rule alone minus every rule off
 //   train + eval     (unless --no-eval) --eval with a 5% eval file: the extra time of the leakage check (child, N jobs)
+//   formats          the --formats-mb file's records as a JSON array (indented as json.dump writes it) and as a CSV file
+//                    with a `messages` column: 1 job and N jobs each (child), outputs compared (0 skips)
 // Times are the least of --repeat runs. Prints the figures, then ONE JSON object as the last line.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -39,12 +41,12 @@ try {
 const { values } = parseArgs({
   options: {
     mb: { type: 'string', default: '200' }, jobs: { type: 'string' }, repeat: { type: 'string', default: '3' }, seed: { type: 'string', default: '1' },
-    'session-mb': { type: 'string', default: '50' }, rules: { type: 'boolean' }, 'no-eval': { type: 'boolean' },
+    'session-mb': { type: 'string', default: '50' }, 'formats-mb': { type: 'string', default: '50' }, rules: { type: 'boolean' }, 'no-eval': { type: 'boolean' },
   },
 });
-const mb = Number(values.mb), repeat = Number(values.repeat), seed = Number(values.seed), sessionMb = Number(values['session-mb']);
+const mb = Number(values.mb), repeat = Number(values.repeat), seed = Number(values.seed), sessionMb = Number(values['session-mb']), formatsMb = Number(values['formats-mb']);
 const jobs = values.jobs === undefined ? Math.min(availableParallelism(), 8) : Number(values.jobs);
-if (!(mb > 0) || !(repeat >= 1) || !(jobs >= 1) || !(sessionMb >= 0)) {
+if (!(mb > 0) || !(repeat >= 1) || !(jobs >= 1) || !(sessionMb >= 0) || !(formatsMb >= 0)) {
   console.error('bench-lint: --mb, --repeat, --jobs must be positive numbers');
   process.exit(2);
 }
@@ -101,6 +103,8 @@ if (!values['no-eval']) {
   console.log(`train + 5% eval        ${secs(r.wallMs).padStart(8)} wall  (+${secs(r.wallMs - many.wallMs)} for indexing, comparing and linting the eval file; ${findings} leakage findings; peak RSS ${r.maxRssMb} MB)`);
 }
 
+const formats = formatsMb > 0 ? formatsBench(generated(formatsMb, seed)) : undefined;
+
 const summary = (r) => ({ wallMs: Math.round(r.wallMs), cpuMs: Math.round(r.cpuMs), mibPerS: rate(r.wallMs), maxRssMb: r.maxRssMb });
 console.log(JSON.stringify({
   mib: round(mib), file, node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, load: loadavg().map(round), repeat,
@@ -109,8 +113,34 @@ console.log(JSON.stringify({
   ratioToParseFloor: { jobsN: round2(many.wallMs / parse.wallMs), jobs1: round2(one.wallMs / parse.wallMs) },
   speedUp: round2(one.wallMs / many.wallMs), sameOutput: one.stdout === many.stdout,
   findings: JSON.parse(many.stdout).stats.findingsByCode,
-  nearDuplicate: { cpuMs: Math.round(nearOwn), mibPerS: rate(nearOwn) }, perRule: values.rules ? perRule : undefined, session, leakage,
+  nearDuplicate: { cpuMs: Math.round(nearOwn), mibPerS: rate(nearOwn) }, perRule: values.rules ? perRule : undefined, session, leakage, formats,
 }));
+
+/**
+ * The records of a JSONL file as a JSON array and as a CSV file (made once, next to it), each linted with 1 job and with
+ * N: JSON arrays and CSV files are cut into parts at line starts between records, as JSONL at line breaks.
+ */
+function formatsBench(jsonl) {
+  const out = {};
+  for (const [format, ext] of [['array', 'json'], ['csv', 'csv']]) {
+    const path = jsonl.replace(/\.jsonl$/, `.${format}.${ext}`);
+    if (!existsSync(path)) {
+      const values = readFileSync(jsonl, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      const text = format === 'array'
+        ? `[\n${values.map((v) => '  ' + JSON.stringify(v, null, 2).replace(/\n/g, '\n  ')).join(',\n')}\n]\n`
+        : `messages\n${values.map((v) => `"${JSON.stringify(v.messages).replace(/"/g, '""')}"`).join('\n')}\n`;
+      writeFileSync(`${path}.part`, text);
+      renameSync(`${path}.part`, path);
+    }
+    const size = statSync(path).size / 2 ** 20;
+    const a = best(() => child(['--jobs', '1', path]), (r) => r.wallMs);
+    const b = best(() => child(['--jobs', String(jobs), path]), (r) => r.wallMs);
+    const same = a.stdout === b.stdout;
+    console.log(`${format.padEnd(5)} ${size.toFixed(1)} MiB     1 job ${secs(a.wallMs)}, ${jobs} jobs ${secs(b.wallMs)} (speed-up ${(a.wallMs / b.wallMs).toFixed(2)}×; peak RSS ${a.maxRssMb} / ${b.maxRssMb} MB)${same ? '' : '  WARNING: the outputs differ'}`);
+    out[format] = { mib: round(size), jobs1WallMs: Math.round(a.wallMs), jobsNWallMs: Math.round(b.wallMs), speedUp: round2(a.wallMs / b.wallMs), sameOutput: same };
+  }
+  return out;
+}
 
 /** The generated file of `size` MiB, made once and kept in the temp dir. */
 function generated(size, s) {

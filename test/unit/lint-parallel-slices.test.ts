@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lintFiles, lintFilesParallel } from '../../src/core/lint';
-import { cutLines, sliceStarts } from '../../src/core/lint/lint-parallel';
+import { cutLines, MIN_PARALLEL_BYTES, sliceStarts } from '../../src/core/lint/lint-parallel';
 import { BandHeads } from '../../src/core/lint/text/band-heads';
 import { chatJsonl, makeCorpus, rng } from './support/lint-corpus';
 
@@ -102,5 +102,33 @@ test('BandHeads: the newest earlier record per band and key, as a map per band g
       maps[b].set(key, id);
       assert.equal(heads.swap(b, key, id), want, `record ${id}, band ${b}`);
     }
+  }
+});
+
+test('parallel lint: files under the size where threads pay off are linted here, without starting a thread', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tunelab-slices-'));
+  // Counts the threads lint-parallel.ts starts (it looks Worker up on the module at each start).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const threads = require('node:worker_threads') as { Worker: typeof import('node:worker_threads').Worker };
+  const original = threads.Worker;
+  let started = 0;
+  threads.Worker = class extends original {
+    constructor(...args: ConstructorParameters<typeof original>) {
+      super(...args);
+      started++;
+    }
+  };
+  try {
+    const small = [join(dir, 'a.jsonl'), join(dir, 'b.jsonl')];
+    writeFileSync(small[0], chatJsonl(2_000_000, 3)); // over the 1 MB that was the threshold before
+    writeFileSync(small[1], chatJsonl(300_000, 4));
+    assert.ok(MIN_PARALLEL_BYTES > 2_000_000);
+    assert.deepStrictEqual(await lintFilesParallel(small, { jobs: 3 }), lintFiles(small));
+    assert.equal(started, 0, 'no thread for small files');
+    assert.deepStrictEqual(await lintFilesParallel(small, { jobs: 3, minParallelBytes: 1_000_000 }), lintFiles(small));
+    assert.equal(started, 2, 'two threads, started for the first file large enough, and used for both');
+  } finally {
+    threads.Worker = original;
+    rmSync(dir, { recursive: true, force: true });
   }
 });
