@@ -7,6 +7,7 @@
  */
 import { csvRecordText, csvRowMap, stringifyKeepsHeaderOrder } from './csv-record-text';
 import { isUtf8 } from 'node:buffer';
+import { utf8Offsets } from './encoding';
 import { countNewlines, LineStarts } from './line-starts';
 import type { ReadProblem, SourceRecord } from './types';
 
@@ -259,15 +260,11 @@ export function csvPartRecords(buf: Buffer, header: string, firstLine: number, l
   const records: SourceRecord[] = [];
   if (!isUtf8(buf)) return { clean: false, records };
   const text = buf.toString('utf8');
-  const { columns, problems } = csvColumns(readRow(header, 0, 1).row, header);
-  if (problems.length) return { clean: false, records };
+  const columns = csvHeaderColumns(header);
+  if (!columns) return { clean: false, records };
   const lines = new LineStarts(text, 0, text.length, firstLine);
-  let i = 0, line = firstLine, bytes = 0, bytesAt = 0;
-  const byteAt = (k: number): number => {
-    bytes += Buffer.byteLength(text.slice(bytesAt, k));
-    bytesAt = k;
-    return bytes;
-  };
+  const byteAt = utf8Offsets(text);
+  let i = 0, line = firstLine;
   while (i < text.length) {
     const read = readRow(text, i, line);
     const row = read.row;
@@ -283,6 +280,23 @@ export function csvPartRecords(buf: Buffer, header: string, firstLine: number, l
     line = read.line;
   }
   return { clean: true, records };
+}
+
+/**
+ * The columns of a header row as written (without its line break), or undefined unless the reader takes it as one
+ * valid header: a single row, not blank, without an error or a problem (a file cut for the parallel lint, whose parts
+ * are read under it).
+ */
+export function csvHeaderColumns(header: string): CsvColumns | undefined {
+  const { row, next } = readRow(header, 0, 1);
+  if (next !== header.length || row.error || isBlankRow(row)) return undefined;
+  const { columns, problems } = csvColumns(row, header);
+  return problems.length ? undefined : columns;
+}
+
+/** The record of the row that `text` holds from its start (and that starts on `line`) under `columns`, as csvRecords makes it. */
+export function csvRowRecordAt(text: string, line: number, columns: CsvColumns, index = 0): SourceRecord {
+  return csvRowRecord(text, readRow(text, 0, line).row, index, columns, new LineStarts(text, 0, text.length, line));
 }
 
 /**

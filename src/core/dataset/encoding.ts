@@ -12,6 +12,19 @@ export function utf8BomLength(buf: Uint8Array): number {
   return buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
 }
 
+/**
+ * The UTF-8 byte offset of each UTF-16 offset of `text` asked for, in ascending order (`base`: the byte offset of offset
+ * 0), counting only the characters since the last one asked.
+ */
+export function utf8Offsets(text: string, base = 0): (offset: number) => number {
+  let bytes = base, at = 0;
+  return (offset) => {
+    bytes += Buffer.byteLength(text.slice(at, offset));
+    at = offset;
+    return bytes;
+  };
+}
+
 /** Problems that stop the file from being read as text at all: wrong encoding, compressed or binary data. */
 export function fatalEncodingProblem(buf: Buffer): ReadProblem | undefined {
   const fatal = (kind: ReadProblem['kind'], message: string, span: Span = spanAtLine(1)): ReadProblem => ({ kind, message, span, fatal: true });

@@ -5,7 +5,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { csvRecords, type CsvRowReuse, type KnownCsvRows } from './csv';
-import { fatalEncodingProblem, invalidUtf8Problem, spanAtLine, utf8BomLength } from './encoding';
+import { fatalEncodingProblem, invalidUtf8Problem, spanAtLine, utf8BomLength, utf8Offsets } from './encoding';
 import { decodedTable } from './parquet';
 import { describeJsonError, splitJsonValues, type SplitProblem } from './json-scan';
 import { countNewlines } from './line-starts';
@@ -51,7 +51,7 @@ export function openDataset(input: Buffer | string, name = '', opts: { csvReuse?
   if (badBytes) problems.push(badBytes);
   if (table) return { container: 'parquet', problems, forEachRecord: (cb) => forEachJsonlRecord(buf(), start, problems, cb) };
   if (opts.jsonl) return { container: 'jsonl', problems, forEachRecord: (cb) => forEachJsonlRecord(buf(), start, problems, cb) };
-  if (/\.csv$/i.test(name)) return openCsv(known ?? wholeText(buf(), start), () => buf().length, problems, opts.csvReuse, opts.csvRows);
+  if (readsAsCsv(name)) return openCsv(known ?? wholeText(buf(), start), () => buf().length, problems, opts.csvReuse, opts.csvRows);
 
   // Only ASCII blanks precede the first character, so bytes and UTF-16 units agree up to it.
   const offset = known !== undefined ? firstNonBlankChar(known, 0) : firstNonBlank(buf(), start) - start;
@@ -75,6 +75,11 @@ export function openDataset(input: Buffer | string, name = '', opts: { csvReuse?
     if (opened) return opened;
   }
   return { container: 'jsonl', problems, forEachRecord: (cb) => forEachJsonlRecord(buf(), start, problems, cb) };
+}
+
+/** The reader takes a file as CSV by its name. */
+export function readsAsCsv(name: string): boolean {
+  return /\.csv$/i.test(name);
 }
 
 /** `text`: the file's text after any BOM (undefined: too large to hold), of size() bytes. */
@@ -201,8 +206,9 @@ export function openArrayPart(buf: Buffer, firstLine: number, first: boolean, la
   return { clean, dataset: { container: 'json-array', problems: [], forEachRecord: (cb) => (clean ? emitSlices(text, split.values, 0, cb, firstLine) : 0) } };
 }
 
-function lastNonBlankChar(text: string): number {
-  let i = text.length - 1;
+/** The last character before `to` that is not a blank or a line break (-1: none). */
+export function lastNonBlankChar(text: string, to = text.length): number {
+  let i = to - 1;
   while (i >= 0 && (isBlankCode(text.charCodeAt(i)) || text.charCodeAt(i) === 10)) i--;
   return i < 0 ? -1 : text.charCodeAt(i);
 }
@@ -210,16 +216,11 @@ function lastNonBlankChar(text: string): number {
 /** Emits the records at [start, end) offsets of `text`, tracking line, column and byte offset in one forward pass. */
 function emitSlices(text: string, values: [number, number][], byteStart: number, onRecord: (rec: SourceRecord) => void, firstLine = 1): number {
   let line = firstLine, lineStart = 0, scanned = 0;
-  let bytes = byteStart, bytesAt = 0;
   const moveTo = (k: number): void => {
     for (let nl = text.indexOf('\n', scanned); nl !== -1 && nl < k; nl = text.indexOf('\n', nl + 1)) { line++; lineStart = nl + 1; }
     scanned = k;
   };
-  const byteOffset = (k: number): number => {
-    bytes += Buffer.byteLength(text.slice(bytesAt, k));
-    bytesAt = k;
-    return bytes;
-  };
+  const byteOffset = utf8Offsets(text, byteStart);
   values.forEach(([s, e], index) => {
     moveTo(s);
     const startLine = line, startColumn = s - lineStart + 1;

@@ -9,8 +9,8 @@
  * would take otherwise, gives no splice.
  */
 import { resplitArray } from '../dataset/array-resplit';
-import { csvColumns, csvRecords, csvRowRecord, isBlankRow, readCsvRow, type CsvColumns } from '../dataset/csv';
-import { countNewlines, LineStarts } from '../dataset/line-starts';
+import { csvColumns, csvRecords, csvRowRecordAt, isBlankRow, readCsvRow, type CsvColumns } from '../dataset/csv';
+import { countNewlines } from '../dataset/line-starts';
 import { splitJsonValues, type SplitResult } from '../dataset/json-scan';
 import { PieceText, WINDOW_TOO_SMALL, type TextWindow } from '../dataset/piece-text';
 import { firstIndexWhere } from '../dataset/sorted-search';
@@ -243,8 +243,7 @@ export function csvRowAlone(columns: CsvColumns, row: string): SourceRecord {
 export function csvRecordAt(held: HeldLayout, k: number, line: number): SourceRecord {
   const start = held.starts[k];
   const text = held.text.slice(start, held.ends[k]); // the row starts a line: positions come out the same
-  const row = readCsvRow(text, 0, line).row;
-  return { ...csvRowRecord(text, row, k, held.csv!.columns, new LineStarts(text, 0, text.length, line)), offset: start };
+  return { ...csvRowRecordAt(text, line, held.csv!.columns, k), offset: start };
 }
 
 /** Adds the previous records from `resumed` on to `lines`, moved by the `d` lines the edit added; false if one would start on a line taken. */

@@ -13,10 +13,10 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { DecodedTables } from '../dataset/parquet';
-import { csvColumns, isBlankRow, readCsvRow } from '../dataset/csv';
+import { csvHeaderColumns } from '../dataset/csv';
 import { fatalEncodingProblem, utf8BomLength } from '../dataset/encoding';
 import { arrayParts, csvHeaderBytes, csvParts, type LineRange } from '../dataset/record-parts';
-import { firstNonBlank, openDataset } from '../dataset/read';
+import { firstNonBlank, openDataset, readsAsCsv } from '../dataset/read';
 import { FileContext, type ShardFindings } from './context';
 import type { FileRole } from './leakage-index';
 import { planLint } from './lint-files';
@@ -105,7 +105,7 @@ export async function lintInParts(path: string, buf: Buffer, options: LintOption
 
 /** What the reader takes as CSV (by the name) or as a JSON array (its first character `[`), told without reading it whole. */
 export function isArrayOrCsv(path: string, buf: Buffer): boolean {
-  if (isCsvPath(path)) return true;
+  if (readsAsCsv(path)) return true;
   const at = firstNonBlank(buf, utf8BomLength(buf));
   return at !== -1 && buf[at] === 0x5b;
 }
@@ -121,23 +121,18 @@ interface FileCuts {
  * would not take the file as one array, or a CSV header as written.
  */
 function recordParts(path: string, buf: Buffer, starts: readonly number[]): FileCuts | undefined {
-  if (!isCsvPath(path)) {
+  if (!readsAsCsv(path)) {
     const ranges = arrayParts(buf, starts);
     return ranges && { ranges, read: { container: 'json-array' } };
   }
   const header = csvHeaderBytes(buf);
   if (!header) return undefined;
-  const ranges = csvParts(buf, header, starts);
   const csvHeader = buf.toString('utf8', header.start, header.end).replace(/\r?\n$/, '');
-  const row = readCsvRow(csvHeader, 0, 1);
   // A header the reader would take differently (or report) is left to the serial lint.
-  if (row.next !== csvHeader.length || row.row.error || isBlankRow(row.row) || csvColumns(row.row, csvHeader).problems.length) return undefined;
-  return { ranges, read: { container: 'csv', csvHeader } };
+  if (!csvHeaderColumns(csvHeader)) return undefined;
+  return { ranges: csvParts(buf, header, starts), read: { container: 'csv', csvHeader } };
 }
 
-function isCsvPath(path: string): boolean {
-  return /\.csv$/i.test(path);
-}
 
 /**
  * The file is cut into many slices of whole lines (more than threads), which the threads, this one included, take one

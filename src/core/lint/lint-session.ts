@@ -24,6 +24,7 @@
 import { describeJsonError } from '../dataset/json-scan';
 import type { Position, RecordFormat, SourceRecord } from '../dataset/types';
 import { PieceText } from '../dataset/piece-text';
+import { readsAsCsv } from '../dataset/read';
 import { firstIndexWhere } from '../dataset/sorted-search';
 import { applyChanges, type TextChange } from '../dataset/text-changes';
 import { csvRecordAt, csvRowAlone, spliceHeld, type HeldLayout } from './held-units';
@@ -208,7 +209,7 @@ class IncrementalLint implements LintSession {
     }
     const first = prev === undefined ? 0 : this.lineAt(p);
     const firstStart = prev === undefined ? 0 : this.lineStarts[first];
-    const plain = /\.csv$/i.test(this.path) ? false // the reader takes .csv files as CSV (dataset/read.ts)
+    const plain = readsAsCsv(this.path) ? false // the reader takes .csv files as CSV (dataset/read.ts)
       : prev === undefined || first <= this.firstRecordLine
       ? plainJsonl(text)
       : !text.slice(firstStart, text.length - q).includes('\0'); // the lines before did not change
@@ -311,7 +312,7 @@ class IncrementalLint implements LintSession {
    */
   private *spliceSteps(text: PieceText, bom: boolean, same: number, sameEnd: number): Generator<void, boolean> {
     const old = this.held;
-    const splice = yield* spliceHeld(/\.csv$/i.test(this.path) ? 'csv' : 'json-array', text, old, same, sameEnd);
+    const splice = yield* spliceHeld(readsAsCsv(this.path) ? 'csv' : 'json-array', text, old, same, sameEnd);
     if (!splice) return false;
     const { layout, first, fresh, whole } = splice;
     const resumed = old && !whole ? splice.resumed : old?.lines.length ?? 0;

@@ -7,7 +7,8 @@
  * answers in full.
  */
 import { movedFinding } from './finding-lines';
-import { skipWhitespace, valueEnd } from '../dataset/json-scan';
+import { skipWhitespace, splitJsonValues, valueEnd } from '../dataset/json-scan';
+import { lastNonBlankChar, readsAsCsv } from '../dataset/read';
 import { lintSource } from './lint-source';
 import { PER_RECORD_CODES } from './rule-groups';
 import { LINT_CODES, type FileLintResult, type Finding, type LintCode, type LintOptions } from './types';
@@ -53,7 +54,8 @@ const WHOLE_FILE_CODES: readonly LintCode[] = LINT_CODES.filter((c) => c !== 'sc
  * `result`, the full lint of plain JSONL or CSV text `before`, brought to the text the edits `span` made of it; undefined
  * when the edits reach the first record's line or the CSV header (the reader may take the text another way then), span
  * more than MAX_EDITED_CHARS, or may not be whole CSV rows before and after (a quoted field across their first or last
- * line). A JSON array's edited lines are no records on their own: undefined. Only `before` is read: the edited text is often a concatenation that any read would copy whole
+ * line), or are not whole records of a JSON array (widened to the records they touch). Only `before` is read: the edited
+ * text is often a concatenation that any read would copy whole
  * (60 ms for 50 MB), and the edited lines are made from `before` and the edits.
  */
 export function provisionalResult(path: string, before: string, result: FileLintResult, span: EditedSpan, options: LintOptions = {}, memo = new ScanMemo()): FileLintResult | undefined {
@@ -73,7 +75,7 @@ export function provisionalResult(path: string, before: string, result: FileLint
   const firstLine = 1 + count(before, '\n', 0, start);
   const lastBefore = firstLine + count(before, '\n', start, endBefore);
   const edited = editedLines(before.slice(start, endBefore), start, span.changes);
-  const csv = /\.csv$/i.test(path);
+  const csv = readsAsCsv(path);
   if (csv && !(quotesEven(head.text, 0, head.text.length) && memo.quotesBefore(before, start) % 2 === 0 && quotesEven(before, start, endBefore) && quotesEven(edited, 0, edited.length))) return undefined;
   const records = array ? wholeRecords(edited, before.charCodeAt(skipWhitespace(before, endBefore)) === 0x5d) : edited;
   if (records === undefined) return undefined;
@@ -138,7 +140,7 @@ function recordLines(before: string, open: number, start: number, end: number, m
   }
   if (first < 0) return undefined;
   const from = Math.min(start, before.lastIndexOf('\n', first - 1) + 1);
-  const previous = lastNonBlank(before, from);
+  const previous = lastNonBlankChar(before, from);
   return previous === 0x2c || previous === 0x5b ? { start: from, end: to } : undefined;
 }
 
@@ -186,26 +188,13 @@ export class ScanMemo {
  * array), or undefined unless they are records separated by commas, ending with one unless `last`.
  */
 function wholeRecords(edited: string, last: boolean): string | undefined {
-  let k = skipWhitespace(edited, 0), values = 0, comma = true, end = 0;
-  for (; k < edited.length; k = skipWhitespace(edited, k)) {
-    if (edited.charCodeAt(k) === 0x2c) {
-      if (comma) return undefined;
-      comma = true;
-      k++;
-      continue;
-    }
-    if (!comma) return undefined;
-    k = end = valueEnd(edited, k);
-    values++;
-    comma = false;
-  }
-  return k <= edited.length && values > 0 && comma === !last ? edited.slice(0, end) : undefined;
-}
-
-function lastNonBlank(text: string, to: number): number {
-  let i = to - 1;
-  while (i >= 0 && ' \t\r\n'.includes(text[i])) i--;
-  return i < 0 ? -1 : text.charCodeAt(i);
+  // Read as a part of an array after a comma: an extra or missing comma is a problem, a `]` closes it.
+  const split = splitJsonValues(edited, 0, 'array-part');
+  if (split.problems.length || split.closed || !split.values.length) return undefined;
+  // Only blanks and at most one comma can follow the last record here.
+  const end = split.values[split.values.length - 1][1];
+  const endsWithComma = skipWhitespace(edited, end) < edited.length;
+  return endsWithComma === last ? undefined : edited.slice(0, end);
 }
 
 /** An even number of quotes in text[from, to): for well-formed CSV, `to` is outside a quoted field if `from` is (28 ms over 50 MB). */

@@ -6,9 +6,8 @@
  * answer-skew, length-outlier and schema's file-level check (ShardMerger): no record is parsed twice, and the findings
  * are those of one serial pass.
  */
-import { csvColumns, csvPartRecords, csvRowRecord, readCsvRow, type CsvColumns } from '../dataset/csv';
+import { csvHeaderColumns, csvPartRecords, csvRowRecordAt, type CsvColumns } from '../dataset/csv';
 import { isJsonObject } from '../dataset/format';
-import { LineStarts } from '../dataset/line-starts';
 import { openArrayPart, openDataset, type OpenedDataset } from '../dataset/read';
 import type { DatasetContainer, RecordFormat, SourceRecord, Span } from '../dataset/types';
 import { FileContext, type RecordView, type ShardFindings } from './context';
@@ -301,7 +300,7 @@ export class ShardMerger {
     private readonly container: DatasetContainer = 'jsonl', csvHeader?: string) {
     this.ctx = new FileContext(path, options, role);
     this.ctx.container = container;
-    this.csv = csvHeader === undefined ? undefined : csvColumns(readCsvRow(csvHeader, 0, 1).row, csvHeader).columns;
+    this.csv = csvHeader === undefined ? undefined : csvHeaderColumns(csvHeader);
     this.need = needs(options);
     this.duplicates = !this.ctx.isOff('duplicate');
     const threshold = options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD;
@@ -368,7 +367,7 @@ export class ShardMerger {
     const text = this.buf.toString('utf8', start, end);
     const line = s.spans[4 * i];
     const rec: SourceRecord = this.csv
-      ? csvRowRecord(text, readCsvRow(text, 0, line).row, 0, this.csv, new LineStarts(text, 0, text.length, line))
+      ? csvRowRecordAt(text, line, this.csv)
       : { index: 0, text, line, column: 1, span: spanAt(s.spans, i), byteOffset: start, byteEnd: end, newlineAfter: true, value: JSON.parse(text) };
     return buildRecordView(rec, { fingerprint: false });
   }
