@@ -608,7 +608,7 @@ function withRecordAt<T>(key: string, line: number, then: (rec: SourceRecord | u
 function recordAt(d: DocCopy, line: number): SourceRecord | undefined {
   const s = d.session;
   let held: { record?: SourceRecord } | undefined;
-  if (s?.recordAt && !d.building && !d.bytes) {
+  if (s?.recordAt && !d.bytes) { // no build under way: withRecordAt waited for it
     sessionLintNow(d, s);
     held = s.recordAt(line);
   }
