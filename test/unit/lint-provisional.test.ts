@@ -43,29 +43,50 @@ function lineStart(text: string, line: number): number {
   return at;
 }
 
-test('edited span: outside it the edited text is the old one, whatever the edits (1,000 random sequences)', () => {
+/** The text `before` with each region's old part replaced by what it is now. */
+function withRegions(before: string, span: EditedSpan): string {
+  let out = '', at = 0;
+  for (const r of span.regions(before)) {
+    out += before.slice(at, r.oldFrom) + r.text;
+    at = r.oldTo;
+  }
+  return out + before.slice(at);
+}
+
+test('edited regions: the old text with each region replaced is the edited text, whatever the edits (2,000 random sequences)', () => {
   const r = rng(3);
-  for (let n = 0; n < 1000; n++) {
-    const before = Array.from({ length: 1 + Math.floor(r() * 60) }, () => String.fromCharCode(97 + Math.floor(r() * 26))).join('');
+  let apart = 0;
+  for (let n = 0; n < 2000; n++) {
+    const before = Array.from({ length: 1 + Math.floor(r() * 80) }, () => String.fromCharCode(97 + Math.floor(r() * 26))).join('');
     const span = new EditedSpan();
     let now = before;
-    for (let k = 1 + Math.floor(r() * 4); k > 0; k--) {
+    for (let k = 1 + Math.floor(r() * 8); k > 0; k--) {
       const offset = Math.floor(r() * (now.length + 1));
-      const length = Math.floor(r() * (now.length - offset + 1) * (r() < 0.5 ? 0 : 1));
+      const length = Math.floor(r() * Math.min(6, now.length - offset + 1) * (r() < 0.5 ? 0 : 1));
       now = apply(now, [{ offset, length, text: 'XY\n'.slice(0, Math.floor(r() * 4)) }], span);
+      // Asked after some changes only: the regions are kept and taken on from there.
+      if (r() < 0.3) assert.equal(withRegions(before, span), now, `case ${n}, midway`);
     }
-    assert.equal(now.length - before.length, span.delta);
-    assert.equal(now.slice(0, span.from), before.slice(0, span.from), `prefix, case ${n}`);
-    assert.equal(now.slice(span.to), before.slice(span.to - span.delta), `suffix, case ${n}`);
-    assert.ok(span.from <= span.to);
-    // The changes, replayed on the old lines around the span, give the new lines (what provisionalResult lints).
-    const start = before.lastIndexOf('\n', span.from - 1) + 1;
-    const nl = before.indexOf('\n', span.to - span.delta);
-    const end = nl === -1 ? before.length : nl;
-    let lines = before.slice(start, end);
-    for (const c of span.changes) lines = lines.slice(0, c.offset - start) + c.text + lines.slice(c.offset - start + c.length);
-    assert.equal(lines, now.slice(start, end + span.delta), `edited lines, case ${n}`);
+    assert.equal(withRegions(before, span), now, `case ${n}`);
+    const regions = span.regions(before);
+    for (let k = 1; k < regions.length; k++) assert.ok(regions[k - 1].oldTo < regions[k].oldFrom, `case ${n}: regions apart, in order`);
+    if (regions.length > 1) apart++;
   }
+  assert.ok(apart > 500, `${apart} cases with regions apart`);
+});
+
+test('edited regions: edits far apart stay apart, and one that reaches both joins them', () => {
+  const before = 'abcdefghij'.repeat(10);
+  const span = new EditedSpan();
+  let now = apply(before, [{ offset: 10, length: 2, text: 'X' }, { offset: 60, length: 0, text: 'YY' }], span);
+  // The second change's offset is of the text the first made, one character shorter.
+  assert.deepEqual(span.regions(before), [{ oldFrom: 10, oldTo: 12, text: 'X' }, { oldFrom: 61, oldTo: 61, text: 'YY' }]);
+  now = apply(now, [{ offset: 5, length: 0, text: 'Z' }], span);
+  assert.equal(span.regions(before).length, 3);
+  // From inside the first region to inside the last: one region of the old text, 'Z' and 'Y' kept at its ends.
+  now = apply(now, [{ offset: 6, length: 56, text: '' }], span);
+  assert.deepEqual(span.regions(before), [{ oldFrom: 5, oldTo: 61, text: 'ZY' }]);
+  assert.equal(withRegions(before, span), now);
 });
 
 test('provisional result: the edited lines\' own findings are those of a full lint, and the findings below move with their lines', () => {
@@ -97,7 +118,9 @@ test('provisional result: the edited lines\' own findings are those of a full li
     assert.deepEqual(ownFindings(got), ownFindings(want), `${what}: per-record findings`);
     // Cross-record findings are the last full result's, moved: those outside the edited lines are where a full lint puts them.
     const lineOf = (t: string, offset: number): number => t.slice(0, offset).split('\n').length;
-    const firstEdited = lineOf(now, span.from), lastEdited = lineOf(now, span.to);
+    const regions = span.regions(before);
+    const shift = (k: number): number => regions.slice(0, k).reduce((d, x) => d + x.text.length - (x.oldTo - x.oldFrom), 0);
+    const firstEdited = lineOf(now, regions[0].oldFrom), lastEdited = lineOf(now, regions[regions.length - 1].oldFrom + shift(regions.length - 1) + regions[regions.length - 1].text.length);
     const outside = (line: number): boolean => line < firstEdited || line > lastEdited;
     const compared = (res: FileLintResult): string[] => res.findings
       .filter((f) => (f.code === 'duplicate' || f.code === 'near-duplicate') && outside(f.line) && f.related.every((x) => outside(x.line)))
@@ -213,5 +236,63 @@ test('provisional results from one scan memo over many edits equal those scanned
       if (got) answered++;
     }
     assert.ok(answered > 30, `${path}: ${answered} provisional answers`);
+  }
+});
+
+test('provisional result of edits more than a megabyte apart (JSONL, CSV, JSON array): each edited part linted alone, the lines between moved', () => {
+  const values = corpusRecords(10, 4000);
+  const jsonl = values.map((v) => JSON.stringify(v)).join('\n') + '\n';
+  const docs: [string, string][] = [['train.jsonl', jsonl], ['train.csv', messagesCsv(values)], ['train.json', indentedArray(values)]];
+  const r: Rng = rng(14);
+  const email = PII_VALUES.email(r);
+  for (const [path, before] of docs) {
+    assert.ok(before.length > 2_200_000, `${path}: ${before.length} characters`);
+    const full = lintText(path, before);
+    const at = (fraction: number): number => before.indexOf('content', Math.floor(before.length * fraction)) + 12;
+    const lines = before.split('\n').length;
+    // From the end backwards, so that each offset is still the one found in `before`: an email typed, a line break added
+    // inside a string (the record no longer reads, and the lines below move), a quote doubled (CSV) or a letter typed.
+    const changes: Change[] = [
+      { offset: at(0.9), length: 0, text: `write to ${email} ` },
+      { offset: at(0.5), length: 0, text: path.endsWith('.csv') ? 'a\nb' : '\n' },
+      { offset: at(0.1), length: 0, text: path.endsWith('.csv') ? '""' : 'x' },
+    ];
+    assertOwnFindingsExact(path, before, full, changes, `${path}, ${lines} lines`);
+    const span = new EditedSpan();
+    apply(before, changes, span);
+    assert.equal(span.regions(before).length, 3, path);
+  }
+});
+
+test('provisional results of several random edits equal a full lint\'s per-record findings wherever they answer (JSONL, CSV, JSON array)', () => {
+  const values = corpusRecords(15, 300);
+  const docs: [string, string][] = [['t.jsonl', values.map((v) => JSON.stringify(v)).join('\n') + '\n'], ['t.csv', messagesCsv(values)], ['t.json', indentedArray(values)]];
+  const r: Rng = rng(22);
+  const typed = ['x', ' ', '\n', '""', '<b>', 'Ã©', `mail ${PII_VALUES.email(r)} `, ''];
+  for (const [path, before] of docs) {
+    const full = lintText(path, before);
+    let answered = 0, apart = 0;
+    for (let n = 0; n < 50; n++) {
+      const span = new EditedSpan();
+      let now = before;
+      for (let k = 2 + Math.floor(r() * 4); k > 0; k--) {
+        const at = now.indexOf('content', Math.floor(r() * now.length * 0.97));
+        if (at < 0) continue;
+        const offset = at + 8 + Math.floor(r() * 6);
+        // Mostly typing; now and then a whole line copied below itself or taken out.
+        const lineFrom = now.lastIndexOf('\n', offset) + 1, lineTo = now.indexOf('\n', offset) + 1;
+        const roll = r();
+        const change = roll < 0.1 ? { offset: lineTo, length: 0, text: now.slice(lineFrom, lineTo) }
+          : roll < 0.2 ? { offset: lineFrom, length: lineTo - lineFrom, text: '' }
+            : { offset, length: r() < 0.2 ? 1 : 0, text: typed[Math.floor(r() * typed.length)] };
+        now = apply(now, [change], span);
+      }
+      const got = provisionalResult(path, before, full, span);
+      if (!got) continue;
+      answered++;
+      if (span.regions(before).length > 1) apart++;
+      assert.deepEqual(ownFindings(got), ownFindings(lintText(path, now)), `${path}, case ${n}: ${JSON.stringify(span.changes)}`);
+    }
+    assert.ok(answered >= 30 && apart >= 20, `${path}: ${answered} answered, ${apart} of them with edits apart`);
   }
 });

@@ -13,35 +13,68 @@ import { lintSource } from './lint-source';
 import { PER_RECORD_CODES } from './rule-groups';
 import { LINT_CODES, type FileLintResult, type Finding, type LintCode, type LintOptions } from './types';
 
+/** Part of the text the edits changed: `before`[oldFrom, oldTo) is now `text`. */
+export interface EditedRegion {
+  oldFrom: number;
+  oldTo: number;
+  text: string;
+}
+
 /**
- * The edits made to a text since some earlier text, and the part of the text they touched: [from, to) now, `delta`
- * characters longer than it was.
+ * The edits made to a text since some earlier text (`before`), as the changes in the order applied, and as the regions
+ * of `before` they changed: edits far apart stay apart, so that each is linted again alone.
  */
 export class EditedSpan {
-  from = -1;
-  to = -1;
-  delta = 0;
   readonly changes: { offset: number; length: number; text: string }[] = [];
+  private list: EditedRegion[] = [];
+  /** How many of `changes` `list` holds, and the text it is of. */
+  private applied = 0;
+  private of?: string;
 
   /** One change, in the order applied: `length` characters at `offset` of the current text replaced by `text`. */
   add(offset: number, length: number, text: string): void {
     this.changes.push({ offset, length, text });
-    const inserted = text.length;
-    const d = inserted - length;
-    if (this.from < 0) {
-      this.from = offset;
-      this.to = offset + inserted;
-    } else {
-      // What was after the change moves by d; what the change replaced is now its inserted text.
-      this.to = Math.max(offset + inserted, this.to >= offset + length ? this.to + d : offset + inserted);
-      this.from = Math.min(this.from, offset);
-    }
-    this.delta += d;
   }
 
   get empty(): boolean {
-    return this.from < 0;
+    return this.changes.length === 0;
   }
+
+  /** The regions of `before` (the text the changes were made to) that they changed, in order, none touching another. */
+  regions(before: string): readonly EditedRegion[] {
+    if (this.of !== before) {
+      this.of = before;
+      this.list = [];
+      this.applied = 0;
+    }
+    for (; this.applied < this.changes.length; this.applied++) this.list = withChange(before, this.list, this.changes[this.applied]);
+    return this.list;
+  }
+}
+
+/** `regions` of `before` with one more change (offsets of the text they make): the regions it reaches or touches become one. */
+function withChange(before: string, regions: readonly EditedRegion[], c: { offset: number; length: number; text: string }): EditedRegion[] {
+  const end = c.offset + c.length;
+  const grown = (r: EditedRegion): number => r.text.length - (r.oldTo - r.oldFrom);
+  // `shift`: how much longer the text is now than `before` in the gap before regions[i].
+  let i = 0, shift = 0;
+  for (; i < regions.length && regions[i].oldFrom + shift + regions[i].text.length < c.offset; i++) shift += grown(regions[i]);
+  const inFirst = i < regions.length && regions[i].oldFrom + shift <= c.offset;
+  const oldFrom = inFirst ? regions[i].oldFrom : c.offset - shift;
+  const curFrom = oldFrom + shift;
+  // The text now from curFrom to the change's end or the last region it reaches, whichever ends later.
+  const pieces: string[] = [];
+  let j = i, at = oldFrom;
+  for (; j < regions.length && regions[j].oldFrom + shift <= end; j++) {
+    pieces.push(before.slice(at, regions[j].oldFrom), regions[j].text);
+    at = regions[j].oldTo;
+    shift += grown(regions[j]);
+  }
+  const oldTo = Math.max(at, end - shift);
+  pieces.push(before.slice(at, oldTo));
+  const now = pieces.join('');
+  const text = now.slice(0, c.offset - curFrom) + c.text + now.slice(end - curFrom);
+  return [...regions.slice(0, i), { oldFrom, oldTo, text }, ...regions.slice(j)];
 }
 
 /** Edited lines longer than this in all wait for the session: linting them would take as long (about 40 ms per MB). */
@@ -50,39 +83,60 @@ const MAX_EDITED_CHARS = 1_000_000;
 /** Codes a lint of a few lines cannot tell (they compare records or sum up the file); schema's field checks it can. */
 const WHOLE_FILE_CODES: readonly LintCode[] = LINT_CODES.filter((c) => c !== 'schema' && !PER_RECORD_CODES.includes(c));
 
+/** Lines of `before` that edits changed, [start, end) (end: a line break or the text's end), and what they are now. */
+interface EditedLines {
+  start: number;
+  end: number;
+  text: string;
+  /** The 1-based line of `start` in `before`, and in the edited text. */
+  firstLine: number;
+  firstLineNow: number;
+  /** The last line of `before` among them. */
+  lastLine: number;
+  /** Lines the edits added (negative: removed). */
+  moved: number;
+  /** The 1-based line of `text`'s first in the source linted for all of them. */
+  linted: number;
+}
+
 /**
  * `result`, the full lint of plain JSONL or CSV text `before`, brought to the text the edits `span` made of it; undefined
  * when the edits reach the first record's line or the CSV header (the reader may take the text another way then), span
- * more than MAX_EDITED_CHARS, or may not be whole CSV rows before and after (a quoted field across their first or last
- * line), or are not whole records of a JSON array (widened to the records they touch). Only `before` is read: the edited
- * text is often a concatenation that any read would copy whole
- * (60 ms for 50 MB), and the edited lines are made from `before` and the edits.
+ * more than MAX_EDITED_CHARS of lines in all, or may not be whole CSV rows before and after (a quoted field across their
+ * first or last line), or are not whole records of a JSON array (widened to the records they touch). Edits far apart
+ * are taken apart: the lines between them are not linted again. Only `before` is read: the edited text is often a
+ * concatenation that any read would copy whole (60 ms for 50 MB), and the edited lines are made from `before` and the
+ * edits.
  */
 export function provisionalResult(path: string, before: string, result: FileLintResult, span: EditedSpan, options: LintOptions = {}, memo = new ScanMemo()): FileLintResult | undefined {
   if (span.empty) return result;
-  // The text before `from` and after `to` did not change: line starts and ends found in `before` are the edited text's.
-  let start = before.lastIndexOf('\n', span.from - 1) + 1;
-  let endBefore = lineEnd(before, span.to - span.delta);
   const head = firstLineOf(before);
-  if (head === undefined || start <= head.end) return undefined;
+  if (head === undefined) return undefined;
   // A JSON array's edited lines are read as an array of their own: they are widened to the records they touch.
   const array = head.text.trimStart().startsWith('[');
-  const lines = array ? recordLines(before, before.indexOf('[', head.end - head.text.length), start, endBefore, memo) : { start, end: endBefore };
-  if (!lines) return undefined;
-  ({ start, end: endBefore } = lines);
-  const endNow = endBefore + span.delta;
-  if (endNow - start > MAX_EDITED_CHARS) return undefined;
-  const firstLine = 1 + count(before, '\n', 0, start);
-  const lastBefore = firstLine + count(before, '\n', start, endBefore);
-  const edited = editedLines(before.slice(start, endBefore), start, span.changes);
+  const open = array ? before.indexOf('[', head.end - head.text.length) : -1;
   const csv = readsAsCsv(path);
-  if (csv && !(quotesEven(head.text, 0, head.text.length) && memo.quotesBefore(before, start) % 2 === 0 && quotesEven(before, start, endBefore) && quotesEven(edited, 0, edited.length))) return undefined;
-  const records = array ? wholeRecords(edited, before.charCodeAt(skipWhitespace(before, endBefore)) === 0x5d) : edited;
-  if (records === undefined) return undefined;
-  const moved = count(edited, '\n', 0, edited.length) - (lastBefore - firstLine);
-  // A line of `before` in `now`; undefined for an edited one.
-  const lineNow = (line: number): number | undefined => (line < firstLine ? line : line > lastBefore ? line + moved : undefined);
+  const parts = editedLines(before, span.regions(before), head.end, array ? (start, end) => recordLines(before, open, start, end, memo) : undefined);
+  if (!parts) return undefined;
+  // What is linted again: the edited lines after the file's first record, read as the file reads them. That line (or
+  // the array's `[`) comes first; its own findings are dropped, and it stands for the file's format in schema's check.
+  const linted: string[] = [];
+  let line = 2;
+  for (const p of parts) {
+    if (csv && !(memo.quotesBefore(before, p.start) % 2 === 0 && quotesEven(before, p.start, p.end) && quotesEven(p.text, 0, p.text.length))) return undefined;
+    const records = array ? wholeRecords(p.text, before.charCodeAt(skipWhitespace(before, p.end)) === 0x5d) : p.text;
+    if (records === undefined) return undefined;
+    linted.push(records);
+    p.linted = line;
+    line += count(records, '\n', 0, records.length) + 1;
+  }
+  if (csv && !quotesEven(head.text, 0, head.text.length)) return undefined;
   const findings: Finding[] = [];
+  // A line of `before` in the edited text; undefined for an edited one.
+  const lineNow = (l: number): number | undefined => {
+    const p = last(parts, (q) => q.firstLine <= l);
+    return !p ? l : l <= p.lastLine ? undefined : l + p.firstLineNow - p.firstLine + p.moved;
+  };
   for (const f of result.findings) {
     const line = lineNow(f.line);
     if (line === undefined) continue;
@@ -101,22 +155,78 @@ export function provisionalResult(path: string, before: string, result: FileLint
     if (stale) continue;
     // `result` is left as it is: the next provisional answer starts from it again.
     if (line === f.line && !relatedMoved) findings.push(f);
-    else findings.push({ ...(line === f.line ? f : movedFinding(f, moved, path)), related, message });
+    else findings.push({ ...(line === f.line ? f : movedFinding(f, line - f.line, path)), related, message });
   }
-  // The edited lines after the file's first record, read as the file reads them: records of a JSONL file. That line's
-  // own findings are dropped; it also stands for the file's format in schema's format check.
   const severity = { ...options.severity };
   for (const c of WHOLE_FILE_CODES) severity[c] = 'off';
-  const region = lintSource(path, array ? `[\n${records}\n]` : head.text + '\n' + edited, { ...options, severity, maxFindingsPerCode: Infinity });
-  const shift = firstLine - 2;
+  const source = array ? `[\n${linted.join(',\n')}\n]` : head.text + '\n' + linted.join('\n');
+  const region = lintSource(path, source, { ...options, severity, maxFindingsPerCode: Infinity });
+  // A line of the linted source in the edited text.
+  const fileLine = (l: number): number => {
+    const p = last(parts, (q) => q.linted <= l)!;
+    return l - p.linted + p.firstLineNow;
+  };
   for (const f of region.findings) {
     if (f.line <= 1) continue;
-    const moved = movedFinding(f, shift, path);
-    // A JSON array's record or a CSV row that does not read names its line: the region's, made the file's.
-    if (f.code === 'invalid-json' && (array || csv)) moved.message = f.message.replace(/\bline (\d+)/, (_, n: string) => `line ${Number(n) + shift}`);
+    const moved = movedFinding(f, fileLine(f.line) - f.line, path);
+    // A JSON array's record or a CSV row that does not read names its line: the source's, made the file's.
+    if (f.code === 'invalid-json' && (array || csv)) moved.message = f.message.replace(/\bline (\d+)/, (_, n: string) => `line ${fileLine(Number(n))}`);
     findings.push(moved);
   }
   return { ...result, findings };
+}
+
+/**
+ * The lines of `before` that `regions` changed, widened by `widen` (a JSON array's: to whole records), those that then
+ * overlap taken together; undefined when they reach the first record's line (ending at `headEnd`), come to more than
+ * MAX_EDITED_CHARS, or `widen` finds no whole records.
+ */
+function editedLines(before: string, regions: readonly EditedRegion[], headEnd: number, widen?: (start: number, end: number) => { start: number; end: number } | undefined): EditedLines[] | undefined {
+  const spans: { start: number; end: number; regions: EditedRegion[] }[] = [];
+  for (const r of regions) {
+    let lines: { start: number; end: number } | undefined = { start: before.lastIndexOf('\n', r.oldFrom - 1) + 1, end: lineEnd(before, r.oldTo) };
+    if (widen) lines = widen(lines.start, lines.end);
+    if (!lines || lines.start <= headEnd) return undefined;
+    const previous = spans[spans.length - 1];
+    if (previous && lines.start <= previous.end) {
+      previous.end = Math.max(previous.end, lines.end);
+      previous.regions.push(r);
+    } else {
+      spans.push({ ...lines, regions: [r] });
+    }
+  }
+  const parts: EditedLines[] = [];
+  let chars = 0, line = 1, at = 0, moved = 0;
+  for (const s of spans) {
+    const pieces: string[] = [];
+    let from = s.start;
+    for (const r of s.regions) {
+      pieces.push(before.slice(from, r.oldFrom), r.text);
+      from = r.oldTo;
+    }
+    pieces.push(before.slice(from, s.end));
+    const text = pieces.join('');
+    chars += text.length;
+    if (chars > MAX_EDITED_CHARS) return undefined;
+    line += count(before, '\n', at, s.start);
+    const lastLine = line + count(before, '\n', s.start, s.end);
+    const part = { start: s.start, end: s.end, text, firstLine: line, firstLineNow: line + moved, lastLine, moved: count(text, '\n', 0, text.length) - (lastLine - line), linted: 0 };
+    parts.push(part);
+    moved += part.moved;
+    at = s.start;
+  }
+  return parts;
+}
+
+/** The last of `sorted` (in the order `holds` goes from true to false) for which `holds` is true. */
+function last<T>(sorted: readonly T[], holds: (x: T) => boolean): T | undefined {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (holds(sorted[mid])) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo ? sorted[lo - 1] : undefined;
 }
 
 /**
@@ -200,15 +310,6 @@ function wholeRecords(edited: string, last: boolean): string | undefined {
 /** An even number of quotes in text[from, to): for well-formed CSV, `to` is outside a quoted field if `from` is (28 ms over 50 MB). */
 function quotesEven(text: string, from: number, to: number): boolean {
   return count(text, '"', from, to) % 2 === 0;
-}
-
-/** The lines at offset `start` as the changes (offsets in the whole text, in order, all at or after `start`) leave them. */
-function editedLines(lines: string, start: number, changes: readonly { offset: number; length: number; text: string }[]): string {
-  for (const c of changes) {
-    const at = c.offset - start;
-    lines = lines.slice(0, at) + c.text + lines.slice(at + c.length);
-  }
-  return lines;
 }
 
 /** Offset of the line break that ends the line holding offset `at` (the text's length for the last line). */
