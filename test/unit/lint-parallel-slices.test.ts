@@ -105,6 +105,32 @@ test('BandHeads: the newest earlier record per band and key, as a map per band g
   }
 });
 
+test('BandHeads.chain: a batch of records per band gives what swap gives one by one (keys repeated within a batch, tables growing)', () => {
+  const bands = 4;
+  const heads = new BandHeads(bands, 10);
+  const maps = Array.from({ length: bands }, () => new Map<number, number>());
+  const r = rng(6);
+  let first = 0;
+  for (let batch = 0; batch < 300; batch++) {
+    // A batch of `rows` rows of keys, of which `count` are chained, in order: some rows are left out, as the merge
+    // leaves out exact duplicates.
+    const rows = 1 + Math.floor(r() * 150);
+    const keys = new Int32Array(rows * bands);
+    for (let k = 0; k < keys.length; k++) keys[k] = r() < 0.4 ? Math.imul(Math.floor(r() * 50), 0x9e3779b1) : (r() * 2 ** 32) | 0;
+    const records = Int32Array.from({ length: rows }, (_, k) => k).filter(() => r() < 0.8);
+    const out = new Int32Array((first + records.length) * bands).fill(-7);
+    for (let b = 0; b < bands; b++) heads.chain(b, keys, records, records.length, bands, out, first);
+    for (let j = 0; j < records.length; j++) {
+      for (let b = 0; b < bands; b++) {
+        const key = keys[records[j] * bands + b];
+        assert.equal(out[(first + j) * bands + b], maps[b].get(key) ?? -1, `batch ${batch}, record ${first + j}, band ${b}`);
+        maps[b].set(key, first + j);
+      }
+    }
+    first += records.length;
+  }
+});
+
 test('parallel lint: files under the size where threads pay off are linted here, without starting a thread', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tunelab-slices-'));
   // Counts the threads lint-parallel.ts starts (it looks Worker up on the module at each start).

@@ -211,7 +211,7 @@ function turn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** A merged summary's shingles and band keys are copied into the near-duplicate index: the summary's copy can go. */
+/** A merged summary's band keys are chained and its shingles held by the near-duplicate index: the summary lets go of them. */
 function releaseNearDuplicateData(s: ShardSummary): void {
   s.shingles = EMPTY;
   s.bandKeys = EMPTY;

@@ -347,7 +347,7 @@ export class ShardMerger {
     for (let j = 0; j < toIndex.length; j++) {
       const i = toIndex.data[j];
       const line = s.spans[4 * i];
-      const m = near.addChained(s.shingles.subarray(s.offsets[i], s.offsets[i + 1]), line);
+      const m = near.addChained(s.shingles, s.offsets[i], s.offsets[i + 1], line);
       if (m) reportNearDuplicate(ctx, spanAt(s.spans, i), m, this.deleteFix(s, i, 'Delete near-duplicate record'));
     }
     this.lastEnd = s.lastEnd ?? this.lastEnd;

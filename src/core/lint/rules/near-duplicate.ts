@@ -65,7 +65,7 @@ export function reportNearDuplicate(ctx: FileContext, span: Span, m: NearMatch, 
 }
 
 interface Work {
-  pool: IntList; offsets: IntList; lines: IntList; bandNext: IntList;
+  pool: IntList; refs: IntList; lines: IntList; bandNext: IntList;
   seen: Uint8Array; bandHead: Int32Array;
 }
 
@@ -73,7 +73,8 @@ function newWork(): Work {
   return {
     // Every indexed record's shingles one after another: one typed array, where 100,000s of small ones would cost
     // the garbage collector dearly.
-    pool: new IntList(1 << 16), offsets: new IntList(), lines: new IntList(),
+    pool: new IntList(1 << 16), lines: new IntList(),
+    refs: new IntList(), // record * 3 -> where its shingles are: source (-1: pool), start, end
     bandNext: new IntList(), // record * bands + band -> previous record with that band key, -1
     seen: new Uint8Array(1024), // fingerprint id -> 1 once indexed (exact duplicates are left to duplicate)
     bandHead: new Int32Array(1024), // slot -> newest record with that band key, -1
@@ -88,13 +89,14 @@ export class NearDuplicateIndex {
   private readonly hits = new Map<number, number>();
   /** The current record's newest earlier record per band. */
   private readonly heads: Int32Array;
+  /** Arrays that hold indexed records' shingles in place of the pool (addChained's), by source number. */
+  private readonly sources: Int32Array[] = [];
 
   /** `bandIndex`: where band keys are interned (slots); `work`: lists reused from an earlier lint, cleared here. */
   constructor(private readonly threshold: number, private readonly bands: number, private readonly bandIndex: KeyIndex, private readonly work: Work = newWork()) {
     this.heads = new Int32Array(bands);
-    const { pool, offsets, lines, bandNext } = work;
-    pool.clear(); offsets.clear(); lines.clear(); bandNext.clear();
-    offsets.push(0);
+    const { pool, refs, lines, bandNext } = work;
+    pool.clear(); refs.clear(); lines.clear(); bandNext.clear();
     work.seen.fill(0);
     if (work.bandHead.length < bandIndex.size) work.bandHead = new Int32Array(bandIndex.size);
     work.bandHead.fill(-1);
@@ -121,7 +123,11 @@ export class NearDuplicateIndex {
       bandHead[slots[b]] = id;
     }
     work.bandNext.append(heads);
-    return this.match(heads, shingles, line);
+    const m = this.match(heads, shingles);
+    const from = work.pool.length;
+    work.pool.append(shingles);
+    this.indexed(line, -1, from, work.pool.length);
+    return m;
   }
 
   /**
@@ -137,24 +143,43 @@ export class NearDuplicateIndex {
     const first = bandNext.length / bands;
     bandNext.reserve(count * bands);
     const next = bandNext.data;
-    for (let b = 0; b < bands; b++) {
-      for (let j = 0; j < count; j++) next[(first + j) * bands + b] = byKey.swap(b, keys[records[j] * bands + b], first + j);
-    }
+    for (let b = 0; b < bands; b++) byKey.chain(b, keys, records, count, bands, next, first);
     bandNext.length += count * bands;
   }
 
-  /** The next record of those chainKeys chained: matched against the records before it, then indexed by its shingles. */
-  addChained(shingles: Int32Array, line: number): NearMatch | undefined {
-    const { bands, heads } = this;
+  /**
+   * The next record of those chainKeys chained, its shingles `source`[from, to): matched against the records before it,
+   * then indexed. `source` is kept, not copied: the merge keeps the slices' summaries anyway, and copying every record's
+   * shingles into the pool (160 MB for a 200 MB file) cost a tenth of a second of its thread.
+   */
+  addChained(source: Int32Array, from: number, to: number, line: number): NearMatch | undefined {
+    const { bands, heads, sources } = this;
     const at = this.work.lines.length * bands;
     for (let b = 0; b < bands; b++) heads[b] = this.work.bandNext.data[at + b];
-    return this.match(heads, shingles, line);
+    const m = this.match(heads, source.subarray(from, to));
+    if (sources[sources.length - 1] !== source) sources.push(source);
+    this.indexed(line, sources.length - 1, from, to);
+    return m;
   }
 
-  /** Matches the next record, whose bands' earlier records are `heads` (the newest each, -1: none), and keeps its shingles. */
-  private match(heads: Int32Array, shingles: Int32Array, line: number): NearMatch | undefined {
+  private indexed(line: number, source: number, from: number, to: number): void {
+    const { refs, lines } = this.work;
+    lines.push(line);
+    refs.push(source);
+    refs.push(from);
+    refs.push(to);
+  }
+
+  /** Indexed record c's shingles, as a copy. */
+  private shinglesOf(c: number): Int32Array {
+    const refs = this.work.refs.data, source = refs[3 * c];
+    return (source < 0 ? this.work.pool.data : this.sources[source]).slice(refs[3 * c + 1], refs[3 * c + 2]);
+  }
+
+  /** The earlier record the next one, whose bands' earlier records are `heads` (the newest each, -1: none), is a near-duplicate of. */
+  private match(heads: Int32Array, shingles: Int32Array): NearMatch | undefined {
     const { work, bands, hits, threshold } = this;
-    const { pool, offsets, lines, bandNext } = work;
+    const { lines, bandNext } = work;
     hits.clear();
     for (let b = 0; b < bands; b++) {
       for (let c = heads[b], n = 0; c >= 0 && n < MAX_CHAIN; c = bandNext.data[c * bands + b], n++) hits.set(c, (hits.get(c) ?? 0) + 1);
@@ -164,13 +189,10 @@ export class NearDuplicateIndex {
       const set = sortedUnique(shingles.slice());
       const candidates = [...hits].sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, MAX_VERIFY);
       for (const [c] of candidates) {
-        const j = jaccardSorted(set, sortedUnique(pool.data.slice(offsets.data[c], offsets.data[c + 1])));
+        const j = jaccardSorted(set, sortedUnique(this.shinglesOf(c)));
         if (j >= threshold && j > bestJ) { best = c; bestJ = j; }
       }
     }
-    lines.push(line);
-    pool.append(shingles);
-    offsets.push(pool.length);
     return best >= 0 ? { line: lines.data[best], jaccard: bestJ } : undefined;
   }
 }
