@@ -9,7 +9,7 @@
  * would take otherwise, gives no splice.
  */
 import { resplitArray } from '../dataset/array-resplit';
-import { csvColumns, csvRecords, csvRowRecordAt, isBlankRow, readCsvRow, type CsvColumns } from '../dataset/csv';
+import { csvColumns, csvRowRecordAt, isBlankRow, readCsvRow, type CsvColumns } from '../dataset/csv';
 import { countNewlines } from '../dataset/line-starts';
 import { splitJsonValues, type SplitResult } from '../dataset/json-scan';
 import { PieceText, WINDOW_TOO_SMALL, type TextWindow } from '../dataset/piece-text';
@@ -213,7 +213,7 @@ function* spliceCsv(w: TextWindow, src: PieceText, prev: HeldLayout | undefined,
       fresh.push({
         line: line - 1, key: own,
         read: () => {
-          const rec = csvRowAlone(columns, own);
+          const rec = csvRowRecordAt(own, 2, columns);
           return { rec, origin: rec.line };
         },
       });
@@ -229,14 +229,6 @@ function* spliceCsv(w: TextWindow, src: PieceText, prev: HeldLayout | undefined,
   }
   if (!tailMoves(prev, lines, resumed, lineDelta)) return undefined;
   return { layout: { kind: 'csv', text: src, starts, ends, lines, problems: [], csv: { columns, headerEnd } }, first, resumed, fresh, whole: !prev };
-}
-
-/**
- * The record of a CSV row (its text with its line break) read after the header alone: the record the reader makes of
- * it, a few lines up (its line is the row's in that text).
- */
-export function csvRowAlone(columns: CsvColumns, row: string): SourceRecord {
-  return csvRecords(`${columns.text}\n${row}`).records[0];
 }
 
 /** Held CSV row k, which starts on `line`, as the reader makes its record from the held text (its map into the cells too). */

@@ -21,13 +21,14 @@
  * (pretty-printed records, a one-line array, a NUL character) is read in full each time, and its unchanged records
  * keep their findings and what the whole-file rules need (record-reuse.ts).
  */
+import { csvRowRecordAt } from '../dataset/csv';
 import { describeJsonError } from '../dataset/json-scan';
 import type { Position, RecordFormat, SourceRecord } from '../dataset/types';
 import { PieceText } from '../dataset/piece-text';
 import { readsAsCsv } from '../dataset/read';
 import { firstIndexWhere } from '../dataset/sorted-search';
 import { applyChanges, type TextChange } from '../dataset/text-changes';
-import { csvRecordAt, csvRowAlone, spliceHeld, type HeldLayout } from './held-units';
+import { csvRecordAt, spliceHeld, type HeldLayout } from './held-units';
 import { FileContext, type LintRule, type RecordView, type RuleVisitor } from './context';
 import { NearDuplicateIndex, type NearEntry } from './lint-session-near';
 import { emptyStats, fileResult, needsFingerprint, reportReadProblems, type RuleRun } from './lint-source';
@@ -650,7 +651,7 @@ class IncrementalLint implements LintSession {
   private viewOf(c: CachedLine): RecordView {
     const csv = this.held?.csv;
     if (csv && c.origin !== undefined) {
-      const { text, value } = csvRowAlone(csv.columns, c.text); // as updateHeld read it
+      const { text, value } = csvRowRecordAt(c.text, 2, csv.columns); // as updateHeld read it
       return buildRecordView({ ...c.rec, text, value }, { fingerprint: false });
     }
     return buildRecordView({ ...c.rec, value: JSON.parse(c.rec.text) }, { fingerprint: false });
