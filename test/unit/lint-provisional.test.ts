@@ -138,13 +138,17 @@ test('provisional result: the edited lines\' own findings are those of a full li
   assert.equal(JSON.stringify(full), snapshot);
 });
 
-test('provisional result: none when the edits reach the first record or span more than a megabyte; the same result without edits', () => {
+test('provisional result: none when the edits reach the first record, span more than a megabyte or are too many; the same result without edits', () => {
   const corpus = makeCorpus(6, 200);
   const before = corpus.files[0].lines.join('\n') + '\n';
   const full = lintText('train.jsonl', before);
   assert.equal(provisionalResult('train.jsonl', before, full, new EditedSpan()), full);
   let span = new EditedSpan();
   apply(before, [{ offset: 3, length: 0, text: ' ' }], span);
+  assert.equal(provisionalResult('train.jsonl', before, full, span), undefined);
+  // A replace-all of thousands of words: each is small, but placing them among the regions costs their number each.
+  span = new EditedSpan();
+  for (let k = 2500; k > 0; k--) span.add(lineStart(before, 20) + k, 0, 'x');
   assert.equal(provisionalResult('train.jsonl', before, full, span), undefined);
   span = new EditedSpan();
   const big = (JSON.stringify({ text: 'x'.repeat(1000) }) + '\n').repeat(1100);

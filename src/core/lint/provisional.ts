@@ -80,6 +80,12 @@ function withChange(before: string, regions: readonly EditedRegion[], c: { offse
 /** Edited lines longer than this in all wait for the session: linting them would take as long (about 40 ms per MB). */
 const MAX_EDITED_CHARS = 1_000_000;
 
+/**
+ * More edits than this since the threaded lint wait for the session: placing each among the regions costs up to their
+ * number (a replace-all of 20,000 took 2 s to place, 5,000 50 ms, 1,000 2-12 ms).
+ */
+const MAX_EDITS = 2_000;
+
 /** Codes a lint of a few lines cannot tell (they compare records or sum up the file); schema's field checks it can. */
 const WHOLE_FILE_CODES: readonly LintCode[] = LINT_CODES.filter((c) => c !== 'schema' && !PER_RECORD_CODES.includes(c));
 
@@ -102,7 +108,7 @@ interface EditedLines {
 /**
  * `result`, the full lint of plain JSONL or CSV text `before`, brought to the text the edits `span` made of it; undefined
  * when the edits reach the first record's line or the CSV header (the reader may take the text another way then), span
- * more than MAX_EDITED_CHARS of lines in all, or may not be whole CSV rows before and after (a quoted field across their
+ * more than MAX_EDITED_CHARS of lines in all, are more than MAX_EDITS, or may not be whole CSV rows before and after (a quoted field across their
  * first or last line), or are not whole records of a JSON array (widened to the records they touch). Edits far apart
  * are taken apart: the lines between them are not linted again. Only `before` is read: the edited text is often a
  * concatenation that any read would copy whole (60 ms for 50 MB), and the edited lines are made from `before` and the
@@ -110,6 +116,7 @@ interface EditedLines {
  */
 export function provisionalResult(path: string, before: string, result: FileLintResult, span: EditedSpan, options: LintOptions = {}, memo = new ScanMemo()): FileLintResult | undefined {
   if (span.empty) return result;
+  if (span.changes.length > MAX_EDITS) return undefined;
   const head = firstLineOf(before);
   if (head === undefined) return undefined;
   // A JSON array's edited lines are read as an array of their own: they are widened to the records they touch.
