@@ -232,7 +232,7 @@ test('fuzz: JSON arrays and CSV files with random quotes, commas, brackets, esca
   });
 });
 
-test('with eval files, a JSON array\'s or CSV file\'s per-record rules run on threads in parts, the rest (leakage) here: the serial output', async () => {
+test('with eval files, a training JSON array or CSV file is linted on threads in parts (its records compared with the eval records in the merge), an eval file\'s per-record rules in parts: the serial output', async () => {
   await inTmp(async (dir) => {
     const values = chatValues(17);
     const files = { train: join(dir, 'train.csv'), evalArray: join(dir, 'eval.json'), trainArray: join(dir, 'train.json'), evalCsv: join(dir, 'eval.csv') };
@@ -253,7 +253,8 @@ test('with eval files, a JSON array\'s or CSV file\'s per-record rules run on th
           const parallel = await lintFilesParallel([train], { evalFiles: [evalFile], jobs, minParallelBytes: 0, workerScript: join(__dirname, 'support', 'part-noting-shard-worker.js') });
           assert.deepStrictEqual(parallel, serial, `${train} with ${evalFile}, ${jobs} jobs`);
           const tasks = readFileSync(log, 'utf8').trim().split('\n');
-          assert.ok(tasks.includes('rules csv') && tasks.includes('rules json-array'), `parts of both files on threads: ${tasks.join('; ')}`);
+          const [trainAs, evalAs] = train.endsWith('.csv') ? ['csv', 'json-array'] : ['json-array', 'csv'];
+          assert.ok(tasks.includes(`slices ${trainAs}`) && tasks.includes(`rules ${evalAs}`), `parts of both files on threads: ${tasks.join('; ')}`);
           assert.ok(tasks.includes('read as whole: true') && !tasks.includes('read as whole: false'), `every part read as the whole file reads there: ${tasks.join('; ')}`);
         }
       }

@@ -3,7 +3,7 @@
 // fall, and whichever thread fails, the output must be the serial lint's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lintFiles, lintFilesParallel } from '../../src/core/lint';
@@ -54,6 +54,40 @@ test('parallel lint: a worker that dies after its first slice still gives the se
       const parallel = await lintFilesParallel(files, { jobs, minParallelBytes: 0, sliceBytes: 1000, workerScript });
       assert.deepStrictEqual(parallel, serial, `jobs ${jobs}`);
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('parallel lint with eval files: the training file\'s records are compared in the merge, and compared afresh when a dying worker sends the lint back to one thread', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tunelab-slices-'));
+  try {
+    const train = join(dir, 'train.jsonl'), held = join(dir, 'eval.jsonl');
+    const text = chatJsonl(40_000, 9);
+    writeFileSync(train, text);
+    // Copies of training records from the start, the middle and the end, an edited copy, and records of their own.
+    const lines = text.split('\n').filter(Boolean);
+    const edited = lines[25].replace(/"content":"/g, '"content":"Well, ');
+    writeFileSync(held, [lines[3], lines[Math.floor(lines.length / 2)], lines[lines.length - 2], edited, ...chatJsonl(3_000, 10).split('\n').filter(Boolean).slice(0, 5)].join('\n') + '\n');
+    const serial = lintFiles([train], { evalFiles: [held] });
+    assert.ok((serial.stats.findingsByCode.leakage ?? 0) >= 4, JSON.stringify(serial.stats.findingsByCode));
+    for (const workerScript of [undefined, join(__dirname, 'support', 'failing-shard-worker.js')]) {
+      for (const jobs of [2, 3]) {
+        const parallel = await lintFilesParallel([train], { evalFiles: [held], jobs, minParallelBytes: 0, sliceBytes: 1000, workerScript });
+        assert.deepStrictEqual(parallel, serial, `jobs ${jobs}, ${workerScript ?? 'the lint\'s own workers'}`);
+      }
+    }
+    // The training file went by slices of records, as it does without eval files (not by rules split between threads).
+    const log = join(dir, 'tasks.log');
+    writeFileSync(log, '');
+    process.env.TUNELAB_TEST_TASK_LOG = log;
+    try {
+      await lintFilesParallel([train], { evalFiles: [held], jobs: 2, minParallelBytes: 0, sliceBytes: 1000, workerScript: join(__dirname, 'support', 'part-noting-shard-worker.js') });
+    } finally {
+      delete process.env.TUNELAB_TEST_TASK_LOG;
+    }
+    const tasks = readFileSync(log, 'utf8').trim().split('\n');
+    assert.equal(tasks[0], 'slices none', tasks.join('; ')); // the training file's task; the eval file's comes after
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -23,7 +23,7 @@ import { planLint } from './lint-files';
 import { shiftShardFindings } from './finding-lines';
 import { fileResult, lintSource, runRules } from './lint-source';
 import { PER_RECORD_CODES, ruleGroups } from './rule-groups';
-import { openSlice, ShardMerger, summarizeShard, transferList, type PartRead, type ShardSummary } from './shard-summary';
+import { openSlice, ShardMerger, summarizeShard, transferList, type PartRead, type ShardSummary, type SummaryWants } from './shard-summary';
 import { RULES } from './rules';
 import type { FileLintResult, LintCode, LintOptions, LintOutput } from './types';
 
@@ -81,14 +81,13 @@ export interface FileParallelOptions {
 export async function lintFileParallel(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool, opts: FileParallelOptions = {}): Promise<FileLintResult> {
   // Read whole here to tell its container, a JSON array or CSV file would be read twice: once to tell, once to lint.
   if (isArrayOrCsv(path, buf)) {
-    if (!role.leakage && !options.tokenCounter) return (await lintInParts(path, buf, options, role, pool, opts)) ?? lintSource(path, buf, options, role);
+    if (byRecords(role, options)) return (await lintInParts(path, buf, options, role, pool, opts)) ?? lintSource(path, buf, options, role);
     const parts = fatalEncodingProblem(buf) ? undefined : recordParts(path, buf, evenStarts(buf.length, pool.size));
     return parts ? splitByRules(path, buf, options, role, pool, parts) : lintSource(path, buf, options, role);
   }
   const opened = openDataset(buf, path); // container and file-level problems only: records are read below
   if (opened.container !== 'jsonl' || opened.problems.length) return lintSource(path, buf, options, role);
-  // The leakage index and an in-process token counter live on this thread: the threads then split the rules instead.
-  if (role.leakage || options.tokenCounter) return splitByRules(path, buf, options, role, pool);
+  if (!byRecords(role, options)) return splitByRules(path, buf, options, role, pool);
   return splitByRecords(path, buf, options, role, pool, { ranges: cutLines(buf, sliceStarts(buf.length, pool.size + 1, opts.sliceBytes ?? MAX_SLICE_BYTES)) }, opts.keep);
 }
 
@@ -97,10 +96,24 @@ export async function lintFileParallel(path: string, buf: Buffer, options: LintO
  * a serial lint is then all there is (the editor's worker leaves that to the document's session).
  */
 export async function lintInParts(path: string, buf: Buffer, options: LintOptions, role: FileRole, pool: ShardPool, opts: FileParallelOptions = {}): Promise<FileLintResult | undefined> {
-  // With eval files or an in-process token counter lintFileParallel splits the rules instead (the editor has neither).
-  if (!isArrayOrCsv(path, buf) || role.leakage || options.tokenCounter || fatalEncodingProblem(buf)) return undefined;
+  // An eval file or an in-process token counter: lintFileParallel splits the rules instead (the editor has neither).
+  if (!isArrayOrCsv(path, buf) || !byRecords(role, options) || fatalEncodingProblem(buf)) return undefined;
   const parts = recordParts(path, buf, sliceStarts(buf.length, pool.size + 1, opts.sliceBytes ?? MAX_SLICE_BYTES));
   return parts && parts.ranges.length > 1 ? splitByRecords(path, buf, options, role, pool, parts, opts.keep) : undefined;
+}
+
+/**
+ * Whether the file is linted by slices of records (splitByRecords), or by rules split between the threads
+ * (splitByRules): an in-process token counter lives on this thread, and so does an eval file's leakage, reported when
+ * every training record has been compared. A training file's records are compared in the merge, from their summaries.
+ */
+function byRecords(role: FileRole, options: LintOptions): boolean {
+  return !options.tokenCounter && (!role.leakage || comparesWithEval(role));
+}
+
+/** A training file whose records go to the leakage index (eval files are being linted too). */
+function comparesWithEval(role: FileRole): boolean {
+  return role.role === 'train' && role.leakage !== undefined;
 }
 
 /** What the reader takes as CSV (by the name) or as a JSON array (its first character `[`), told without reading it whole. */
@@ -154,7 +167,9 @@ async function splitByRecords(path: string, buf: Buffer, options: LintOptions, r
     done.set(k, r.readsAsWhole ? r.summary : undefined);
     wake?.();
   };
-  const task: ShardTask = { mode: 'slices', path, bytes: buf.buffer as SharedArrayBuffer, byteOffset: buf.byteOffset, start: 0, end: buf.length, lineOffset: 0, options: sliceOptions, codes, ranges, next: next.buffer as SharedArrayBuffer, shapes: !!keep, read };
+  // A training file compared with eval files: the merge compares its records too (leakage), from their summaries.
+  const wants: SummaryWants = { shapes: !!keep, words: comparesWithEval(role) };
+  const task: ShardTask = { mode: 'slices', path, bytes: buf.buffer as SharedArrayBuffer, byteOffset: buf.byteOffset, start: 0, end: buf.length, lineOffset: 0, options: sliceOptions, codes, ranges, next: next.buffer as SharedArrayBuffer, wants, read };
   const workers = Array.from({ length: pool.size }, (_, i) => pool.run(i, task, arrived).catch(() => { failed = true; wake?.(); }));
   let merger: ShardMerger | undefined;
   let serial = false;
@@ -172,7 +187,7 @@ async function splitByRecords(path: string, buf: Buffer, options: LintOptions, r
     const mine = Atomics.add(next, 0, 1);
     if (mine < n) {
       const range = ranges[mine];
-      const local = summarizeShard(path, buf.subarray(range.start, range.end), codes, sliceOptions, range.lineOffset, range.start, !!keep, partRead(read, mine, n));
+      const local = summarizeShard(path, buf.subarray(range.start, range.end), codes, sliceOptions, range.lineOffset, range.start, wants, partRead(read, mine, n));
       done.set(mine, local.readsAsWhole ? local.summary : undefined);
       await turn(); // take in the workers' messages
     } else {
@@ -185,6 +200,8 @@ async function splitByRecords(path: string, buf: Buffer, options: LintOptions, r
   await Promise.all(workers);
   if (serial || failed || !merger) {
     keep?.splice(0);
+    // A training file's records the merge compared with the eval records are compared again here: harmless, as a match
+    // keeps the first training record of the strongest kind and score, and these come again in the same order.
     return lintSource(path, buf, options, role);
   }
   return merger.finish();
@@ -211,11 +228,12 @@ function turn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** A merged summary's band keys are chained and its shingles held by the near-duplicate index: the summary lets go of them. */
+/** A merged summary's band keys are chained, its shingles held by the near-duplicate index and its words compared: the summary lets go of them. */
 function releaseNearDuplicateData(s: ShardSummary): void {
   s.shingles = EMPTY;
   s.bandKeys = EMPTY;
   s.offsets = EMPTY;
+  s.words = undefined;
 }
 const EMPTY = new Int32Array(0);
 
@@ -329,8 +347,8 @@ interface ShardTask extends LineRange {
   ranges?: LineRange[];
   /** One Int32: the next of `ranges` that no thread has taken yet. */
   next?: SharedArrayBuffer;
-  /** slices: each summary carries its records' shapes too (an editor session starts from them). */
-  shapes?: boolean;
+  /** slices: what each summary carries besides what the options need (an editor session's shapes, leakage's words). */
+  wants?: SummaryWants;
   /** slices: parts of a JSON array's or CSV file's records (undefined: JSONL lines). */
   read?: Omit<PartRead, 'first' | 'last'>;
   /** rules: how the range is read, when it is a part of a JSON array's or CSV file's records. */
@@ -420,7 +438,7 @@ function summarizeSlices(task: ShardTask): void {
   const ranges = task.ranges!;
   for (let k = Atomics.add(next, 0, 1); k < ranges.length; k = Atomics.add(next, 0, 1)) {
     const { start, end, lineOffset } = ranges[k];
-    const result = summarizeShard(task.path, Buffer.from(task.bytes, task.byteOffset + start, end - start), task.codes, task.options, lineOffset, start, task.shapes, partRead(task.read, k, ranges.length));
+    const result = summarizeShard(task.path, Buffer.from(task.bytes, task.byteOffset + start, end - start), task.codes, task.options, lineOffset, start, task.wants, partRead(task.read, k, ranges.length));
     parentPort?.postMessage({ slice: k, result }, transferList(result.summary));
   }
 }

@@ -33,12 +33,13 @@ function scanRecord(r: RecordView): void {
 }
 
 /**
- * Appends the record's shingles (those of recordFeatures) to `out` without keeping anything on the view: for the
- * parallel lint's threads, which hand on flat lists.
+ * Appends the record's shingles (those of recordFeatures) to `out`, and its word hashes (recordWords') to `words` when
+ * given, without keeping anything on the view: for the parallel lint's threads, which hand on flat lists.
  */
-export function appendRecordShingles(r: RecordView, out: IntList): void {
+export function appendRecordShingles(r: RecordView, out: IntList, words?: IntList): void {
   scanRecord(r);
   appendShingles(wordScratch.data, wordScratch.length, out);
+  words?.append(wordScratch.data, 0, wordScratch.length);
 }
 
 export function recordFeatures(r: RecordView): RecordFeatures {

@@ -11,7 +11,8 @@ import { isJsonObject } from '../dataset/format';
 import { openArrayPart, openDataset, type OpenedDataset } from '../dataset/read';
 import type { DatasetContainer, RecordFormat, SourceRecord, Span } from '../dataset/types';
 import { FileContext, type RecordView, type ShardFindings } from './context';
-import type { FileRole } from './leakage-index';
+import { hex64 } from '../dataset/canonical';
+import type { FileRole, LeakageIndex } from './leakage-index';
 import { emptyStats, fileResult, visitRecord } from './lint-source';
 import { buildRecordView } from './record-view';
 import { shiftShardFindings } from './finding-lines';
@@ -69,8 +70,10 @@ export interface ShardSummary {
   shingles: Int32Array;
   offsets: Int32Array;
   unknownRecords: UnknownRecord[];
-  /** Asked for (summarizeShard's `withShapes`): each valid record's shape (record-counts.ts shapeKey), as an index into `keys`. */
+  /** Asked for (SummaryWants.shapes): each valid record's shape (record-counts.ts shapeKey), as an index into `keys`. */
   shapes?: { keys: string[]; of: Int32Array };
+  /** Asked for (SummaryWants.words): each valid record's word hashes, from offsets[i] to offsets[i + 1] of `hashes`. */
+  words?: { hashes: Int32Array; offsets: Int32Array };
   /**
    * A part of a JSON array: where the record before each valid one ends (endLine, endColumn; 0, 0 when that record is
    * in an earlier part), which its "delete this record" fix starts from, and where the part's last record ends.
@@ -88,6 +91,12 @@ export interface PartRead { container: 'json-array' | 'csv'; first: boolean; las
 /** The per-record halves that the options leave on. */
 interface Needs { fingerprint: boolean; near: boolean; answer: boolean; length: boolean; schema: boolean }
 
+/**
+ * What a summary carries besides what the options need: `shapes` for an editor session to start from, `words` (with
+ * the content fingerprint, shingles and band keys) for a training file's comparison with eval files (leakage).
+ */
+export interface SummaryWants { shapes?: boolean; words?: boolean }
+
 function needs(options: LintOptions): Needs {
   const on = (code: LintCode): boolean => options.severity?.[code] !== 'off';
   return { fingerprint: on('duplicate') || on('near-duplicate'), near: on('near-duplicate'), answer: on('answer-skew'), length: on('length-outlier'), schema: on('schema') };
@@ -99,7 +108,7 @@ function needs(options: LintOptions): Needs {
  * `readsAsWhole`: false when the slice did not read as the whole file reads there (the caller then lints the file
  * serially): not plain JSONL, or a part that is not clean (`part`).
  */
-export function summarizeShard(path: string, buf: Buffer, codes: readonly LintCode[], options: LintOptions, lineOffset: number, byteOffset: number, withShapes = false,
+export function summarizeShard(path: string, buf: Buffer, codes: readonly LintCode[], options: LintOptions, lineOffset: number, byteOffset: number, wants: SummaryWants = {},
   part?: PartRead): { readsAsWhole: boolean; summary: ShardSummary } {
   const ctx = new FileContext(path, options);
   const stats = emptyStats();
@@ -112,7 +121,8 @@ export function summarizeShard(path: string, buf: Buffer, codes: readonly LintCo
   // schema's finish (the file-level check) is ShardMerger's work; per-record rules have none.
   const visitors = RULES.filter((r) => codes.includes(r.code) && !ctx.isOff(r.code)).map((r) => r.create(ctx));
   const need = needs(options);
-  const b = new SummaryBuilder(need, options, d, byteOffset, buf.length, withShapes, part?.container === 'json-array');
+  if (wants.words) need.fingerprint = true; // an exact copy of an eval record is told by it
+  const b = new SummaryBuilder(need, options, d, byteOffset, buf.length, wants, part?.container === 'json-array');
   const records = dataset.forEachRecord((rec) => {
     const view = rec.error ? undefined : buildRecordView(rec, { fingerprint: need.fingerprint });
     visitRecord(ctx, stats, visitors, rec, view);
@@ -143,6 +153,7 @@ export function openSlice(path: string, buf: Buffer, firstLine: number, part: Pa
 export function transferList(s: ShardSummary): ArrayBuffer[] {
   const arrays = [s.spans, s.bytes, s.flags, s.fingerprints, s.answers, s.lengths, s.format, s.bandKeys, s.shingles, s.offsets];
   if (s.shapes) arrays.push(s.shapes.of);
+  if (s.words) arrays.push(s.words.hashes, s.words.offsets);
   if (s.previousEnds) arrays.push(s.previousEnds);
   return arrays.map((a) => a.buffer as ArrayBuffer);
 }
@@ -159,6 +170,10 @@ class SummaryBuilder {
   private bandKeys: IntList;
   private shingles: IntList;
   private offsets: IntList;
+  /** Shingles and band keys are worked out: for near-duplicate, or for leakage (`words`). */
+  private readonly features: boolean;
+  private readonly words: IntList | undefined;
+  private readonly wordOffsets: IntList | undefined;
   private readonly unknownRecords: UnknownRecord[] = [];
   private readonly shapeIds: Map<string, number> | undefined;
   private readonly shapes: IntList | undefined;
@@ -171,7 +186,7 @@ class SummaryBuilder {
   private lastEndColumn = 0;
 
   /** `sliceBytes`: the slice's size, which the lists are sized for (most then never grow). */
-  constructor(private readonly need: Needs, options: LintOptions, private readonly lineOffset: number, private readonly byteOffset: number, sliceBytes: number, withShapes: boolean,
+  constructor(private readonly need: Needs, options: LintOptions, private readonly lineOffset: number, private readonly byteOffset: number, sliceBytes: number, wants: SummaryWants,
     withPreviousEnds: boolean) {
     this.layout = lshLayout(options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD);
     this.bands = this.layout.bands;
@@ -183,11 +198,17 @@ class SummaryBuilder {
     this.answers = new IntList(2 * records);
     this.lengths = new IntList(need.length ? records : 16);
     this.format = new Int8Array(records);
-    this.bandKeys = new IntList(need.near ? this.bands * records : 16);
-    this.shingles = new IntList(need.near ? Math.max(1024, Math.ceil(sliceBytes / BYTES_PER_SHINGLE)) : 16);
-    this.offsets = new IntList(need.near ? records + 1 : 16);
+    this.features = need.near || !!wants.words;
+    this.bandKeys = new IntList(this.features ? this.bands * records : 16);
+    this.shingles = new IntList(this.features ? Math.max(1024, Math.ceil(sliceBytes / BYTES_PER_SHINGLE)) : 16);
+    this.offsets = new IntList(this.features ? records + 1 : 16);
     this.offsets.push(0);
-    if (withShapes) {
+    if (wants.words) {
+      this.words = new IntList(Math.max(1024, Math.ceil(sliceBytes / BYTES_PER_SHINGLE)));
+      this.wordOffsets = new IntList(records + 1);
+      this.wordOffsets.push(0);
+    }
+    if (wants.shapes) {
       this.shapeIds = new Map();
       this.shapes = new IntList(records);
     }
@@ -221,9 +242,10 @@ class SummaryBuilder {
     } else {
       this.fingerprints.push(0); this.fingerprints.push(0);
     }
-    if (this.need.near) {
+    if (this.features) {
       const before = this.shingles.length;
-      appendRecordShingles(r, this.shingles);
+      appendRecordShingles(r, this.shingles, this.words);
+      this.wordOffsets?.push(this.words!.length);
       const n = this.shingles.length - before;
       this.offsets.push(this.shingles.length);
       this.bandKeys.reserve(this.bands);
@@ -261,6 +283,7 @@ class SummaryBuilder {
       answers: this.answers.items(), lengths: this.lengths.items(), format: this.format.subarray(0, n),
       bandKeys: this.bandKeys.items(), shingles: this.shingles.items(), offsets: this.offsets.items(), unknownRecords: this.unknownRecords,
       shapes: this.shapeIds && { keys: [...this.shapeIds.keys()], of: this.shapes!.items() },
+      words: this.words && { hashes: this.words.items(), offsets: this.wordOffsets!.items() },
       previousEnds: this.previousEnds?.items(), lastEnd: this.lastEndLine ? [this.lastEndLine, this.lastEndColumn] : undefined,
     };
   }
@@ -290,6 +313,9 @@ export class ShardMerger {
   private readonly csv: CsvColumns | undefined;
   /** Where the last record of the slices taken in so far ends (a JSON array's next record's delete fix starts there). */
   private lastEnd: [number, number] | undefined;
+  /** A training file's: the eval records its records are compared with (leakage), and the LSH bands per record. */
+  private readonly leakage: LeakageIndex | undefined;
+  private readonly bands: number;
 
   /**
    * `expectedValid`: about how many valid records the file holds. The hash tables are sized for that many up front:
@@ -305,6 +331,8 @@ export class ShardMerger {
     this.duplicates = !this.ctx.isOff('duplicate');
     const threshold = options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD;
     const { bands } = lshLayout(threshold);
+    this.bands = bands;
+    this.leakage = role?.role === 'train' ? role.leakage : undefined;
     this.ids = new KeyIndex(expectedValid + 16);
     this.firstLines = new FirstLines(expectedValid + 16);
     this.bandHeads = new BandHeads(this.need.near ? bands : 0, expectedValid);
@@ -327,6 +355,7 @@ export class ShardMerger {
     for (let i = 0; i < s.valid; i++) {
       const flags = s.flags[i];
       const line = s.spans[4 * i];
+      if (this.leakage) this.compareWithEval(this.leakage, s, i);
       let fid: number | undefined;
       if (flags & HAS_FINGERPRINT && need.fingerprint) {
         fid = ids.intern(s.fingerprints[2 * i], s.fingerprints[2 * i + 1]);
@@ -351,6 +380,18 @@ export class ShardMerger {
       if (m) reportNearDuplicate(ctx, spanAt(s.spans, i), m, this.deleteFix(s, i, 'Delete near-duplicate record'));
     }
     this.lastEnd = s.lastEnd ?? this.lastEnd;
+  }
+
+  /**
+   * Compares valid record i of slice `s` with the eval records, as the leakage rule's addTrain does from the record's
+   * view: its content fingerprint, band keys, word hashes and (for a near-copy candidate) shingles, from the summary.
+   */
+  private compareWithEval(leakage: LeakageIndex, s: ShardSummary, i: number): void {
+    const flags = s.flags[i], n = this.bands, words = s.words!;
+    const fingerprint = flags & HAS_FINGERPRINT ? hex64(s.fingerprints[2 * i], s.fingerprints[2 * i + 1]) : undefined;
+    const bands = flags & HAS_SIGNATURE ? s.bandKeys.subarray(n * i, n * (i + 1)) : undefined;
+    leakage.compareTrain(this.ctx.path, s.spans[4 * i], fingerprint, bands, words.hashes.subarray(words.offsets[i], words.offsets[i + 1]),
+      () => s.shingles.subarray(s.offsets[i], s.offsets[i + 1]));
   }
 
   /** The serial rules' "delete this record" fix (deleteRecordFix) for valid record i of a slice. */
