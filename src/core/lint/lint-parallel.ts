@@ -1,10 +1,11 @@
 /**
- * lintFiles on several cores, with the same output. Without eval files, the threads (this one included) take slices
- * of the file (whole lines, read from one SharedArrayBuffer) one after another, lint each with the per-record rules and
- * sum up its records for the rules that compare records or sum up the file; this thread finishes those from the
- * summaries in file order as they come (shard-summary.ts), so no record is parsed twice. With eval files (the leakage
- * index lives here) or an in-process token counter, the rules split in two groups instead (rule-groups.ts): per-record
- * rules in the workers, the rest here over the whole file at the same time. Either way the shards' findings are taken
+ * lintFiles on several cores, with the same output. The threads (this one included) take slices of the file (whole
+ * lines, read from one SharedArrayBuffer) one after another, lint each with the per-record rules and sum up its records
+ * for the rules that compare records or sum up the file; this thread finishes those from the summaries in file order as
+ * they come (shard-summary.ts), so no record is parsed twice. A training file's records are compared with the eval
+ * records there too (the leakage index lives on this thread). An eval file (its leakage is reported once every
+ * training record is compared) and a lint with an in-process token counter split the rules in two groups instead
+ * (rule-groups.ts): per-record rules in the workers, the rest here over the whole file at the same time. Either way the shards' findings are taken
  * in file order (FileContext.absorb), so counts, the per-code limit and its first dropped finding are those of one
  * serial pass; findings at one position sort in rule order (byPosition).
  * JSONL is cut at line breaks; a JSON array or CSV file at line starts between two records (record-parts.ts), each part
