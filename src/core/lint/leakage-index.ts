@@ -164,13 +164,25 @@ export class LeakageIndex implements LeakageMatches {
    */
   compareTrain(path: string, line: number, fingerprint: string | undefined, bands: Int32Array | undefined, words: Int32Array,
     shingles: Int32Array | (() => Int32Array)): void {
+    const grams = this.gramScratch;
+    grams.clear();
+    if (this.shingles.length) filteredGrams(words, this.gramFilter(), grams);
+    this.compareFiltered(path, line, fingerprint, bands, grams.items(), shingles);
+  }
+
+  /**
+   * compareTrain with the record's 13-grams that pass gramFilter() instead of its words (filteredGrams' pairs): the
+   * parallel lint's threads work those out, and only they reach the index.
+   */
+  compareFiltered(path: string, line: number, fingerprint: string | undefined, bands: Int32Array | undefined, grams: Int32Array,
+    shingles: Int32Array | (() => Int32Array)): void {
     const t = this.trainRecords++;
     if (this.shingles.length === 0) return;
     let matched = false;
     const copies = fingerprint === undefined ? undefined : this.exact.get(fingerprint);
     if (copies) for (const e of copies) matched = this.setMatch(e, EXACT, t, 1, -1) || matched;
     if (bands) matched = this.nearCopies(t, bands, shingles) || matched;
-    matched = this.sharedGrams(t, words) || matched;
+    matched = this.sharedGrams(t, grams) || matched;
     if (matched) this.trainWhere.set(t, { path, line });
   }
 
@@ -206,30 +218,13 @@ export class LeakageIndex implements LeakageMatches {
     return matched;
   }
 
-  /** Counts, per eval record, the distinct 13-grams it shares with training record t. */
-  private sharedGrams(t: number, words: Int32Array): boolean {
+  /** Counts, per eval record, the distinct 13-grams it shares with training record t (given as filteredGrams' pairs). */
+  private sharedGrams(t: number, grams: Int32Array): boolean {
     // Per eval record: 13-grams shared with t and the first one's word index, in arrays by eval id (a Map per training
     // record cost most of the comparison); `touched` lists the eval records to report and reset.
     const count = this.tallyCount.data, first = this.tallyFirst.data, touched = this.touched;
     touched.clear();
-    if (words.length < LEAK_NGRAM) return false;
-    const filter = this.gramFilter();
-    const mask = filter.length * 32 - 1;
-    // ngramHashes' rolling hashes, inline: most training 13-grams are in no eval record, and the filter tells so from
-    // the second lane alone, before the first is finished and the index is probed.
-    let a = 0, b = 0;
-    for (let j = 0; j < LEAK_NGRAM; j++) {
-      a = (Math.imul(a, BASE_A) + words[j]) | 0;
-      b = (Math.imul(b, BASE_B) + (words[j] ^ 0x2545f491)) | 0;
-    }
-    for (let i = 0; ; i++) {
-      const check = fmix32(b ^ 0x27d4eb2f);
-      if (filter[(check & mask) >>> 5] & (1 << (check & 31))) this.tallyGram(t, this.grams.get(fmix32(a), check), count, first, touched);
-      if (i + LEAK_NGRAM >= words.length) break;
-      const drop = words[i], add = words[i + LEAK_NGRAM];
-      a = (Math.imul(a - Math.imul(drop, TOP_A), BASE_A) + add) | 0;
-      b = (Math.imul(b - Math.imul(drop ^ 0x2545f491, TOP_B), BASE_B) + (add ^ 0x2545f491)) | 0;
-    }
+    for (let k = 0; k < grams.length; k += 2) this.tallyGram(t, this.grams.get(grams[k], grams[k + 1]), count, first, touched);
     let matched = false;
     for (let i = 0; i < touched.length; i++) {
       const e = touched.data[i];
@@ -253,9 +248,10 @@ export class LeakageIndex implements LeakageMatches {
 
   /**
    * One bit per eval 13-gram's second hash (16 bits per 13-gram: about 6% of absent ones pass), rebuilt when eval
-   * records were added since: small enough to stay in the processor's cache, where the index is not.
+   * records were added since: small enough to stay in the processor's cache, where the index is not. filteredGrams
+   * takes it, here or in the parallel lint's threads.
    */
-  private gramFilter(): Int32Array {
+  gramFilter(): Int32Array {
     if (this.filter?.grams === this.grams.size) return this.filter.bits;
     let bits = 1 << 16;
     while (bits < this.grams.size * 16) bits *= 2;
@@ -285,6 +281,33 @@ export class LeakageIndex implements LeakageMatches {
 // window costs a few multiplications per word instead of 2 × 13.
 const BASE_A = 0x01000193, BASE_B = 0x5bd1e995;
 const TOP_A = power(BASE_A, LEAK_NGRAM - 1), TOP_B = power(BASE_B, LEAK_NGRAM - 1);
+
+/**
+ * The 13-grams of `words` whose second hash passes `filter` (LeakageIndex.gramFilter), appended to `out` as pairs of
+ * their two hashes, in order. Most training 13-grams are in no eval record: the filter
+ * tells so from the second hash alone, before the first is finished and the index is probed.
+ */
+export function filteredGrams(words: Int32Array, filter: Int32Array, out: IntList): void {
+  if (words.length < LEAK_NGRAM) return;
+  const mask = filter.length * 32 - 1;
+  // ngramHashes' rolling hashes, inline.
+  let a = 0, b = 0;
+  for (let j = 0; j < LEAK_NGRAM; j++) {
+    a = (Math.imul(a, BASE_A) + words[j]) | 0;
+    b = (Math.imul(b, BASE_B) + (words[j] ^ 0x2545f491)) | 0;
+  }
+  for (let i = 0; ; i++) {
+    const check = fmix32(b ^ 0x27d4eb2f);
+    if (filter[(check & mask) >>> 5] & (1 << (check & 31))) {
+      out.push(fmix32(a));
+      out.push(check);
+    }
+    if (i + LEAK_NGRAM >= words.length) break;
+    const drop = words[i], add = words[i + LEAK_NGRAM];
+    a = (Math.imul(a - Math.imul(drop, TOP_A), BASE_A) + add) | 0;
+    b = (Math.imul(b - Math.imul(drop ^ 0x2545f491, TOP_B), BASE_B) + (add ^ 0x2545f491)) | 0;
+  }
+}
 
 /** Two independent 32-bit hashes (a 64-bit key) of each run of LEAK_NGRAM words, appended as pairs. */
 export function ngramHashes(words: Int32Array, out: IntList): void {

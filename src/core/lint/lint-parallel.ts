@@ -169,7 +169,7 @@ async function splitByRecords(path: string, buf: Buffer, options: LintOptions, r
     wake?.();
   };
   // A training file compared with eval files: the merge compares its records too (leakage), from their summaries.
-  const wants: SummaryWants = { shapes: !!keep, words: comparesWithEval(role) };
+  const wants: SummaryWants = { shapes: !!keep, gramFilter: comparesWithEval(role) ? role.leakage!.gramFilter() : undefined };
   const task: ShardTask = { mode: 'slices', path, bytes: buf.buffer as SharedArrayBuffer, byteOffset: buf.byteOffset, start: 0, end: buf.length, lineOffset: 0, options: sliceOptions, codes, ranges, next: next.buffer as SharedArrayBuffer, wants, read };
   const workers = Array.from({ length: pool.size }, (_, i) => pool.run(i, task, arrived).catch(() => { failed = true; wake?.(); }));
   let merger: ShardMerger | undefined;
@@ -229,12 +229,12 @@ function turn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** A merged summary's band keys are chained, its shingles held by the near-duplicate index and its words compared: the summary lets go of them. */
+/** A merged summary's band keys are chained, its shingles held by the near-duplicate index and its 13-grams compared: the summary lets go of them. */
 function releaseNearDuplicateData(s: ShardSummary): void {
   s.shingles = EMPTY;
   s.bandKeys = EMPTY;
   s.offsets = EMPTY;
-  s.words = undefined;
+  s.grams = undefined;
 }
 const EMPTY = new Int32Array(0);
 

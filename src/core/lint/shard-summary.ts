@@ -12,7 +12,7 @@ import { openArrayPart, openDataset, type OpenedDataset } from '../dataset/read'
 import type { DatasetContainer, RecordFormat, SourceRecord, Span } from '../dataset/types';
 import { FileContext, type RecordView, type ShardFindings } from './context';
 import { hex64 } from '../dataset/canonical';
-import type { FileRole, LeakageIndex } from './leakage-index';
+import { filteredGrams, type FileRole, type LeakageIndex } from './leakage-index';
 import { emptyStats, fileResult, visitRecord } from './lint-source';
 import { buildRecordView } from './record-view';
 import { shiftShardFindings } from './finding-lines';
@@ -72,8 +72,11 @@ export interface ShardSummary {
   unknownRecords: UnknownRecord[];
   /** Asked for (SummaryWants.shapes): each valid record's shape (record-counts.ts shapeKey), as an index into `keys`. */
   shapes?: { keys: string[]; of: Int32Array };
-  /** Asked for (SummaryWants.words): each valid record's word hashes, from offsets[i] to offsets[i + 1] of `hashes`. */
-  words?: { hashes: Int32Array; offsets: Int32Array };
+  /**
+   * Asked for (SummaryWants.gramFilter): each valid record's 13-grams that pass the eval records' filter (leakage-index.ts
+   * filteredGrams' pairs), from offsets[i] to offsets[i + 1] of `pairs`.
+   */
+  grams?: { pairs: Int32Array; offsets: Int32Array };
   /**
    * A part of a JSON array: where the record before each valid one ends (endLine, endColumn; 0, 0 when that record is
    * in an earlier part), which its "delete this record" fix starts from, and where the part's last record ends.
@@ -92,10 +95,11 @@ export interface PartRead { container: 'json-array' | 'csv'; first: boolean; las
 interface Needs { fingerprint: boolean; near: boolean; answer: boolean; length: boolean; schema: boolean }
 
 /**
- * What a summary carries besides what the options need: `shapes` for an editor session to start from, `words` (with
- * the content fingerprint, shingles and band keys) for a training file's comparison with eval files (leakage).
+ * What a summary carries besides what the options need: `shapes` for an editor session to start from; for a training
+ * file's comparison with eval files (leakage), the 13-grams that pass the eval records' `gramFilter`, with the content
+ * fingerprint, shingles and band keys.
  */
-export interface SummaryWants { shapes?: boolean; words?: boolean }
+export interface SummaryWants { shapes?: boolean; gramFilter?: Int32Array }
 
 function needs(options: LintOptions): Needs {
   const on = (code: LintCode): boolean => options.severity?.[code] !== 'off';
@@ -121,7 +125,7 @@ export function summarizeShard(path: string, buf: Buffer, codes: readonly LintCo
   // schema's finish (the file-level check) is ShardMerger's work; per-record rules have none.
   const visitors = RULES.filter((r) => codes.includes(r.code) && !ctx.isOff(r.code)).map((r) => r.create(ctx));
   const need = needs(options);
-  if (wants.words) need.fingerprint = true; // an exact copy of an eval record is told by it
+  if (wants.gramFilter) need.fingerprint = true; // an exact copy of an eval record is told by it
   const b = new SummaryBuilder(need, options, d, byteOffset, buf.length, wants, part?.container === 'json-array');
   const records = dataset.forEachRecord((rec) => {
     const view = rec.error ? undefined : buildRecordView(rec, { fingerprint: need.fingerprint });
@@ -153,7 +157,7 @@ export function openSlice(path: string, buf: Buffer, firstLine: number, part: Pa
 export function transferList(s: ShardSummary): ArrayBuffer[] {
   const arrays = [s.spans, s.bytes, s.flags, s.fingerprints, s.answers, s.lengths, s.format, s.bandKeys, s.shingles, s.offsets];
   if (s.shapes) arrays.push(s.shapes.of);
-  if (s.words) arrays.push(s.words.hashes, s.words.offsets);
+  if (s.grams) arrays.push(s.grams.pairs, s.grams.offsets);
   if (s.previousEnds) arrays.push(s.previousEnds);
   return arrays.map((a) => a.buffer as ArrayBuffer);
 }
@@ -170,10 +174,12 @@ class SummaryBuilder {
   private bandKeys: IntList;
   private shingles: IntList;
   private offsets: IntList;
-  /** Shingles and band keys are worked out: for near-duplicate, or for leakage (`words`). */
+  /** Shingles and band keys are worked out: for near-duplicate, or for leakage (`gramFilter`). */
   private readonly features: boolean;
-  private readonly words: IntList | undefined;
-  private readonly wordOffsets: IntList | undefined;
+  private readonly gramFilter: Int32Array | undefined;
+  private readonly words = new IntList(1024);
+  private readonly grams: IntList | undefined;
+  private readonly gramOffsets: IntList | undefined;
   private readonly unknownRecords: UnknownRecord[] = [];
   private readonly shapeIds: Map<string, number> | undefined;
   private readonly shapes: IntList | undefined;
@@ -198,15 +204,16 @@ class SummaryBuilder {
     this.answers = new IntList(2 * records);
     this.lengths = new IntList(need.length ? records : 16);
     this.format = new Int8Array(records);
-    this.features = need.near || !!wants.words;
+    this.features = need.near || !!wants.gramFilter;
+    this.gramFilter = wants.gramFilter;
     this.bandKeys = new IntList(this.features ? this.bands * records : 16);
     this.shingles = new IntList(this.features ? Math.max(1024, Math.ceil(sliceBytes / BYTES_PER_SHINGLE)) : 16);
     this.offsets = new IntList(this.features ? records + 1 : 16);
     this.offsets.push(0);
-    if (wants.words) {
-      this.words = new IntList(Math.max(1024, Math.ceil(sliceBytes / BYTES_PER_SHINGLE)));
-      this.wordOffsets = new IntList(records + 1);
-      this.wordOffsets.push(0);
+    if (wants.gramFilter) {
+      this.grams = new IntList(1024);
+      this.gramOffsets = new IntList(records + 1);
+      this.gramOffsets.push(0);
     }
     if (wants.shapes) {
       this.shapeIds = new Map();
@@ -244,8 +251,14 @@ class SummaryBuilder {
     }
     if (this.features) {
       const before = this.shingles.length;
-      appendRecordShingles(r, this.shingles, this.words);
-      this.wordOffsets?.push(this.words!.length);
+      if (this.gramFilter) {
+        this.words.clear();
+        appendRecordShingles(r, this.shingles, this.words);
+        filteredGrams(this.words.items(), this.gramFilter, this.grams!);
+        this.gramOffsets!.push(this.grams!.length);
+      } else {
+        appendRecordShingles(r, this.shingles);
+      }
       const n = this.shingles.length - before;
       this.offsets.push(this.shingles.length);
       this.bandKeys.reserve(this.bands);
@@ -283,7 +296,7 @@ class SummaryBuilder {
       answers: this.answers.items(), lengths: this.lengths.items(), format: this.format.subarray(0, n),
       bandKeys: this.bandKeys.items(), shingles: this.shingles.items(), offsets: this.offsets.items(), unknownRecords: this.unknownRecords,
       shapes: this.shapeIds && { keys: [...this.shapeIds.keys()], of: this.shapes!.items() },
-      words: this.words && { hashes: this.words.items(), offsets: this.wordOffsets!.items() },
+      grams: this.grams && { pairs: this.grams.items(), offsets: this.gramOffsets!.items() },
       previousEnds: this.previousEnds?.items(), lastEnd: this.lastEndLine ? [this.lastEndLine, this.lastEndColumn] : undefined,
     };
   }
@@ -384,13 +397,13 @@ export class ShardMerger {
 
   /**
    * Compares valid record i of slice `s` with the eval records, as the leakage rule's addTrain does from the record's
-   * view: its content fingerprint, band keys, word hashes and (for a near-copy candidate) shingles, from the summary.
+   * view: its content fingerprint, band keys, filtered 13-grams and (for a near-copy candidate) shingles, from the summary.
    */
   private compareWithEval(leakage: LeakageIndex, s: ShardSummary, i: number): void {
-    const flags = s.flags[i], n = this.bands, words = s.words!;
+    const flags = s.flags[i], n = this.bands, grams = s.grams!;
     const fingerprint = flags & HAS_FINGERPRINT ? hex64(s.fingerprints[2 * i], s.fingerprints[2 * i + 1]) : undefined;
     const bands = flags & HAS_SIGNATURE ? s.bandKeys.subarray(n * i, n * (i + 1)) : undefined;
-    leakage.compareTrain(this.ctx.path, s.spans[4 * i], fingerprint, bands, words.hashes.subarray(words.offsets[i], words.offsets[i + 1]),
+    leakage.compareFiltered(this.ctx.path, s.spans[4 * i], fingerprint, bands, grams.pairs.subarray(grams.offsets[i], grams.offsets[i + 1]),
       () => s.shingles.subarray(s.offsets[i], s.offsets[i + 1]));
   }
 
