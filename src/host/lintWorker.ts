@@ -516,8 +516,10 @@ function answer(req: WorkerRequest): unknown {
   switch (req.type) {
     case 'lint': // Parquet (the trainer reads it) is decoded into its rows first
       return decodedIfParquet(typeof req.input === 'string' ? req.input : Buffer.from(req.input)).then((input) => lint.lintSource(req.path, input, req.options));
-    case 'lintPair':
-      return Promise.all([pairInput(req.train), pairInput(req.eval)]).then(([train, held]) => lint.lintTrainAndEval(train, held, req.options));
+    case 'lintPair': // the check before a training run: a large training file on threads, as its first lint
+      return Promise.all([pairInput(req.train), pairInput(req.eval)]).then(([train, held]) => (LINT_THREADS > 1
+        ? lint.lintTrainAndEvalParallel(train, held, req.options ?? {}, { jobs: LINT_THREADS, pool: threadPool(), minChars: PARALLEL_FIRST_LINT_CHARS })
+        : lint.lintTrainAndEval(train, held, req.options)));
     case 'open':
       fileRefused.delete(req.doc);
       return opened(req.doc, { path: req.path, version: req.version, text: req.text, editMs: 0 });

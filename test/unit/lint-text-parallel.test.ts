@@ -2,7 +2,9 @@
 // lintText's findings on the same text, or decline (undefined) where the threads would read the text differently.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLintSession, lintBytesParallel, lintText, lintTextParallel, type LintOptions } from '../../src/core/lint';
+import { join } from 'node:path';
+import { createLintSession, lintBytesParallel, lintText, lintTextParallel, lintTrainAndEval, lintTrainAndEvalParallel, type LintInput, type LintOptions } from '../../src/core/lint';
+import { ShardPool } from '../../src/core/lint/lint-parallel';
 import { corpusRecords, csvCell, indentedArray, messagesCsv } from './support/dataset-forms';
 import { chatJsonl, makeCorpus } from './support/lint-corpus';
 
@@ -93,4 +95,30 @@ test('a document\'s UTF-8 bytes in shared memory (its file) linted on threads eq
   assert.ok(seeds.summaries.length > 0, 'the threads\' seeds kept for the session');
   // Bytes the threads cannot share (not in a SharedArrayBuffer): declined, never copied behind the caller's back.
   assert.equal(await lintBytesParallel('doc.jsonl', Buffer.from(text), corpus.options, { jobs: JOBS }), undefined);
+});
+
+test('the check before a training run on threads (lintTrainAndEvalParallel) equals lintTrainAndEval, for text and bytes, with one pool used by two at once', async () => {
+  const train = chatJsonl(20_000, 21);
+  const lines = train.split('\n').filter(Boolean);
+  const held = [lines[2], lines[Math.floor(lines.length / 2)], lines[lines.length - 1], ...chatJsonl(2_000, 22).split('\n').filter(Boolean).slice(0, 4)].join('\n') + '\n';
+  const csvValues = corpusRecords(23, 1500);
+  const trainCsv = messagesCsv(csvValues);
+  const heldCsv = messagesCsv(csvValues.slice(100, 104));
+  const pool = new ShardPool(1, join(__dirname, '../../src/core/lint/lint-parallel.js'));
+  try {
+    const cases: [string, LintInput, LintInput][] = [
+      ['JSONL text', { path: 'train.jsonl', input: train }, { path: 'eval.jsonl', input: held }],
+      ['JSONL bytes', { path: 'train.jsonl', input: Buffer.from(train) }, { path: 'eval.jsonl', input: Buffer.from(held) }],
+      ['CSV text', { path: 'train.csv', input: trainCsv }, { path: 'eval.csv', input: heldCsv }],
+    ];
+    // All at once on one pool of one thread: each task waits for the one before on that thread.
+    const got = await Promise.all(cases.map(([, t, e]) => lintTrainAndEvalParallel(t, e, {}, { jobs: 2, pool, minChars: 0 })));
+    cases.forEach(([what, t, e], k) => {
+      const want = lintTrainAndEval(t, e);
+      assert.ok((want.eval.stats.findingsByCode.leakage ?? 0) >= 3, `${what}: ${JSON.stringify(want.eval.stats.findingsByCode)}`);
+      assert.deepStrictEqual(got[k], want, what);
+    });
+  } finally {
+    await pool.close();
+  }
 });

@@ -6,7 +6,7 @@ export { lintFiles, lintTrainAndEval, type LintInput } from './lint-files';
 export { evalFileOptions, evalLeakage, leakageThreshold, TrainingFeatures, withLeakage } from './leakage-training';
 export { EvalFeatureCache } from './leakage-eval-cache';
 export { lintFilesParallel, isShardWorker, type ParallelOptions } from './lint-parallel';
-export { lintBytesParallel, lintTextParallel } from './lint-text-parallel';
+export { lintBytesParallel, lintTextParallel, lintTrainAndEvalParallel } from './lint-text-parallel';
 export { createLintSession, type LintSession } from './lint-session';
 export type { LintSeeds } from './session-seeds';
 export { formatFindingsText } from './format-text';

@@ -378,7 +378,11 @@ export class ShardPool {
   /** Workers that have exited (a crash): their tasks fail at once, so that the caller lints serially instead. */
   private readonly exited = new Set<Worker>();
 
+  /** Per worker: settled when the tasks given to it so far have ended. */
+  private readonly queues: Promise<unknown>[];
+
   constructor(readonly size: number, script: string) {
+    this.queues = Array.from({ length: size }, () => Promise.resolve());
     this.workers = Array.from({ length: size }, () => {
       const w = new Worker(script, { workerData: { kind: WORKER_KIND } });
       w.unref();
@@ -388,11 +392,21 @@ export class ShardPool {
   }
 
   /**
-   * Runs a task on worker i (one task per worker at a time); a slices task hands each slice's result to `onSlice`.
-   * The worker holds the event loop open while it has a task: an idle pool must not keep a process alive, but a caller
-   * awaiting a worker that dies would otherwise see the loop end before the worker's exit event arrives.
+   * Runs a task on worker i once the tasks given to it before have ended (a worker's messages would otherwise answer
+   * both: the editor's lint worker may lint two large documents at once, or check a training run meanwhile); a slices
+   * task hands each slice's result to `onSlice`.
    */
   run(i: number, task: ShardTask, onSlice?: (slice: number, result: ShardResult) => void): Promise<ShardResult> {
+    const started = this.queues[i].then(() => this.runNow(i, task, onSlice));
+    this.queues[i] = started.catch(() => undefined);
+    return started;
+  }
+
+  /**
+   * run() on an idle worker. The worker holds the event loop open while it has a task: an idle pool must not keep a
+   * process alive, but a caller awaiting a worker that dies would otherwise see the loop end before its exit event.
+   */
+  private runNow(i: number, task: ShardTask, onSlice?: (slice: number, result: ShardResult) => void): Promise<ShardResult> {
     const w = this.workers[i];
     if (this.exited.has(w)) return Promise.reject(new Error('lint worker exited'));
     return new Promise((resolve, reject) => {

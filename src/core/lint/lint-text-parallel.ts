@@ -4,7 +4,10 @@
  * memory as UTF-8, which the threads read without a copy. The findings are those of lintText on the same text.
  */
 import { openDataset } from '../dataset/read';
+import type { FileRole } from './leakage-index';
+import { planLint, type LintInput } from './lint-files';
 import { isArrayOrCsv, lintFileParallel, lintInParts, ShardPool } from './lint-parallel';
+import { lintSource } from './lint-source';
 import type { LintSeeds } from './session-seeds';
 import type { FileLintResult, LintOptions } from './types';
 
@@ -23,6 +26,8 @@ export interface TextParallelOptions {
    * left empty where the text was not linted by slices.
    */
   seeds?: LintSeeds;
+  /** The file's role (default: a training file on its own); a training file's records then go to its leakage index. */
+  role?: FileRole;
 }
 
 /**
@@ -52,12 +57,45 @@ export async function lintBytesParallel(path: string, buf: Buffer, options: Lint
   }
   const pool = opts.pool ?? new ShardPool(opts.jobs - 1, opts.workerScript ?? __filename);
   try {
-    const role = { role: 'train' as const };
+    const role = opts.role ?? { role: 'train' as const };
     const keep = opts.seeds?.summaries;
     return parts ? await lintInParts(path, buf, options, role, pool, { keep }) : await lintFileParallel(path, buf, options, role, pool, { keep });
   } finally {
     if (!opts.pool) await pool.close();
   }
+}
+
+/**
+ * lintTrainAndEval with the training file on `jobs` threads when it is at least `minChars` long (the check before a
+ * training run, on a large dataset: the leakage comparison is done in the merge, as `tunelab lint --eval` does it);
+ * the same results.
+ */
+export async function lintTrainAndEvalParallel(train: LintInput, held: LintInput, options: LintOptions, opts: TextParallelOptions & { minChars: number }):
+  Promise<{ train: FileLintResult; eval: FileLintResult }> {
+  if (train.path === held.path) {
+    const one = lintSource(train.path, train.input, options);
+    return { train: one, eval: one };
+  }
+  const inputs = new Map([[train.path, train.input], [held.path, held.input]]);
+  const plan = planLint([train.path], { ...options, evalFiles: [held.path] }, (path) => inputs.get(path)!);
+  const results: FileLintResult[] = [];
+  for (const f of plan.files) {
+    const input = f.load()!;
+    let result: FileLintResult | undefined;
+    if (f.role.role === 'train' && input.length >= opts.minChars) {
+      // A file's bytes go to shared memory as they are (a byte order mark included: the threads read it as the file).
+      result = typeof input === 'string' ? await lintTextParallel(f.path, input, plan.options, { ...opts, role: f.role })
+        : await lintBytesParallel(f.path, sharedCopy(input), plan.options, { ...opts, role: f.role });
+    }
+    results.push(result ?? lintSource(f.path, input, plan.options, f.role));
+  }
+  return { train: results[0], eval: results[1] };
+}
+
+function sharedCopy(bytes: Buffer): Buffer {
+  const buf = Buffer.from(new SharedArrayBuffer(bytes.length));
+  bytes.copy(buf);
+  return buf;
 }
 
 /** False for text with an unpaired surrogate. */
