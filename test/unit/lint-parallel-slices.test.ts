@@ -187,6 +187,14 @@ test('parallel lint: files under the size where threads pay off are linted here,
     assert.equal(started, 0, 'no thread for small files');
     assert.deepStrictEqual(await lintFilesParallel(small, { jobs: 3, minParallelBytes: 1_000_000 }), lintFiles(small));
     assert.equal(started, 2, 'two threads, started for the first file large enough, and used for both');
+    // Shards each under the threshold but over a quarter of it: threads when they add up to the threshold, not before.
+    const shards = [0, 1, 2].map((k) => join(dir, `train-0000${k}-of-00003.jsonl`));
+    shards.forEach((f, k) => writeFileSync(f, chatJsonl(1_500_000, 10 + k)));
+    started = 0;
+    assert.deepStrictEqual(await lintFilesParallel(shards.slice(0, 2), { jobs: 3, minParallelBytes: 4_000_000 }), lintFiles(shards.slice(0, 2)));
+    assert.equal(started, 0, 'two shards of 1.5 MB: 3 MB in all, under 4 MB');
+    assert.deepStrictEqual(await lintFilesParallel(shards, { jobs: 3, minParallelBytes: 4_000_000 }), lintFiles(shards));
+    assert.equal(started, 2, 'three shards of 1.5 MB: 4.5 MB in all');
   } finally {
     threads.Worker = original;
     rmSync(dir, { recursive: true, force: true });

@@ -11,7 +11,7 @@
  * JSONL is cut at line breaks; a JSON array or CSV file at line starts between two records (record-parts.ts), each part
  * read as the whole file reads there. Small files, and files with read or encoding problems, are linted serially.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { DecodedTables } from '../dataset/parquet';
 import { csvHeaderColumns } from '../dataset/csv';
@@ -31,6 +31,9 @@ import type { FileLintResult, LintCode, LintOptions, LintOutput } from './types'
 /**
  * Smaller files are linted on the main thread alone: starting the workers (each loads the bundle) and cutting the file
  * cost more than they save. On 2 cores, 5-10 MB files took 0.1 s longer with 2 jobs than with 1, and 20 MB as long.
+ * Once the workers are started they pay off from about a quarter of that (a 5 MB file: 61-64 ms against 98-112 ms on
+ * one thread; 2 MB: the same), so files of that size go to them when they add up to this much (a dataset in shards,
+ * an eval file after its training file).
  */
 export const MIN_PARALLEL_BYTES = 16 << 20;
 /** The largest slice of a file that one thread lints at a time (splitByRecords): about 0.2 s of work. */
@@ -53,13 +56,17 @@ export interface ParallelOptions {
 export async function lintFilesParallel(paths: string[], opts: LintOptions & ParallelOptions & { tables?: DecodedTables } = {}): Promise<LintOutput> {
   const { jobs = 1, minParallelBytes = MIN_PARALLEL_BYTES, workerScript = __filename, sliceBytes = MAX_SLICE_BYTES, ...lintOpts } = opts;
   const plan = planLint(paths, lintOpts, readShared);
-  // Started for the first file large enough: a run of small files starts no thread.
+  // Files this large go to the threads when those are worth starting for them.
+  const threadBytes = minParallelBytes / 4;
+  const sizes = plan.files.map((f) => lintOpts.tables?.get(f.path)?.length ?? fileSize(f.path));
+  const enough = sizes.filter((n) => n >= threadBytes).reduce((a, n) => a + n, 0) >= minParallelBytes;
+  // Started for the first file that goes to them: a run of small files starts no thread.
   let pool: ShardPool | undefined;
   try {
     for (const f of plan.files) {
       const buf = f.load();
       if (!buf) continue;
-      const parallel = jobs > 1 && buf.length >= minParallelBytes && buf.length > 0;
+      const parallel = jobs > 1 && buf.length > 0 && (buf.length >= minParallelBytes || (enough && buf.length >= threadBytes));
       if (parallel) pool ??= new ShardPool(jobs - 1, workerScript);
       plan.results.set(f.path, parallel ? await lintFileParallel(f.path, buf, plan.options, f.role, pool!, { sliceBytes }) : lintSource(f.path, buf, plan.options, f.role));
     }
@@ -67,6 +74,15 @@ export async function lintFilesParallel(paths: string[], opts: LintOptions & Par
     await pool?.close();
   }
   return plan.output();
+}
+
+/** A file's size on disk, 0 when it cannot be told (its reading then says why). */
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }
 
 export interface FileParallelOptions {
