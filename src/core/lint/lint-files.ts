@@ -30,14 +30,20 @@ export interface LintInput { path: string; input: Buffer | string }
  * the eval file also for leakage from the training file, as `tunelab train` checks them.
  */
 export function lintTrainAndEval(train: LintInput, held: LintInput, opts: LintOptions = {}): { train: FileLintResult; eval: FileLintResult } {
-  if (train.path === held.path) {
+  const plan = pairPlan(train, held, opts);
+  if (!plan) {
     const one = lintSource(train.path, train.input, opts);
     return { train: one, eval: one };
   }
-  const inputs = new Map([[train.path, train.input], [held.path, held.input]]);
-  const plan = planLint([train.path], { ...opts, evalFiles: [held.path] }, (path) => inputs.get(path)!);
   const [trainResult, evalResult] = plan.files.map((f) => lintSource(f.path, f.load()!, plan.options, f.role));
   return { train: trainResult, eval: evalResult };
+}
+
+/** lintTrainAndEval's plan: the training file, then the eval file compared with it; undefined when they are one file. */
+export function pairPlan(train: LintInput, held: LintInput, opts: LintOptions): LintPlan<Buffer | string> | undefined {
+  if (train.path === held.path) return undefined;
+  const inputs = new Map([[train.path, train.input], [held.path, held.input]]);
+  return planLint([train.path], { ...opts, evalFiles: [held.path] }, (path) => inputs.get(path)!);
 }
 
 /**

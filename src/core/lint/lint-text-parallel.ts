@@ -5,7 +5,7 @@
  */
 import { openDataset } from '../dataset/read';
 import type { FileRole } from './leakage-index';
-import { planLint, type LintInput } from './lint-files';
+import { lintTrainAndEval, pairPlan, type LintInput } from './lint-files';
 import { isArrayOrCsv, lintFileParallel, lintInParts, ShardPool } from './lint-parallel';
 import { lintSource } from './lint-source';
 import type { LintSeeds } from './session-seeds';
@@ -72,12 +72,8 @@ export async function lintBytesParallel(path: string, buf: Buffer, options: Lint
  */
 export async function lintTrainAndEvalParallel(train: LintInput, held: LintInput, options: LintOptions, opts: TextParallelOptions & { minChars: number }):
   Promise<{ train: FileLintResult; eval: FileLintResult }> {
-  if (train.path === held.path) {
-    const one = lintSource(train.path, train.input, options);
-    return { train: one, eval: one };
-  }
-  const inputs = new Map([[train.path, train.input], [held.path, held.input]]);
-  const plan = planLint([train.path], { ...options, evalFiles: [held.path] }, (path) => inputs.get(path)!);
+  const plan = pairPlan(train, held, options);
+  if (!plan) return lintTrainAndEval(train, held, options);
   const results: FileLintResult[] = [];
   for (const f of plan.files) {
     const input = f.load()!;
