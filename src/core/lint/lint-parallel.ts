@@ -5,9 +5,9 @@
  * they come (shard-summary.ts), so no record is parsed twice. A training file's records are compared with the eval
  * records there too (the leakage index lives on this thread). An eval file (its leakage is reported once every
  * training record is compared) and a lint with an in-process token counter split the rules in two groups instead
- * (rule-groups.ts): per-record rules in the workers, the rest here over the whole file at the same time. Either way the shards' findings are taken
- * in file order (FileContext.absorb), so counts, the per-code limit and its first dropped finding are those of one
- * serial pass; findings at one position sort in rule order (byPosition).
+ * (rule-groups.ts): per-record rules in the workers, the rest here over the whole file at the same time. Either way
+ * the shards' findings are taken in file order (FileContext.absorb), so counts, the per-code limit and its first
+ * dropped finding are those of one serial pass; findings at one position sort in rule order (byPosition).
  * JSONL is cut at line breaks; a JSON array or CSV file at line starts between two records (record-parts.ts), each part
  * read as the whole file reads there. Small files, and files with read or encoding problems, are linted serially.
  */
@@ -58,8 +58,8 @@ export async function lintFilesParallel(paths: string[], opts: LintOptions & Par
   const plan = planLint(paths, lintOpts, readShared);
   // Files this large go to the threads when those are worth starting for them.
   const threadBytes = minParallelBytes / 4;
-  const sizes = plan.files.map((f) => lintOpts.tables?.get(f.path)?.length ?? fileSize(f.path));
-  const enough = sizes.filter((n) => n >= threadBytes).reduce((a, n) => a + n, 0) >= minParallelBytes;
+  const enough = jobs > 1 && plan.files.map((f) => lintOpts.tables?.get(f.path)?.length ?? fileSize(f.path))
+    .filter((n) => n >= threadBytes).reduce((a, n) => a + n, 0) >= minParallelBytes;
   // Started for the first file that goes to them: a run of small files starts no thread.
   let pool: ShardPool | undefined;
   try {
@@ -162,7 +162,6 @@ function recordParts(path: string, buf: Buffer, starts: readonly number[]): File
   if (!csvHeaderColumns(csvHeader)) return undefined;
   return { ranges: csvParts(buf, header, starts), read: { container: 'csv', csvHeader } };
 }
-
 
 /**
  * The file is cut into many slices of whole lines (more than threads), which the threads, this one included, take one
@@ -364,7 +363,7 @@ interface ShardTask extends LineRange {
   ranges?: LineRange[];
   /** One Int32: the next of `ranges` that no thread has taken yet. */
   next?: SharedArrayBuffer;
-  /** slices: what each summary carries besides what the options need (an editor session's shapes, leakage's words). */
+  /** slices: what each summary carries besides what the options need (an editor session's shapes, leakage's 13-grams). */
   wants?: SummaryWants;
   /** slices: parts of a JSON array's or CSV file's records (undefined: JSONL lines). */
   read?: Omit<PartRead, 'first' | 'last'>;
