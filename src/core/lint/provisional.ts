@@ -123,21 +123,21 @@ export function provisionalResult(path: string, before: string, result: FileLint
   const array = head.text.trimStart().startsWith('[');
   const open = array ? before.indexOf('[', head.end - head.text.length) : -1;
   const csv = readsAsCsv(path);
-  const parts = editedLines(before, span.regions(before), head.end, array ? (start, end) => recordLines(before, open, start, end, memo) : undefined);
+  if (csv && !quotesEven(head.text, 0, head.text.length)) return undefined;
+  const parts = editedLines(before, span.regions(before), head.end, memo, array ? (start, end) => recordLines(before, open, start, end, memo) : undefined);
   if (!parts) return undefined;
   // What is linted again: the edited lines after the file's first record, read as the file reads them. That line (or
   // the array's `[`) comes first; its own findings are dropped, and it stands for the file's format in schema's check.
   const linted: string[] = [];
   let line = 2;
   for (const p of parts) {
-    if (csv && !(memo.quotesBefore(before, p.start) % 2 === 0 && quotesEven(before, p.start, p.end) && quotesEven(p.text, 0, p.text.length))) return undefined;
+    if (csv && !(memo.countBefore(before, '"', p.start) % 2 === 0 && quotesEven(before, p.start, p.end) && quotesEven(p.text, 0, p.text.length))) return undefined;
     const records = array ? wholeRecords(p.text, before.charCodeAt(skipWhitespace(before, p.end)) === 0x5d) : p.text;
     if (records === undefined) return undefined;
     linted.push(records);
     p.linted = line;
     line += count(records, '\n', 0, records.length) + 1;
   }
-  if (csv && !quotesEven(head.text, 0, head.text.length)) return undefined;
   const findings: Finding[] = [];
   // A line of `before` in the edited text; undefined for an edited one.
   const lineNow = (l: number): number | undefined => {
@@ -186,9 +186,10 @@ export function provisionalResult(path: string, before: string, result: FileLint
 /**
  * The lines of `before` that `regions` changed, widened by `widen` (a JSON array's: to whole records), those that then
  * overlap taken together; undefined when they reach the first record's line (ending at `headEnd`), come to more than
- * MAX_EDITED_CHARS, or `widen` finds no whole records.
+ * MAX_EDITED_CHARS, or `widen` finds no whole records. `memo` counts the line breaks before them.
  */
-function editedLines(before: string, regions: readonly EditedRegion[], headEnd: number, widen?: (start: number, end: number) => { start: number; end: number } | undefined): EditedLines[] | undefined {
+function editedLines(before: string, regions: readonly EditedRegion[], headEnd: number, memo: ScanMemo,
+  widen?: (start: number, end: number) => { start: number; end: number } | undefined): EditedLines[] | undefined {
   const spans: { start: number; end: number; regions: EditedRegion[] }[] = [];
   for (const r of regions) {
     let lines: { start: number; end: number } | undefined = { start: before.lastIndexOf('\n', r.oldFrom - 1) + 1, end: lineEnd(before, r.oldTo) };
@@ -203,7 +204,7 @@ function editedLines(before: string, regions: readonly EditedRegion[], headEnd: 
     }
   }
   const parts: EditedLines[] = [];
-  let chars = 0, line = 1, at = 0, moved = 0;
+  let chars = 0, moved = 0;
   for (const s of spans) {
     const pieces: string[] = [];
     let from = s.start;
@@ -215,12 +216,11 @@ function editedLines(before: string, regions: readonly EditedRegion[], headEnd: 
     const text = pieces.join('');
     chars += text.length;
     if (chars > MAX_EDITED_CHARS) return undefined;
-    line += count(before, '\n', at, s.start);
+    const line = 1 + memo.countBefore(before, '\n', s.start);
     const lastLine = line + count(before, '\n', s.start, s.end);
     const part = { start: s.start, end: s.end, text, firstLine: line, firstLineNow: line + moved, lastLine, moved: count(text, '\n', 0, text.length) - (lastLine - line), linted: 0 };
     parts.push(part);
     moved += part.moved;
-    at = s.start;
   }
   return parts;
 }
@@ -269,18 +269,21 @@ export class ScanMemo {
   /** `step`: every this many characters, what the scans found there is noted. */
   constructor(private readonly step = 1 << 20) {}
 
-  /** CSV: quotes before offset k * step, as far as counted. */
-  private readonly quotes = [0];
+  /** Per character counted (a CSV file's quotes, line breaks): how many come before offset k * step, as far as counted. */
+  private readonly counts = new Map<string, number[]>();
   /** JSON array: the first record starting at or after each k * step, as far as scanned (-1: none there). */
   private readonly records: number[] = [];
 
-  quotesBefore(text: string, to: number): number {
+  /** How many `ch` come before offset `to` of `text`. */
+  countBefore(text: string, ch: string, to: number): number {
+    let counted = this.counts.get(ch);
+    if (!counted) this.counts.set(ch, (counted = [0]));
     const k = Math.floor(to / this.step);
-    while (this.quotes.length <= k) {
-      const at = (this.quotes.length - 1) * this.step;
-      this.quotes.push(this.quotes[this.quotes.length - 1] + count(text, '"', at, at + this.step));
+    while (counted.length <= k) {
+      const at = (counted.length - 1) * this.step;
+      counted.push(counted[counted.length - 1] + count(text, ch, at, at + this.step));
     }
-    return this.quotes[k] + count(text, '"', k * this.step, to);
+    return counted[k] + count(text, ch, k * this.step, to);
   }
 
   /** The last top-level record start noted at or before `offset`. */
