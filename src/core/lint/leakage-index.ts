@@ -284,8 +284,8 @@ const TOP_A = power(BASE_A, LEAK_NGRAM - 1), TOP_B = power(BASE_B, LEAK_NGRAM - 
 
 /**
  * The 13-grams of `words` whose second hash passes `filter` (LeakageIndex.gramFilter), appended to `out` as pairs of
- * their two hashes, in order. Most training 13-grams are in no eval record: the filter
- * tells so from the second hash alone, before the first is finished and the index is probed.
+ * their two hashes, in order. Most training 13-grams are in no eval record: the filter tells so from the second hash
+ * alone, before the first is finished and the index is probed.
  */
 export function filteredGrams(words: Int32Array, filter: Int32Array, out: IntList): void {
   if (words.length < LEAK_NGRAM) return;
